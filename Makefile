@@ -1,0 +1,43 @@
+# Likely: two commands on a fresh Debian machine.
+#   make demo   install what is missing, build, run the main job
+#   make test   install what is missing, build, run every test (release: numeric code is slow in debug)
+
+SWIFT       ?= swift
+CONFIG      ?= release
+BUILD_FLAGS  = -c $(CONFIG)
+APT_PACKAGES = libgsl-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist pkg-config libopenmpi-dev openmpi-bin
+PY_PACKAGES  = safetensors numpy
+LIKELY       = .build/$(CONFIG)/likely
+
+.PHONY: all deps build test demo bench clean
+
+all: build
+
+# Installs only what is missing; nothing is reinstalled when present.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then echo "need root to install:$$missing (run: sudo apt-get install$$missing)"; exit 1; fi; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@python3 -c "import safetensors, numpy" 2>/dev/null || python3 -m pip install -q $(PY_PACKAGES) \
+	  || echo "note: pip could not install $(PY_PACKAGES); the Python interoperability test will report it"
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+test: deps
+	$(SWIFT) build $(BUILD_FLAGS) --build-tests
+	$(SWIFT) test $(BUILD_FLAGS) --skip-build
+
+demo: build
+	$(LIKELY) demo --out demo-output
+
+bench: build
+	$(LIKELY) bench
+
+clean:
+	rm -rf .build demo-output

@@ -1,0 +1,33 @@
+// swift-tools-version: 6.0
+// Likely: probabilistic deep learning in Swift. The module graph points one way:
+// LikelyCLI, Examples → Likely → LikelyNN, LikelyData, Distributions → LikelyTensor → CGSL.
+import PackageDescription
+
+let package = Package(
+    name: "Likely",
+    products: [
+        .executable(name: "likely", targets: ["LikelyCLI"]),
+        .library(name: "LikelyTensor", targets: ["LikelyTensor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+
+        // Swift modules
+        .target(name: "LikelyTensor", dependencies: ["CGSL"]),
+        .executableTarget(
+            name: "LikelyCLI",
+            dependencies: [
+                "LikelyTensor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Tests
+        .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
+        .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),
+    ]
+)

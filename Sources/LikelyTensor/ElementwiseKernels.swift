@@ -1,0 +1,25 @@
+extension Tensor {
+    /// Applies `forward` element-wise and records the pullback `g · derivative(x, y)`, where
+    /// `y = forward(x)`: the shared machinery of every unary op.
+    @inline(__always)
+    static func mapWithDerivative(_ x: Tensor, _ forward: (Float) -> Float,
+                                  derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
+        let n = x.count
+        let out = [Float](count: n) { o in
+            x.scalars.withUnsafeBufferPointer { px in for i in 0..<n { o[i] = forward(px[i]) } }
+        }
+        let value = Tensor(shape: x.shape, scalars: out)
+        return record(value, parents: [x]) { g in
+            let grad = [Float](count: n) { o in
+                g.scalars.withUnsafeBufferPointer { pg in
+                    x.scalars.withUnsafeBufferPointer { px in
+                        value.scalars.withUnsafeBufferPointer { py in
+                            for i in 0..<n { o[i] = pg[i] * derivative(px[i], py[i]) }
+                        }
+                    }
+                }
+            }
+            return [Tensor(shape: x.shape, scalars: grad)]
+        }
+    }
+}

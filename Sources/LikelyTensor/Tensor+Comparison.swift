@@ -1,0 +1,39 @@
+/// Comparisons give masks: tensors of 1 (true) and 0 (false), broadcast, not differentiable.
+infix operator .< : ComparisonPrecedence
+infix operator .<= : ComparisonPrecedence
+infix operator .> : ComparisonPrecedence
+infix operator .>= : ComparisonPrecedence
+infix operator .== : ComparisonPrecedence
+infix operator .!= : ComparisonPrecedence
+
+extension Tensor {
+    public static func .< (a: Tensor, b: Tensor) -> Tensor { broadcastKernel(a, b) { $0 < $1 ? 1 : 0 } }
+    public static func .<= (a: Tensor, b: Tensor) -> Tensor { broadcastKernel(a, b) { $0 <= $1 ? 1 : 0 } }
+    public static func .> (a: Tensor, b: Tensor) -> Tensor { broadcastKernel(a, b) { $0 > $1 ? 1 : 0 } }
+    public static func .>= (a: Tensor, b: Tensor) -> Tensor { broadcastKernel(a, b) { $0 >= $1 ? 1 : 0 } }
+    public static func .== (a: Tensor, b: Tensor) -> Tensor { broadcastKernel(a, b) { $0 == $1 ? 1 : 0 } }
+    public static func .!= (a: Tensor, b: Tensor) -> Tensor { broadcastKernel(a, b) { $0 != $1 ? 1 : 0 } }
+    public static func .< (a: Tensor, s: Float) -> Tensor { a .< Tensor(s) }
+    public static func .<= (a: Tensor, s: Float) -> Tensor { a .<= Tensor(s) }
+    public static func .> (a: Tensor, s: Float) -> Tensor { a .> Tensor(s) }
+    public static func .>= (a: Tensor, s: Float) -> Tensor { a .>= Tensor(s) }
+    public static func .== (a: Tensor, s: Float) -> Tensor { a .== Tensor(s) }
+    public static func .!= (a: Tensor, s: Float) -> Tensor { a .!= Tensor(s) }
+}
+
+/// Element-wise choice: `a` where `condition` is non-zero, `b` elsewhere; all three broadcast.
+/// ∂/∂a = g where the condition holds, ∂/∂b = g elsewhere (an infinite value in the branch
+/// not taken never leaks a NaN into the gradient).
+public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+    let shape = broadcastShape(condition.shape, broadcastShape(a.shape, b.shape))
+    let c = withoutGradients { condition.broadcast(to: shape) }
+    let ab = a.broadcast(to: shape), bb = b.broadcast(to: shape)
+    let value = [Float](count: c.count) { o in
+        for i in 0..<c.count { o[i] = c.scalars[i] != 0 ? ab.scalars[i] : bb.scalars[i] }
+    }
+    return Tensor.record(Tensor(shape: shape, scalars: value), parents: [ab, bb]) { g in
+        var ga = [Float](repeating: 0, count: g.count), gb = ga
+        for i in 0..<g.count { if c.scalars[i] != 0 { ga[i] = g.scalars[i] } else { gb[i] = g.scalars[i] } }
+        return [Tensor(shape: shape, scalars: ga), Tensor(shape: shape, scalars: gb)]
+    }
+}

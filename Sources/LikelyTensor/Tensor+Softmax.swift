@@ -1,0 +1,75 @@
+import Foundation
+
+extension Tensor {
+    /// log softmax along `axis`: x − logSumExp(x), stable for logits of any finite size.
+    /// ∂/∂x = g − softmax(x) · Σ g.
+    public func logSoftmax(alongAxis axis: Int = -1) -> Tensor {
+        let axis = normalizedAxis(axis)
+        let (outer, n, inner) = axisSplit(shape, axis)
+        var out = [Float](repeating: 0, count: count)
+        scalars.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                for a in 0..<outer {
+                    for i in 0..<inner {
+                        var m = -Float.infinity
+                        for k in 0..<n { m = Swift.max(m, px[(a * n + k) * inner + i]) }
+                        let shift = m.isFinite ? m : 0
+                        var s: Float = 0
+                        for k in 0..<n { s += expf(px[(a * n + k) * inner + i] - shift) }
+                        let lse = shift + logf(s)
+                        for k in 0..<n { let j = (a * n + k) * inner + i; po[j] = px[j] - lse }
+                    }
+                }
+            }
+        }
+        let value = Tensor(shape: shape, scalars: out)
+        return Tensor.record(value, parents: [self]) { g in
+            var grad = [Float](repeating: 0, count: outer * n * inner)
+            for a in 0..<outer {
+                for i in 0..<inner {
+                    var total: Float = 0
+                    for k in 0..<n { total += g.scalars[(a * n + k) * inner + i] }
+                    for k in 0..<n {
+                        let j = (a * n + k) * inner + i
+                        grad[j] = g.scalars[j] - expf(out[j]) * total
+                    }
+                }
+            }
+            return [Tensor(shape: value.shape, scalars: grad)]
+        }
+    }
+
+    /// softmax along `axis`: exp(x − m) / Σ exp(x − m), m the maximum.
+    /// ∂/∂x = y · (g − Σ g·y).
+    public func softmax(alongAxis axis: Int = -1) -> Tensor {
+        let axis = normalizedAxis(axis)
+        let (outer, n, inner) = axisSplit(shape, axis)
+        var out = [Float](repeating: 0, count: count)
+        scalars.withUnsafeBufferPointer { px in
+            out.withUnsafeMutableBufferPointer { po in
+                for a in 0..<outer {
+                    for i in 0..<inner {
+                        var m = -Float.infinity
+                        for k in 0..<n { m = Swift.max(m, px[(a * n + k) * inner + i]) }
+                        let shift = m.isFinite ? m : 0
+                        var s: Float = 0
+                        for k in 0..<n { let j = (a * n + k) * inner + i; po[j] = expf(px[j] - shift); s += po[j] }
+                        for k in 0..<n { po[(a * n + k) * inner + i] /= s }
+                    }
+                }
+            }
+        }
+        let value = Tensor(shape: shape, scalars: out)
+        return Tensor.record(value, parents: [self]) { g in
+            var grad = [Float](repeating: 0, count: outer * n * inner)
+            for a in 0..<outer {
+                for i in 0..<inner {
+                    var dot: Float = 0
+                    for k in 0..<n { let j = (a * n + k) * inner + i; dot += g.scalars[j] * out[j] }
+                    for k in 0..<n { let j = (a * n + k) * inner + i; grad[j] = out[j] * (g.scalars[j] - dot) }
+                }
+            }
+            return [Tensor(shape: value.shape, scalars: grad)]
+        }
+    }
+}
