@@ -1,6 +1,10 @@
 extension Tensor {
     /// Applies `forward` element-wise and records the pullback `g · derivative(x, y)`, where
     /// `y = forward(x)`: the shared machinery of every unary op.
+    ///
+    /// A zero upstream gradient contributes zero even where the local derivative is infinite
+    /// (log at 0, sqrt at 0), so a branch that `select(where:_:else:)` did not take never turns
+    /// into 0 · ∞ = NaN.
     @inline(__always)
     static func mapWithDerivative(_ x: Tensor, _ forward: (Float) -> Float,
                                   derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
@@ -14,7 +18,7 @@ extension Tensor {
                 g.scalars.withUnsafeBufferPointer { pg in
                     x.scalars.withUnsafeBufferPointer { px in
                         value.scalars.withUnsafeBufferPointer { py in
-                            for i in 0..<n { o[i] = pg[i] * derivative(px[i], py[i]) }
+                            for i in 0..<n { o[i] = pg[i] == 0 ? 0 : pg[i] * derivative(px[i], py[i]) }
                         }
                     }
                 }

@@ -21,10 +21,11 @@ extension Tensor {
     public static func .!= (a: Tensor, s: Float) -> Tensor { a .!= Tensor(s) }
 }
 
-/// Element-wise choice: `a` where `condition` is non-zero, `b` elsewhere; all three broadcast.
-/// ∂/∂a = g where the condition holds, ∂/∂b = g elsewhere (an infinite value in the branch
-/// not taken never leaks a NaN into the gradient).
-public func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+/// Element-wise choice: `a` where `condition` is non-zero, `b` elsewhere (NumPy `where`);
+/// all three broadcast.
+/// ∂/∂a = g where the condition holds, ∂/∂b = g elsewhere; the branch not taken receives an
+/// exact zero, which unary ops pass on as zero even where their derivative is infinite.
+public func select(where condition: Tensor, _ a: Tensor, else b: Tensor) -> Tensor {
     let shape = broadcastShape(condition.shape, broadcastShape(a.shape, b.shape))
     let c = withoutGradients { condition.broadcast(to: shape) }
     let ab = a.broadcast(to: shape), bb = b.broadcast(to: shape)
