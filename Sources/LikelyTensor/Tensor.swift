@@ -96,7 +96,7 @@ public func elementCount(_ shape: [Int]) -> Int { shape.reduce(1, *) }
 extension Array where Element == Float {
     /// An array of `count` elements filled by `body`, which must write every element.
     @inlinable
-    init(count: Int, filling body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+    public init(count: Int, filling body: (UnsafeMutableBufferPointer<Float>) -> Void) {
         self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
             body(buffer)
             initialized = count
