@@ -1,0 +1,46 @@
+import Foundation
+
+/// A one-line progress bar on a terminal: epoch, batch, running loss and time left.
+/// Silent when disabled or when standard output is not a terminal.
+public struct ProgressBar {
+    private let enabled: Bool
+    private let epochs: Int
+    private let batchesPerEpoch: Int
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+
+    /// - Parameters:
+    ///   - epochs: the number of epochs planned.
+    ///   - batchesPerEpoch: mini-batches in one epoch.
+    ///   - enabled: `false` for `--quiet`; a non-terminal stdout disables it too.
+    public init(epochs: Int, batchesPerEpoch: Int, enabled: Bool) {
+        self.enabled = enabled && isatty(STDOUT_FILENO) == 1
+        self.epochs = epochs
+        self.batchesPerEpoch = max(batchesPerEpoch, 1)
+    }
+
+    /// Redraws the bar (at most ten times a second).
+    public mutating func update(epoch: Int, batch: Int, loss: Double) {
+        guard enabled, Date().timeIntervalSince(lastDraw) > 0.1 || batch == batchesPerEpoch else { return }
+        lastDraw = Date()
+        let done = Double((epoch - 1) * batchesPerEpoch + batch) / Double(epochs * batchesPerEpoch)
+        let elapsed = Date().timeIntervalSince(start)
+        let left = done > 0 ? elapsed * (1 - done) / done : 0
+        let width = 24, filled = Int(Double(width) * Double(batch) / Double(batchesPerEpoch))
+        let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
+        let line = String(format: "\repoch %d/%d [%@] batch %d/%d  loss %.4f  %@ left ",
+                          epoch, epochs, bar, batch, batchesPerEpoch, loss, Self.format(seconds: left))
+        FileHandle.standardOutput.write(Data(line.utf8))
+    }
+
+    /// Ends the bar's line with a summary of the epoch.
+    public func finishEpoch(_ summary: String) {
+        guard enabled else { return }
+        FileHandle.standardOutput.write(Data("\r\u{1B}[K\(summary)\n".utf8))
+    }
+
+    static func format(seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return s >= 3600 ? String(format: "%dh%02dm", s / 3600, s % 3600 / 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
+}
