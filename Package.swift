@@ -19,15 +19,21 @@ let package = Package(
 
         // Swift modules
         .target(name: "LikelyTensor", dependencies: ["CGSL"]),
+        .target(name: "Distributions", dependencies: ["LikelyTensor", "CGSL"], path: "Distributions"),
         .executableTarget(
             name: "LikelyCLI",
             dependencies: [
                 "LikelyTensor",
+                "Distributions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Tests
         .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
         .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),
+        .testTarget(
+            name: "DistributionsTests",
+            dependencies: ["Distributions", "LikelyTensor", "LikelyTestSupport"],
+            exclude: ["Fixtures"]),
     ]
 )

@@ -1,0 +1,3 @@
+import Distributions
+import LikelyTensor
+import Testing
