@@ -9,7 +9,7 @@ import LikelyTensor
 /// A value is a class index stored as a Float; anything that is not an integer in 0..<K has
 /// log-mass −∞. Built from probabilities p (rows need not be normalised), ln p(k) = ln pₖ − ln Σⱼ pⱼ,
 /// −∞ for a class of probability 0.
-public struct Categorical: Distribution, EntropyDistribution {
+public struct Categorical: UnivariateDistribution, EntropyDistribution {
     enum Parameters {
         case logits(Tensor)
         case probs(Tensor)
@@ -40,6 +40,9 @@ public struct Categorical: Distribution, EntropyDistribution {
         case .logits(let t), .probs(let t): return t
         }
     }
+
+    /// Class indices are ordered integers: `cdf` and `quantile` treat them so.
+    public static var isDiscrete: Bool { true }
 
     /// K, the number of classes.
     public var classCount: Int { raw.shape.last! }
@@ -78,6 +81,44 @@ public struct Categorical: Distribution, EntropyDistribution {
             let terms = Tensor(shape: p.shape, scalars: zip(p.scalars, logP.scalars).map { $0 == 0 ? 0 : -$0 * $1 })
             return terms.sum(alongAxis: -1)
         }
+    }
+
+    /// P(X ≤ x) = Σ_{k ≤ ⌊x⌋} pₖ for class indices read as ordered integers (0 below 0, 1 from K − 1).
+    public func cdf(_ value: Tensor) -> Tensor {
+        let cumulative = withoutGradients { probs }
+        let k = classCount
+        let shape = broadcastShape(batchShape, value.shape)
+        let p = cumulative.broadcast(to: shape + [k]).scalars
+        let x = value.broadcast(to: shape).scalars
+        var out = [Float](repeating: 0, count: x.count)
+        for i in 0..<x.count {
+            guard x[i] >= 0 else { continue }
+            let top = Swift.min(k - 1, Int(Swift.min(x[i], Float(k)).rounded(.down)))
+            var total = 0.0
+            for j in 0...top { total += Double(p[i * k + j]) }
+            out[i] = Float(Swift.min(total, 1))
+        }
+        return Tensor(shape: shape, scalars: out)
+    }
+
+    /// The smallest class index k with Σ_{j ≤ k} pⱼ ≥ q (NaN for q outside [0, 1]).
+    public func quantile(_ probability: Tensor) -> Tensor {
+        let cumulative = withoutGradients { probs }
+        let k = classCount
+        let shape = broadcastShape(batchShape, probability.shape)
+        let p = cumulative.broadcast(to: shape + [k]).scalars
+        let q = probability.broadcast(to: shape).scalars
+        var out = [Float](repeating: 0, count: q.count)
+        for i in 0..<q.count {
+            guard q[i] >= 0 && q[i] <= 1 else { out[i] = .nan; continue }
+            var total = 0.0, chosen = k - 1
+            for j in 0..<k {
+                total += Double(p[i * k + j])
+                if total >= Double(q[i]) && p[i * k + j] > 0 { chosen = j; break }
+            }
+            out[i] = Float(chosen)
+        }
+        return Tensor(shape: shape, scalars: out)
     }
 
     // MARK: - Log-probability

@@ -1,3 +1,0 @@
-import Distributions
-import LikelyTensor
-import Testing
