@@ -7,7 +7,7 @@ let package = Package(
     name: "Likely",
     products: [
         .executable(name: "likely", targets: ["LikelyCLI"]),
-        .library(name: "LikelyTensor", targets: ["LikelyTensor"]),
+        .library(name: "Likely", targets: ["Likely"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -19,17 +19,25 @@ let package = Package(
 
         // Swift modules
         .target(name: "LikelyTensor", dependencies: ["CGSL"]),
-        .target(name: "Likely", dependencies: ["LikelyTensor"]),
+        .target(name: "Distributions", dependencies: ["LikelyTensor", "CGSL"], path: "Distributions"),
+        .target(name: "LikelyNN", dependencies: ["LikelyTensor", "CGSL"]),
+        .target(name: "LikelyData", dependencies: ["LikelyTensor", "CZlib"]),
+        .target(name: "Likely", dependencies: ["LikelyTensor", "Distributions", "LikelyNN", "LikelyData"]),
         .executableTarget(
             name: "LikelyCLI",
             dependencies: [
-                "LikelyTensor",
+                "Likely",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Tests
         .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
         .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),
-        .testTarget(name: "LikelyTests", dependencies: ["Likely", "LikelyTensor", "LikelyTestSupport"]),
+        .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "LikelyTensor", "LikelyTestSupport"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "LikelyNNTests", dependencies: ["LikelyNN", "LikelyTensor", "LikelyTestSupport", "CZlib"]),
+        .testTarget(name: "LikelyDataTests", dependencies: ["LikelyData", "LikelyTensor", "LikelyTestSupport"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "LikelyTests", dependencies: ["Likely", "LikelyTestSupport"]),
     ]
 )

@@ -1,0 +1,121 @@
+import CGSL
+import Foundation
+import LikelyTensor
+
+/// The Bernoulli distribution on {0, 1} with P(X = 1) = p = σ(ℓ):
+///
+///     ln p(x) = x ℓ − softplus(ℓ) = −softplus(−ℓ) for x = 1, −softplus(ℓ) for x = 0.
+///
+/// Logits ℓ are the primary parameter: the log-mass from logits is finite for any finite ℓ
+/// (±1e4 included). Built from probabilities, ln p(x) = x ln p + (1 − x) ln(1 − p) with
+/// 0 · ln 0 = 0.
+public struct Bernoulli: UnivariateDistribution, EntropyDistribution {
+    /// How the distribution was given.
+    enum Parameters {
+        case logits(Tensor)
+        case probs(Tensor)
+    }
+    let parameters: Parameters
+
+    /// Bernoulli(σ(logits)): the parameterisation of a classifier head.
+    public init(logits: Tensor) {
+        parameters = .logits(logits)
+    }
+
+    /// Bernoulli(probs); every probability must be in [0, 1].
+    public init(probs: Tensor) {
+        checkDomain(probs, "Bernoulli probs", "in [0, 1]", { $0 >= 0 && $0 <= 1 })
+        parameters = .probs(probs)
+    }
+
+    // MARK: - Parameters
+
+    /// logits: identity (the raw output is the logit; probs = sigmoid).
+    public static let defaultLinks = [ParameterLink("logits", .identity)]
+
+    /// ℓ = ln p − ln(1 − p) (±∞ at p = 1, 0).
+    public var logits: Tensor {
+        switch parameters {
+        case .logits(let l): return l
+        case .probs(let p): return log(p) - log1p(-p)
+        }
+    }
+
+    /// p = σ(ℓ).
+    public var probs: Tensor {
+        switch parameters {
+        case .logits(let l): return sigmoid(l)
+        case .probs(let p): return p
+        }
+    }
+
+    public var batchShape: [Int] {
+        switch parameters {
+        case .logits(let t), .probs(let t): return t.shape
+        }
+    }
+
+    public static var isDiscrete: Bool { true }
+
+    // MARK: - Statistics
+
+    /// p.
+    public var mean: Tensor { probs }
+    /// p(1 − p).
+    public var variance: Tensor { probs * (1 - probs) }
+    /// −p ln p − (1 − p) ln(1 − p); from logits p·softplus(−ℓ) + (1 − p)·softplus(ℓ).
+    public var entropy: Tensor {
+        switch parameters {
+        case .logits(let l):
+            return pointwiseValue([l]) { a in
+                let p = sigmoidDouble(a[0])
+                return p * softplusDouble(-a[0]) + (1 - p) * softplusDouble(a[0])
+            }
+        case .probs(let p):
+            return pointwiseValue([p]) { a in -xlogy(a[0], a[0]) - xlog1py(1 - a[0], -a[0]) }
+        }
+    }
+
+    /// 0 below 0, 1 − p on [0, 1), 1 from 1 on.
+    public func cdf(_ value: Tensor) -> Tensor {
+        pointwiseValue([value, probs]) { a in a[0] < 0 ? 0 : (a[0] < 1 ? 1 - a[1] : 1) }
+    }
+
+    /// 0 for q ≤ 1 − p, else 1.
+    public func quantile(_ probability: Tensor) -> Tensor {
+        pointwiseValue([probability, probs]) { a in
+            guard a[0] >= 0 && a[0] <= 1 else { return .nan }
+            return a[0] <= 1 - a[1] ? 0 : 1
+        }
+    }
+
+    // MARK: - Log-probability
+
+    /// ln p(x), −∞ unless x ∈ {0, 1}. From logits: ∂/∂ℓ = x − σ(ℓ);
+    /// from probs: ∂/∂p = x/p − (1 − x)/(1 − p).
+    public func logProb(_ value: Tensor) -> Tensor {
+        switch parameters {
+        case .logits(let l):
+            return pointwise([value, l]) { a, d in
+                let x = a[0], logit = a[1]
+                guard x == 0 || x == 1 else { return -.infinity }
+                d[1] = x - sigmoidDouble(logit)
+                return x == 1 ? -softplusDouble(-logit) : -softplusDouble(logit)
+            }
+        case .probs(let p):
+            return pointwise([value, p]) { a, d in
+                let x = a[0], prob = a[1]
+                guard x == 0 || x == 1 else { return -.infinity }
+                d[1] = x == 1 ? 1 / prob : -1 / (1 - prob)
+                return x == 1 ? Foundation.log(prob) : Foundation.log1p(-prob)
+            }
+        }
+    }
+
+    // MARK: - Sampling
+
+    /// GSL `gsl_ran_bernoulli(p)`.
+    public func sample(using random: inout RandomSource) -> Tensor {
+        sampleElementwise([withoutGradients { probs }], using: &random) { g, a in Double(gsl_ran_bernoulli(g, a[0])) }
+    }
+}

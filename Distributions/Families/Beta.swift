@@ -1,0 +1,91 @@
+import CGSL
+import Foundation
+import LikelyTensor
+
+/// The beta distribution on [0, 1]:
+///
+///     ln p(x) = (α − 1) ln x + (β − 1) ln(1 − x) − ln B(α, β),   0 ≤ x ≤ 1.
+public struct Beta: UnivariateDistribution, EntropyDistribution {
+    /// α > 0 (pseudo-count of successes).
+    public let alpha: Tensor
+    /// β > 0 (pseudo-count of failures).
+    public let beta: Tensor
+
+    /// Beta(alpha, beta); both must be > 0.
+    public init(alpha: Tensor, beta: Tensor) {
+        checkDomain(alpha, "Beta alpha", "> 0", { $0 > 0 })
+        checkDomain(beta, "Beta beta", "> 0", { $0 > 0 })
+        self.alpha = alpha
+        self.beta = beta
+    }
+
+    // MARK: - Parameters
+
+    /// alpha: softplus; beta: softplus.
+    public static let defaultLinks = [ParameterLink("alpha", .softplus), ParameterLink("beta", .softplus)]
+
+    public var batchShape: [Int] { broadcastShape(alpha.shape, beta.shape) }
+
+    public static var isDiscrete: Bool { false }
+
+    // MARK: - Statistics
+
+    /// α/(α + β).
+    public var mean: Tensor { (alpha / (alpha + beta)).broadcast(to: batchShape) }
+    /// αβ / ((α + β)² (α + β + 1)).
+    public var variance: Tensor {
+        let s = alpha + beta
+        return (alpha * beta / (square(s) * (s + 1))).broadcast(to: batchShape)
+    }
+    /// ln B(α, β) − (α − 1)ψ(α) − (β − 1)ψ(β) + (α + β − 2)ψ(α + β).
+    public var entropy: Tensor {
+        pointwiseValue([alpha, beta]) { x in
+            let a = x[0], b = x[1]
+            return gsl_sf_lnbeta(a, b) - (a - 1) * gsl_sf_psi(a) - (b - 1) * gsl_sf_psi(b) + (a + b - 2) * gsl_sf_psi(a + b)
+        }
+    }
+
+    /// I_x(α, β), the regularised incomplete beta function (GSL `gsl_cdf_beta_P`).
+    public func cdf(_ value: Tensor) -> Tensor {
+        pointwiseValue([value, alpha, beta]) { a in
+            a[0] <= 0 ? 0 : (a[0] >= 1 ? 1 : gsl_cdf_beta_P(a[0], a[1], a[2]))
+        }
+    }
+
+    /// The x with I_x(α, β) = p (GSL `gsl_cdf_beta_Pinv`).
+    public func quantile(_ probability: Tensor) -> Tensor {
+        pointwiseValue([probability, alpha, beta]) { a in
+            guard a[0] >= 0 && a[0] <= 1 else { return .nan }
+            if a[0] == 0 { return 0 }
+            if a[0] == 1 { return 1 }
+            return gsl_cdf_beta_Pinv(a[0], a[1], a[2])
+        }
+    }
+
+    // MARK: - Log-probability
+
+    /// ln p(x), −∞ outside [0, 1]: ∂/∂α = ln x − ψ(α) + ψ(α + β), ∂/∂β = ln(1 − x) − ψ(β) + ψ(α + β),
+    /// ∂/∂x = (α − 1)/x − (β − 1)/(1 − x).
+    public func logProb(_ value: Tensor) -> Tensor {
+        pointwise([value, alpha, beta]) { v, d in
+            let x = v[0], a = v[1], b = v[2]
+            guard x >= 0 && x <= 1 else { return -.infinity }
+            let logX = Foundation.log(x), log1mX = Foundation.log1p(-x)
+            let psiSum = gsl_sf_psi(a + b)
+            d[0] = (a - 1) / x - (b - 1) / (1 - x)
+            d[1] = logX - gsl_sf_psi(a) + psiSum
+            d[2] = log1mX - gsl_sf_psi(b) + psiSum
+            // (α − 1) ln x with 0 · ln 0 = 0 at α = 1 (a uniform edge), likewise for β.
+            let left = a == 1 ? 0 : (a - 1) * logX
+            let right = b == 1 ? 0 : (b - 1) * log1mX
+            return left + right - gsl_sf_lnbeta(a, b)
+        }
+    }
+
+    // MARK: - Sampling
+
+    /// GSL `gsl_ran_beta(α, β)`.
+    public func sample(using random: inout RandomSource) -> Tensor {
+        sampleElementwise([alpha, beta], using: &random) { g, a in gsl_ran_beta(g, a[0], a[1]) }
+    }
+}

@@ -1,0 +1,84 @@
+import CGSL
+import Foundation
+import LikelyTensor
+
+/// The gamma distribution with concentration (shape) α and rate β:
+///
+///     ln p(x) = α ln β + (α − 1) ln x − β x − ln Γ(α),   x > 0
+///
+/// (at x = 0 the density is β for α = 1, +∞ for α < 1 and 0 for α > 1). Mean α/β.
+public struct Gamma: UnivariateDistribution, EntropyDistribution {
+    /// α > 0.
+    public let concentration: Tensor
+    /// β > 0 (the inverse of GSL's and scipy's scale).
+    public let rate: Tensor
+
+    /// Gamma(concentration, rate); both must be > 0.
+    public init(concentration: Tensor, rate: Tensor) {
+        checkDomain(concentration, "Gamma concentration", "> 0", { $0 > 0 })
+        checkDomain(rate, "Gamma rate", "> 0", { $0 > 0 })
+        self.concentration = concentration
+        self.rate = rate
+    }
+
+    // MARK: - Parameters
+
+    /// concentration: softplus; rate: softplus.
+    public static let defaultLinks = [ParameterLink("concentration", .softplus), ParameterLink("rate", .softplus)]
+
+    public var batchShape: [Int] { broadcastShape(concentration.shape, rate.shape) }
+
+    public static var isDiscrete: Bool { false }
+
+    // MARK: - Statistics
+
+    /// α/β.
+    public var mean: Tensor { (concentration / rate).broadcast(to: batchShape) }
+    /// α/β².
+    public var variance: Tensor { (concentration / square(rate)).broadcast(to: batchShape) }
+    /// α − ln β + ln Γ(α) + (1 − α) ψ(α).
+    public var entropy: Tensor {
+        pointwiseValue([concentration, rate]) { a in
+            a[0] - Foundation.log(a[1]) + gsl_sf_lngamma(a[0]) + (1 - a[0]) * gsl_sf_psi(a[0])
+        }
+    }
+
+    /// P(α, βx), the regularised lower incomplete gamma function (GSL `gsl_cdf_gamma_P`).
+    public func cdf(_ value: Tensor) -> Tensor {
+        pointwiseValue([value, concentration, rate]) { a in
+            a[0] <= 0 ? 0 : gsl_cdf_gamma_P(a[0], a[1], 1 / a[2])
+        }
+    }
+
+    /// The x with P(α, βx) = p (GSL `gsl_cdf_gamma_Pinv`).
+    public func quantile(_ probability: Tensor) -> Tensor {
+        pointwiseValue([probability, concentration, rate]) { a in
+            guard a[0] >= 0 && a[0] <= 1 else { return .nan }
+            if a[0] == 0 { return 0 }
+            if a[0] == 1 { return .infinity }
+            return gsl_cdf_gamma_Pinv(a[0], a[1], 1 / a[2])
+        }
+    }
+
+    // MARK: - Log-probability
+
+    /// ln p(x), −∞ for x < 0: ∂/∂α = ln β + ln x − ψ(α), ∂/∂β = α/β − x, ∂/∂x = (α − 1)/x − β.
+    public func logProb(_ value: Tensor) -> Tensor {
+        pointwise([value, concentration, rate]) { a, d in
+            let x = a[0], alpha = a[1], beta = a[2]
+            guard x >= 0 else { return -.infinity }
+            let logX = Foundation.log(x)
+            d[0] = (alpha - 1) / x - beta
+            d[1] = Foundation.log(beta) + logX - gsl_sf_psi(alpha)
+            d[2] = alpha / beta - x
+            return alpha * Foundation.log(beta) + (alpha == 1 ? 0 : (alpha - 1) * logX) - beta * x - gsl_sf_lngamma(alpha)
+        }
+    }
+
+    // MARK: - Sampling
+
+    /// GSL `gsl_ran_gamma(α, 1/β)` (Marsaglia–Tsang).
+    public func sample(using random: inout RandomSource) -> Tensor {
+        sampleElementwise([concentration, rate], using: &random) { g, a in gsl_ran_gamma(g, a[0], 1 / a[1]) }
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import LikelyTensor
+
+/// A finite mixture of T distributions of one family, per element of the batch:
+///
+///     p(x) = Σₜ wₜ pₜ(x),   ln p(x) = logsumexp_t (ln wₜ + ln pₜ(x)).
+///
+/// Every component has the same `batchShape` B; the weights have shape `[T]` (shared by the
+/// batch) or `B + [T]` (per row). The MC-dropout predictive of T stochastic passes is
+/// `Mixture(equallyWeighted:)` of the T per-pass distributions.
+public struct Mixture<Component: Distribution>: Distribution {
+    /// The T members, each of batch shape `batchShape`.
+    public let components: [Component]
+    /// ln wₜ, normalised along the last axis, of shape `[T]` or `batchShape + [T]`.
+    public let logWeights: Tensor
+
+    /// A mixture with non-negative `weights` of shape `[T]` or `batchShape + [T]`
+    /// (normalised here along the last axis).
+    public init(components: [Component], weights: Tensor) {
+        Mixture.checkComponents(components)
+        precondition(weights.shape.last == components.count,
+                     "mixture weights need a last axis of \(components.count) (one per component), got shape \(weights.shape)")
+        checkDomain(weights, "mixture weights", "≥ 0", { $0 >= 0 })
+        self.components = components
+        self.logWeights = log(weights) - log(weights.sum(alongAxis: -1, keepingDimensions: true))
+    }
+
+    /// A mixture whose weights are softmax(`logits`) along the last axis (`[T]` or
+    /// `batchShape + [T]`): the parameterisation of a mixture-density head.
+    public init(components: [Component], logits: Tensor) {
+        Mixture.checkComponents(components)
+        precondition(logits.shape.last == components.count,
+                     "mixture logits need a last axis of \(components.count) (one per component), got shape \(logits.shape)")
+        self.components = components
+        self.logWeights = logits.logSoftmax(alongAxis: -1)
+    }
+
+    /// The equally weighted mixture (wₜ = 1/T): the predictive of T MC-dropout passes.
+    public init(equallyWeighted components: [Component]) {
+        Mixture.checkComponents(components)
+        self.components = components
+        self.logWeights = Tensor.full(-Foundation.log(Float(components.count)), shape: [components.count])
+    }
+
+    private static func checkComponents(_ components: [Component]) {
+        precondition(!components.isEmpty, "a mixture needs at least one component")
+        let shape = components[0].batchShape
+        precondition(components.allSatisfy { $0.batchShape == shape },
+                     "mixture components need one batch shape, got \(components.map(\.batchShape))")
+    }
+
+    // MARK: - Parameters
+
+    /// The links of the component family.
+    public static var defaultLinks: [ParameterLink] { Component.defaultLinks }
+
+    public var batchShape: [Int] { components[0].batchShape }
+
+    /// wₜ, of shape `[T]` or `batchShape + [T]`.
+    public var weights: Tensor { exp(logWeights) }
+
+    /// A per-component statistic stacked on a new last axis: `batchShape + [T]`.
+    func stacked(_ statistic: (Component) -> Tensor) -> Tensor {
+        Tensor.stack(components.map(statistic), alongAxis: -1)
+    }
+
+    // MARK: - Statistics
+
+    /// Σₜ wₜ μₜ (the law of total expectation).
+    public var mean: Tensor { (weights * stacked(\.mean)).sum(alongAxis: -1) }
+
+    /// Σₜ wₜ σₜ² + Σₜ wₜ (μₜ − μ)² (the law of total variance): aleatoric + epistemic.
+    public var variance: Tensor { aleatoricVariance + epistemicVariance }
+
+    /// Σₜ wₜ σₜ², the expected variance of the members (the noise they each predict).
+    public var aleatoricVariance: Tensor { (weights * stacked(\.variance)).sum(alongAxis: -1) }
+
+    /// Σₜ wₜ (μₜ − μ)², the variance of the members' means (their disagreement).
+    public var epistemicVariance: Tensor {
+        let means = stacked(\.mean)
+        let centre = mean.expandingShape(at: -1)
+        return (weights * square(means - centre)).sum(alongAxis: -1)
+    }
+
+    // MARK: - Log-probability
+
+    /// logsumexp_t (ln wₜ + ln pₜ(x)), differentiable in every component's parameters and the
+    /// weights; −∞ where every component gives −∞.
+    public func logProb(_ value: Tensor) -> Tensor {
+        (stacked { $0.logProb(value) } + logWeights).logSumExp(alongAxis: -1)
+    }
+
+    // MARK: - Sampling
+
+    /// Per element: a component t drawn with probability wₜ, then a draw from it.
+    public func sample(using random: inout RandomSource) -> Tensor {
+        let shape = batchShape, t = components.count, n = elementCount(shape)
+        let draws = withoutGradients { stacked { $0.sample(using: &random) } }
+        let w = withoutGradients { weights.broadcast(to: shape + [t]) }
+        var out = [Float](repeating: 0, count: n)
+        for i in 0..<n {
+            let u = random.uniform()
+            var cumulative = 0.0, chosen = t - 1
+            for j in 0..<t {
+                cumulative += Double(w.scalars[i * t + j])
+                if u < cumulative { chosen = j; break }
+            }
+            out[i] = draws.scalars[i * t + chosen]
+        }
+        return Tensor(shape: shape, scalars: out)
+    }
+}
+
+extension Mixture: UnivariateDistribution where Component: UnivariateDistribution {
+    public static var isDiscrete: Bool { Component.isDiscrete }
+
+    /// Σₜ wₜ Fₜ(x).
+    public func cdf(_ value: Tensor) -> Tensor {
+        withoutGradients { (weights * stacked { $0.cdf(value) }).sum(alongAxis: -1) }
+    }
+
+    /// F⁻¹(p) by bisection on the mixture cdf inside [minₜ Qₜ(p), maxₜ Qₜ(p)], which brackets
+    /// it because F(minₜ Qₜ(p)) ≤ p ≤ F(maxₜ Qₜ(p)). Continuous families: 80 halvings
+    /// (Float resolution); discrete families: bisection over the integers.
+    public func quantile(_ probability: Tensor) -> Tensor {
+        withoutGradients {
+            let shape = broadcastShape(batchShape, probability.shape)
+            let p = probability.broadcast(to: shape)
+            let componentQuantiles = stacked { $0.quantile(p) }
+            var low = componentQuantiles.min(alongAxis: -1).scalars.map(Double.init)
+            var high = componentQuantiles.max(alongAxis: -1).scalars.map(Double.init)
+            let n = low.count
+            // Elements already settled: equal brackets, or p outside (0, 1).
+            var settled = (0..<n).map { low[$0] == high[$0] || !(low[$0].isFinite && high[$0].isFinite) }
+            if Component.isDiscrete {
+                let atLow = cdf(Tensor(shape: shape, scalars: low.map(Float.init))).scalars
+                for i in 0..<n where !settled[i] && Double(atLow[i]) >= Double(p.scalars[i]) { high[i] = low[i]; settled[i] = true }
+                while settled.contains(false) {
+                    let middle = (0..<n).map { ((low[$0] + high[$0]) / 2).rounded(.down) }
+                    let f = cdf(Tensor(shape: shape, scalars: middle.map(Float.init))).scalars
+                    for i in 0..<n where !settled[i] {
+                        if f[i] >= p.scalars[i] { high[i] = middle[i] } else { low[i] = middle[i] }
+                        if high[i] - low[i] <= 1 { settled[i] = true }
+                    }
+                }
+                return Tensor(shape: shape, scalars: high.map(Float.init))
+            }
+            for _ in 0..<80 where settled.contains(false) {
+                let middle = (0..<n).map { (low[$0] + high[$0]) / 2 }
+                let f = cdf(Tensor(shape: shape, scalars: middle.map(Float.init))).scalars
+                for i in 0..<n where !settled[i] {
+                    if f[i] >= p.scalars[i] { high[i] = middle[i] } else { low[i] = middle[i] }
+                    if Float(low[i]) == Float(high[i]) { settled[i] = true }
+                }
+            }
+            var result = [Float](repeating: 0, count: n)
+            for i in 0..<n {
+                let centre: Double = low[i] == high[i] ? low[i] : (low[i] + high[i]) / 2
+                result[i] = Float(centre)
+            }
+            return Tensor(shape: shape, scalars: result)
+        }
+    }
+}
+
+extension Mixture: EntropyDistribution where Component == Categorical {
+    /// Σₜ wₜ pₜ, the averaged class probabilities, of shape `batchShape + [K]`.
+    public var probs: Tensor {
+        let stackedProbs = Tensor.stack(components.map(\.probs), alongAxis: -2)   // B + [T, K]
+        return (stackedProbs * weights.expandingShape(at: -1)).sum(alongAxis: -2)
+    }
+
+    /// The entropy of the averaged probabilities (the predictive entropy; exact, since a
+    /// mixture of categoricals is a categorical).
+    public var entropy: Tensor { Categorical(probs: probs).entropy }
+
+    /// Σₜ wₜ H(pₜ), the expected entropy of the members; predictive entropy minus this is the
+    /// mutual information (the epistemic part).
+    public var expectedEntropy: Tensor { (weights * stacked(\.entropy)).sum(alongAxis: -1) }
+}

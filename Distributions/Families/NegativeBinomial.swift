@@ -1,0 +1,97 @@
+import CGSL
+import Foundation
+import LikelyTensor
+
+/// The negative binomial distribution on 0, 1, 2, … with total count r > 0 and probability
+/// p ∈ [0, 1) (torch's convention: p is the probability of each counted event):
+///
+///     ln p(k) = ln Γ(k + r) − ln Γ(k + 1) − ln Γ(r) + r ln(1 − p) + k ln p,
+///
+/// mean r p/(1 − p), variance r p/(1 − p)²: an over-dispersed Poisson. scipy's `nbinom(n=r,
+/// p=1−p)` is the same distribution.
+public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
+    /// r > 0 (real-valued).
+    public let totalCount: Tensor
+    /// p ∈ [0, 1).
+    public let probs: Tensor
+
+    /// NegativeBinomial(totalCount, probs); r must be > 0 and p in [0, 1).
+    public init(totalCount: Tensor, probs: Tensor) {
+        checkDomain(totalCount, "NegativeBinomial totalCount", "> 0", { $0 > 0 })
+        checkDomain(probs, "NegativeBinomial probs", "in [0, 1)", { $0 >= 0 && $0 < 1 })
+        self.totalCount = totalCount
+        self.probs = probs
+    }
+
+    // MARK: - Parameters
+
+    /// totalCount: softplus; probs: sigmoid.
+    public static let defaultLinks = [ParameterLink("totalCount", .softplus), ParameterLink("probs", .sigmoid)]
+
+    public var batchShape: [Int] { broadcastShape(totalCount.shape, probs.shape) }
+
+    public static var isDiscrete: Bool { true }
+
+    // MARK: - Statistics
+
+    /// r p/(1 − p).
+    public var mean: Tensor { (totalCount * probs / (1 - probs)).broadcast(to: batchShape) }
+    /// r p/(1 − p)².
+    public var variance: Tensor { (totalCount * probs / square(1 - probs)).broadcast(to: batchShape) }
+    /// −Σₖ p(k) ln p(k), summed until the tail mass is below 1e-15.
+    public var entropy: Tensor {
+        pointwiseValue([totalCount, probs]) { a in
+            let r = a[0], p = a[1]
+            return discreteEntropy(mean: r * p / (1 - p)) { k in NegativeBinomial.logMass(k, r: r, p: p) }
+        }
+    }
+
+    /// P(X ≤ ⌊x⌋) (GSL `gsl_cdf_negative_binomial_P` with success probability 1 − p).
+    public func cdf(_ value: Tensor) -> Tensor {
+        pointwiseValue([value, totalCount, probs]) { a in NegativeBinomial.cdf(a[0], r: a[1], p: a[2]) }
+    }
+
+    /// The smallest k with P(X ≤ k) ≥ q (+∞ at q = 1).
+    public func quantile(_ probability: Tensor) -> Tensor {
+        pointwiseValue([probability, totalCount, probs]) { a in
+            let r = a[1], p = a[2]
+            return discreteQuantile(a[0], start: r * p / (1 - p)) { k in NegativeBinomial.cdf(k, r: r, p: p) }
+        }
+    }
+
+    static func cdf(_ x: Double, r: Double, p: Double) -> Double {
+        if x < 0 { return 0 }
+        if p == 0 { return 1 }
+        let k = x.rounded(.down)
+        if k >= Double(UInt32.max) { return 1 }
+        return gsl_cdf_negative_binomial_P(UInt32(k), 1 - p, r)
+    }
+
+    static func logMass(_ k: Double, r: Double, p: Double) -> Double {
+        guard isCount(k) else { return -.infinity }
+        return gsl_sf_lngamma(k + r) - gsl_sf_lngamma(k + 1) - gsl_sf_lngamma(r) + r * Foundation.log1p(-p) + xlogy(k, p)
+    }
+
+    // MARK: - Log-probability
+
+    /// ln p(k), −∞ unless k is a non-negative integer:
+    /// ∂/∂r = ψ(k + r) − ψ(r) + ln(1 − p), ∂/∂p = k/p − r/(1 − p).
+    public func logProb(_ value: Tensor) -> Tensor {
+        pointwise([value, totalCount, probs]) { a, d in
+            let k = a[0], r = a[1], p = a[2]
+            guard isCount(k) else { return -.infinity }
+            d[1] = gsl_sf_psi(k + r) - gsl_sf_psi(r) + Foundation.log1p(-p)
+            d[2] = (k == 0 ? 0 : k / p) - r / (1 - p)
+            return NegativeBinomial.logMass(k, r: r, p: p)
+        }
+    }
+
+    // MARK: - Sampling
+
+    /// GSL `gsl_ran_negative_binomial(1 − p, r)` (a gamma–Poisson mixture).
+    public func sample(using random: inout RandomSource) -> Tensor {
+        sampleElementwise([totalCount, probs], using: &random) { g, a in
+            a[1] == 0 ? 0 : Double(gsl_ran_negative_binomial(g, 1 - a[1], a[0]))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import CGSL
+import Foundation
+import LikelyTensor
+
+/// The normal distribution N(μ, σ²):
+///
+///     ln p(x) = −(x − μ)² / (2σ²) − ln σ − ½ ln 2π,   x ∈ ℝ.
+///
+/// `loc` μ and `scale` σ > 0 broadcast to `batchShape`. Built with `init(loc:logScale:)`,
+/// the log-density is computed from s = ln σ directly (−s instead of −ln eˢ, and z = (x − μ)e^−s),
+/// which stays finite when eˢ would underflow: the stable NLL of an exp-scale head.
+public struct Normal: UnivariateDistribution, EntropyDistribution, ReparameterizedDistribution {
+    /// The mean μ.
+    public let loc: Tensor
+    /// The standard deviation σ = e^logScale when built from a log-scale.
+    public let scale: Tensor
+    /// ln σ when the distribution was built from it (the log-density then uses it directly).
+    public let logScale: Tensor?
+
+    /// N(loc, scale²); every scale must be > 0.
+    public init(loc: Tensor, scale: Tensor) {
+        checkDomain(scale, "Normal scale", "> 0", { $0 > 0 })
+        self.loc = loc
+        self.scale = scale
+        self.logScale = nil
+    }
+
+    /// N(loc, exp(logScale)²): the parameterisation of a head with the exp link on the scale.
+    public init(loc: Tensor, logScale: Tensor) {
+        self.loc = loc
+        self.logScale = logScale
+        self.scale = exp(logScale)
+    }
+
+    // MARK: - Parameters
+
+    /// loc: identity; scale: exp (use `init(loc:logScale:)` with the raw output).
+    public static let defaultLinks = [ParameterLink("loc", .identity), ParameterLink("scale", .exp)]
+
+    public var batchShape: [Int] { broadcastShape(loc.shape, scale.shape) }
+
+    public static var isDiscrete: Bool { false }
+
+    // MARK: - Statistics
+
+    /// μ.
+    public var mean: Tensor { loc.broadcast(to: batchShape) }
+    /// σ².
+    public var variance: Tensor { square(scale).broadcast(to: batchShape) }
+    /// σ.
+    public var standardDeviation: Tensor { scale.broadcast(to: batchShape) }
+    /// ½ ln(2πe σ²) = ½ + ½ ln 2π + ln σ.
+    public var entropy: Tensor { (logScale ?? log(scale)).broadcast(to: batchShape) + Float(0.5 + halfLogTwoPi) }
+
+    /// Φ((x − μ)/σ), GSL `gsl_cdf_ugaussian_P`.
+    public func cdf(_ value: Tensor) -> Tensor {
+        pointwiseValue([value, loc, scale]) { a in gsl_cdf_ugaussian_P((a[0] - a[1]) / a[2]) }
+    }
+
+    /// μ + σ Φ⁻¹(p), GSL `gsl_cdf_ugaussian_Pinv` (±∞ at p = 0, 1).
+    public func quantile(_ probability: Tensor) -> Tensor {
+        pointwiseValue([probability, loc, scale]) { a in
+            guard a[0] >= 0 && a[0] <= 1 else { return .nan }
+            return a[1] + a[2] * gsl_cdf_ugaussian_Pinv(a[0])
+        }
+    }
+
+    // MARK: - Log-probability
+
+    /// ln N(x | μ, σ), element-wise, differentiable in x, μ and σ (or ln σ):
+    /// ∂/∂μ = z/σ, ∂/∂σ = (z² − 1)/σ, ∂/∂ln σ = z² − 1, ∂/∂x = −z/σ, with z = (x − μ)/σ.
+    public func logProb(_ value: Tensor) -> Tensor {
+        if let logScale {
+            return pointwise([value, loc, logScale]) { a, d in
+                let inverseScale = Foundation.exp(-a[2])
+                let z = (a[0] - a[1]) * inverseScale
+                d[0] = -z * inverseScale
+                d[1] = z * inverseScale
+                d[2] = z * z - 1
+                return -0.5 * z * z - a[2] - halfLogTwoPi
+            }
+        }
+        return pointwise([value, loc, scale]) { a, d in
+            let z = (a[0] - a[1]) / a[2]
+            d[0] = -z / a[2]
+            d[1] = z / a[2]
+            d[2] = (z * z - 1) / a[2]
+            return -0.5 * z * z - Foundation.log(a[2]) - halfLogTwoPi
+        }
+    }
+
+    // MARK: - Sampling
+
+    /// μ + σ ε with ε ~ N(0, 1) from GSL's ziggurat sampler.
+    public func sample(using random: inout RandomSource) -> Tensor {
+        sampleElementwise([loc, scale], using: &random) { g, a in a[0] + gsl_ran_gaussian_ziggurat(g, a[1]) }
+    }
+
+    /// μ + σ ε, differentiable in μ and σ (ε ~ N(0, 1) is a constant of the tape).
+    public func reparameterizedSample(using random: inout RandomSource) -> Tensor {
+        let noise = Tensor.randomNormal(batchShape, using: &random)
+        return loc + scale * noise
+    }
+}

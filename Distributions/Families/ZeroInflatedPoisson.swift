@@ -1,0 +1,100 @@
+import CGSL
+import Foundation
+import LikelyTensor
+
+/// The zero-inflated Poisson: a structural zero with probability π (the gate), otherwise a
+/// Poisson(λ) count:
+///
+///     ln p(0) = ln(π + (1 − π) e^−λ),   ln p(k) = ln(1 − π) + k ln λ − λ − ln k!  (k ≥ 1).
+///
+/// ln p(0) is evaluated as logaddexp(ln π, ln(1 − π) − λ), finite for any legal π and λ.
+public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
+    /// λ ≥ 0, the rate of the Poisson part.
+    public let rate: Tensor
+    /// π ∈ [0, 1], the probability of a structural zero.
+    public let gate: Tensor
+
+    /// ZIP(rate, gate); rate ≥ 0 and gate in [0, 1].
+    public init(rate: Tensor, gate: Tensor) {
+        checkDomain(rate, "ZeroInflatedPoisson rate", "≥ 0", { $0 >= 0 })
+        checkDomain(gate, "ZeroInflatedPoisson gate", "in [0, 1]", { $0 >= 0 && $0 <= 1 })
+        self.rate = rate
+        self.gate = gate
+    }
+
+    // MARK: - Parameters
+
+    /// rate: exp; gate: sigmoid.
+    public static let defaultLinks = [ParameterLink("rate", .exp), ParameterLink("gate", .sigmoid)]
+
+    public var batchShape: [Int] { broadcastShape(rate.shape, gate.shape) }
+
+    public static var isDiscrete: Bool { true }
+
+    // MARK: - Statistics
+
+    /// (1 − π) λ.
+    public var mean: Tensor { ((1 - gate) * rate).broadcast(to: batchShape) }
+    /// (1 − π) λ (1 + π λ).
+    public var variance: Tensor { ((1 - gate) * rate * (1 + gate * rate)).broadcast(to: batchShape) }
+    /// −Σₖ p(k) ln p(k), summed until the tail mass is below 1e-15.
+    public var entropy: Tensor {
+        pointwiseValue([rate, gate]) { a in
+            let lambda = a[0], pi = a[1]
+            return discreteEntropy(mean: lambda) { k in ZeroInflatedPoisson.logMass(k, rate: lambda, gate: pi) }
+        }
+    }
+
+    /// π + (1 − π) F_Poisson(x) for x ≥ 0, 0 below.
+    public func cdf(_ value: Tensor) -> Tensor {
+        pointwiseValue([value, rate, gate]) { a in ZeroInflatedPoisson.cdf(a[0], rate: a[1], gate: a[2]) }
+    }
+
+    /// The smallest k with P(X ≤ k) ≥ q (+∞ at q = 1).
+    public func quantile(_ probability: Tensor) -> Tensor {
+        pointwiseValue([probability, rate, gate]) { a in
+            let lambda = a[1], pi = a[2]
+            return discreteQuantile(a[0], start: (1 - pi) * lambda) { k in ZeroInflatedPoisson.cdf(k, rate: lambda, gate: pi) }
+        }
+    }
+
+    static func cdf(_ x: Double, rate: Double, gate: Double) -> Double {
+        x < 0 ? 0 : gate + (1 - gate) * Poisson.cdf(x, rate: rate)
+    }
+
+    static func logMass(_ k: Double, rate: Double, gate: Double) -> Double {
+        guard isCount(k) else { return -.infinity }
+        if k == 0 { return logAddExp(Foundation.log(gate), Foundation.log1p(-gate) - rate) }
+        return Foundation.log1p(-gate) + Poisson.logMass(k, rate: rate)
+    }
+
+    // MARK: - Log-probability
+
+    /// ln p(k), −∞ unless k is a non-negative integer. At k = 0, with A = π + (1 − π)e^−λ:
+    /// ∂/∂π = (1 − e^−λ)/A, ∂/∂λ = −(1 − π)e^−λ/A; at k ≥ 1: ∂/∂π = −1/(1 − π), ∂/∂λ = k/λ − 1.
+    public func logProb(_ value: Tensor) -> Tensor {
+        pointwise([value, rate, gate]) { a, d in
+            let k = a[0], lambda = a[1], pi = a[2]
+            guard isCount(k) else { return -.infinity }
+            let lp = ZeroInflatedPoisson.logMass(k, rate: lambda, gate: pi)
+            if k == 0 {
+                // Ratios through exp(ln(·) − ln A) keep them finite when A is tiny.
+                d[2] = -Foundation.expm1(-lambda) * Foundation.exp(-lp)
+                d[1] = -Foundation.exp(Foundation.log1p(-pi) - lambda - lp)
+            } else {
+                d[2] = -1 / (1 - pi)
+                d[1] = k / lambda - 1
+            }
+            return lp
+        }
+    }
+
+    // MARK: - Sampling
+
+    /// 0 with probability π (GSL `gsl_ran_bernoulli`), otherwise GSL `gsl_ran_poisson(λ)`.
+    public func sample(using random: inout RandomSource) -> Tensor {
+        sampleElementwise([rate, gate], using: &random) { g, a in
+            gsl_ran_bernoulli(g, a[1]) == 1 ? 0 : Double(gsl_ran_poisson(g, a[0]))
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Distributions
+import Foundation
+import LikelyTensor
+
+/// `likely dist FAMILY [--PARAM VALUE]... [--logpdf X,...] [--cdf X,...] [--quantile P,...]
+/// [--sample N] [--seed S] [--json]`: one distribution, evaluated and sampled (the contract of
+/// `shared/CLI.md`).
+struct DistCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dist",
+        abstract: "Evaluate and sample one distribution.",
+        discussion: "Families: " + DistFamily.allCases.map { "\($0.rawValue) (\($0.parameterList))" }.joined(separator: "; ")
+            + ". --logpdf is the log-density, or the log-mass for discrete families.")
+
+    @Argument(help: "The family: \(DistFamily.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var family: String
+
+    @Option(help: "Location (normal, lognormal: of log X, studentt, laplace).") var loc: String?
+    @Option(help: "Scale > 0 (normal, lognormal, studentt, laplace).") var scale: String?
+    @Option(help: "Degrees of freedom > 0 (studentt).") var df: String?
+    @Option(help: "Concentration > 0 (gamma).") var concentration: String?
+    @Option(help: "Rate: > 0 for gamma, ≥ 0 for poisson and zip.") var rate: String?
+    @Option(help: "Alpha > 0 (beta).") var alpha: String?
+    @Option(help: "Beta > 0 (beta).") var beta: String?
+    @Option(help: "Probability in [0, 1] (bernoulli, negbinomial: [0, 1)); comma-separated class probabilities for categorical.")
+    var probs: String?
+    @Option(help: "Logit (bernoulli); comma-separated class logits for categorical.") var logits: String?
+    @Option(name: .customLong("total-count"), help: "Total count r > 0 (negbinomial).") var totalCount: String?
+    @Option(help: "Probability of a structural zero in [0, 1] (zip).") var gate: String?
+
+    @Option(help: "Comma-separated points for the log-density (log-mass).") var logpdf: String?
+    @Option(help: "Comma-separated points for the cdf.") var cdf: String?
+    @Option(help: "Comma-separated probabilities in [0, 1] for the quantile function.") var quantile: String?
+    @Option(help: "Draw N samples (1 to 10,000,000).") var sample: String?
+    @Option(help: "Random seed for --sample.") var seed: String?
+    @Flag(help: "One JSON object on stdout.") var json = false
+
+    func run() throws {
+        let spec = try DistSpec(command: self)
+        let report = spec.evaluate(
+            logpdf: try logpdf.map { try parseList($0, option: "--logpdf") },
+            cdf: try cdf.map { try parseList($0, option: "--cdf") },
+            quantile: try quantile.map { try parseProbabilityList($0, option: "--quantile") },
+            sample: try sample.map { try parseCount($0) },
+            seed: try seed.map { try parseSeed($0) } ?? 0)
+        print(json ? report.json : report.text)
+    }
+
+    /// The parameters passed on the command line, by name (without dashes).
+    var givenParameters: [(name: String, value: String)] {
+        let all: [(String, String?)] = [("loc", loc), ("scale", scale), ("df", df), ("concentration", concentration),
+                                        ("rate", rate), ("alpha", alpha), ("beta", beta), ("probs", probs),
+                                        ("logits", logits), ("total-count", totalCount), ("gate", gate)]
+        return all.compactMap { name, value in value.map { (name, $0) } }
+    }
+}
+
+/// Bad input to `likely dist`: exit 2 with this message.
+struct DistInputError: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
+}
+
+/// Parses a finite number given to `option`.
+func parseNumber(_ text: String, option: String) throws -> Double {
+    guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+        throw DistInputError("\(option): '\(text)' is not a finite number")
+    }
+    return value
+}
+
+/// Parses a comma-separated list of finite numbers (at most 1,000,000 items).
+func parseList(_ text: String, option: String) throws -> [Double] {
+    let items = text.split(separator: ",", omittingEmptySubsequences: false)
+    guard items.count <= 1_000_000 else { throw DistInputError("\(option): at most 1000000 values, got \(items.count)") }
+    return try items.enumerated().map { index, item in
+        guard let value = Double(item.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+            throw DistInputError("\(option): item \(index + 1), '\(item)', is not a finite number")
+        }
+        return value
+    }
+}
+
+/// A list of probabilities, each in [0, 1].
+func parseProbabilityList(_ text: String, option: String) throws -> [Double] {
+    let values = try parseList(text, option: option)
+    if let (index, bad) = values.enumerated().first(where: { !(0...1).contains($0.element) }) {
+        throw DistInputError("\(option): item \(index + 1), \(bad), is not a probability in [0, 1]")
+    }
+    return values
+}
+
+func parseCount(_ text: String) throws -> Int {
+    guard let n = Int(text.trimmingCharacters(in: .whitespaces)), (1...10_000_000).contains(n) else {
+        throw DistInputError("--sample: expected a whole number of draws from 1 to 10000000, got '\(text)'")
+    }
+    return n
+}
+
+func parseSeed(_ text: String) throws -> UInt64 {
+    guard let s = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
+        throw DistInputError("--seed: expected a non-negative whole number, got '\(text)'")
+    }
+    return s
+}
