@@ -19,15 +19,18 @@ let package = Package(
 
         // Swift modules
         .target(name: "LikelyTensor", dependencies: ["CGSL"]),
+        .target(name: "LikelyNN", dependencies: ["LikelyTensor", "CGSL"]),
         .executableTarget(
             name: "LikelyCLI",
             dependencies: [
                 "LikelyTensor",
+                "LikelyNN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Tests
         .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
         .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),
+        .testTarget(name: "LikelyNNTests", dependencies: ["LikelyNN", "LikelyTensor", "LikelyTestSupport", "CZlib"]),
     ]
 )
