@@ -11,7 +11,7 @@ struct LikelyCommand: ParsableCommand {
         commandName: "likely",
         abstract: "Probabilistic deep learning: networks that output distributions, trained by negative log-likelihood.",
         version: LikelyVersion.string,
-        subcommands: [BenchCommand.self])
+        subcommands: [BenchCommand.self, SummaryCommand.self])
 
     static func main() {
         do {

@@ -81,6 +81,24 @@ public indirect enum LayerSpec: Codable, Sendable, Hashable {
     /// A nested `Sequential`.
     case sequential(layers: [LayerSpec])
 
+    /// The case name (`"conv2D"`, `"dense"`), for messages.
+    public var kind: String {
+        switch self {
+        case .dense: return "dense"
+        case .conv2D: return "conv2D"
+        case .conv2DTranspose: return "conv2DTranspose"
+        case .maxPool2D: return "maxPool2D"
+        case .avgPool2D: return "avgPool2D"
+        case .globalAveragePool2D: return "globalAveragePool2D"
+        case .flatten: return "flatten"
+        case .dropout: return "dropout"
+        case .batchNorm: return "batchNorm"
+        case .activation: return "activation"
+        case .residual: return "residual"
+        case .sequential: return "sequential"
+        }
+    }
+
     /// Rebuilds the layer for inputs of per-example shape `inputShape`, drawing fresh weights.
     /// - Throws: `LayerSpecError` when a field is out of range or the input shape does not fit.
     public func makeLayer(inputShape: [Int], using random: inout RandomSource) throws -> any Layer {
@@ -158,6 +176,8 @@ public indirect enum LayerSpec: Codable, Sendable, Hashable {
 public struct LayerSpecError: Error, CustomStringConvertible {
     /// The offending description.
     public var layer: LayerSpec
+    /// Where it sits in the model (`"layers[3]"`, `"layers[5].body[0]"`); empty when built alone.
+    public var path = ""
     /// The field that is out of range.
     public var field: String
     /// What the field should have been.
@@ -166,6 +186,6 @@ public struct LayerSpecError: Error, CustomStringConvertible {
     public var inputShape: [Int]
 
     public var description: String {
-        "layer \(layer): field '\(field)' must be \(expected) (input shape \(inputShape))"
+        "\(path.isEmpty ? "layer" : path) (\(layer.kind)): field '\(field)' must be \(expected) (input shape \(inputShape))"
     }
 }

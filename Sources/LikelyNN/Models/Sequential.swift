@@ -1,3 +1,4 @@
+import Foundation
 import LikelyTensor
 
 /// Builds the layer list of a `Sequential` from statements:
@@ -42,8 +43,14 @@ public final class Sequential: Layer {
     public convenience init(specs: [LayerSpec], inputShape: [Int], using random: inout RandomSource) throws {
         var shape = inputShape
         var layers: [any Layer] = []
-        for spec in specs {
-            let layer = try spec.makeLayer(inputShape: shape, using: &random)
+        for (index, spec) in specs.enumerated() {
+            let layer: any Layer
+            do {
+                layer = try spec.makeLayer(inputShape: shape, using: &random)
+            } catch var error as LayerSpecError {
+                error.path = "layers[\(index)]" + (error.path.isEmpty ? "" : "." + error.path.replacingOccurrences(of: "layers[", with: "body["))
+                throw error
+            }
             shape = layer.outputShape(for: shape)
             layers.append(layer)
         }
