@@ -11,7 +11,11 @@ struct LikelyCommand: ParsableCommand {
         commandName: "likely",
         abstract: "Probabilistic deep learning: networks that output distributions, trained by negative log-likelihood.",
         version: LikelyVersion.string,
+<<<<<<< HEAD
         subcommands: [BenchCommand.self, DistCommand.self])
+=======
+        subcommands: [BenchCommand.self, SummaryCommand.self])
+>>>>>>> nn
 
     static func main() {
         do {

@@ -1,0 +1,122 @@
+import LikelyTensor
+
+/// A 2-D convolution over NHWC images (Keras `Conv2D`), computed by `conv2d`.
+///
+/// Shapes: x `[batch, H, W, inputChannels]`, kernel `[kh, kw, inputChannels, filters]`,
+/// bias `[filters]`, y `[batch, outH, outW, filters]` with
+/// out = ⌊(n + 2p − d(f − 1) − 1)/s⌋ + 1 per axis. Parameters: kh·kw·C·F + F.
+public final class Conv2D: Layer {
+    /// The kernel, `[kh, kw, inputChannels, filters]`.
+    public let filter: Tensor
+    /// The bias, `[filters]`, or `nil`.
+    public let bias: Tensor?
+    /// Steps between windows.
+    public let strides: SpatialSize
+    /// Border handling.
+    public let padding: Padding
+    /// Spacing between kernel taps.
+    public let dilation: SpatialSize
+    /// How the kernel was initialized.
+    public let kernelInitializer: Initializer
+
+    /// A convolution with freshly drawn weights (Glorot uniform kernel, zero bias by default).
+    public init(inputChannels: Int, filters: Int, kernelSize: SpatialSize, strides: SpatialSize = SpatialSize(1),
+                padding: Padding = .valid, dilation: SpatialSize = SpatialSize(1), useBias: Bool = true,
+                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+                using random: inout RandomSource) {
+        precondition(inputChannels > 0 && filters > 0, "Conv2D needs positive channel counts, got \(inputChannels) → \(filters)")
+        precondition(kernelSize.rows > 0 && kernelSize.columns > 0, "Conv2D kernel size must be positive, got \(kernelSize)")
+        filter = kernelInitializer.makeTensor(shape: [kernelSize.rows, kernelSize.columns, inputChannels, filters], using: &random)
+        bias = useBias ? biasInitializer.makeTensor(shape: [filters], using: &random) : nil
+        self.strides = strides
+        self.padding = padding
+        self.dilation = dilation
+        self.kernelInitializer = kernelInitializer
+    }
+
+    /// A square-kernel convenience: `Conv2D(inputChannels: 1, filters: 8, kernelSize: 3, padding: .same, using: &r)`.
+    public convenience init(inputChannels: Int, filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
+                            dilation: Int = 1, useBias: Bool = true, using random: inout RandomSource) {
+        self.init(inputChannels: inputChannels, filters: filters, kernelSize: SpatialSize(kernelSize), strides: SpatialSize(strides),
+                  padding: padding, dilation: SpatialSize(dilation), useBias: useBias, using: &random)
+    }
+
+    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+        conv2d(x, filter: filter, bias: bias, strides: strides.pair, padding: padding, dilations: dilation.pair)
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        precondition(inputShape.count == 3 && inputShape[2] == filter.shape[2],
+                     "Conv2D expects input shape [H, W, \(filter.shape[2])], got \(inputShape)")
+        return [convolutionOutputSize(input: inputShape[0], kernel: filter.shape[0], stride: strides.rows, dilation: dilation.rows, padding: padding),
+                convolutionOutputSize(input: inputShape[1], kernel: filter.shape[1], stride: strides.columns, dilation: dilation.columns, padding: padding),
+                filter.shape[3]]
+    }
+
+    public var parameters: [NamedTensor] {
+        [NamedTensor(name: "weight", tensor: filter)] + (bias.map { [NamedTensor(name: "bias", tensor: $0)] } ?? [])
+    }
+
+    public var spec: LayerSpec {
+        .conv2D(filters: filter.shape[3], kernelSize: SpatialSize(filter.shape[0], filter.shape[1]), strides: strides,
+                padding: padding, dilation: dilation, useBias: bias != nil, kernelInitializer: kernelInitializer)
+    }
+    public var kindName: String { "conv2d" }
+}
+
+/// A transposed 2-D convolution over NHWC images (Keras `Conv2DTranspose`), computed by
+/// `conv2dTranspose`: the adjoint of a convolution, used to upsample.
+///
+/// Shapes: x `[batch, H, W, inputChannels]`, kernel `[kh, kw, filters, inputChannels]`,
+/// y `[batch, outH, outW, filters]`; out per axis: valid (n − 1)s + d(f − 1) + 1, same n·s,
+/// explicit p (n − 1)s − 2p + d(f − 1) + 1. Parameters: kh·kw·F·C + F.
+public final class Conv2DTranspose: Layer {
+    /// The kernel, `[kh, kw, filters, inputChannels]`.
+    public let filter: Tensor
+    /// The bias, `[filters]`, or `nil`.
+    public let bias: Tensor?
+    /// Upsampling steps.
+    public let strides: SpatialSize
+    /// Border handling.
+    public let padding: Padding
+    /// Spacing between kernel taps.
+    public let dilation: SpatialSize
+    /// How the kernel was initialized.
+    public let kernelInitializer: Initializer
+
+    /// A transposed convolution with freshly drawn weights.
+    public init(inputChannels: Int, filters: Int, kernelSize: SpatialSize, strides: SpatialSize = SpatialSize(1),
+                padding: Padding = .valid, dilation: SpatialSize = SpatialSize(1), useBias: Bool = true,
+                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+                using random: inout RandomSource) {
+        precondition(inputChannels > 0 && filters > 0, "Conv2DTranspose needs positive channel counts, got \(inputChannels) → \(filters)")
+        filter = kernelInitializer.makeTensor(shape: [kernelSize.rows, kernelSize.columns, filters, inputChannels], using: &random)
+        bias = useBias ? biasInitializer.makeTensor(shape: [filters], using: &random) : nil
+        self.strides = strides
+        self.padding = padding
+        self.dilation = dilation
+        self.kernelInitializer = kernelInitializer
+    }
+
+    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+        conv2dTranspose(x, filter: filter, bias: bias, strides: strides.pair, padding: padding, dilations: dilation.pair)
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        precondition(inputShape.count == 3 && inputShape[2] == filter.shape[3],
+                     "Conv2DTranspose expects input shape [H, W, \(filter.shape[3])], got \(inputShape)")
+        return [WindowGeometry(transposedInput: inputShape[0], kernel: filter.shape[0], stride: strides.rows, dilation: dilation.rows, padding: padding).input,
+                WindowGeometry(transposedInput: inputShape[1], kernel: filter.shape[1], stride: strides.columns, dilation: dilation.columns, padding: padding).input,
+                filter.shape[2]]
+    }
+
+    public var parameters: [NamedTensor] {
+        [NamedTensor(name: "weight", tensor: filter)] + (bias.map { [NamedTensor(name: "bias", tensor: $0)] } ?? [])
+    }
+
+    public var spec: LayerSpec {
+        .conv2DTranspose(filters: filter.shape[2], kernelSize: SpatialSize(filter.shape[0], filter.shape[1]), strides: strides,
+                         padding: padding, dilation: dilation, useBias: bias != nil, kernelInitializer: kernelInitializer)
+    }
+    public var kindName: String { "conv2d_transpose" }
+}

@@ -1,0 +1,25 @@
+import LikelyTensor
+
+/// Inverted dropout (Keras `Dropout`): in `training` and `monteCarlo` each element is kept
+/// with probability 1 − rate and scaled by 1/(1 − rate), so its expectation is unchanged;
+/// in `inference` the identity.
+public final class Dropout: Layer {
+    /// The probability of dropping an element, in [0, 1).
+    public let rate: Float
+
+    /// A dropout layer.
+    /// - Parameter rate: the drop probability, in [0, 1).
+    public init(rate: Float) {
+        precondition(rate >= 0 && rate < 1, "dropout rate must be in [0, 1), got \(rate)")
+        self.rate = rate
+    }
+
+    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+        phase.dropsUnits ? dropout(x, rate: rate, using: &random) : x
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    public var spec: LayerSpec { .dropout(rate: rate) }
+    public var kindName: String { "dropout" }
+    public var isStochastic: Bool { rate > 0 }
+}

@@ -1,0 +1,101 @@
+import LikelyTensor
+
+/// Max pooling over NHWC images (Keras `MaxPooling2D`); no parameters.
+/// y `[batch, outH, outW, C]` with out = ⌊(n + 2p − f)/s⌋ + 1 per axis.
+public final class MaxPool2D: Layer {
+    /// The window.
+    public let poolSize: SpatialSize
+    /// Steps between windows (the pool size by default, as in Keras).
+    public let strides: SpatialSize
+    /// Border handling.
+    public let padding: Padding
+
+    /// A max-pooling layer; `strides` defaults to `poolSize`.
+    public init(poolSize: SpatialSize = SpatialSize(2), strides: SpatialSize? = nil, padding: Padding = .valid) {
+        self.poolSize = poolSize
+        self.strides = strides ?? poolSize
+        self.padding = padding
+    }
+
+    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+        maxPool2d(x, size: poolSize.pair, strides: strides.pair, padding: padding)
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        poolingOutputShape(inputShape, poolSize, strides, padding)
+    }
+
+    public var spec: LayerSpec { .maxPool2D(poolSize: poolSize, strides: strides, padding: padding) }
+    public var kindName: String { "max_pooling2d" }
+}
+
+/// Average pooling over NHWC images (Keras `AveragePooling2D`); padded cells are not counted.
+public final class AvgPool2D: Layer {
+    /// The window.
+    public let poolSize: SpatialSize
+    /// Steps between windows (the pool size by default).
+    public let strides: SpatialSize
+    /// Border handling.
+    public let padding: Padding
+
+    /// An average-pooling layer; `strides` defaults to `poolSize`.
+    public init(poolSize: SpatialSize = SpatialSize(2), strides: SpatialSize? = nil, padding: Padding = .valid) {
+        self.poolSize = poolSize
+        self.strides = strides ?? poolSize
+        self.padding = padding
+    }
+
+    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+        avgPool2d(x, size: poolSize.pair, strides: strides.pair, padding: padding)
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        poolingOutputShape(inputShape, poolSize, strides, padding)
+    }
+
+    public var spec: LayerSpec { .avgPool2D(poolSize: poolSize, strides: strides, padding: padding) }
+    public var kindName: String { "average_pooling2d" }
+}
+
+private func poolingOutputShape(_ inputShape: [Int], _ pool: SpatialSize, _ strides: SpatialSize, _ padding: Padding) -> [Int] {
+    precondition(inputShape.count == 3, "pooling expects input shape [H, W, C], got \(inputShape)")
+    return [convolutionOutputSize(input: inputShape[0], kernel: pool.rows, stride: strides.rows, padding: padding),
+            convolutionOutputSize(input: inputShape[1], kernel: pool.columns, stride: strides.columns, padding: padding),
+            inputShape[2]]
+}
+
+/// The mean of each channel over all positions: `[batch, H, W, C]` → `[batch, C]`.
+public final class GlobalAveragePool2D: Layer {
+    /// A global average pooling layer.
+    public init() {}
+
+    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+        checkInput(x, rank: 4, layer: "GlobalAveragePool2D")
+        return x.mean(alongAxes: [1, 2])
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        precondition(inputShape.count == 3, "GlobalAveragePool2D expects input shape [H, W, C], got \(inputShape)")
+        return [inputShape[2]]
+    }
+
+    public var spec: LayerSpec { .globalAveragePool2D }
+    public var kindName: String { "global_average_pooling2d" }
+}
+
+/// Flattens each example: `[batch, d1, d2, ...]` → `[batch, d1·d2·...]` (row-major, so NHWC
+/// images flatten in Keras's order).
+public final class Flatten: Layer {
+    /// A flatten layer.
+    public init() {}
+
+    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+        precondition(x.rank >= 1, "Flatten needs a batch axis, got shape \(x.shape)")
+        return x.reshaped(to: [x.shape[0], x.count / Swift.max(x.shape[0], 1)])
+    }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] { [inputShape.reduce(1, *)] }
+
+    public var spec: LayerSpec { .flatten }
+    public var kindName: String { "flatten" }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import LikelyTensor
+
+/// Builds the layer list of a `Sequential` from statements:
+/// `Sequential { Dense(inputSize: 4, outputSize: 8, using: &random); ReLU() }`.
+@resultBuilder
+public enum LayerBuilder {
+    public static func buildExpression(_ layer: any Layer) -> [any Layer] { [layer] }
+    public static func buildExpression(_ layers: [any Layer]) -> [any Layer] { layers }
+    public static func buildBlock(_ parts: [any Layer]...) -> [any Layer] { parts.flatMap { $0 } }
+    public static func buildOptional(_ part: [any Layer]?) -> [any Layer] { part ?? [] }
+    public static func buildEither(first part: [any Layer]) -> [any Layer] { part }
+    public static func buildEither(second part: [any Layer]) -> [any Layer] { part }
+    public static func buildArray(_ parts: [[any Layer]]) -> [any Layer] { parts.flatMap { $0 } }
+}
+
+/// Layers applied one after another: y = fₙ(… f₂(f₁(x))).
+///
+/// Parameters and state are named `"<index>.<name>"` by the layer's position
+/// (`"0.weight"`, `"0.bias"`, `"3.body.0.weight"`), in layer order: stable keys for weights
+/// files and optimizer state.
+public final class Sequential: Layer {
+    /// The layers, in order.
+    public let layers: [any Layer]
+    /// The per-example input shape, when known (it is for models built from specs); used by
+    /// `summary()`.
+    public let inputShape: [Int]?
+
+    /// A model from a list of layers.
+    public init(inputShape: [Int]? = nil, layers: [any Layer]) {
+        self.inputShape = inputShape
+        self.layers = layers
+    }
+
+    /// A model from a result builder: `Sequential(inputShape: [4]) { Dense(...); ReLU() }`.
+    public convenience init(inputShape: [Int]? = nil, @LayerBuilder _ build: () -> [any Layer]) {
+        self.init(inputShape: inputShape, layers: build())
+    }
+
+    /// Rebuilds a model from its layer descriptions, propagating the shape from `inputShape`
+    /// (per example, without the batch axis) and drawing fresh weights.
+    /// - Throws: `LayerSpecError` naming the first description that does not fit.
+    public convenience init(specs: [LayerSpec], inputShape: [Int], using random: inout RandomSource) throws {
+        var shape = inputShape
+        var layers: [any Layer] = []
+        for (index, spec) in specs.enumerated() {
+            let layer: any Layer
+            do {
+                layer = try spec.makeLayer(inputShape: shape, using: &random)
+            } catch var error as LayerSpecError {
+                error.path = "layers[\(index)]" + (error.path.isEmpty ? "" : "." + error.path.replacingOccurrences(of: "layers[", with: "body["))
+                throw error
+            }
+            shape = layer.outputShape(for: shape)
+            layers.append(layer)
+        }
+        self.init(inputShape: inputShape, layers: layers)
+    }
+
+    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+        callAsFunction(x, layers: layers.indices, phase: phase, using: &random)
+    }
+
+    /// Applies only the layers at `range` (for example the deterministic prefix before the
+    /// first dropout once, then the stochastic suffix many times).
+    public func callAsFunction(_ x: Tensor, layers range: Range<Int>, phase: Phase, using random: inout RandomSource) -> Tensor {
+        precondition(range.lowerBound >= 0 && range.upperBound <= layers.count,
+                     "layer range \(range) is outside 0..<\(layers.count)")
+        var y = x
+        for i in range { y = layers[i](y, phase: phase, using: &random) }
+        return y
+    }
+
+    /// The index of the first stochastic layer (a Dropout, or a block holding one), or `nil`
+    /// if every layer is deterministic: layers before it need to run only once per input
+    /// for an MC-dropout predictive.
+    public var firstStochasticLayerIndex: Int? { layers.firstIndex { $0.isStochastic } }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        layers.reduce(inputShape) { $1.outputShape(for: $0) }
+    }
+
+    public var parameters: [NamedTensor] {
+        layers.enumerated().flatMap { i, layer in layer.parameters.map { $0.prefixed("\(i)") } }
+    }
+
+    public var state: [NamedTensor] {
+        layers.enumerated().flatMap { i, layer in layer.state.map { $0.prefixed("\(i)") } }
+    }
+
+    /// The parameters an optimizer updates (the trainable ones).
+    public var trainableParameters: [NamedTensor] { parameters.filter(\.isTrainable) }
+
+    /// Every tensor a model file stores: parameters then state, in order.
+    public var namedTensors: [NamedTensor] { parameters + state }
+
+    /// The description of each layer, in order.
+    public var specs: [LayerSpec] { layers.map(\.spec) }
+
+    public var spec: LayerSpec { .sequential(layers: specs) }
+    public var kindName: String { "sequential" }
+    public var isStochastic: Bool { layers.contains { $0.isStochastic } }
+}

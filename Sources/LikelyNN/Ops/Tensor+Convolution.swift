@@ -1,0 +1,167 @@
+import LikelyTensor
+
+/// 2-D convolution (cross-correlation, as in Keras and the course) of NHWC images; a
+/// primitive op: one im2col and one `cblas_sgemm` for the whole batch.
+///
+/// y[b, i, j, f] = bias[f] + Σ_{ky, kx, c} x[b, i·s − p + ky·d, j·s − p + kx·d, c] · w[ky, kx, c, f]
+/// (zero outside the image).
+/// Pullback, with P the patch matrix and G = ∂L/∂y as `[b·oh·ow, F]`:
+/// ∂L/∂w = Pᵀ·G, ∂L/∂x = col2im(G·wᵀ), ∂L/∂bias = Σ_rows G.
+/// - Parameters:
+///   - x: images `[batch, H, W, C]`.
+///   - filter: kernel `[kh, kw, C, F]`.
+///   - bias: `[F]` or `nil`.
+///   - strides: (vertical, horizontal) steps.
+///   - padding: see `Padding`.
+///   - dilations: (vertical, horizontal) spacing of kernel taps.
+/// - Returns: `[batch, outH, outW, F]`.
+public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
+                   padding: Padding = .valid, dilations: (Int, Int) = (1, 1)) -> Tensor {
+    precondition(x.rank == 4, "conv2d expects NHWC images of rank 4, got shape \(x.shape)")
+    precondition(filter.rank == 4, "conv2d expects a [kh, kw, in, out] kernel, got shape \(filter.shape)")
+    precondition(filter.shape[2] == x.shape[3], "kernel \(filter.shape) expects \(filter.shape[2]) input channels, images \(x.shape) have \(x.shape[3])")
+    let features = filter.shape[3]
+    if let bias { precondition(bias.shape == [features], "conv2d bias must have shape [\(features)], got \(bias.shape)") }
+    let window = ImageWindow(
+        batch: x.shape[0], channels: x.shape[3],
+        rows: WindowGeometry(input: x.shape[1], kernel: filter.shape[0], stride: strides.0, dilation: dilations.0, padding: padding),
+        columns: WindowGeometry(input: x.shape[2], kernel: filter.shape[1], stride: strides.1, dilation: dilations.1, padding: padding))
+    let (m, k) = (window.patchCount, window.patchLength)
+    // A 1×1 kernel with stride 1 and no padding reads the image itself as its patch matrix.
+    let identityPatches = window.rows.kernel == 1 && window.columns.kernel == 1 && strides == (1, 1) && window.rows.padBefore == 0 && window.columns.padBefore == 0
+    let patches: [Float] = identityPatches ? x.scalars : [Float](unsafeUninitializedCapacity: m * k) { buffer, initialized in
+        x.scalars.withUnsafeBufferPointer { im2col($0, window, into: buffer) }
+        initialized = m * k
+    }
+    var out = [Float](repeating: 0, count: m * features)
+    patches.withUnsafeBufferPointer { p in
+        filter.scalars.withUnsafeBufferPointer { w in
+            out.withUnsafeMutableBufferPointer { o in
+                if let bias { bias.scalars.withUnsafeBufferPointer { addBiasRows($0, rows: m, columns: features, into: o) } }
+                sgemm(m: m, n: features, k: k, p.baseAddress, lda: k, w.baseAddress, ldb: features,
+                      beta: bias == nil ? 0 : 1, o.baseAddress, ldc: features)
+            }
+        }
+    }
+    let value = Tensor(shape: [window.batch, window.rows.output, window.columns.output, features], scalars: out)
+    let parents = bias.map { [x, filter, $0] } ?? [x, filter]
+    return Tensor.record(value, parents: parents) { g in
+        var grads: [Tensor?] = [nil, nil, nil]
+        g.scalars.withUnsafeBufferPointer { pg in
+            filter.scalars.withUnsafeBufferPointer { w in
+                if x.requiresGradient {
+                    var dPatches = [Float](repeating: 0, count: m * k)
+                    dPatches.withUnsafeMutableBufferPointer { dp in
+                        sgemm(transposeB: true, m: m, n: k, k: features, pg.baseAddress, lda: features,
+                              w.baseAddress, ldb: features, dp.baseAddress, ldc: k)
+                    }
+                    if identityPatches {
+                        grads[0] = Tensor(shape: x.shape, scalars: dPatches)
+                    } else {
+                        var dx = [Float](repeating: 0, count: x.count)
+                        dPatches.withUnsafeBufferPointer { dp in dx.withUnsafeMutableBufferPointer { col2im(dp, window, into: $0) } }
+                        grads[0] = Tensor(shape: x.shape, scalars: dx)
+                    }
+                }
+                if filter.requiresGradient {
+                    var dw = [Float](repeating: 0, count: filter.count)
+                    patches.withUnsafeBufferPointer { p in
+                        dw.withUnsafeMutableBufferPointer { d in
+                            sgemm(transposeA: true, m: k, n: features, k: m, p.baseAddress, lda: k,
+                                  pg.baseAddress, ldb: features, d.baseAddress, ldc: features)
+                        }
+                    }
+                    grads[1] = Tensor(shape: filter.shape, scalars: dw)
+                }
+                if let bias, bias.requiresGradient {
+                    var db = [Float](repeating: 0, count: features)
+                    db.withUnsafeMutableBufferPointer { addColumnSums(pg, rows: m, columns: features, into: $0) }
+                    grads[2] = Tensor(shape: bias.shape, scalars: db)
+                }
+            }
+        }
+        return Array(grads.prefix(parents.count))
+    }
+}
+
+/// Transposed 2-D convolution (Keras `Conv2DTranspose`): the adjoint of `conv2d` in its
+/// input, so each input pixel paints a kernel-sized patch of the (larger) output.
+///
+/// With A the conv2d that maps the output geometry back to the input geometry,
+/// y = Aᵀ(x) + bias: patches = X·wᵀ (`[b·H·W, kh·kw·F]`), then col2im onto the output.
+/// Output extent per axis: valid (n − 1)s + d(f − 1) + 1; same n·s; explicit p
+/// (n − 1)s − 2p + d(f − 1) + 1.
+/// Pullback with Q = im2col(G): ∂L/∂x = Q·w, ∂L/∂w = Qᵀ·X, ∂L/∂bias = Σ G.
+/// - Parameters:
+///   - x: images `[batch, H, W, C]`.
+///   - filter: kernel `[kh, kw, F, C]` (output channels before input channels, as in Keras).
+///   - bias: `[F]` or `nil`.
+/// - Returns: `[batch, outH, outW, F]`.
+public func conv2dTranspose(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
+                            padding: Padding = .valid, dilations: (Int, Int) = (1, 1)) -> Tensor {
+    precondition(x.rank == 4, "conv2dTranspose expects NHWC images of rank 4, got shape \(x.shape)")
+    precondition(filter.rank == 4, "conv2dTranspose expects a [kh, kw, out, in] kernel, got shape \(filter.shape)")
+    precondition(filter.shape[3] == x.shape[3], "kernel \(filter.shape) expects \(filter.shape[3]) input channels, images \(x.shape) have \(x.shape[3])")
+    let features = filter.shape[2], inChannels = x.shape[3]
+    if let bias { precondition(bias.shape == [features], "conv2dTranspose bias must have shape [\(features)], got \(bias.shape)") }
+    let window = ImageWindow(
+        batch: x.shape[0], channels: features,
+        rows: WindowGeometry(transposedInput: x.shape[1], kernel: filter.shape[0], stride: strides.0, dilation: dilations.0, padding: padding),
+        columns: WindowGeometry(transposedInput: x.shape[2], kernel: filter.shape[1], stride: strides.1, dilation: dilations.1, padding: padding))
+    let (m, k) = (window.patchCount, window.patchLength)
+    let outShape = [window.batch, window.rows.input, window.columns.input, features]
+    var patches = [Float](repeating: 0, count: m * k)
+    var out = [Float](repeating: 0, count: elementCount(outShape))
+    x.scalars.withUnsafeBufferPointer { px in
+        filter.scalars.withUnsafeBufferPointer { w in
+            patches.withUnsafeMutableBufferPointer { p in
+                sgemm(transposeB: true, m: m, n: k, k: inChannels, px.baseAddress, lda: inChannels,
+                      w.baseAddress, ldb: inChannels, p.baseAddress, ldc: k)
+            }
+        }
+    }
+    patches.withUnsafeBufferPointer { p in out.withUnsafeMutableBufferPointer { col2im(p, window, into: $0) } }
+    if let bias {
+        out.withUnsafeMutableBufferPointer { o in
+            bias.scalars.withUnsafeBufferPointer { addBiasRows($0, rows: o.count / features, columns: features, into: o) }
+        }
+    }
+    let value = Tensor(shape: outShape, scalars: out)
+    let parents = bias.map { [x, filter, $0] } ?? [x, filter]
+    return Tensor.record(value, parents: parents) { g in
+        var grads: [Tensor?] = [nil, nil, nil]
+        let q = [Float](unsafeUninitializedCapacity: m * k) { buffer, initialized in
+            g.scalars.withUnsafeBufferPointer { im2col($0, window, into: buffer) }
+            initialized = m * k
+        }
+        q.withUnsafeBufferPointer { pq in
+            filter.scalars.withUnsafeBufferPointer { w in
+                if x.requiresGradient {
+                    var dx = [Float](repeating: 0, count: x.count)
+                    dx.withUnsafeMutableBufferPointer { d in
+                        sgemm(m: m, n: inChannels, k: k, pq.baseAddress, lda: k, w.baseAddress, ldb: inChannels, d.baseAddress, ldc: inChannels)
+                    }
+                    grads[0] = Tensor(shape: x.shape, scalars: dx)
+                }
+                if filter.requiresGradient {
+                    var dw = [Float](repeating: 0, count: filter.count)
+                    x.scalars.withUnsafeBufferPointer { px in
+                        dw.withUnsafeMutableBufferPointer { d in
+                            sgemm(transposeA: true, m: k, n: inChannels, k: m, pq.baseAddress, lda: k,
+                                  px.baseAddress, ldb: inChannels, d.baseAddress, ldc: inChannels)
+                        }
+                    }
+                    grads[1] = Tensor(shape: filter.shape, scalars: dw)
+                }
+            }
+        }
+        if let bias, bias.requiresGradient {
+            var db = [Float](repeating: 0, count: features)
+            g.scalars.withUnsafeBufferPointer { pg in
+                db.withUnsafeMutableBufferPointer { addColumnSums(pg, rows: g.count / features, columns: features, into: $0) }
+            }
+            grads[2] = Tensor(shape: bias.shape, scalars: db)
+        }
+        return Array(grads.prefix(parents.count))
+    }
+}

@@ -1,0 +1,37 @@
+/// Adagrad (Keras `Adagrad`, default η = 0.001, initial accumulator 0.1, ε = 1e-7).
+///
+/// a ← a + g², w ← w − η·g/√(a + ε). Slot: `accumulator`.
+public final class Adagrad: Optimizer {
+    public var schedule: LearningRateSchedule
+    public var weightDecay: Float
+    public var clipNorm: Float?
+    public var step = 0
+    public var slots: [String: [Float]] = [:]
+    /// The accumulator's starting value.
+    public let initialAccumulator: Float
+    /// ε.
+    public let epsilon: Float
+
+    /// An Adagrad optimizer.
+    public init(learningRate: LearningRateSchedule = 0.001, initialAccumulator: Float = 0.1, epsilon: Float = 1e-7,
+                weightDecay: Float = 0, clipNorm: Float? = nil) {
+        precondition(initialAccumulator >= 0, "initial accumulator must be ≥ 0, got \(initialAccumulator)")
+        precondition(epsilon > 0, "epsilon must be positive, got \(epsilon)")
+        schedule = learningRate
+        self.initialAccumulator = initialAccumulator
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.clipNorm = clipNorm
+    }
+
+    public var slotNames: [String] { ["accumulator"] }
+    public func initialSlotValue(_ slot: Int) -> Float { initialAccumulator }
+
+    public func apply(to w: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+                      slots a: UnsafeMutableBufferPointer<Float>, learningRate eta: Float, step: Int) {
+        for i in 0..<w.count {
+            a[i] += g[i] * g[i]
+            w[i] -= eta * g[i] / (a[i] + epsilon).squareRoot()
+        }
+    }
+}

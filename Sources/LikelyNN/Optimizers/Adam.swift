@@ -1,0 +1,101 @@
+import Foundation
+
+/// Adam (Keras `Adam`, default η = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 1e-7).
+///
+/// m ← m + (1 − β₁)(g − m), v ← v + (1 − β₂)(g² − v),
+/// w ← w − α·m/(√v + ε) with α = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ) at the 1-based step t.
+/// Slots: `m`, `v`. L2 `weightDecay` is added to the gradient; for decoupled decay use `AdamW`.
+public final class Adam: Optimizer {
+    public var schedule: LearningRateSchedule
+    public var weightDecay: Float
+    public var clipNorm: Float?
+    public var step = 0
+    public var slots: [String: [Float]] = [:]
+    /// β₁, the decay of the first moment.
+    public let beta1: Float
+    /// β₂, the decay of the second moment.
+    public let beta2: Float
+    /// ε.
+    public let epsilon: Float
+
+    /// An Adam optimizer.
+    public init(learningRate: LearningRateSchedule = 0.001, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-7,
+                weightDecay: Float = 0, clipNorm: Float? = nil) {
+        precondition(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got \(beta1)")
+        precondition(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got \(beta2)")
+        precondition(epsilon > 0, "epsilon must be positive, got \(epsilon)")
+        schedule = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.clipNorm = clipNorm
+    }
+
+    public var slotNames: [String] { ["m", "v"] }
+    public func initialSlotValue(_ slot: Int) -> Float { 0 }
+
+    public func apply(to w: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+                      slots s: UnsafeMutableBufferPointer<Float>, learningRate eta: Float, step: Int) {
+        adamUpdate(w, g, s, eta: eta, beta1: beta1, beta2: beta2, epsilon: epsilon, step: step, decoupledDecay: 0)
+    }
+}
+
+/// AdamW (Keras `AdamW`, default η = 0.001, decoupled weight decay 0.004): before the Adam
+/// step, w ← w − η·λ_d·w, which shrinks weights without passing through the moments.
+/// Slots: `m`, `v`.
+public final class AdamW: Optimizer {
+    public var schedule: LearningRateSchedule
+    public var weightDecay: Float
+    public var clipNorm: Float?
+    public var step = 0
+    public var slots: [String: [Float]] = [:]
+    /// λ_d, the decoupled decay.
+    public let decoupledWeightDecay: Float
+    /// β₁.
+    public let beta1: Float
+    /// β₂.
+    public let beta2: Float
+    /// ε.
+    public let epsilon: Float
+
+    /// An AdamW optimizer; `weightDecay` (L2 on the gradient) stays 0 unless asked for.
+    public init(learningRate: LearningRateSchedule = 0.001, decoupledWeightDecay: Float = 0.004, beta1: Float = 0.9,
+                beta2: Float = 0.999, epsilon: Float = 1e-7, weightDecay: Float = 0, clipNorm: Float? = nil) {
+        precondition(decoupledWeightDecay >= 0, "decoupled weight decay must be ≥ 0, got \(decoupledWeightDecay)")
+        precondition(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got \(beta1)")
+        precondition(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got \(beta2)")
+        precondition(epsilon > 0, "epsilon must be positive, got \(epsilon)")
+        schedule = learningRate
+        self.decoupledWeightDecay = decoupledWeightDecay
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.clipNorm = clipNorm
+    }
+
+    public var slotNames: [String] { ["m", "v"] }
+    public func initialSlotValue(_ slot: Int) -> Float { 0 }
+
+    public func apply(to w: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
+                      slots s: UnsafeMutableBufferPointer<Float>, learningRate eta: Float, step: Int) {
+        adamUpdate(w, g, s, eta: eta, beta1: beta1, beta2: beta2, epsilon: epsilon, step: step, decoupledDecay: decoupledWeightDecay)
+    }
+}
+
+/// The shared Adam rule; slots hold m then v.
+@inline(__always)
+func adamUpdate(_ w: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ s: UnsafeMutableBufferPointer<Float>,
+                eta: Float, beta1: Float, beta2: Float, epsilon: Float, step: Int, decoupledDecay: Float) {
+    let n = w.count
+    let t = Double(step)
+    let alpha = Float(Double(eta) * (1 - pow(Double(beta2), t)).squareRoot() / (1 - pow(Double(beta1), t)))
+    let shrink = eta * decoupledDecay
+    for i in 0..<n {
+        if shrink != 0 { w[i] -= shrink * w[i] }
+        s[i] += (g[i] - s[i]) * (1 - beta1)
+        s[n + i] += (g[i] * g[i] - s[n + i]) * (1 - beta2)
+        w[i] -= alpha * s[i] / (s[n + i].squareRoot() + epsilon)
+    }
+}
