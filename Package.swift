@@ -19,6 +19,7 @@ let package = Package(
 
         // Swift modules
         .target(name: "LikelyTensor", dependencies: ["CGSL"]),
+        .target(name: "LikelyData", dependencies: ["LikelyTensor", "CZlib"]),
         .executableTarget(
             name: "LikelyCLI",
             dependencies: [
@@ -29,5 +30,7 @@ let package = Package(
         // Tests
         .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
         .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),
+        .testTarget(name: "LikelyDataTests", dependencies: ["LikelyData", "LikelyTensor", "LikelyTestSupport"],
+                    exclude: ["Fixtures"]),
     ]
 )
