@@ -1,0 +1,53 @@
+/// How the target column is read.
+public enum TargetKind: String, Codable, Sendable {
+    /// Numeric when every target cell is a finite number, classes otherwise.
+    case automatic
+    /// A number per row (regression, counts).
+    case numeric
+    /// A class label per row (a string or an integer); targets become class indices.
+    case classes
+}
+
+/// What to do with a row holding an empty, non-numeric, NaN or infinite cell.
+public enum InvalidRowPolicy: String, Codable, Sendable {
+    /// Throw a `DataError` naming the row and column.
+    case error
+    /// Leave the row out and count it in `CSVTable.droppedRows`.
+    case drop
+}
+
+/// Options for `CSVReader`.
+public struct CSVOptions: Sendable {
+    /// The target column's name, or `nil` to read features only (prediction inputs).
+    public var target: String?
+    /// The feature columns' names in the order wanted; `nil` for every column but the target.
+    public var features: [String]?
+    /// The field separator; `nil` detects comma, semicolon or tab from the header line.
+    public var delimiter: CSVDelimiter?
+    /// How to read the target column.
+    public var targetKind: TargetKind
+    /// For class targets, known class names (from a trained model): the index of a label is
+    /// its position here and an unknown label is an error. `nil` makes the names from the
+    /// data (see `CSVReader.read(_:options:)`).
+    public var classNames: [String]?
+    /// Rows with invalid cells: an error, or dropped and counted.
+    public var invalidRows: InvalidRowPolicy
+
+    /// - Parameters:
+    ///   - target: the target column, or `nil` for features only.
+    ///   - features: the feature columns, or `nil` for all but the target.
+    ///   - delimiter: the separator, or `nil` to detect it.
+    ///   - targetKind: numeric, classes, or decided from the data.
+    ///   - classNames: known class names, or `nil` to take them from the data.
+    ///   - invalidRows: `.error` (default) or `.drop`.
+    public init(target: String? = nil, features: [String]? = nil, delimiter: CSVDelimiter? = nil,
+                targetKind: TargetKind = .automatic, classNames: [String]? = nil,
+                invalidRows: InvalidRowPolicy = .error) {
+        self.target = target
+        self.features = features
+        self.delimiter = delimiter
+        self.targetKind = targetKind
+        self.classNames = classNames
+        self.invalidRows = invalidRows
+    }
+}
