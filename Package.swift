@@ -19,6 +19,7 @@ let package = Package(
 
         // Swift modules
         .target(name: "LikelyTensor", dependencies: ["CGSL"]),
+        .target(name: "Likely", dependencies: ["LikelyTensor"]),
         .executableTarget(
             name: "LikelyCLI",
             dependencies: [
@@ -29,5 +30,6 @@ let package = Package(
         // Tests
         .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
         .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),
+        .testTarget(name: "LikelyTests", dependencies: ["Likely", "LikelyTensor", "LikelyTestSupport"]),
     ]
 )
