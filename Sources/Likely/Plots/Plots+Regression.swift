@@ -1,0 +1,56 @@
+extension Plots {
+    /// One-feature regression: the data, the predictive mean, and central bands of the total
+    /// predictive (filled, e.g. 50% and 95%) and of the aleatoric part alone (dashed outlines),
+    /// so the gap between them shows the epistemic uncertainty.
+    /// - Parameters:
+    ///   - dataX, dataY: the observations (points).
+    ///   - gridX: increasing x values where the predictive was evaluated.
+    ///   - mean: predictive mean at each grid point.
+    ///   - total: bands of the total predictive (mixture over MC passes), widest first or any order.
+    ///   - aleatoric: bands of the noise alone (mean of the members' noise), same levels.
+    public static func regressionBands(dataX: [Double], dataY: [Double], gridX: [Double], mean: [Double],
+                                       total: [PredictiveBand], aleatoric: [PredictiveBand] = [],
+                                       title: String = "Predictive distribution", xLabel: String = "x", yLabel: String = "y") -> String {
+        precondition(dataX.count == dataY.count, "dataX and dataY must have the same count, got \(dataX.count) and \(dataY.count)")
+        precondition(gridX.count == mean.count, "gridX and mean must have the same count, got \(gridX.count) and \(mean.count)")
+        for band in total + aleatoric {
+            precondition(band.lower.count == gridX.count, "each band needs one edge per grid point (\(gridX.count)), got \(band.lower.count)")
+        }
+        let bandValues = (total + aleatoric).flatMap { $0.lower + $0.upper }
+        let axes = PlotAxes(x: PlotAxes.range(covering: dataX + gridX, padding: 0.02),
+                            y: PlotAxes.range(covering: dataY + mean + bandValues))
+        var doc = SVGDocument(width: 640, height: 420)
+        axes.drawFrame(into: &doc, title: title, xLabel: xLabel, yLabel: yLabel)
+        var legend: [(label: String, symbol: PlotAxes.LegendSymbol)] = []
+
+        for band in total.sorted(by: { $0.level > $1.level }) {
+            let opacity = band.level >= 0.9 ? 0.18 : 0.35
+            let upper = finitePairs(gridX, band.upper).map { axes.point($0.x, $0.y) }
+            let lower = finitePairs(gridX, band.lower).map { axes.point($0.x, $0.y) }
+            doc.polygon(upper + lower.reversed(), fill: PlotColor.blue, opacity: opacity, className: "band-total")
+            legend.append(("total \(percent(band.level)) interval", .area(color: PlotColor.blue, opacity: opacity)))
+        }
+        let points = finitePairs(dataX, dataY)
+        let radius = points.count > 2000 ? 1.2 : 2.2
+        for p in points {
+            let q = axes.point(p.x, p.y)
+            doc.circle(cx: q.x, cy: q.y, radius: radius, fill: "#444444", opacity: 0.45, className: "data")
+        }
+        if !points.isEmpty { legend.append(("data (N = \(points.count))", .marker(color: "#777777"))) }
+        for band in aleatoric.sorted(by: { $0.level > $1.level }) {
+            let dash = band.level >= 0.9 ? "6 4" : "2 3"
+            doc.polyline(finitePairs(gridX, band.upper).map { axes.point($0.x, $0.y) }, stroke: PlotColor.orange, strokeWidth: 1.6, dash: dash, className: "band-aleatoric")
+            doc.polyline(finitePairs(gridX, band.lower).map { axes.point($0.x, $0.y) }, stroke: PlotColor.orange, strokeWidth: 1.6, dash: dash, className: "band-aleatoric")
+            legend.append(("aleatoric \(percent(band.level)) interval", .line(color: PlotColor.orange, dash: dash)))
+        }
+        doc.polyline(finitePairs(gridX, mean).map { axes.point($0.x, $0.y) }, stroke: "#0d3d63", strokeWidth: 2.2, className: "mean")
+        legend.append(("predictive mean", .line(color: "#0d3d63", dash: nil)))
+        axes.drawLegend(into: &doc, entries: legend)
+        return doc.svg
+    }
+
+    static func percent(_ level: Double) -> String {
+        let p = level * 100
+        return p == p.rounded() ? "\(Int(p))%" : "\(format(p, digits: 1))%"
+    }
+}
