@@ -136,7 +136,7 @@ public struct Categorical: UnivariateDistribution, EntropyDistribution {
         let rows = table.reshaped(to: [n, k])
         let picked = rows.pick(columns: zip(indices, valid).map { $1 ? Int($0) : 0 })
         let mask = Tensor(shape: [n], scalars: valid.map { $0 ? 1 : 0 })
-        return `where`(mask, picked, Tensor(-Float.infinity)).reshaped(to: shape)
+        return select(where: mask, picked, else: Tensor(-Float.infinity)).reshaped(to: shape)
     }
 
     // MARK: - Sampling

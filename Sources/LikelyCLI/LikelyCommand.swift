@@ -11,11 +11,7 @@ struct LikelyCommand: ParsableCommand {
         commandName: "likely",
         abstract: "Probabilistic deep learning: networks that output distributions, trained by negative log-likelihood.",
         version: LikelyVersion.string,
-<<<<<<< HEAD
-        subcommands: [BenchCommand.self, DistCommand.self])
-=======
-        subcommands: [BenchCommand.self, SummaryCommand.self])
->>>>>>> nn
+        subcommands: [BenchCommand.self, DistCommand.self, SummaryCommand.self])
 
     static func main() {
         do {
