@@ -1,3 +1,4 @@
+import Foundation
 import LikelyData
 import LikelyTensor
 import Testing
@@ -51,6 +52,7 @@ import Testing
         } catch let error as DataError {
             let text = error.description
             #expect(text.contains("truncated"), "\(text)")
+            #expect(text.components(separatedBy: "truncated-idx3-ubyte.gz").count == 2, "the path appears once: \(text)")
         } catch {
             Issue.record("unexpected error \(error)")
         }
