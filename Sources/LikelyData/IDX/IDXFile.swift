@@ -106,10 +106,14 @@ public enum IDXReader {
     public static func images(path: String) throws -> Tensor {
         let file = try IDXFile(path: path, rank: 3)
         let count = file.bytes.count
-        let scale: Float = 1 / 255
+        // A table of the 256 correctly rounded quotients b / 255 (multiplying by 1/255
+        // would be off by one ulp for some bytes).
+        let table = (0..<256).map { Float($0) / 255 }
         let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             file.bytes.withUnsafeBufferPointer { source in
-                for i in 0..<count { buffer[i] = Float(source[i]) * scale }
+                table.withUnsafeBufferPointer { lookup in
+                    for i in 0..<count { buffer[i] = lookup[Int(source[i])] }
+                }
             }
             initialized = count
         }

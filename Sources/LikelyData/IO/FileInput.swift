@@ -128,7 +128,9 @@ final class ByteStream {
 
     private func zlibError(fallback: String) -> DataError {
         var code: Int32 = 0
-        let message = gzerror(file, &code).map { String(cString: $0) } ?? fallback
+        var message = gzerror(file, &code).map { String(cString: $0) } ?? fallback
+        // zlib prefixes its message with the path, which DataError already names.
+        if message.hasPrefix(path + ": ") { message.removeFirst(path.count + 2) }
         let kind = isCompressed ? "corrupt or truncated gzip data" : "read failure"
         return DataError(source: path, problem: "\(kind) after \(offset) bytes: \(message.isEmpty ? fallback : message)")
     }
