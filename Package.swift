@@ -35,6 +35,8 @@ let package = Package(
         .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "LikelyTensor", "LikelyTestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "LikelyDataTests", dependencies: ["LikelyData", "LikelyTensor", "LikelyTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "LikelyTests", dependencies: ["Likely", "LikelyTestSupport"]),
     ]
 )
