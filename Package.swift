@@ -30,6 +30,6 @@ let package = Package(
         // Tests
         .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
         .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),
-        .testTarget(name: "LikelyTests", dependencies: ["Likely", "LikelyTensor", "LikelyTestSupport"]),
+        .testTarget(name: "LikelyTests", dependencies: ["Likely", "LikelyTensor", "LikelyTestSupport"], exclude: ["Fixtures"]),
     ]
 )
