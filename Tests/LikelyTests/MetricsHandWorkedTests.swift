@@ -15,8 +15,8 @@ import Testing
         #expect(d.counts == [2, 2])
         #expect(isApproximatelyEqual(d.meanConfidence[0], 0.4) && isApproximatelyEqual(d.meanConfidence[1], 0.8))
         #expect(d.accuracy == [0.5, 0.5])
-        #expect(isApproximatelyEqual(d.expectedCalibrationError, 0.2, absolute: 1e-12))
-        #expect(isApproximatelyEqual(d.maximumCalibrationError, 0.3, absolute: 1e-12))
+        #expect(isApproximatelyEqual(d.expectedCalibrationError, 0.2, absolute: 1e-12, relative: 0))
+        #expect(isApproximatelyEqual(d.maximumCalibrationError, 0.3, absolute: 1e-12, relative: 0))
         #expect(d.edges == [0, 0.5, 1])
     }
 
@@ -42,7 +42,7 @@ import Testing
         #expect(roc.area == 0.875)
         #expect(roc.falsePositiveRates == [0, 0, 0.5, 1])
         #expect(roc.truePositiveRates == [0, 0.5, 1, 1])
-        #expect(isApproximatelyEqual(Metrics.averagePrecision(scores: scores, labels: labels) ?? 0, 5.0 / 6, absolute: 1e-12))
+        #expect(isApproximatelyEqual(Metrics.averagePrecision(scores: scores, labels: labels) ?? 0, 5.0 / 6, absolute: 1e-12, relative: 0))
         #expect(Metrics.rocAUC(scores: [0.1, 0.2], labels: [true, true]) == nil)
         #expect(Metrics.averagePrecision(scores: [0.1, 0.2], labels: [false, false]) == nil)
         #expect(Metrics.rocAUC(scores: [0.5, 0.5, 0.5], labels: [true, false, false]) == 0.5)
@@ -52,12 +52,12 @@ import Testing
     /// .25 + .25 + 1 = 1.5; mean .82. Accuracy: argmax (0, 0) vs (0, 2) → .5.
     @Test func tinyBrierAndAccuracy() {
         let p = Tensor([[0.7, 0.2, 0.1], [0.5, 0.5, 0]])
-        #expect(isApproximatelyEqual(Metrics.brierScore(probabilities: p, labels: [0, 2]), 0.82, absolute: 1e-6))
+        #expect(isApproximatelyEqual(Metrics.brierScore(probabilities: p, labels: [0, 2]), 0.82, absolute: 1e-6, relative: 0))
         #expect(Metrics.accuracy(probabilities: p, labels: [0, 2]) == 0.5)
-        #expect(isApproximatelyEqual(Metrics.brierScore(probabilities: [0.5, 1], labels: [true, false]), 0.625, absolute: 1e-12))
+        #expect(isApproximatelyEqual(Metrics.brierScore(probabilities: [0.5, 1], labels: [true, false]), 0.625, absolute: 1e-12, relative: 0))
         // NLL: −(log .7 + log 1e-12)/2 with the 1e-12 floor.
         let nll = Metrics.meanNegativeLogLikelihood(probabilities: p, labels: [0, 2])
-        #expect(isApproximatelyEqual(nll, -(log(Double(Float(0.7))) + log(1e-12)) / 2, absolute: 1e-9))
+        #expect(isApproximatelyEqual(nll, -(log(Double(Float(0.7))) + log(1e-12)) / 2, absolute: 1e-9, relative: 0))
     }
 
     /// CRPS of a point mass (σ = 0) is the absolute error; at the mean of N(0, 1) it is
@@ -65,7 +65,7 @@ import Testing
     @Test func crpsSpecialValues() {
         #expect(Metrics.crpsNormal(mean: 1, standardDeviation: 0, observation: 4) == 3)
         #expect(isApproximatelyEqual(Metrics.crpsNormal(mean: 0, standardDeviation: 1, observation: 0),
-                                     (2.0.squareRoot() - 1) / Double.pi.squareRoot(), absolute: 1e-15))
+                                     (2.0.squareRoot() - 1) / Double.pi.squareRoot(), absolute: 1e-15, relative: 0))
         // One draw: E|X − y| − 0 = |x − y|. Two draws {0, 2}, y = 0: (0 + 2)/2 − ½ · (2+2)/4 = .5.
         #expect(Metrics.crps(samples: [3], observation: 1) == 2)
         #expect(Metrics.crps(samples: [0, 2], observation: 0) == 0.5)
@@ -87,9 +87,9 @@ import Testing
     /// [1,1] misses 2, [3,3] holds 3 → 2/3. Deviance: y = 0, μ = 2 → 2·2 = 4;
     /// y = 2, μ = 2 → 0; mean 2.
     @Test func smallPointErrorsCoverageAndDeviance() {
-        #expect(isApproximatelyEqual(Metrics.rootMeanSquaredError(predictions: [1, 4, 0], targets: [1, 2, 3]), (13.0 / 3).squareRoot(), absolute: 1e-15))
-        #expect(isApproximatelyEqual(Metrics.meanAbsoluteError(predictions: [1, 4, 0], targets: [1, 2, 3]), 5.0 / 3, absolute: 1e-15))
-        #expect(isApproximatelyEqual(Metrics.coverage(lower: [0, 1, 3], upper: [2, 1, 3], observations: [1, 2, 3]), 2.0 / 3, absolute: 1e-15))
+        #expect(isApproximatelyEqual(Metrics.rootMeanSquaredError(predictions: [1, 4, 0], targets: [1, 2, 3]), (13.0 / 3).squareRoot(), absolute: 1e-15, relative: 0))
+        #expect(isApproximatelyEqual(Metrics.meanAbsoluteError(predictions: [1, 4, 0], targets: [1, 2, 3]), 5.0 / 3, absolute: 1e-15, relative: 0))
+        #expect(isApproximatelyEqual(Metrics.coverage(lower: [0, 1, 3], upper: [2, 1, 3], observations: [1, 2, 3]), 2.0 / 3, absolute: 1e-15, relative: 0))
         #expect(Metrics.poissonDeviance(rates: [2, 2], counts: [0, 2]) == 2)
         #expect(Metrics.meanNegativeLogLikelihood(logLikelihoods: [-1, -3]) == 2)
         #expect(Metrics.meanNegativeLogLikelihood(logLikelihoods: [-1, -.infinity]) == .infinity)
@@ -100,12 +100,12 @@ import Testing
     /// Two identical members (½, ½): MI = 0.
     @Test func uncertaintyDecompositionByHand() {
         let split = ClassificationUncertainty(memberProbabilities: [[1, 0], [0, 1]])
-        #expect(isApproximatelyEqual(split.predictiveEntropy[0], log(2), absolute: 1e-7))
+        #expect(isApproximatelyEqual(split.predictiveEntropy[0], log(2), absolute: 1e-7, relative: 0))
         #expect(split.expectedEntropy[0] == 0)
-        #expect(isApproximatelyEqual(split.mutualInformation[0], log(2), absolute: 1e-7))
+        #expect(isApproximatelyEqual(split.mutualInformation[0], log(2), absolute: 1e-7, relative: 0))
         let agree = ClassificationUncertainty(memberProbabilities: [[0.5, 0.5], [0.5, 0.5]])
         #expect(agree.mutualInformation[0] == 0)
-        #expect(isApproximatelyEqual(agree.expectedEntropy[0], log(2), absolute: 1e-7))
+        #expect(isApproximatelyEqual(agree.expectedEntropy[0], log(2), absolute: 1e-7, relative: 0))
     }
 
     /// PIT: values at bin edges go up (0.1 → bin 1), 1 goes to the last bin, NaN is skipped.

@@ -12,9 +12,9 @@ import Testing
     @Test func pointErrorsAndNLL() {
         let r = reference.object("regression")
         let mean = r.numbers("mean"), y = r.numbers("y")
-        #expect(isApproximatelyEqual(Metrics.rootMeanSquaredError(predictions: mean, targets: y), r.number("rmse"), absolute: 1e-12))
-        #expect(isApproximatelyEqual(Metrics.meanAbsoluteError(predictions: mean, targets: y), r.number("mae"), absolute: 1e-12))
-        #expect(isApproximatelyEqual(Metrics.meanNegativeLogLikelihood(logLikelihoods: r.numbers("loglik")), r.number("nll"), absolute: 1e-12))
+        #expect(isApproximatelyEqual(Metrics.rootMeanSquaredError(predictions: mean, targets: y), r.number("rmse"), absolute: 1e-12, relative: 0))
+        #expect(isApproximatelyEqual(Metrics.meanAbsoluteError(predictions: mean, targets: y), r.number("mae"), absolute: 1e-12, relative: 0))
+        #expect(isApproximatelyEqual(Metrics.meanNegativeLogLikelihood(logLikelihoods: r.numbers("loglik")), r.number("nll"), absolute: 1e-12, relative: 0))
     }
 
     @Test func normalCRPSMatchesQuadrature() {
@@ -26,7 +26,7 @@ import Testing
             #expect(isApproximatelyEqual(value, expected[i], absolute: 1e-8, relative: 1e-7), "observation \(i): \(value) vs \(expected[i])")
         }
         let meanValue = Metrics.meanCRPSNormal(means: mean, standardDeviations: sd, observations: y)
-        #expect(isApproximatelyEqual(meanValue, r.number("mean_crps_normal"), absolute: 1e-8))
+        #expect(isApproximatelyEqual(meanValue, r.number("mean_crps_normal"), absolute: 1e-8, relative: 0))
     }
 
     @Test func numericalCRPSFromCDF() {
@@ -88,15 +88,15 @@ import Testing
         }
         #expect(coverage.count == 300)
         #expect(coverage.levels == IntervalCoverage.standardLevels)
-        for (got, want) in zip(coverage.observed, r.numbers("coverage")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12)) }
+        for (got, want) in zip(coverage.observed, r.numbers("coverage")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12, relative: 0)) }
         let pit = Metrics.pitValues(observations: y) { i, x in
             x < loc[i] ? 0.5 * exp((x - loc[i]) / scale[i]) : 1 - 0.5 * exp(-(x - loc[i]) / scale[i])
         }
-        for (got, want) in zip(pit, r.numbers("pit")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12)) }
+        for (got, want) in zip(pit, r.numbers("pit")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12, relative: 0)) }
         let histogram = PITHistogram(values: pit, binCount: 10)
         #expect(histogram.counts == r.integers("pit_counts_10"))
         #expect(histogram.total == 300)
-        #expect(isApproximatelyEqual(histogram.densities.reduce(0, +) / 10, 1, absolute: 1e-12))
+        #expect(isApproximatelyEqual(histogram.densities.reduce(0, +) / 10, 1, absolute: 1e-12, relative: 0))
     }
 
     @Test func classificationScoresAndReliability() throws {
@@ -104,38 +104,38 @@ import Testing
         let rows = r.matrix("probabilities"), labels = r.integers("labels")
         let probabilities = Tensor(rows.map { $0.map(Float.init) })
         #expect(probabilities.shape == [400, 4])
-        #expect(isApproximatelyEqual(Metrics.accuracy(probabilities: probabilities, labels: labels), r.number("accuracy"), absolute: 1e-12))
-        #expect(isApproximatelyEqual(Metrics.brierScore(probabilities: probabilities, labels: labels), r.number("brier"), absolute: 1e-9))
-        #expect(isApproximatelyEqual(Metrics.meanNegativeLogLikelihood(probabilities: probabilities, labels: labels), r.number("nll"), absolute: 1e-9))
+        #expect(isApproximatelyEqual(Metrics.accuracy(probabilities: probabilities, labels: labels), r.number("accuracy"), absolute: 1e-12, relative: 0))
+        #expect(isApproximatelyEqual(Metrics.brierScore(probabilities: probabilities, labels: labels), r.number("brier"), absolute: 1e-9, relative: 0))
+        #expect(isApproximatelyEqual(Metrics.meanNegativeLogLikelihood(probabilities: probabilities, labels: labels), r.number("nll"), absolute: 1e-9, relative: 0))
         let diagram = ReliabilityDiagram(probabilities: probabilities, labels: labels, binCount: 15)
         #expect(diagram.counts == r.integers("counts"))
         #expect(diagram.total == 400)
-        for (got, want) in zip(diagram.meanConfidence, r.numbers("mean_confidence")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-9)) }
-        for (got, want) in zip(diagram.accuracy, r.numbers("bin_accuracy")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12)) }
-        #expect(isApproximatelyEqual(diagram.expectedCalibrationError, r.number("ece"), absolute: 1e-9))
-        #expect(isApproximatelyEqual(diagram.maximumCalibrationError, r.number("mce"), absolute: 1e-9))
+        for (got, want) in zip(diagram.meanConfidence, r.numbers("mean_confidence")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-9, relative: 0)) }
+        for (got, want) in zip(diagram.accuracy, r.numbers("bin_accuracy")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12, relative: 0)) }
+        #expect(isApproximatelyEqual(diagram.expectedCalibrationError, r.number("ece"), absolute: 1e-9, relative: 0))
+        #expect(isApproximatelyEqual(diagram.maximumCalibrationError, r.number("mce"), absolute: 1e-9, relative: 0))
     }
 
     @Test func rocAndPrecisionRecallMatchScikitLearn() {
         let r = reference.object("binary")
         let scores = r.numbers("scores"), labels = r.integers("labels").map { $0 == 1 }
         let roc = ROCCurve(scores: scores, labels: labels)
-        #expect(isApproximatelyEqual(roc.area ?? .nan, r.number("roc_auc"), absolute: 1e-12))
-        #expect(isApproximatelyEqual(roc.area ?? .nan, r.number("mann_whitney"), absolute: 1e-12))
+        #expect(isApproximatelyEqual(roc.area ?? .nan, r.number("roc_auc"), absolute: 1e-12, relative: 0))
+        #expect(isApproximatelyEqual(roc.area ?? .nan, r.number("mann_whitney"), absolute: 1e-12, relative: 0))
         #expect(roc.falsePositiveRates.count == r.numbers("fpr").count)
-        for (got, want) in zip(roc.falsePositiveRates, r.numbers("fpr")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12)) }
-        for (got, want) in zip(roc.truePositiveRates, r.numbers("tpr")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12)) }
+        for (got, want) in zip(roc.falsePositiveRates, r.numbers("fpr")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12, relative: 0)) }
+        for (got, want) in zip(roc.truePositiveRates, r.numbers("tpr")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12, relative: 0)) }
         let pr = PrecisionRecallCurve(scores: scores, labels: labels)
-        #expect(isApproximatelyEqual(pr.averagePrecision ?? .nan, r.number("average_precision"), absolute: 1e-12))
+        #expect(isApproximatelyEqual(pr.averagePrecision ?? .nan, r.number("average_precision"), absolute: 1e-12, relative: 0))
         #expect(pr.recalls.count == r.numbers("recall").count)
-        for (got, want) in zip(pr.recalls, r.numbers("recall")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12)) }
-        for (got, want) in zip(pr.precisions, r.numbers("precision")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12)) }
+        for (got, want) in zip(pr.recalls, r.numbers("recall")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12, relative: 0)) }
+        for (got, want) in zip(pr.precisions, r.numbers("precision")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-12, relative: 0)) }
     }
 
     @Test func poissonDevianceMatchesScikitLearn() {
         let r = reference.object("poisson")
         let value = Metrics.poissonDeviance(rates: r.numbers("rates"), counts: r.numbers("counts"))
-        #expect(isApproximatelyEqual(value, r.number("deviance"), absolute: 1e-10))
+        #expect(isApproximatelyEqual(value, r.number("deviance"), absolute: 1e-10, relative: 0))
     }
 
     @Test func ensembleUncertaintyMatchesScipyEntropy() {
@@ -145,8 +145,8 @@ import Testing
         let tensor = Tensor(shape: [6, 3, 5], scalars: members.flatMap { $0.flatMap { $0.map(Float.init) } })
         let u = ClassificationUncertainty(memberProbabilities: tensor)
         #expect(u.meanProbabilities.shape == [3, 5])
-        for (got, want) in zip(u.predictiveEntropy, r.numbers("predictive_entropy")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-6)) }
-        for (got, want) in zip(u.expectedEntropy, r.numbers("expected_entropy")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-6)) }
-        for (got, want) in zip(u.mutualInformation, r.numbers("mutual_information")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-6)) }
+        for (got, want) in zip(u.predictiveEntropy, r.numbers("predictive_entropy")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-6, relative: 0)) }
+        for (got, want) in zip(u.expectedEntropy, r.numbers("expected_entropy")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-6, relative: 0)) }
+        for (got, want) in zip(u.mutualInformation, r.numbers("mutual_information")) { #expect(isApproximatelyEqual(got, want, absolute: 1e-6, relative: 0)) }
     }
 }

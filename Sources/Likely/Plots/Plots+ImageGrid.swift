@@ -53,6 +53,8 @@ extension Plots {
             }
             let lo = values.min() ?? 0, hi = values.max() ?? 0
             doc.rect(x: ox - 1, y: oy - 1, width: cellSize + 2, height: cellSize + 2, fill: "#f4f4f4", stroke: "#999999", className: "image")
+            // Each pixel overlaps its right and lower neighbours by 0.4 px, which hides the
+            // anti-aliasing seams renderers draw between abutting squares.
             for py in 0..<h {
                 for px in 0..<w {
                     let p = py * w + px
@@ -66,7 +68,7 @@ extension Plots {
                     case .diverging:
                         fill = divergingColor(globalScale > 0 ? values[p] / Double(globalScale) : 0)
                     }
-                    doc.rect(x: ox + Double(px) * pixel, y: oy + Double(py) * pixel, width: pixel + 0.05, height: pixel + 0.05, fill: fill, className: "pixel")
+                    doc.rect(x: ox + Double(px) * pixel, y: oy + Double(py) * pixel, width: pixel + 0.4, height: pixel + 0.4, fill: fill, className: "pixel")
                 }
             }
             if i < captions.count {

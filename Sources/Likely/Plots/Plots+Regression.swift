@@ -17,8 +17,10 @@ extension Plots {
             precondition(band.lower.count == gridX.count, "each band needs one edge per grid point (\(gridX.count)), got \(band.lower.count)")
         }
         let bandValues = (total + aleatoric).flatMap { $0.lower + $0.upper }
-        let axes = PlotAxes(x: PlotAxes.range(covering: dataX + gridX, padding: 0.02),
-                            y: PlotAxes.range(covering: dataY + mean + bandValues))
+        // Headroom above the data for the legend in the top-left corner.
+        let yData = PlotAxes.range(covering: dataY + mean + bandValues)
+        let yRange = yData.lowerBound...(yData.upperBound + 0.45 * (yData.upperBound - yData.lowerBound))
+        let axes = PlotAxes(x: PlotAxes.range(covering: dataX + gridX, padding: 0.02), y: yRange)
         var doc = SVGDocument(width: 640, height: 420)
         axes.drawFrame(into: &doc, title: title, xLabel: xLabel, yLabel: yLabel)
         var legend: [(label: String, symbol: PlotAxes.LegendSymbol)] = []
