@@ -33,6 +33,10 @@ let package = Package(
         // Tests
         .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
         .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),
+        .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "LikelyTensor", "LikelyTestSupport"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "LikelyDataTests", dependencies: ["LikelyData", "LikelyTensor", "LikelyTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "LikelyTests", dependencies: ["Likely", "LikelyTestSupport"], exclude: ["Fixtures"]),
     ]
 )
