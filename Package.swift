@@ -22,7 +22,7 @@ let package = Package(
         .target(name: "Distributions", dependencies: ["LikelyTensor", "CGSL"], path: "Distributions"),
         .target(name: "LikelyNN", dependencies: ["LikelyTensor", "CGSL"]),
         .target(name: "LikelyData", dependencies: ["LikelyTensor", "CZlib"]),
-        .target(name: "Likely", dependencies: ["LikelyTensor", "Distributions", "LikelyNN", "LikelyData"]),
+        .target(name: "Likely", dependencies: ["LikelyTensor", "Distributions", "LikelyNN", "LikelyData", "CGSL"]),
         .executableTarget(
             name: "LikelyCLI",
             dependencies: [

@@ -1,0 +1,112 @@
+import Foundation
+
+/// The predictive distribution of a model for a batch of inputs: per input, a Mixture of
+/// the T members of T stochastic (MC-dropout) passes, or the single deterministic member.
+///
+/// Regression and counts: predictive mean, total variance = aleatoric (mean of the members'
+/// variances) + epistemic (variance of their means), central intervals from the mixture's
+/// quantiles. Classification: mean probabilities, predictive entropy H[p̄], expected entropy
+/// E_t H[p_t] and mutual information H[p̄] − E_t H[p_t].
+public struct Predictive {
+    /// The head that made the members.
+    public let head: Head
+    /// One distribution per pass, each of batch shape `[N]`, in original units.
+    public let members: [any UnivariateDistribution]
+    /// The equally weighted mixture of the members.
+    public let mixture: any UnivariateDistribution
+
+    /// - Parameters:
+    ///   - head: the head that made the members.
+    ///   - members: T ≥ 1 distributions of one family, each of batch shape `[N]`.
+    public init(head: Head, members: [any UnivariateDistribution]) {
+        precondition(!members.isEmpty, "a predictive needs at least one member")
+        self.head = head
+        self.members = members
+        self.mixture = members.count == 1 ? members[0] : Predictive.equallyWeightedMixture(members[0], members)
+    }
+
+    /// Opens the family's type to build `Mixture<Family>`.
+    private static func equallyWeightedMixture<D: UnivariateDistribution>(_ first: D, _ all: [any UnivariateDistribution]) -> any UnivariateDistribution {
+        Mixture(equallyWeighted: all.map { $0 as! D })
+    }
+
+    /// The number of inputs N.
+    public var count: Int { mixture.batchShape.first ?? 1 }
+
+    /// T, the number of members.
+    public var passes: Int { members.count }
+
+    // MARK: - Regression and counts
+
+    /// E[y], `[N]`.
+    public var mean: [Float] { withoutGradients { mixture.mean.scalars } }
+
+    /// Mean of the members' variances (the noise the model expects), `[N]`.
+    public var aleatoricVariance: [Float] {
+        withoutGradients { averaged(members.map { $0.variance.scalars }) }
+    }
+
+    /// Variance of the members' means (the model's own uncertainty), `[N]`.
+    public var epistemicVariance: [Float] {
+        withoutGradients {
+            let means: [[Float]] = members.map { $0.mean.scalars }
+            let centre = averaged(means)
+            return averaged(means.map { m in zip(m, centre).map { ($0 - $1) * ($0 - $1) } })
+        }
+    }
+
+    /// The element-wise mean of equally long rows.
+    private func averaged(_ rows: [[Float]]) -> [Float] {
+        var total = [Float](repeating: 0, count: rows[0].count)
+        for row in rows { for i in total.indices { total[i] += row[i] } }
+        return total.map { $0 / Float(rows.count) }
+    }
+
+    /// Aleatoric + epistemic variance, `[N]`.
+    public var totalVariance: [Float] { zip(aleatoricVariance, epistemicVariance).map { $0 + $1 } }
+
+    /// The central interval holding `level` of the predictive mass: the mixture's
+    /// (1 − level)/2 and (1 + level)/2 quantiles, `[N]` each.
+    public func interval(level: Double) -> (lower: [Float], upper: [Float]) {
+        precondition(level > 0 && level < 1, "interval level must be in (0, 1), got \(level)")
+        return (quantile((1 - level) / 2), quantile((1 + level) / 2))
+    }
+
+    /// The predictive quantile at probability p for every input, `[N]`.
+    public func quantile(_ p: Double) -> [Float] {
+        withoutGradients { mixture.quantile(Tensor.full(Float(p), shape: [count])).scalars }
+    }
+
+    /// The predictive cdf at each input's observation, `[N]` (the PIT values).
+    public func cdf(_ observations: Tensor) -> [Float] {
+        withoutGradients { mixture.cdf(observations).scalars }
+    }
+
+    /// ln p(yᵢ) under the predictive for each observation, `[N]` (original units).
+    public func logLikelihood(_ observations: Tensor) -> [Float] {
+        withoutGradients { mixture.logProb(observations).scalars }
+    }
+
+    /// `draws` samples from each input's predictive, `[draws, N]`.
+    public func sample(draws: Int, using random: inout RandomSource) -> Tensor {
+        withoutGradients { mixture.sample(count: draws, using: &random) }
+    }
+
+    // MARK: - Classification
+
+    /// The members' class probabilities stacked: `[T, N, K]` (K = 2 for Bernoulli: [1 − p, p]).
+    public var memberProbabilities: Tensor {
+        withoutGradients {
+            Tensor.stack(members.map { member -> Tensor in
+                if let c = member as? Categorical { return c.probs }
+                let p = (member as! Bernoulli).probs.reshaped(to: [count, 1])
+                return Tensor.concatenate([1 - p, p], alongAxis: 1)
+            }, alongAxis: 0)
+        }
+    }
+
+    /// Mean class probabilities `[N, K]` and the entropy decomposition per input.
+    public var classification: ClassificationUncertainty {
+        ClassificationUncertainty(memberProbabilities: memberProbabilities)
+    }
+}
