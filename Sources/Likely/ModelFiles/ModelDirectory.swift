@@ -1,0 +1,178 @@
+import Foundation
+
+/// A model on disk: a directory holding `model.json` (architecture, head, links, scaling
+/// statistics, class names, format version) and `weights.safetensors` (every parameter and
+/// state tensor, float32 little endian, named `"<layer>.<name>"`). Each file is written to a
+/// temporary name and renamed, so a crash mid-save never destroys the previous model.
+public enum ModelDirectory {
+    /// The format this build writes and reads.
+    public static let formatVersion = 1
+    static let formatName = "likely-model"
+
+    /// What `model.json` holds.
+    struct Description: Codable {
+        var format: String
+        var formatVersion: Int
+        var likelyVersion: String
+        var inputShape: [Int]
+        var layers: [LayerSpec]
+        var head: Head
+        var featureScaling: Standardizer?
+        var targetScaling: TargetScaling?
+        var classNames: [String]?
+        var featureNames: [String]?
+        var targetName: String?
+    }
+
+    /// Writes `model` (and, if given, `history.csv`) into `directory`, creating it if needed.
+    public static func save(_ model: ProbabilisticModel, to directory: String, history: History? = nil) throws {
+        let url = URL(fileURLWithPath: directory)
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        } catch {
+            throw ModelFileError(file: directory, "cannot create the model directory: \(error.localizedDescription)")
+        }
+        let description = Description(
+            format: formatName, formatVersion: formatVersion, likelyVersion: likelyVersion,
+            inputShape: model.inputShape, layers: model.network.specs, head: model.head,
+            featureScaling: model.featureScaling, targetScaling: model.targetScaling,
+            classNames: model.classNames, featureNames: model.featureNames, targetName: model.targetName)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        let json: Data
+        do { json = try encoder.encode(description) } catch {
+            throw ModelFileError(file: url.appendingPathComponent("model.json").path, "cannot encode the model: \(error)")
+        }
+        let tensors = (model.network.parameters + model.network.state).map { ($0.name, $0.tensor) }
+        try writeAtomically(Safetensors.encode(tensors, metadata: ["format": formatName]),
+                            to: url.appendingPathComponent("weights.safetensors"))
+        try writeAtomically(json, to: url.appendingPathComponent("model.json"))
+        if let history {
+            try writeAtomically(Data(history.csv.utf8), to: url.appendingPathComponent("history.csv"))
+        }
+    }
+
+    /// Reads and validates a model directory.
+    /// - Throws: `ModelFileError` naming the file and the field for anything missing, corrupt,
+    ///   truncated or mismatched (a tensor's shape against the architecture, a missing or extra tensor).
+    public static func load(_ directory: String) throws -> ProbabilisticModel {
+        let url = URL(fileURLWithPath: directory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ModelFileError(file: directory, "not a model directory (expected a directory with model.json and weights.safetensors)")
+        }
+        let jsonURL = url.appendingPathComponent("model.json")
+        let description = try readDescription(jsonURL)
+        let model = try build(description, file: jsonURL.path)
+        let weightsURL = url.appendingPathComponent("weights.safetensors")
+        try loadWeights(weightsURL, into: model)
+        return model
+    }
+
+    static func readDescription(_ url: URL) throws -> Description {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ModelFileError(file: url.path, "missing or unreadable")
+        }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let description: Description
+        do {
+            description = try decoder.decode(Description.self, from: data)
+        } catch let error as DecodingError {
+            throw ModelFileError(file: url.path, describe(error))
+        } catch {
+            throw ModelFileError(file: url.path, "not valid JSON: \(error.localizedDescription)")
+        }
+        guard description.format == formatName else {
+            throw ModelFileError(file: url.path, "field format: expected \"\(formatName)\", got \"\(description.format)\"")
+        }
+        guard description.formatVersion == formatVersion else {
+            throw ModelFileError(file: url.path, "field format_version: this build reads version \(formatVersion), the file has \(description.formatVersion)")
+        }
+        return description
+    }
+
+    static func build(_ d: Description, file: String) throws -> ProbabilisticModel {
+        guard !d.inputShape.isEmpty, d.inputShape.allSatisfy({ $0 > 0 && $0 <= 1 << 20 }), elementCount(d.inputShape) <= 1 << 26 else {
+            throw ModelFileError(file: file, "field input_shape: expected positive extents, got \(d.inputShape)")
+        }
+        guard (2...100_000).contains(d.head.classCount), (1...1000).contains(d.head.components) else {
+            throw ModelFileError(file: file, "field head: class_count must be 2…100000 and components 1…1000")
+        }
+        var random = RandomSource(seed: 0)
+        let network: Sequential
+        do {
+            network = try Sequential(specs: d.layers, inputShape: d.inputShape, using: &random)
+        } catch {
+            throw ModelFileError(file: file, "field layers: \(error)")
+        }
+        let outputs = network.outputShape(for: d.inputShape)
+        guard outputs == [d.head.rawOutputCount] else {
+            throw ModelFileError(file: file, "field head: the layers output \(outputs) values but the \(d.head.family.rawValue) head needs \(d.head.rawOutputCount)")
+        }
+        if let s = d.featureScaling, s.featureShape != d.inputShape || s.mean.count != elementCount(d.inputShape) || s.standardDeviation.count != s.mean.count {
+            throw ModelFileError(file: file, "field feature_scaling: expected \(elementCount(d.inputShape)) means and standard deviations for input shape \(d.inputShape)")
+        }
+        if let t = d.targetScaling, !(t.standardDeviation > 0 && t.standardDeviation.isFinite && t.mean.isFinite) {
+            throw ModelFileError(file: file, "field target_scaling: expected a finite mean and a positive standard deviation")
+        }
+        if let names = d.classNames, d.head.family == .categorical, names.count != d.head.classCount {
+            throw ModelFileError(file: file, "field class_names: \(names.count) names for a head of \(d.head.classCount) classes")
+        }
+        let model = ProbabilisticModel(network: network, head: d.head, inputShape: d.inputShape)
+        model.featureScaling = d.featureScaling
+        model.targetScaling = d.targetScaling
+        model.classNames = d.classNames
+        model.featureNames = d.featureNames
+        model.targetName = d.targetName
+        return model
+    }
+
+    /// Loads named tensors into the model's parameters and state, checking names and shapes.
+    static func loadWeights(_ url: URL, into model: ProbabilisticModel) throws {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ModelFileError(file: url.path, "missing or unreadable")
+        }
+        let tensors = try Safetensors.decode(data, file: url.path).tensors
+        try assign(tensors, to: model.network.parameters + model.network.state, file: url.path)
+    }
+
+    /// Copies `tensors` into `targets` by name; every target must be present with its shape,
+    /// and no tensor may be left over.
+    static func assign(_ tensors: [String: Tensor], to targets: [NamedTensor], file: String) throws {
+        for target in targets {
+            guard let stored = tensors[target.name] else {
+                throw ModelFileError(file: file, "tensor '\(target.name)' is missing")
+            }
+            guard stored.shape == target.tensor.shape else {
+                throw ModelFileError(file: file, "tensor '\(target.name)' has shape \(stored.shape), the architecture needs \(target.tensor.shape)")
+            }
+            if let bad = stored.scalars.first(where: { !$0.isFinite }) {
+                throw ModelFileError(file: file, "tensor '\(target.name)' holds a non-finite value (\(bad))")
+            }
+        }
+        let expected = Set(targets.map(\.name))
+        if let extra = tensors.keys.sorted().first(where: { !expected.contains($0) }) {
+            throw ModelFileError(file: file, "tensor '\(extra)' does not belong to the architecture")
+        }
+        for target in targets { target.tensor.scalars = tensors[target.name]!.scalars }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return p.isEmpty ? "top level" : "field " + String(p.drop { $0 == "." })
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context)): missing field \(key.stringValue)"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// The version written into model files.
+public let likelyVersion = "0.1.0"

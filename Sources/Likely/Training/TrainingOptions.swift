@@ -1,0 +1,81 @@
+/// How `ProbabilisticModel.fit` trains.
+public struct TrainingOptions {
+    /// Passes over the training data.
+    public var epochs = 10
+    /// Observations per gradient step (the global batch).
+    public var batchSize = 32
+    /// The update rule (its learning-rate schedule, weight decay and clipping included).
+    public var optimizer: any Optimizer = Adam()
+    /// Seeds every draw of training: shuffles, dropout masks, augmentation, the validation split.
+    public var seed: UInt64 = 0
+    /// Where validation data comes from.
+    public var validation: Validation = .none
+    /// Stop when validation NLL (training loss without validation data) has not improved for
+    /// `patience` epochs.
+    public var earlyStopping: EarlyStopping?
+    /// Save a checkpoint after epochs (the last one, or the best one).
+    public var checkpoint: Checkpointing?
+    /// Image augmentation applied to each training batch.
+    public var augmentation: AugmentationPipeline?
+    /// Standardize table features with training statistics (kept in the model).
+    public var standardizeFeatures = true
+    /// Standardize the target of location-scale families (predictions stay in original units).
+    public var standardizeTarget = true
+    /// Draw a progress bar on a terminal.
+    public var showProgress = false
+    /// The gradient seam: called with every step's gradients before the optimizer update
+    /// (clipping of one's own, or a sum across processes for data-parallel training).
+    public var gradientHook: ((inout Gradients, [NamedTensor]) throws -> Void)?
+    /// Which part of each global batch this process computes (data-parallel training);
+    /// `nil`: all of it. The loss is scaled by the global batch size, so gradients summed
+    /// over the shards equal the one-process gradient.
+    public var shard: ((Range<Int>) -> Range<Int>)?
+    /// Called after each epoch (logging, plots).
+    public var onEpochEnd: ((EpochRecord) -> Void)?
+
+    public init() {}
+
+    /// Where validation data comes from.
+    public enum Validation {
+        /// No validation.
+        case none
+        /// A seeded fraction of the training data (stratified by class for classification).
+        case fraction(Double)
+        /// Separate data.
+        case data(Dataset)
+    }
+
+    /// Early stopping on the monitored quantity.
+    public struct EarlyStopping {
+        /// Epochs without improvement before stopping.
+        public var patience: Int
+        /// Put back the weights of the best epoch at the end.
+        public var restoreBestWeights: Bool
+
+        public init(patience: Int, restoreBestWeights: Bool = true) {
+            precondition(patience >= 1, "patience must be ≥ 1, got \(patience)")
+            self.patience = patience
+            self.restoreBestWeights = restoreBestWeights
+        }
+    }
+
+    /// Checkpoints written atomically to a directory.
+    public struct Checkpointing {
+        /// Which checkpoint to keep.
+        public enum Keep: String, Sendable {
+            /// After every epoch: the state to resume from.
+            case last
+            /// Only when the monitored quantity improves.
+            case best
+        }
+
+        /// The checkpoint directory (a model directory plus the training state).
+        public var directory: String
+        public var keep: Keep
+
+        public init(directory: String, keep: Keep = .last) {
+            self.directory = directory
+            self.keep = keep
+        }
+    }
+}

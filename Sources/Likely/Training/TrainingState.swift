@@ -1,0 +1,88 @@
+import Foundation
+
+/// What a training run carries from epoch to epoch, and what a checkpoint keeps of it so a
+/// resumed run continues exactly: the history, the best monitored value and its epoch, the
+/// best weights (for restoring), and (beside the model files) the optimizer's state.
+struct TrainingState: Codable {
+    var history = History()
+    var bestValue = Double.infinity
+    var bestEpoch = 0
+    var stopped = false
+    var bestWeights: [[Float]]?
+
+    private enum CodingKeys: String, CodingKey { case history, bestValue, bestEpoch, stopped }
+
+    /// Notes the monitored value of an epoch; returns whether it improved.
+    mutating func record(_ value: Double, epoch: Int, model: ProbabilisticModel, keepBest: Bool) -> Bool {
+        guard value < bestValue else { return false }
+        bestValue = value
+        bestEpoch = epoch
+        if keepBest { bestWeights = (model.network.parameters + model.network.state).map(\.tensor.scalars) }
+        return true
+    }
+
+    /// Writes the model, `training.json`, the optimizer state and the best weights.
+    func save(to directory: String, model: ProbabilisticModel, optimizer: any Optimizer) throws {
+        try ModelDirectory.save(model, to: directory, history: history)
+        let url = URL(fileURLWithPath: directory)
+        let optimizerState = optimizer.state(for: model.parameters)
+        try writeAtomically(Safetensors.encode(optimizerState.tensors.map { ($0.name, $0.tensor) },
+                                               metadata: ["step": String(optimizerState.step)]),
+                            to: url.appendingPathComponent("optimizer.safetensors"))
+        if let bestWeights {
+            let named = zip(model.network.parameters + model.network.state, bestWeights).map {
+                ($0.name, Tensor(shape: $0.tensor.shape, scalars: $1))
+            }
+            try writeAtomically(Safetensors.encode(named), to: url.appendingPathComponent("best.safetensors"))
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try writeAtomically(try encoder.encode(self), to: url.appendingPathComponent("training.json"))
+    }
+
+    /// Restores the weights, optimizer and training state of a checkpoint into `model` and `optimizer`.
+    static func resume(from directory: String, model: ProbabilisticModel, optimizer: any Optimizer) throws -> TrainingState {
+        let url = URL(fileURLWithPath: directory)
+        try ModelDirectory.loadWeights(url.appendingPathComponent("weights.safetensors"), into: model)
+        let stored = try ModelDirectory.build(ModelDirectory.readDescription(url.appendingPathComponent("model.json")),
+                                              file: url.appendingPathComponent("model.json").path)
+        model.featureScaling = stored.featureScaling
+        model.targetScaling = stored.targetScaling
+        let trainingURL = url.appendingPathComponent("training.json")
+        guard let json = FileManager.default.contents(atPath: trainingURL.path) else {
+            throw ModelFileError(file: trainingURL.path, "missing: not a checkpoint written with keep: last")
+        }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        var state: TrainingState
+        do { state = try decoder.decode(TrainingState.self, from: json) } catch {
+            throw ModelFileError(file: trainingURL.path, "cannot read the training state: \(error)")
+        }
+        let optimizerURL = url.appendingPathComponent("optimizer.safetensors")
+        guard let optimizerData = FileManager.default.contents(atPath: optimizerURL.path) else {
+            throw ModelFileError(file: optimizerURL.path, "missing or unreadable")
+        }
+        let (tensors, metadata) = try Safetensors.decode(optimizerData, file: optimizerURL.path)
+        guard let step = metadata["step"].flatMap(Int.init), step >= 0 else {
+            throw ModelFileError(file: optimizerURL.path, "metadata field step: expected a non-negative integer")
+        }
+        do {
+            try optimizer.restore(OptimizerState(step: step, tensors: tensors.map { NamedTensor(name: $0.key, tensor: $0.value) }),
+                                  for: model.parameters)
+        } catch {
+            throw ModelFileError(file: optimizerURL.path, "\(error)")
+        }
+        let bestURL = url.appendingPathComponent("best.safetensors")
+        if let bestData = FileManager.default.contents(atPath: bestURL.path) {
+            let best = try Safetensors.decode(bestData, file: bestURL.path).tensors
+            state.bestWeights = try (model.network.parameters + model.network.state).map { p in
+                guard let t = best[p.name], t.shape == p.tensor.shape else {
+                    throw ModelFileError(file: bestURL.path, "tensor '\(p.name)' is missing or has the wrong shape")
+                }
+                return t.scalars
+            }
+        }
+        return state
+    }
+}
