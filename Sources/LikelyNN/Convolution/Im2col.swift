@@ -37,6 +37,10 @@ func im2col(_ image: UnsafeBufferPointer<Float>, _ w: ImageWindow, into patches:
                         let ix = ox * w.columns.stride - w.columns.padBefore + kx * w.columns.dilation
                         if ix < 0 || ix >= wd {
                             out.update(repeating: 0, count: c)
+                        } else if c < 16 {
+                            // A few channels: a plain loop beats a memmove call per tap.
+                            let from = rowBase + ix * c
+                            for ch in 0..<c { out[ch] = from[ch] }
                         } else {
                             out.update(from: rowBase + ix * c, count: c)
                         }

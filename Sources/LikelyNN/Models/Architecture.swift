@@ -85,7 +85,11 @@ extension Sequential {
         precondition(features > 0 && outputs > 0 && hidden.allSatisfy { $0 > 0 },
                      "mlp needs positive sizes, got features \(features), hidden \(hidden), outputs \(outputs)")
         precondition(dropout >= 0 && dropout < 1, "dropout rate must be in [0, 1), got \(dropout)")
-        return try! Architecture.mlp.makeModel(inputShape: [features], hidden: hidden, dropout: dropout, outputs: outputs, using: &random)
+        do {
+            return try Architecture.mlp.makeModel(inputShape: [features], hidden: hidden, dropout: dropout, outputs: outputs, using: &random)
+        } catch {
+            preconditionFailure("mlp(features: \(features), hidden: \(hidden)) cannot be built: \(error)")
+        }
     }
 
     /// `seed-cnn` for images of `inputShape` `[H, W, C]` (H, W ≥ 2).
@@ -94,6 +98,10 @@ extension Sequential {
         precondition(inputShape.count == 3 && inputShape.allSatisfy { $0 > 0 } && inputShape[0] >= 2 && inputShape[1] >= 2,
                      "seed-cnn needs an input shape [H ≥ 2, W ≥ 2, C ≥ 1], got \(inputShape)")
         precondition(outputs > 0 && dropout >= 0 && dropout < 1, "seed-cnn needs outputs > 0 and dropout in [0, 1), got \(outputs), \(dropout)")
-        return try! Architecture.seedCNN.makeModel(inputShape: inputShape, dropout: dropout, outputs: outputs, using: &random)
+        do {
+            return try Architecture.seedCNN.makeModel(inputShape: inputShape, dropout: dropout, outputs: outputs, using: &random)
+        } catch {
+            preconditionFailure("seed-cnn for input shape \(inputShape) cannot be built: \(error)")
+        }
     }
 }

@@ -1,7 +1,8 @@
 import LikelyTensor
 
 /// 2-D convolution (cross-correlation, as in Keras and the course) of NHWC images; a
-/// primitive op: one im2col and one `cblas_sgemm` for the whole batch.
+/// primitive op: im2col and `cblas_sgemm` over chunks of images whose patch matrix fits in
+/// cache (the whole batch at once when it is small).
 ///
 /// y[b, i, j, f] = bias[f] + Σ_{ky, kx, c} x[b, i·s − p + ky·d, j·s − p + kx·d, c] · w[ky, kx, c, f]
 /// (zero outside the image).
@@ -28,18 +29,35 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
         columns: WindowGeometry(input: x.shape[2], kernel: filter.shape[1], stride: strides.1, dilation: dilations.1, padding: padding))
     let (m, k) = (window.patchCount, window.patchLength)
     // A 1×1 kernel with stride 1 and no padding reads the image itself as its patch matrix.
-    let identityPatches = window.rows.kernel == 1 && window.columns.kernel == 1 && strides == (1, 1) && window.rows.padBefore == 0 && window.columns.padBefore == 0
-    let patches: [Float] = identityPatches ? x.scalars : [Float](unsafeUninitializedCapacity: m * k) { buffer, initialized in
-        x.scalars.withUnsafeBufferPointer { im2col($0, window, into: buffer) }
-        initialized = m * k
-    }
+    let identityPatches = window.rows.kernel == 1 && window.columns.kernel == 1 && strides == (1, 1)
+        && window.rows.padBefore == 0 && window.columns.padBefore == 0
+    // The patch matrix is built a few images at a time into one scratch buffer of about
+    // 2 MB that stays in cache (and is rebuilt in the pullback rather than kept): the whole
+    // batch's matrix would be tens of megabytes, written once and read once.
+    let rowsPerImage = window.rows.output * window.columns.output
+    let imagesPerChunk = identityPatches ? window.batch : Swift.max(1, Swift.min(window.batch, (1 << 19) / Swift.max(rowsPerImage * k, 1)))
+    let imageSize = x.shape[1] * x.shape[2] * x.shape[3]
     var out = [Float](repeating: 0, count: m * features)
-    patches.withUnsafeBufferPointer { p in
+    var scratch = [Float](repeating: 0, count: identityPatches ? 0 : imagesPerChunk * rowsPerImage * k)
+    x.scalars.withUnsafeBufferPointer { px in
         filter.scalars.withUnsafeBufferPointer { w in
             out.withUnsafeMutableBufferPointer { o in
                 if let bias { bias.scalars.withUnsafeBufferPointer { addBiasRows($0, rows: m, columns: features, into: o) } }
-                sgemm(m: m, n: features, k: k, p.baseAddress, lda: k, w.baseAddress, ldb: features,
-                      beta: bias == nil ? 0 : 1, o.baseAddress, ldc: features)
+                let beta: Float = bias == nil ? 0 : 1
+                if identityPatches {
+                    sgemm(m: m, n: features, k: k, px.baseAddress, lda: k, w.baseAddress, ldb: features, beta: beta, o.baseAddress, ldc: features)
+                    return
+                }
+                scratch.withUnsafeMutableBufferPointer { p in
+                    for first in stride(from: 0, to: window.batch, by: imagesPerChunk) {
+                        let n = Swift.min(imagesPerChunk, window.batch - first)
+                        var chunk = window
+                        chunk.batch = n
+                        im2col(UnsafeBufferPointer(rebasing: px[(first * imageSize)..<((first + n) * imageSize)]), chunk, into: p)
+                        sgemm(m: n * rowsPerImage, n: features, k: k, p.baseAddress, lda: k, w.baseAddress, ldb: features,
+                              beta: beta, o.baseAddress! + first * rowsPerImage * features, ldc: features)
+                    }
+                }
             }
         }
     }
@@ -47,38 +65,62 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
     let parents = bias.map { [x, filter, $0] } ?? [x, filter]
     return Tensor.record(value, parents: parents) { g in
         var grads: [Tensor?] = [nil, nil, nil]
+        var dx = [Float](repeating: 0, count: x.requiresGradient ? x.count : 0)
+        var dw = [Float](repeating: 0, count: filter.requiresGradient ? filter.count : 0)
+        var scratch = [Float](repeating: 0, count: identityPatches ? 0 : imagesPerChunk * rowsPerImage * k)
         g.scalars.withUnsafeBufferPointer { pg in
-            filter.scalars.withUnsafeBufferPointer { w in
-                if x.requiresGradient {
-                    var dPatches = [Float](repeating: 0, count: m * k)
-                    dPatches.withUnsafeMutableBufferPointer { dp in
-                        sgemm(transposeB: true, m: m, n: k, k: features, pg.baseAddress, lda: features,
-                              w.baseAddress, ldb: features, dp.baseAddress, ldc: k)
-                    }
-                    if identityPatches {
-                        grads[0] = Tensor(shape: x.shape, scalars: dPatches)
-                    } else {
-                        var dx = [Float](repeating: 0, count: x.count)
-                        dPatches.withUnsafeBufferPointer { dp in dx.withUnsafeMutableBufferPointer { col2im(dp, window, into: $0) } }
-                        grads[0] = Tensor(shape: x.shape, scalars: dx)
-                    }
-                }
-                if filter.requiresGradient {
-                    var dw = [Float](repeating: 0, count: filter.count)
-                    patches.withUnsafeBufferPointer { p in
-                        dw.withUnsafeMutableBufferPointer { d in
-                            sgemm(transposeA: true, m: k, n: features, k: m, p.baseAddress, lda: k,
-                                  pg.baseAddress, ldb: features, d.baseAddress, ldc: features)
+            x.scalars.withUnsafeBufferPointer { px in
+                filter.scalars.withUnsafeBufferPointer { w in
+                    dx.withUnsafeMutableBufferPointer { d in
+                        dw.withUnsafeMutableBufferPointer { dwp in
+                            scratch.withUnsafeMutableBufferPointer { p in
+                                for first in stride(from: 0, to: window.batch, by: imagesPerChunk) {
+                                    let n = Swift.min(imagesPerChunk, window.batch - first)
+                                    let rows = n * rowsPerImage
+                                    let gChunk = pg.baseAddress! + first * rowsPerImage * features
+                                    var chunk = window
+                                    chunk.batch = n
+                                    let image = UnsafeBufferPointer(rebasing: px[(first * imageSize)..<((first + n) * imageSize)])
+                                    if filter.requiresGradient {
+                                        // ∂L/∂w += Pᵀ·G for this chunk's patches P.
+                                        let patches: UnsafePointer<Float>
+                                        if identityPatches {
+                                            patches = image.baseAddress!
+                                        } else {
+                                            im2col(image, chunk, into: p)
+                                            patches = UnsafePointer(p.baseAddress!)
+                                        }
+                                        sgemm(transposeA: true, m: k, n: features, k: rows, patches, lda: k,
+                                              gChunk, ldb: features, beta: 1, dwp.baseAddress, ldc: features)
+                                    }
+                                    if x.requiresGradient {
+                                        let dImage = d.baseAddress! + first * imageSize
+                                        if identityPatches {
+                                            sgemm(transposeB: true, m: rows, n: k, k: features, gChunk, lda: features,
+                                                  w.baseAddress, ldb: features, dImage, ldc: k)
+                                        } else {
+                                            // ∂L/∂P = G·wᵀ, then scattered back onto the images.
+                                            sgemm(transposeB: true, m: rows, n: k, k: features, gChunk, lda: features,
+                                                  w.baseAddress, ldb: features, p.baseAddress, ldc: k)
+                                            col2im(UnsafeBufferPointer(p), chunk,
+                                                   into: UnsafeMutableBufferPointer(start: dImage, count: n * imageSize))
+                                        }
+                                    }
+                                }
+                            }
                         }
                     }
-                    grads[1] = Tensor(shape: filter.shape, scalars: dw)
-                }
-                if let bias, bias.requiresGradient {
-                    var db = [Float](repeating: 0, count: features)
-                    db.withUnsafeMutableBufferPointer { addColumnSums(pg, rows: m, columns: features, into: $0) }
-                    grads[2] = Tensor(shape: bias.shape, scalars: db)
                 }
             }
+        }
+        if x.requiresGradient { grads[0] = Tensor(shape: x.shape, scalars: dx) }
+        if filter.requiresGradient { grads[1] = Tensor(shape: filter.shape, scalars: dw) }
+        if let bias, bias.requiresGradient {
+            var db = [Float](repeating: 0, count: features)
+            g.scalars.withUnsafeBufferPointer { pg in
+                db.withUnsafeMutableBufferPointer { addColumnSums(pg, rows: m, columns: features, into: $0) }
+            }
+            grads[2] = Tensor(shape: bias.shape, scalars: db)
         }
         return Array(grads.prefix(parents.count))
     }

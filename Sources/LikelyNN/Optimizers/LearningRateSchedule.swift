@@ -2,7 +2,7 @@ import Foundation
 
 /// The learning rate as a function of the optimizer step t = 0, 1, 2, … (Keras's schedules).
 /// A float literal is a constant rate: `Adam(learningRate: 0.01)`.
-public enum LearningRateSchedule: Codable, Sendable, Hashable, ExpressibleByFloatLiteral {
+public enum LearningRateSchedule: Codable, Sendable, Hashable, ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral {
     /// η.
     case constant(Float)
     /// η · factor^⌊t / every⌋: multiply by `factor` every `every` steps.
@@ -13,6 +13,7 @@ public enum LearningRateSchedule: Codable, Sendable, Hashable, ExpressibleByFloa
     case cosine(initial: Float, decaySteps: Int, alpha: Float)
 
     public init(floatLiteral value: Float) { self = .constant(value) }
+    public init(integerLiteral value: Int) { self = .constant(Float(value)) }
 
     /// The rate at step `t` (the number of updates already made).
     public func rate(atStep t: Int) -> Float {
