@@ -35,6 +35,7 @@ let package = Package(
         .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "LikelyTensor", "LikelyTestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "LikelyNNTests", dependencies: ["LikelyNN", "LikelyTensor", "LikelyTestSupport", "CZlib"]),
         .testTarget(name: "LikelyDataTests", dependencies: ["LikelyData", "LikelyTensor", "LikelyTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "LikelyTests", dependencies: ["Likely", "LikelyTestSupport"], exclude: ["Fixtures"]),
