@@ -1,7 +1,7 @@
 import ArgumentParser
 import CGSL
 import Foundation
-import LikelyTensor
+import Likely
 
 /// `likely bench`: the speed cases, the same work as `shared/bench/torch_bench.py`.
 struct BenchCommand: ParsableCommand {
@@ -29,7 +29,7 @@ struct BenchCommand: ParsableCommand {
         openblas_set_num_threads(Int32(threads))
         let cases = caseName.map { [BenchCase(rawValue: $0)!] } ?? BenchCase.allCases
         for benchCase in cases {
-            let result = benchCase.run()
+            let result = try benchCase.run()
             print(json ? result.json : result.text)
         }
     }
@@ -60,11 +60,52 @@ struct BenchResult {
     private func rounded(_ x: Double, _ digits: Int) -> String { String(format: "%.\(digits)f", x) }
 }
 
+/// The speed cases, each the same work as its namesake in `shared/bench/torch_bench.py`.
 enum BenchCase: String, CaseIterable {
+    case cnnTrain = "cnn_train_b128"
+    case cnnMonteCarlo = "cnn_mc50_predict_1000"
+    case mlpNormalTrain = "mlp_normal_train_b32"
     case sgemm1024 = "sgemm_1024"
 
-    func run() -> BenchResult {
+    func run() throws -> BenchResult {
         switch self {
+        case .cnnTrain:
+            // One Adam step of seed-cnn, categorical NLL, batch 128 of random 28×28×1 images.
+            var random = RandomSource(seed: 0)
+            let model = try seedCNN(using: &random)
+            let x = Tensor.randomNormal([128, 28, 28, 1], using: &random)
+            let y = Tensor((0..<128).map { _ in Float(random.integer(in: 0..<10)) })
+            let optimizer = Adam(learningRate: 0.001)
+            let parameters = model.parameters
+            let seconds = timePerCall(repetitions: 20) {
+                let loss = model.loss(x, targets: y, phase: .training, using: &random)
+                optimizer.update(parameters, with: loss.gradients())
+            }
+            return BenchResult(name: rawValue, itemsPerSecond: 128 / seconds, stepMilliseconds: seconds * 1e3, gflops: nil)
+        case .cnnMonteCarlo:
+            // The MC-dropout predictive of 1000 images, T = 50, and its mean class probabilities.
+            var random = RandomSource(seed: 1)
+            let model = try seedCNN(using: &random)
+            let x = Tensor.randomNormal([1000, 28, 28, 1], using: &random)
+            let seconds = timePerCall(repetitions: 4) {
+                let predictive = model.predictive(x, mcSamples: 50, seed: 7)
+                _ = withoutGradients { predictive.memberProbabilities.mean(alongAxis: 0) }
+            }
+            return BenchResult(name: rawValue, itemsPerSecond: 1000 * 50 / seconds, stepMilliseconds: seconds * 1e3, gflops: nil)
+        case .mlpNormalTrain:
+            // One Adam step of a 1-50-50-2 ReLU network with an exp-scale Normal NLL, batch 32.
+            var random = RandomSource(seed: 2)
+            let network = try Architecture.mlp.makeModel(inputShape: [1], hidden: [50, 50], dropout: 0, outputs: 2, using: &random)
+            let model = ProbabilisticModel(network: network, head: Head(.normal, scaleLink: .exp), inputShape: [1])
+            let x = Tensor.randomNormal([32, 1], using: &random)
+            let y = Tensor.randomNormal([32], using: &random)
+            let optimizer = Adam(learningRate: 0.001)
+            let parameters = model.parameters
+            let seconds = timePerCall(repetitions: 500) {
+                let loss = model.loss(x, targets: y, phase: .training, using: &random)
+                optimizer.update(parameters, with: loss.gradients())
+            }
+            return BenchResult(name: rawValue, itemsPerSecond: 32 / seconds, stepMilliseconds: seconds * 1e3, gflops: nil)
         case .sgemm1024:
             var random = RandomSource(seed: 0)
             let a = Tensor.randomNormal([1024, 1024], using: &random)
@@ -73,6 +114,12 @@ enum BenchCase: String, CaseIterable {
             return BenchResult(name: rawValue, itemsPerSecond: nil, stepMilliseconds: seconds * 1e3,
                                gflops: 2 * pow(1024, 3) / seconds / 1e9)
         }
+    }
+
+    /// seed-cnn on 28×28×1 images with a 10-class categorical head (dropout 0.25, as in the torch script).
+    private func seedCNN(using random: inout RandomSource) throws -> ProbabilisticModel {
+        try ProbabilisticModel(architecture: .seedCNN, inputShape: [28, 28, 1], head: Head(.categorical, classCount: 10),
+                                dropout: 0.25, using: &random)
     }
 }
 
