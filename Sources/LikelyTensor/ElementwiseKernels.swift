@@ -10,7 +10,11 @@ extension Tensor {
                                   derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
         let n = x.count
         let out = [Float](count: n) { o in
-            x.scalars.withUnsafeBufferPointer { px in for i in 0..<n { o[i] = forward(px[i]) } }
+            x.scalars.withUnsafeBufferPointer { px in
+                Parallel.forEachPiece(of: n, minimumPerThread: elementwiseMinimumPerThread) { r in
+                    for i in r { o[i] = forward(px[i]) }
+                }
+            }
         }
         let value = Tensor(shape: x.shape, scalars: out)
         return record(value, parents: [x]) { g in
@@ -18,7 +22,9 @@ extension Tensor {
                 g.scalars.withUnsafeBufferPointer { pg in
                     x.scalars.withUnsafeBufferPointer { px in
                         value.scalars.withUnsafeBufferPointer { py in
-                            for i in 0..<n { o[i] = pg[i] == 0 ? 0 : pg[i] * derivative(px[i], py[i]) }
+                            Parallel.forEachPiece(of: n, minimumPerThread: elementwiseMinimumPerThread) { r in
+                                for i in r { o[i] = pg[i] == 0 ? 0 : pg[i] * derivative(px[i], py[i]) }
+                            }
                         }
                     }
                 }
@@ -27,3 +33,7 @@ extension Tensor {
         }
     }
 }
+
+/// The fewest elements per thread for which an element-wise loop is split across the cores:
+/// below it, waking a second thread costs more than the loop.
+let elementwiseMinimumPerThread = 1 << 16

@@ -42,7 +42,32 @@ public func clamp(_ x: Tensor, min lower: Float, max upper: Float) -> Tensor {
 }
 
 /// max(x, 0).  dy/dx = 1 for x > 0, else 0.
-public func relu(_ x: Tensor) -> Tensor { Tensor.mapWithDerivative(x, { Swift.max($0, 0) }) { x, _ in x > 0 ? 1 : 0 } }
+public func relu(_ x: Tensor) -> Tensor {
+    // A dedicated loop rather than `mapWithDerivative`: the pullback is a select, which the
+    // compiler vectorizes, instead of a call per element. Same values: g where x > 0, else 0
+    // (g·0, so a non-finite g still gives NaN there, as g·derivative would).
+    let n = x.count
+    let out = [Float](count: n) { o in
+        x.scalars.withUnsafeBufferPointer { px in
+            Parallel.forEachPiece(of: n, minimumPerThread: elementwiseMinimumPerThread) { r in
+                for i in r { o[i] = Swift.max(px[i], 0) }
+            }
+        }
+    }
+    let value = Tensor(shape: x.shape, scalars: out)
+    return Tensor.record(value, parents: [x]) { g in
+        let grad = [Float](count: n) { o in
+            g.scalars.withUnsafeBufferPointer { pg in
+                x.scalars.withUnsafeBufferPointer { px in
+                    Parallel.forEachPiece(of: n, minimumPerThread: elementwiseMinimumPerThread) { r in
+                        for i in r { o[i] = px[i] > 0 ? pg[i] : pg[i] * 0 }
+                    }
+                }
+            }
+        }
+        return [Tensor(shape: x.shape, scalars: grad)]
+    }
+}
 
 /// x for x > 0, αx otherwise.  dy/dx = 1 or α.
 public func leakyRelu(_ x: Tensor, alpha: Float = 0.01) -> Tensor {

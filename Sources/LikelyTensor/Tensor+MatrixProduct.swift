@@ -8,19 +8,18 @@ func matmulKernel(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) 
     let kb = transposeB ? b.shape[1] : b.shape[0]
     let n = transposeB ? b.shape[0] : b.shape[1]
     precondition(k == kb, "matmul shapes \(a.shape)\(transposeA ? "ᵀ" : "") and \(b.shape)\(transposeB ? "ᵀ" : "") do not agree (\(k) vs \(kb))")
-    var out = [Float](repeating: 0, count: m * n)
-    if m > 0 && n > 0 && k > 0 {
+    // With β = 0 sgemm writes every element of C, so the output needs no zero fill first.
+    guard m > 0 && n > 0 && k > 0 else { return Tensor(shape: [m, n], scalars: [Float](repeating: 0, count: m * n)) }
+    let out = [Float](count: m * n) { pc in
         a.scalars.withUnsafeBufferPointer { pa in
             b.scalars.withUnsafeBufferPointer { pb in
-                out.withUnsafeMutableBufferPointer { pc in
-                    cblas_sgemm(CblasRowMajor,
-                                transposeA ? CblasTrans : CblasNoTrans,
-                                transposeB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(k), 1,
-                                pa.baseAddress, Int32(a.shape[1]),
-                                pb.baseAddress, Int32(b.shape[1]),
-                                0, pc.baseAddress, Int32(n))
-                }
+                cblas_sgemm(CblasRowMajor,
+                            transposeA ? CblasTrans : CblasNoTrans,
+                            transposeB ? CblasTrans : CblasNoTrans,
+                            Int32(m), Int32(n), Int32(k), 1,
+                            pa.baseAddress, Int32(a.shape[1]),
+                            pb.baseAddress, Int32(b.shape[1]),
+                            0, pc.baseAddress, Int32(n))
             }
         }
     }

@@ -1,4 +1,5 @@
 import CGSL
+import LikelyTensor
 
 /// The two spatial axes of a window over NHWC images, with the batch and channel counts.
 struct ImageWindow {
@@ -104,5 +105,35 @@ func addBiasRows(_ bias: UnsafeBufferPointer<Float>, rows: Int, columns: Int, in
     for r in 0..<rows {
         let base = r * columns
         for j in 0..<columns { out[base + j] += bias[j] }
+    }
+}
+
+/// im2col of the images `images` of the batch `image` (`[w.batch, H, W, C]`) into the first
+/// rows of `patches`, the images shared out across the threads (each writes its own rows).
+func im2colParallel(_ image: UnsafeBufferPointer<Float>, _ w: ImageWindow, images: Range<Int>,
+                    into patches: UnsafeMutableBufferPointer<Float>) {
+    let imageSize = w.rows.input * w.columns.input * w.channels
+    let rowsLength = w.rows.output * w.columns.output * w.patchLength
+    Parallel.forEachPiece(of: images.count, minimumPerThread: 1) { piece in
+        var part = w
+        part.batch = piece.count
+        let first = images.lowerBound + piece.lowerBound
+        im2col(UnsafeBufferPointer(rebasing: image[(first * imageSize)..<((first + piece.count) * imageSize)]), part,
+               into: UnsafeMutableBufferPointer(rebasing: patches[(piece.lowerBound * rowsLength)..<(piece.upperBound * rowsLength)]))
+    }
+}
+
+/// col2im of the first rows of `patches` onto the images `images` of `image` (`[w.batch, H, W, C]`,
+/// zeroed first), the images shared out across the threads (each image is written by one).
+func col2imParallel(_ patches: UnsafeBufferPointer<Float>, _ w: ImageWindow, images: Range<Int>,
+                    into image: UnsafeMutableBufferPointer<Float>) {
+    let imageSize = w.rows.input * w.columns.input * w.channels
+    let rowsLength = w.rows.output * w.columns.output * w.patchLength
+    Parallel.forEachPiece(of: images.count, minimumPerThread: 1) { piece in
+        var part = w
+        part.batch = piece.count
+        let first = images.lowerBound + piece.lowerBound
+        col2im(UnsafeBufferPointer(rebasing: patches[(piece.lowerBound * rowsLength)..<(piece.upperBound * rowsLength)]), part,
+               into: UnsafeMutableBufferPointer(rebasing: image[(first * imageSize)..<((first + piece.count) * imageSize)]))
     }
 }

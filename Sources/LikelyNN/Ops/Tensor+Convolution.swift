@@ -32,30 +32,36 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
     let identityPatches = window.rows.kernel == 1 && window.columns.kernel == 1 && strides == (1, 1)
         && window.rows.padBefore == 0 && window.columns.padBefore == 0
     // The patch matrix is built a few images at a time into one scratch buffer of about
-    // 2 MB that stays in cache (and is rebuilt in the pullback rather than kept): the whole
-    // batch's matrix would be tens of megabytes, written once and read once.
+    // 2 MB per thread that stays in cache (and is rebuilt in the pullback rather than kept):
+    // the whole batch's matrix would be tens of megabytes, written once and read once. The
+    // threads build disjoint images' rows of one chunk, then one threaded sgemm takes it.
     let rowsPerImage = window.rows.output * window.columns.output
-    let imagesPerChunk = identityPatches ? window.batch : Swift.max(1, Swift.min(window.batch, (1 << 19) / Swift.max(rowsPerImage * k, 1)))
+    let threads = Parallel.threadCount
+    let imagesPerChunk = identityPatches ? window.batch
+        : Swift.max(1, Swift.min(window.batch, threads * ((1 << 19) / Swift.max(rowsPerImage * k, 1))))
     let imageSize = x.shape[1] * x.shape[2] * x.shape[3]
-    var out = [Float](repeating: 0, count: m * features)
-    var scratch = [Float](repeating: 0, count: identityPatches ? 0 : imagesPerChunk * rowsPerImage * k)
-    x.scalars.withUnsafeBufferPointer { px in
-        filter.scalars.withUnsafeBufferPointer { w in
-            out.withUnsafeMutableBufferPointer { o in
-                if let bias { bias.scalars.withUnsafeBufferPointer { addBiasRows($0, rows: m, columns: features, into: o) } }
-                let beta: Float = bias == nil ? 0 : 1
+    // im2col writes every element of its rows (zeros at the border), so no fill is needed.
+    var scratch = [Float](count: identityPatches ? 0 : imagesPerChunk * rowsPerImage * k) { _ in }
+    // sgemm with β = 0 writes every output element, and the bias is added to each chunk
+    // while it is still in cache, so the output needs no zero fill.
+    let out = [Float](count: m * features) { o in
+        x.scalars.withUnsafeBufferPointer { px in
+            filter.scalars.withUnsafeBufferPointer { w in
                 if identityPatches {
-                    sgemm(m: m, n: features, k: k, px.baseAddress, lda: k, w.baseAddress, ldb: features, beta: beta, o.baseAddress, ldc: features)
+                    sgemm(m: m, n: features, k: k, px.baseAddress, lda: k, w.baseAddress, ldb: features, o.baseAddress, ldc: features)
+                    if let bias { bias.scalars.withUnsafeBufferPointer { addBiasRows($0, rows: m, columns: features, into: o) } }
                     return
                 }
                 scratch.withUnsafeMutableBufferPointer { p in
                     for first in stride(from: 0, to: window.batch, by: imagesPerChunk) {
                         let n = Swift.min(imagesPerChunk, window.batch - first)
-                        var chunk = window
-                        chunk.batch = n
-                        im2col(UnsafeBufferPointer(rebasing: px[(first * imageSize)..<((first + n) * imageSize)]), chunk, into: p)
+                        im2colParallel(px, window, images: first..<(first + n), into: p)
+                        let chunkOut = UnsafeMutableBufferPointer(rebasing: o[(first * rowsPerImage * features)..<((first + n) * rowsPerImage * features)])
                         sgemm(m: n * rowsPerImage, n: features, k: k, p.baseAddress, lda: k, w.baseAddress, ldb: features,
-                              beta: beta, o.baseAddress! + first * rowsPerImage * features, ldc: features)
+                              chunkOut.baseAddress, ldc: features)
+                        if let bias {
+                            bias.scalars.withUnsafeBufferPointer { addBiasRows($0, rows: n * rowsPerImage, columns: features, into: chunkOut) }
+                        }
                     }
                 }
             }
@@ -67,7 +73,7 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
         var grads: [Tensor?] = [nil, nil, nil]
         var dx = [Float](repeating: 0, count: x.requiresGradient ? x.count : 0)
         var dw = [Float](repeating: 0, count: filter.requiresGradient ? filter.count : 0)
-        var scratch = [Float](repeating: 0, count: identityPatches ? 0 : imagesPerChunk * rowsPerImage * k)
+        var scratch = [Float](count: identityPatches ? 0 : imagesPerChunk * rowsPerImage * k) { _ in }
         g.scalars.withUnsafeBufferPointer { pg in
             x.scalars.withUnsafeBufferPointer { px in
                 filter.scalars.withUnsafeBufferPointer { w in
@@ -78,16 +84,14 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
                                     let n = Swift.min(imagesPerChunk, window.batch - first)
                                     let rows = n * rowsPerImage
                                     let gChunk = pg.baseAddress! + first * rowsPerImage * features
-                                    var chunk = window
-                                    chunk.batch = n
-                                    let image = UnsafeBufferPointer(rebasing: px[(first * imageSize)..<((first + n) * imageSize)])
+                                    let image = px.baseAddress! + first * imageSize
                                     if filter.requiresGradient {
                                         // ∂L/∂w += Pᵀ·G for this chunk's patches P.
                                         let patches: UnsafePointer<Float>
                                         if identityPatches {
-                                            patches = image.baseAddress!
+                                            patches = image
                                         } else {
-                                            im2col(image, chunk, into: p)
+                                            im2colParallel(px, window, images: first..<(first + n), into: p)
                                             patches = UnsafePointer(p.baseAddress!)
                                         }
                                         sgemm(transposeA: true, m: k, n: features, k: rows, patches, lda: k,
@@ -102,8 +106,7 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
                                             // ∂L/∂P = G·wᵀ, then scattered back onto the images.
                                             sgemm(transposeB: true, m: rows, n: k, k: features, gChunk, lda: features,
                                                   w.baseAddress, ldb: features, p.baseAddress, ldc: k)
-                                            col2im(UnsafeBufferPointer(p), chunk,
-                                                   into: UnsafeMutableBufferPointer(start: dImage, count: n * imageSize))
+                                            col2imParallel(UnsafeBufferPointer(p), window, images: first..<(first + n), into: d)
                                         }
                                     }
                                 }
