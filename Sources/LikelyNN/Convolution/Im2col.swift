@@ -34,6 +34,14 @@ func im2col(_ image: UnsafeBufferPointer<Float>, _ w: ImageWindow, into patches:
                         continue
                     }
                     let rowBase = src + (b * h + iy) * wd * c
+                    let ix0 = ox * w.columns.stride - w.columns.padBefore
+                    if w.columns.dilation == 1 && ix0 >= 0 && ix0 + kw <= wd {
+                        // The window's row lies inside the image: its kw·c values are contiguous.
+                        let from = rowBase + ix0 * c
+                        for j in 0..<(kw * c) { out[j] = from[j] }
+                        out += kw * c
+                        continue
+                    }
                     for kx in 0..<kw {
                         let ix = ox * w.columns.stride - w.columns.padBefore + kx * w.columns.dilation
                         if ix < 0 || ix >= wd {
@@ -68,6 +76,13 @@ func col2im(_ patches: UnsafeBufferPointer<Float>, _ w: ImageWindow, into image:
                     let iy = oy * w.rows.stride - w.rows.padBefore + ky * w.rows.dilation
                     if iy < 0 || iy >= h { continue }
                     let rowBase = dst + (b * h + iy) * wd * c
+                    let ix0 = ox * w.columns.stride - w.columns.padBefore
+                    if w.columns.dilation == 1 && ix0 >= 0 && ix0 + kw <= wd {
+                        // The window's row lies inside the image: one contiguous run of kw·c values.
+                        let from = patch + ky * kw * c, to = rowBase + ix0 * c
+                        for j in 0..<(kw * c) { to[j] += from[j] }
+                        continue
+                    }
                     for kx in 0..<kw {
                         let ix = ox * w.columns.stride - w.columns.padBefore + kx * w.columns.dilation
                         if ix < 0 || ix >= wd { continue }

@@ -25,27 +25,62 @@ public func maxPool2d(_ x: Tensor, size: (Int, Int), strides: (Int, Int), paddin
     let w = poolingWindow(x, size: size, strides: strides, padding: padding, op: "maxPool2d")
     let (h, wd, c, oh, ow) = (w.rows.input, w.columns.input, w.channels, w.rows.output, w.columns.output)
     let outCount = w.batch * oh * ow * c
-    var out = [Float](repeating: -.infinity, count: outCount)
-    var winners = [Int32](repeating: -1, count: outCount)
-    x.scalars.withUnsafeBufferPointer { px in
-        out.withUnsafeMutableBufferPointer { po in
+    // The winners are only needed by the pullback: skipped when nothing will be recorded.
+    let keepWinners = GradientRecording.isEnabled && x.requiresGradient
+    var winners = [Int32](repeating: -1, count: keepWinners ? outCount : 0)
+    let out = [Float](count: outCount) { po in
+        x.scalars.withUnsafeBufferPointer { px in
             winners.withUnsafeMutableBufferPointer { pw in
-                for b in 0..<w.batch {
-                    for oy in 0..<oh {
-                        for ox in 0..<ow {
-                            let o = ((b * oh + oy) * ow + ox) * c
-                            for ky in 0..<w.rows.kernel {
-                                let iy = oy * w.rows.stride - w.rows.padBefore + ky
-                                if iy < 0 || iy >= h { continue }
-                                for kx in 0..<w.columns.kernel {
-                                    let ix = ox * w.columns.stride - w.columns.padBefore + kx
-                                    if ix < 0 || ix >= wd { continue }
-                                    let i = ((b * h + iy) * wd + ix) * c
-                                    for ch in 0..<c where px[i + ch] > po[o + ch] || pw[o + ch] < 0 {
-                                        po[o + ch] = px[i + ch]
-                                        pw[o + ch] = Int32(i + ch)
+                // Images are independent: shared out across the threads.
+                Parallel.forEachPiece(of: w.batch, minimumPerThread: Swift.max(1, (1 << 15) / Swift.max(h * wd * c, 1))) { images in
+                    for b in images {
+                        for oy in 0..<oh {
+                            for ox in 0..<ow {
+                                let o = ((b * oh + oy) * ow + ox) * c
+                                let y0 = oy * w.rows.stride - w.rows.padBefore, x0 = ox * w.columns.stride - w.columns.padBefore
+                                if w.rows.kernel == 2 && w.columns.kernel == 2 && y0 >= 0 && y0 + 2 <= h && x0 >= 0 && x0 + 2 <= wd {
+                                    // A 2×2 window inside the image: its four cells visited in the same
+                                    // order as below (row by row), each channel kept in registers.
+                                    let i0 = ((b * h + y0) * wd + x0) * c, i1 = i0 + c, i2 = i0 + wd * c, i3 = i2 + c
+                                    for ch in 0..<c {
+                                        var best = px[i0 + ch], winner = i0 + ch
+                                        if px[i1 + ch] > best { best = px[i1 + ch]; winner = i1 + ch }
+                                        if px[i2 + ch] > best { best = px[i2 + ch]; winner = i2 + ch }
+                                        if px[i3 + ch] > best { best = px[i3 + ch]; winner = i3 + ch }
+                                        po[o + ch] = best
+                                        if keepWinners { pw[o + ch] = Int32(winner) }
+                                    }
+                                    continue
+                                }
+                                var first = true
+                                for ky in 0..<w.rows.kernel {
+                                    let iy = oy * w.rows.stride - w.rows.padBefore + ky
+                                    if iy < 0 || iy >= h { continue }
+                                    for kx in 0..<w.columns.kernel {
+                                        let ix = ox * w.columns.stride - w.columns.padBefore + kx
+                                        if ix < 0 || ix >= wd { continue }
+                                        let i = ((b * h + iy) * wd + ix) * c
+                                        if first {
+                                            // The first cell inside the image opens every channel's window.
+                                            for ch in 0..<c { po[o + ch] = px[i + ch] }
+                                            if keepWinners { for ch in 0..<c { pw[o + ch] = Int32(i + ch) } }
+                                            first = false
+                                        } else if keepWinners {
+                                            for ch in 0..<c {
+                                                let v = px[i + ch], best = po[o + ch]
+                                                let better = v > best
+                                                po[o + ch] = better ? v : best
+                                                pw[o + ch] = better ? Int32(i + ch) : pw[o + ch]
+                                            }
+                                        } else {
+                                            for ch in 0..<c {
+                                                let v = px[i + ch], best = po[o + ch]
+                                                po[o + ch] = v > best ? v : best
+                                            }
+                                        }
                                     }
                                 }
+                                if first { for ch in 0..<c { po[o + ch] = -.infinity } }
                             }
                         }
                     }
