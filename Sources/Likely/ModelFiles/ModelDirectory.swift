@@ -160,13 +160,17 @@ public enum ModelDirectory {
         for target in targets { target.tensor.scalars = tensors[target.name]!.scalars }
     }
 
+    /// A decoding error in the file's own terms: snake_case field paths (`layers[2].units`).
     static func describe(_ error: DecodingError) -> String {
+        func snake(_ key: String) -> String {
+            key.reduce(into: "") { out, c in if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) } }
+        }
         func path(_ context: DecodingError.Context) -> String {
-            let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\(snake($0.stringValue))" }.joined()
             return p.isEmpty ? "top level" : "field " + String(p.drop { $0 == "." })
         }
         switch error {
-        case .keyNotFound(let key, let context): return "\(path(context)): missing field \(key.stringValue)"
+        case .keyNotFound(let key, let context): return "\(path(context)): missing field \(snake(key.stringValue))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             return "\(path(context)): \(context.debugDescription)"
         @unknown default: return "\(error)"
