@@ -16,19 +16,24 @@ let package = Package(
         // C libraries
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // Open MPI, opened with dlopen only under mpirun (see docs/scale-out.md): links only libdl.
+        .target(name: "CMPI", path: "Sources/CMPI", linkerSettings: [.linkedLibrary("dl")]),
 
         // Swift modules
         .target(name: "LikelyTensor", dependencies: ["CGSL"]),
         .target(name: "Distributions", dependencies: ["LikelyTensor", "CGSL"], path: "Distributions"),
         .target(name: "LikelyNN", dependencies: ["LikelyTensor", "CGSL"]),
         .target(name: "LikelyData", dependencies: ["LikelyTensor", "CZlib"]),
-        .target(name: "Likely", dependencies: ["LikelyTensor", "Distributions", "LikelyNN", "LikelyData", "CGSL"]),
+        .target(name: "Likely", dependencies: ["LikelyTensor", "Distributions", "LikelyNN", "LikelyData", "CGSL", "CMPI"]),
         .executableTarget(
             name: "LikelyCLI",
             dependencies: [
                 "Likely",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // A small program that exercises the communicator under mpirun, driven by LikelyTests.
+        .executableTarget(name: "LikelyMPIProbe", dependencies: ["Likely"]),
 
         // Tests
         .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
