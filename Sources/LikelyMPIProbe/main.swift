@@ -4,6 +4,7 @@
 //   collectives        every rank prints one JSON line with what each collective returned
 //   abort CODE         the last rank aborts with CODE while the others wait in a barrier
 //   bench COUNT REPS   rank 0 prints the mean and best seconds of one allreduce of COUNT floats
+//   fit                trains a small MLP data-parallel (no dropout); rank 0 prints its weights
 import Foundation
 import Likely
 
@@ -116,6 +117,27 @@ func bench(_ world: any Communicator, count: Int, repetitions: Int) {
     }
 }
 
+/// Data-parallel training of a 2-16-16-2 Normal MLP on seeded data: the weights must not
+/// depend on the number of processes beyond float rounding.
+func fitDemo(_ world: any Communicator) throws {
+    var random = RandomSource(seed: 31)
+    let x = Tensor.randomNormal([300, 2], using: &random)
+    let y = Tensor((0..<300).map { x.scalars[2 * $0] * x.scalars[2 * $0 + 1] + Float(random.normal(standardDeviation: 0.2)) })
+    var initial = RandomSource(seed: UInt64(7 + world.rank))  // different per rank: the broadcast must fix it
+    let model = try ProbabilisticModel(architecture: .mlp, inputShape: [2], head: Head(.normal), hidden: [16, 16],
+                                       dropout: 0, using: &initial)
+    model.broadcastWeights(over: world)
+    var options = TrainingOptions()
+    options.epochs = 3
+    options.batchSize = 32
+    options.seed = 5
+    options.distribute(over: world)
+    try model.fit(Dataset(features: x, targets: y), options: options)
+    if world.isRoot {
+        emit("[" + model.parameters.flatMap(\.tensor.scalars).map { "\($0)" }.joined(separator: ",") + "]")
+    }
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
     let world = try ProcessGroup.current()
@@ -124,11 +146,13 @@ do {
         try collectives(world)
     case "abort":
         abortDemo(world, code: Int32(arguments.dropFirst().first ?? "3") ?? 3)
+    case "fit":
+        try fitDemo(world)
     case "bench":
         let rest = arguments.dropFirst().compactMap { Int($0) }
         bench(world, count: rest.first ?? 127_000, repetitions: rest.dropFirst().first ?? 100)
     default:
-        FileHandle.standardError.write(Data("usage: LikelyMPIProbe collectives | abort CODE | bench COUNT REPS\n".utf8))
+        FileHandle.standardError.write(Data("usage: LikelyMPIProbe collectives | abort CODE | bench COUNT REPS | fit\n".utf8))
         exit(2)
     }
 } catch {

@@ -60,6 +60,22 @@ struct DistributedMPITests {
         #expect(reports[1].gathered == [])
     }
 
+    /// Data-parallel training: 2 processes give the weights of 1 process up to float rounding
+    /// (each rank starts from different weights; the broadcast gives all rank 0's).
+    @Test func twoProcessFitEqualsOneProcessFit() throws {
+        let one = try DistributedProcessRunner.direct(["fit"])
+        let two = try DistributedProcessRunner.mpirun(processes: 2, ["fit"])
+        #expect(one.status == 0 && two.status == 0, "stderr: \(one.standardError) \(two.standardError)")
+        #expect(!two.timedOut)
+        func weights(_ text: String) throws -> [Float] {
+            try JSONDecoder().decode([Float].self, from: Data(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8))
+        }
+        let a = try weights(one.standardOutput), b = try weights(two.standardOutput)
+        try #require(a.count == b.count && !a.isEmpty)
+        let worst = zip(a, b).map { Swift.abs($0 - $1) / max(1e-3, Swift.abs($0)) }.max()!
+        #expect(worst < 1e-3, "largest relative difference \(worst)")
+    }
+
     @Test func abortOnOneRankEndsTheJobWithItsCode() throws {
         // Rank 0 waits in a barrier that rank 1 never reaches: without abort this hangs.
         let outcome = try DistributedProcessRunner.mpirun(processes: 2, ["abort", "3"], timeout: 30)

@@ -6,7 +6,7 @@ extension ProbabilisticModel {
     /// One step: forward (phase `training`), loss, backward (gradients keyed by parameter),
     /// the gradient hook, the optimizer update. Every epoch draws its shuffle from
     /// `RandomSource(seed:stream: 2·epoch)` and its dropout masks and augmentation from stream
-    /// `2·epoch + 1`, so a run resumed from a checkpoint continues exactly as the uninterrupted
+    /// `2·epoch + 1` (of `seed ^ streamKey`), so a run resumed from a checkpoint continues exactly as the uninterrupted
     /// run would. Scalings (features, target) are fitted on the training part unless the model
     /// already has them.
     /// - Parameters:
@@ -53,7 +53,7 @@ extension ProbabilisticModel {
             epoch += 1
             let started = Date()
             var shuffle = RandomSource(seed: options.seed, stream: 2 * UInt64(epoch))
-            var draws = RandomSource(seed: options.seed, stream: 2 * UInt64(epoch) + 1)
+            var draws = RandomSource(seed: options.seed ^ options.streamKey, stream: 2 * UInt64(epoch) + 1)
             let learningRate = Double(options.optimizer.schedule.rate(atStep: options.optimizer.step))
             var lossSum = 0.0, batch = 0
             for global in prepared.batches(size: options.batchSize, order: prepared.shuffledOrder(using: &shuffle)) {
@@ -62,6 +62,7 @@ extension ProbabilisticModel {
                 lossSum += loss
                 progress.update(epoch: epoch, batch: batch, loss: lossSum / Double(batch))
             }
+            try options.epochEndHook?(self)
             var record = EpochRecord(epoch: epoch, loss: lossSum / Double(max(batch, 1)), learningRate: learningRate,
                                      seconds: 0)
             if let validation { validate(validation, into: &record) }

@@ -30,6 +30,12 @@ public struct TrainingOptions {
     /// `nil`: all of it. The loss is scaled by the global batch size, so gradients summed
     /// over the shards equal the one-process gradient.
     public var shard: ((Range<Int>) -> Range<Int>)?
+    /// Called at the end of each epoch's steps, before validation (data-parallel training
+    /// averages BatchNorm running statistics across processes here).
+    public var epochEndHook: ((ProbabilisticModel) throws -> Void)?
+    /// Mixed into the dropout and augmentation streams (0 for one process; each process of a
+    /// data-parallel run draws from its own child stream).
+    public var streamKey: UInt64 = 0
     /// Called after each epoch (logging, plots).
     public var onEpochEnd: ((EpochRecord) -> Void)?
 
