@@ -101,6 +101,9 @@ public enum ModelDirectory {
         guard (2...100_000).contains(d.head.classCount), (1...1000).contains(d.head.components) else {
             throw ModelFileError(file: file, "field head: class_count must be 2…100000 and components 1…1000")
         }
+        guard d.head.temperature > 0 && d.head.temperature.isFinite else {
+            throw ModelFileError(file: file, "field head.temperature: expected a positive number, got \(d.head.temperature)")
+        }
         var random = RandomSource(seed: 0)
         let network: Sequential
         do {
