@@ -30,6 +30,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Examples: one short program each (docs/examples.md)
+        .executableTarget(name: "HeteroscedasticRegression", dependencies: ["Likely"], path: "Examples/HeteroscedasticRegression"),
+        .executableTarget(name: "FashionMNISTUncertainty", dependencies: ["Likely"], path: "Examples/FashionMNISTUncertainty"),
+        .executableTarget(name: "PoissonRegression", dependencies: ["Likely"], path: "Examples/PoissonRegression"),
+        .executableTarget(name: "BernoulliClassifier", dependencies: ["Likely"], path: "Examples/BernoulliClassifier"),
+        .executableTarget(name: "TransferLearning", dependencies: ["Likely"], path: "Examples/TransferLearning"),
+
         // Tests
         .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
         .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),
