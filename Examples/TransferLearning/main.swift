@@ -65,10 +65,10 @@ for (name, model) in [("transferred", transferred), ("from scratch", scratch)] {
                  report.ece!, history.epochs.map(\.seconds).reduce(0, +)))
 }
 
-// 5. Plots: the training loss of both (the frozen features start far lower), and the first
+// 5. Plots: the training NLL of both runs per epoch (as the two lines of a loss plot), and the first
 //    convolution layer's filters, learned on task A and reused unchanged on task B.
 try Plots.write(Plots.lossCurves(training: curves["transferred"]!, validation: curves["from scratch"]!,
-                                 title: "Training NLL on 500 images: transferred (blue), from scratch (orange)"),
+                                 title: "Training NLL: transferred (blue), scratch (orange)"),
                 to: output + "/loss.svg")
 try Plots.write(Plots.convolutionFilters(features[0].parameters[0].tensor), to: output + "/filters.svg")
 print("plots written to \(output)")
