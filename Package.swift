@@ -35,6 +35,13 @@ let package = Package(
         // A small program that exercises the communicator under mpirun, driven by LikelyTests.
         .executableTarget(name: "LikelyMPIProbe", dependencies: ["Likely"]),
 
+        // Examples: one short program each (docs/examples.md)
+        .executableTarget(name: "HeteroscedasticRegression", dependencies: ["Likely"], path: "Examples/HeteroscedasticRegression"),
+        .executableTarget(name: "FashionMNISTUncertainty", dependencies: ["Likely"], path: "Examples/FashionMNISTUncertainty"),
+        .executableTarget(name: "PoissonRegression", dependencies: ["Likely"], path: "Examples/PoissonRegression"),
+        .executableTarget(name: "BernoulliClassifier", dependencies: ["Likely"], path: "Examples/BernoulliClassifier"),
+        .executableTarget(name: "TransferLearning", dependencies: ["Likely"], path: "Examples/TransferLearning"),
+
         // Tests
         .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
         .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),

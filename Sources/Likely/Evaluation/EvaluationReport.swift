@@ -102,6 +102,7 @@ extension ProbabilisticModel {
                 let positive = labels.map { $0 == 1 }
                 report.roc = ROCCurve(scores: scores, labels: positive)
                 report.precisionRecall = PrecisionRecallCurve(scores: scores, labels: positive)
+                report.brier = Metrics.brierScore(probabilities: scores, labels: positive)  // (p − y)², as sklearn
                 report.rocAUC = report.roc?.area
                 report.prAUC = report.precisionRecall?.averagePrecision
             }
