@@ -47,11 +47,9 @@ print(String(format: "ROC-AUC %.4f  PR-AUC (average precision) %.4f  positive ra
 
 // 4. The best any model could do: the same scores for the true probabilities.
 let labels = test.targets.scalars.map { $0 == 1 }
-//    (`evaluate` scores a Bernoulli head as two classes, rows (1 − p, p): do the same here.)
 let bayesNLL = zip(truth, labels).map { -log($1 ? $0 : 1 - $0) }.reduce(0, +) / Double(labels.count)
-let truthRows = Tensor(shape: [truth.count, 2], scalars: truth.flatMap { [Float(1 - $0), Float($0)] })
 print(String(format: "true probabilities: NLL %.4f  Brier %.4f  ROC-AUC %.4f  PR-AUC %.4f", bayesNLL,
-             Metrics.brierScore(probabilities: truthRows, labels: labels.map { $0 ? 1 : 0 }),
+             Metrics.brierScore(probabilities: truth, labels: labels),
              Metrics.rocAUC(scores: truth, labels: labels)!, Metrics.averagePrecision(scores: truth, labels: labels)!))
 
 // 5. Plots: ROC, precision–recall, and the reliability diagram of the confidence max(p, 1 − p).
