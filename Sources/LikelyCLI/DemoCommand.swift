@@ -15,7 +15,7 @@ struct DemoCommand: ParsableCommand {
         abstract: "Fit and evaluate a heteroscedastic regression and an MC-dropout CNN on Fashion-MNIST.",
         discussion: """
             Writes plots (SVG), the two models, summary.json and summary.md to --out. About 2 minutes \
-            on two cores; --quick about 40 seconds.
+            on two cores; --quick about 30 seconds.
             """)
 
     @Option(help: "The output directory.")
@@ -42,16 +42,16 @@ struct DemoCommand: ParsableCommand {
         try makeDirectory(out, option: "--out")
         let started = Date()
         let plan = DemoPlan(quick: quick)
-        print("likely demo\(quick ? " --quick" : ""): results and plots in \(out)/")
+        say("likely demo\(quick ? " --quick" : ""): results and plots in \(out)/")
         let regression = try RegressionDemo(plan: plan, seed: seed).run(out: out)
         let images = try FashionDemo(plan: plan, seed: seed, directory: fashionMnist).run(out: out)
         let seconds = Date().timeIntervalSince(started)
         let summary = DemoSummary(quick: quick, seconds: seconds, regression: regression, images: images)
         try writeText(summary.json, to: DataSource.join(out, "summary.json"), option: "--out")
         try writeText(summary.markdown, to: DataSource.join(out, "summary.md"), option: "--out")
-        print("")
-        print(summary.table)
-        print(String(format: "\ndone in %.0f s; see %@/summary.md and the SVG plots", seconds, out))
+        say("")
+        say(summary.table)
+        say(String(format: "\ndone in %.0f s; see %@/summary.md and the SVG plots", seconds, out))
     }
 }
 
@@ -63,11 +63,11 @@ struct DemoPlan {
     init(quick: Bool) {
         regressionTrain = quick ? 1000 : 2000
         regressionTest = 1000
-        regressionEpochs = quick ? 40 : 80
+        regressionEpochs = quick ? 60 : 150
         regressionMC = quick ? 20 : 50
-        imageTrain = quick ? 5000 : 20000
+        imageTrain = quick ? 8000 : 24000
         imageTest = quick ? 1000 : 2000
-        imageEpochs = quick ? 2 : 3
+        imageEpochs = quick ? 2 : 4
         imageMC = quick ? 10 : 30
     }
 }
@@ -104,7 +104,7 @@ struct RegressionDemo {
 
     func run(out: String) throws -> Result {
         let started = Date()
-        print("\n[1/2] heteroscedastic regression: y = 2 sin x + x/2 + (0.1 + 0.3|x|)·ε, \(plan.regressionTrain) training points")
+        say("\n[1/2] heteroscedastic regression: y = 2 sin x + x/2 + (0.1 + 0.3|x|)·ε, \(plan.regressionTrain) training points")
         var random = RandomSource(seed: seed, stream: 11)
         let train = Self.generate(count: plan.regressionTrain, using: &random)
         let test = Self.generate(count: plan.regressionTest, using: &random)
@@ -164,7 +164,7 @@ struct FashionDemo {
 
     func run(out: String) throws -> Result {
         let started = Date()
-        print("\n[2/2] Fashion-MNIST: seed-cnn with dropout 0.25, \(plan.imageTrain) training images, \(plan.imageEpochs) epochs")
+        say("\n[2/2] Fashion-MNIST: seed-cnn with dropout 0.25, \(plan.imageTrain) training images, \(plan.imageEpochs) epochs")
         let fullTrain = try MNISTDirectory.load(directory, split: .train)
         let fullTest = try MNISTDirectory.load(directory, split: .test)
         var random = RandomSource(seed: seed, stream: 21)
@@ -182,7 +182,7 @@ struct FashionDemo {
         options.seed = seed
         options.validation = .data(test)
         options.showProgress = isatty(STDOUT_FILENO) == 1
-        if !options.showProgress { options.onEpochEnd = { print(EpochLine.text($0, of: plan.imageEpochs)) } }
+        if !options.showProgress { options.onEpochEnd = { say(EpochLine.text($0, of: plan.imageEpochs)) } }
         let history: History
         do { history = try model.fit(train, options: options) } catch let error as TrainingError {
             throw RunFailure(message: "demo Fashion-MNIST: \(error)")
@@ -215,10 +215,10 @@ struct FashionDemo {
         let captions = chosen.map { i -> String in
             let row = p[(i * k)..<((i + 1) * k)]
             let predicted = (row.indices.max { row[$0] < row[$1] } ?? 0) - i * k
-            return "\(name(labels[i])) → \(name(predicted)), MI \(String(format: "%.2f", uncertainty.mutualInformation[i]))"
+            return "\(name(labels[i])) → \(name(predicted)) (\(String(format: "%.2f", uncertainty.mutualInformation[i])))"
         }
-        let svg = Plots.imageGrid(test.features.gatheringRows(chosen), captions: captions, columns: 4, cellSize: 120,
-                                  title: "Most uncertain test images (true → predicted, mutual information)")
+        let svg = Plots.imageGrid(test.features.gatheringRows(chosen), captions: captions, columns: 4, cellSize: 170,
+                                  title: "Most uncertain test images: true → predicted (MI)")
         return try TrainingPlots.save(svg, out, "fashion-uncertain.svg")
     }
 }

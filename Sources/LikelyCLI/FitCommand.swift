@@ -175,10 +175,10 @@ struct FitCommand: ParsableCommand {
         let terminal = isatty(STDOUT_FILENO) == 1
         options.showProgress = !quiet && terminal
         if !quiet && !terminal {
-            options.onEpochEnd = { record in print(EpochLine.text(record, of: epochs)) }
+            options.onEpochEnd = { record in say(EpochLine.text(record, of: epochs)) }
         }
         if !quiet {
-            print("fitting \(architecture.rawValue) with a \(family.rawValue) head on \(data.count) examples of \(data.exampleShape) from \(data.kind.rawValue) \(data.path)")
+            say("fitting \(architecture.rawValue) with a \(family.rawValue) head on \(data.count) examples of \(data.exampleShape) from \(data.kind.rawValue) \(data.path)")
         }
         let history: History
         do {
@@ -193,7 +193,7 @@ struct FitCommand: ParsableCommand {
             var line = "saved \(out) (epochs run: \(history.epochs.count), kept epoch \(history.keptEpoch)"
             if let last { line += String(format: ", final loss %.4f", last.loss) }
             if let nll = last?.validationNLL { line += String(format: ", validation NLL %.4f", nll) }
-            print(line + ")")
+            say(line + ")")
         }
     }
 }

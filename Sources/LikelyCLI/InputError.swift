@@ -79,3 +79,9 @@ func makeDirectory(_ path: String, option: String) throws {
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
+
+/// Prints a line to standard output at once (unbuffered), so progress shows up in logs and
+/// pipes as it happens.
+func say(_ text: String = "") {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
