@@ -65,9 +65,9 @@ struct DemoPlan {
         regressionTest = 1000
         regressionEpochs = quick ? 60 : 150
         regressionMC = quick ? 20 : 50
-        imageTrain = quick ? 8000 : 24000
+        imageTrain = quick ? 8000 : 20000
         imageTest = quick ? 1000 : 2000
-        imageEpochs = quick ? 2 : 4
+        imageEpochs = quick ? 2 : 3
         imageMC = quick ? 10 : 30
     }
 }
