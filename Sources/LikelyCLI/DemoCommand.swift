@@ -14,8 +14,8 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Fit and evaluate a heteroscedastic regression and an MC-dropout CNN on Fashion-MNIST.",
         discussion: """
-            Writes plots (SVG), the two models, summary.json and summary.md to --out. About 2 minutes \
-            on two cores; --quick about 30 seconds.
+            Writes plots (SVG), the two models, summary.json and summary.md to --out. About a minute \
+            on two cores; --quick about 20 seconds.
             """)
 
     @Option(help: "The output directory.")
@@ -46,7 +46,7 @@ struct DemoCommand: ParsableCommand {
         let regression = try RegressionDemo(plan: plan, seed: seed).run(out: out)
         let images = try FashionDemo(plan: plan, seed: seed, directory: fashionMnist).run(out: out)
         let seconds = Date().timeIntervalSince(started)
-        let summary = DemoSummary(quick: quick, seconds: seconds, regression: regression, images: images)
+        let summary = DemoSummary(out: out, quick: quick, seconds: seconds, regression: regression, images: images)
         try writeText(summary.json, to: DataSource.join(out, "summary.json"), option: "--out")
         try writeText(summary.markdown, to: DataSource.join(out, "summary.md"), option: "--out")
         say("")

@@ -3,6 +3,7 @@ import Likely
 
 /// The demo's results as a printed table, `summary.json` and `summary.md`.
 struct DemoSummary {
+    var out: String
     var quick: Bool
     var seconds: Double
     var regression: RegressionDemo.Result
@@ -80,7 +81,7 @@ struct DemoSummary {
             `fashion-uncertain.svg` (the test images with the highest mutual information),
             `fashion-filters.svg` (first convolution layer), `fashion-loss.svg`.
 
-            Models: `regression-model/` and `fashion-model/` (try `likely evaluate demo-output/fashion-model /usr/share/datasets/fashion-mnist --mc-samples 20`).
+            Models: `regression-model/` and `fashion-model/` (try `likely evaluate \(out)/fashion-model /usr/share/datasets/fashion-mnist --mc-samples 20`).
 
             """
     }
