@@ -51,5 +51,7 @@ let package = Package(
         .testTarget(name: "LikelyDataTests", dependencies: ["LikelyData", "LikelyTensor", "LikelyTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "LikelyTests", dependencies: ["Likely", "LikelyTestSupport"], exclude: ["Fixtures"]),
+        // Runs the built `likely` executable end to end on small generated files.
+        .testTarget(name: "LikelyCLITests", dependencies: ["Likely"]),
     ]
 )

@@ -11,7 +11,8 @@ struct LikelyCommand: ParsableCommand {
         commandName: "likely",
         abstract: "Probabilistic deep learning: networks that output distributions, trained by negative log-likelihood.",
         version: LikelyVersion.string,
-        subcommands: [BenchCommand.self, DistCommand.self, SummaryCommand.self])
+        subcommands: [BenchCommand.self, DistCommand.self, SummaryCommand.self,
+                      FitCommand.self, EvaluateCommand.self, PredictCommand.self, SampleCommand.self, DemoCommand.self])
 
     static func main() {
         do {
