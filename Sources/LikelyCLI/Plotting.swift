@@ -10,10 +10,7 @@ enum TrainingPlots {
         try makeDirectory(directory, option: "--plots")
         var written: [String] = []
         let validation = history.epochs.compactMap(\.validationNLL)
-        // The training loss is in training units; a standardized target z = (y − m)/s has
-        // NLL_y = NLL_z + ln s, so adding ln s puts both curves in the target's units.
-        let shift = model.targetScaling.map { Foundation.log(Double($0.standardDeviation)) } ?? 0
-        let loss = Plots.lossCurves(training: history.epochs.map { $0.loss + shift },
+        let loss = Plots.lossCurves(training: history.epochs.map(\.loss),
                                     validation: validation.count == history.epochs.count && !validation.isEmpty ? validation : nil,
                                     yLabel: "NLL per observation")
         written.append(try save(loss, directory, prefix + "loss.svg"))

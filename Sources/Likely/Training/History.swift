@@ -4,7 +4,8 @@ import Foundation
 public struct EpochRecord: Codable, Equatable, Sendable {
     /// The 1-based epoch.
     public var epoch: Int
-    /// Mean training loss (negative log-likelihood per observation, training units).
+    /// Mean training loss: negative log-likelihood per observation in the target's original
+    /// units (dropout active, so usually above the validation NLL of the deterministic network).
     public var loss: Double
     /// Validation NLL per observation in the target's original units, if there was validation data.
     public var validationNLL: Double?

@@ -55,15 +55,17 @@ extension ProbabilisticModel {
             var shuffle = RandomSource(seed: options.seed, stream: 2 * UInt64(epoch))
             var draws = RandomSource(seed: options.seed ^ options.streamKey, stream: 2 * UInt64(epoch) + 1)
             let learningRate = Double(options.optimizer.schedule.rate(atStep: options.optimizer.step))
+            // A standardized target z = (y − m)/s has NLL_y = NLL_z + ln s: report original units.
+            let unitShift = targetScaling.map { Foundation.log(Double($0.standardDeviation)) } ?? 0
             var lossSum = 0.0, batch = 0
             for global in prepared.batches(size: options.batchSize, order: prepared.shuffledOrder(using: &shuffle)) {
                 batch += 1
                 let loss = try step(global, options: options, draws: &draws, epoch: epoch, batch: batch)
                 lossSum += loss
-                progress.update(epoch: epoch, batch: batch, loss: lossSum / Double(batch))
+                progress.update(epoch: epoch, batch: batch, loss: lossSum / Double(batch) + unitShift)
             }
             try options.epochEndHook?(self)
-            var record = EpochRecord(epoch: epoch, loss: lossSum / Double(max(batch, 1)), learningRate: learningRate,
+            var record = EpochRecord(epoch: epoch, loss: lossSum / Double(max(batch, 1)) + unitShift, learningRate: learningRate,
                                      seconds: 0)
             if let validation { validate(validation, into: &record) }
             record.seconds = Date().timeIntervalSince(started)
