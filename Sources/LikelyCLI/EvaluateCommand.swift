@@ -34,7 +34,9 @@ struct EvaluateCommand: ParsableCommand {
         try validate()
         let model = try ModelDirectory.load(common.modelDirectory)
         let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: true)
-        let report = model.evaluate(data.dataset, mcSamples: common.mcSamples, seed: common.seed, bins: bins)
+        let world = try ProcessGroup.current()
+        guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
+        let report = model.evaluate(predictive, targets: data.dataset.targets, seed: common.seed, bins: bins)
         if let plots {
             try EvaluationPlots.write(report: report, model: model, data: data, mcSamples: common.mcSamples,
                                       seed: common.seed, to: plots)

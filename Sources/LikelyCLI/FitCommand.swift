@@ -158,6 +158,10 @@ struct FitCommand: ParsableCommand {
             architecture: architecture, inputShape: data.exampleShape, head: head,
             hidden: try OptionCheck.positiveIntegers(hidden, option: "--hidden"),
             dropout: dropout ?? (architecture.takesImages ? 0.25 : 0), inputDropout: inputDropout, seed: seed)
+        // Under mpirun every process trains on its shard of each global batch; rank 0 writes.
+        let world = try ProcessGroup.current()
+        model.broadcastWeights(over: world)
+        let quiet = quiet || !world.isRoot
         model.classNames = family.task.isClassification ? data.classNames : nil
         model.featureNames = data.featureNames
         model.targetName = data.targetName
@@ -172,6 +176,7 @@ struct FitCommand: ParsableCommand {
         options.augmentation = augmentation
         options.standardizeFeatures = !noStandardize
         options.standardizeTarget = !noStandardize
+        options.distribute(over: world)
         let terminal = isatty(STDOUT_FILENO) == 1
         options.showProgress = !quiet && terminal
         if !quiet && !terminal {
@@ -186,6 +191,7 @@ struct FitCommand: ParsableCommand {
         } catch let error as TrainingError {
             throw RunFailure(message: error.description)
         }
+        guard world.isRoot else { return }
         try ModelDirectory.save(model, to: out, history: history)
         if let plots { try TrainingPlots.write(history: history, model: model, to: plots) }
         if !quiet {

@@ -24,7 +24,8 @@ struct PredictCommand: ParsableCommand {
         try validate()
         let model = try ModelDirectory.load(common.modelDirectory)
         let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: false)
-        let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed)
+        let world = try ProcessGroup.current()
+        guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         let csv = PredictionTable.csv(predictive, model: model)
         try emit(csv, to: out)
     }

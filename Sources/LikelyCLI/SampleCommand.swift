@@ -33,7 +33,8 @@ struct SampleCommand: ParsableCommand {
         guard data.count * draws <= 100_000_000 else {
             throw InputError("--draws \(draws) for \(data.count) inputs makes \(data.count * draws) numbers; at most 100000000")
         }
-        let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed)
+        let world = try ProcessGroup.current()
+        guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         var random = RandomSource(seed: common.seed, stream: 0x5A11)
         let samples = predictive.sample(draws: draws, using: &random).scalars
         let n = data.count

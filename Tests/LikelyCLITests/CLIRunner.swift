@@ -22,12 +22,24 @@ enum CLI {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }()
 
-    /// Runs `likely arguments…` to completion.
-    static func run(_ arguments: [String]) throws -> CLIResult {
+    /// Runs `likely arguments…` to completion; with `processes`, under
+    /// `mpirun --oversubscribe -np processes` on loopback (shared memory only).
+    static func run(_ arguments: [String], processes: Int? = nil) throws -> CLIResult {
         guard let executable else { throw CLIError("the likely executable was not found; run swift build --build-tests first") }
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let processes {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["mpirun", "--oversubscribe", "-np", String(processes), "--mca", "btl", "self,vader",
+                                 executable.path] + arguments
+            var environment = ProcessInfo.processInfo.environment
+            environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+            environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+            environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
+            process.environment = environment
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         // Output goes to temporary files, so no pipe can fill up and block the process.
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("likely-run-\(UUID().uuidString)")
         let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
