@@ -85,6 +85,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Directory for SVG plots: loss curves, and the first convolution layer's filters for CNNs.")
     var plots: String?
 
+    @Flag(help: "After training, fit temperature scaling on the validation split (bernoulli and categorical; needs --validation-split).")
+    var calibrate = false
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -116,6 +119,9 @@ struct FitCommand: ParsableCommand {
         try OptionCheck.require(weightDecay >= 0 && weightDecay.isFinite, "--weight-decay", "≥ 0", got: weightDecay)
         try OptionCheck.require(validationSplit >= 0 && validationSplit < 1, "--validation-split", "in [0, 1)", got: validationSplit)
         if let patience { try OptionCheck.require(patience >= 1, "--patience", "≥ 1", got: patience) }
+        if calibrate && validationSplit == 0 {
+            throw InputError("--calibrate fits the temperature on held-out data: give --validation-split too (e.g. 0.1)")
+        }
         _ = try OptionCheck.positiveIntegers(hidden, option: "--hidden")
         if let features { _ = try OptionCheck.names(features, option: "--features") }
         if let augment { _ = try AugmentationPipeline(parsing: augment, argument: "--augment") }
@@ -177,6 +183,12 @@ struct FitCommand: ParsableCommand {
         options.standardizeFeatures = !noStandardize
         options.standardizeTarget = !noStandardize
         options.distribute(over: world)
+        if calibrate {
+            guard family.task.isClassification else {
+                throw InputError("--calibrate applies to bernoulli and categorical heads, not \(family.rawValue)")
+            }
+            options.calibrateTemperature = true
+        }
         let terminal = isatty(STDOUT_FILENO) == 1
         options.showProgress = !quiet && terminal
         if !quiet && !terminal {
@@ -199,6 +211,7 @@ struct FitCommand: ParsableCommand {
             var line = "saved \(out) (epochs run: \(history.epochs.count), kept epoch \(history.keptEpoch)"
             if let last { line += String(format: ", final loss %.4f", last.loss) }
             if let nll = last?.validationNLL { line += String(format: ", validation NLL %.4f", nll) }
+            if let t = history.temperature { line += String(format: ", temperature %.4f", t) }
             say(line + ")")
         }
     }

@@ -27,6 +27,8 @@ public struct History: Codable, Equatable, Sendable {
     public var keptEpoch: Int = 0
     /// Whether early stopping ended the run before the last epoch.
     public var stoppedEarly = false
+    /// The temperature fitted on validation data after training, if asked for.
+    public var temperature: Double?
 
     public init() {}
 

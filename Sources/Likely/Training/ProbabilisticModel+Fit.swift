@@ -22,6 +22,10 @@ extension ProbabilisticModel {
         precondition(options.batchSize >= 1, "batch size must be ≥ 1, got \(options.batchSize)")
         precondition(Array(data.features.shape.dropFirst()) == inputShape,
                      "features of shape \(data.features.shape) do not match the model's input shape \(inputShape)")
+        if options.calibrateTemperature {
+            precondition(head.family.task.isClassification, "temperature scaling needs a bernoulli or categorical head")
+            if case .none = options.validation { preconditionFailure("temperature scaling needs validation data") }
+        }
 
         // Validation data and scalings.
         var train = data, validation: Dataset?
@@ -88,6 +92,9 @@ extension ProbabilisticModel {
             state.history.keptEpoch = state.bestEpoch
         } else {
             state.history.keptEpoch = epoch
+        }
+        if options.calibrateTemperature, let validation {
+            state.history.temperature = Double(calibrateTemperature(on: validation))
         }
         return state.history
     }

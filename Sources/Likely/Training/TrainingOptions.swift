@@ -15,6 +15,9 @@ public struct TrainingOptions {
     public var earlyStopping: EarlyStopping?
     /// Save a checkpoint after epochs (the last one, or the best one).
     public var checkpoint: Checkpointing?
+    /// After training, fit temperature scaling on the validation data (Bernoulli and
+    /// Categorical heads; needs validation data).
+    public var calibrateTemperature = false
     /// Image augmentation applied to each training batch.
     public var augmentation: AugmentationPipeline?
     /// Standardize table features with training statistics (kept in the model).
