@@ -40,6 +40,7 @@ let package = Package(
         .executableTarget(name: "FashionMNISTUncertainty", dependencies: ["Likely"], path: "Examples/FashionMNISTUncertainty"),
         .executableTarget(name: "PoissonRegression", dependencies: ["Likely"], path: "Examples/PoissonRegression"),
         .executableTarget(name: "BernoulliClassifier", dependencies: ["Likely"], path: "Examples/BernoulliClassifier"),
+        .executableTarget(name: "QuickStart", dependencies: ["Likely"], path: "Examples/QuickStart"),
         .executableTarget(name: "TransferLearning", dependencies: ["Likely"], path: "Examples/TransferLearning"),
 
         // Tests
