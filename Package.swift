@@ -16,19 +16,32 @@ let package = Package(
         // C libraries
         .systemLibrary(name: "CGSL", path: "Sources/CGSL"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // Open MPI, opened with dlopen only under mpirun (see docs/scale-out.md): links only libdl.
+        .target(name: "CMPI", path: "Sources/CMPI", linkerSettings: [.linkedLibrary("dl")]),
 
         // Swift modules
         .target(name: "LikelyTensor", dependencies: ["CGSL"]),
         .target(name: "Distributions", dependencies: ["LikelyTensor", "CGSL"], path: "Distributions"),
         .target(name: "LikelyNN", dependencies: ["LikelyTensor", "CGSL"]),
         .target(name: "LikelyData", dependencies: ["LikelyTensor", "CZlib"]),
-        .target(name: "Likely", dependencies: ["LikelyTensor", "Distributions", "LikelyNN", "LikelyData", "CGSL"]),
+        .target(name: "Likely", dependencies: ["LikelyTensor", "Distributions", "LikelyNN", "LikelyData", "CGSL", "CMPI"]),
         .executableTarget(
             name: "LikelyCLI",
             dependencies: [
                 "Likely",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // A small program that exercises the communicator under mpirun, driven by LikelyTests.
+        .executableTarget(name: "LikelyMPIProbe", dependencies: ["Likely"]),
+
+        // Examples: one short program each (docs/examples.md)
+        .executableTarget(name: "HeteroscedasticRegression", dependencies: ["Likely"], path: "Examples/HeteroscedasticRegression"),
+        .executableTarget(name: "FashionMNISTUncertainty", dependencies: ["Likely"], path: "Examples/FashionMNISTUncertainty"),
+        .executableTarget(name: "PoissonRegression", dependencies: ["Likely"], path: "Examples/PoissonRegression"),
+        .executableTarget(name: "BernoulliClassifier", dependencies: ["Likely"], path: "Examples/BernoulliClassifier"),
+        .executableTarget(name: "QuickStart", dependencies: ["Likely"], path: "Examples/QuickStart"),
+        .executableTarget(name: "TransferLearning", dependencies: ["Likely"], path: "Examples/TransferLearning"),
 
         // Tests
         .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
@@ -39,5 +52,7 @@ let package = Package(
         .testTarget(name: "LikelyDataTests", dependencies: ["LikelyData", "LikelyTensor", "LikelyTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "LikelyTests", dependencies: ["Likely", "LikelyTestSupport"], exclude: ["Fixtures"]),
+        // Runs the built `likely` executable end to end on small generated files.
+        .testTarget(name: "LikelyCLITests", dependencies: ["Likely"]),
     ]
 )

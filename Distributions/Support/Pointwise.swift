@@ -26,6 +26,7 @@ func pointwise(_ inputs: [Tensor],
     let shape = commonShape(inputs)
     let wide = inputs.map { $0.broadcast(to: shape) }
     let n = elementCount(shape), k = inputs.count
+    if n == 0 { return Tensor(shape: shape, scalars: []) }
     let differentiable = GradientRecording.isEnabled && wide.contains { $0.requiresGradient }
     var partials = [Float](repeating: 0, count: differentiable ? n * k : 0)
     let args = UnsafeMutablePointer<Double>.allocate(capacity: k)
@@ -36,8 +37,12 @@ func pointwise(_ inputs: [Tensor],
     values.withUnsafeMutableBufferPointer { out in
         partials.withUnsafeMutableBufferPointer { part in
             withBufferPointers(sources) { inputs in
+                // Plain base pointers: no array access inside the element loop.
+                let bases = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: k)
+                defer { bases.deallocate() }
+                for j in 0..<k { bases[j] = inputs[j].baseAddress! }
                 for i in 0..<n {
-                    for j in 0..<k { args[j] = Double(inputs[j][i]); local[j] = 0 }
+                    for j in 0..<k { args[j] = Double(bases[j][i]); local[j] = 0 }
                     let y = kernel(args, local)
                     out[i] = Float(y)
                     guard differentiable else { continue }

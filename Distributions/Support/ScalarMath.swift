@@ -78,17 +78,14 @@ func discreteQuantile(_ p: Double, start: Double, upper: Double = .infinity, cdf
 }
 
 /// −Σₖ pₖ ln pₖ over k = 0, 1, 2, … for a log-mass `logMass`, summed until the mean is passed
-/// and the remaining tail mass is below 1e-15 (or `upper` is reached).
+/// and a term's mass is below e^−45 ≈ 3e-20 (the count families' tails then fall at least
+/// geometrically, so the rest is negligible), or `upper` is reached.
 func discreteEntropy(mean: Double, upper: Double = .infinity, logMass: (Double) -> Double) -> Double {
-    var total = 0.0, mass = 0.0, k = 0.0
+    var total = 0.0, k = 0.0
     while k <= upper {
         let lp = logMass(k)
-        if lp > -.infinity {
-            let p = Foundation.exp(lp)
-            total -= p * lp
-            mass += p
-        }
-        if k > mean && 1 - mass < 1e-15 { break }
+        if lp > -.infinity { total -= Foundation.exp(lp) * lp }
+        if k > mean && lp < -45 { break }
         if k > 1e8 { break }
         k += 1
     }

@@ -32,6 +32,9 @@ struct DistSpec {
     /// The parameters as echoed in the JSON `params` object (in the family's order).
     var params: [(name: String, value: [Double], isList: Bool)]
     var distribution: any UnivariateDistribution
+    /// The member with unit location and scale that `logpdf`, `cdf` and `quantile` evaluate,
+    /// and the map to it, applied in Double (see `Standardization`).
+    var standard: (distribution: any UnivariateDistribution, map: Standardization)?
 
     init(command: DistCommand) throws {
         guard let family = DistFamily(rawValue: command.family.lowercased()) else {
@@ -59,19 +62,27 @@ struct DistSpec {
             let loc = try number("loc", "a finite number", any), scale = try number("scale", "> 0", positive)
             params = [("loc", [loc], false), ("scale", [scale], false)]
             switch family {
-            case .normal: distribution = Normal(loc: t(loc), scale: t(scale))
-            case .lognormal: distribution = LogNormal(loc: t(loc), scale: t(scale))
-            default: distribution = Laplace(loc: t(loc), scale: t(scale))
+            case .normal:
+                distribution = Normal(loc: t(loc), scale: t(scale))
+                standard = (Normal(loc: t(0), scale: t(1)), .affine(shift: loc, factor: scale))
+            case .lognormal:
+                distribution = LogNormal(loc: t(loc), scale: t(scale))
+                standard = (LogNormal(loc: t(0), scale: t(scale)), .logShift(loc))
+            default:
+                distribution = Laplace(loc: t(loc), scale: t(scale))
+                standard = (Laplace(loc: t(0), scale: t(1)), .affine(shift: loc, factor: scale))
             }
         case .studentt:
             let df = try number("df", "> 0", positive), loc = try number("loc", "a finite number", any)
             let scale = try number("scale", "> 0", positive)
             params = [("df", [df], false), ("loc", [loc], false), ("scale", [scale], false)]
             distribution = StudentT(df: t(df), loc: t(loc), scale: t(scale))
+            standard = (StudentT(df: t(df), loc: t(0), scale: t(1)), .affine(shift: loc, factor: scale))
         case .gamma:
             let c = try number("concentration", "> 0", positive), r = try number("rate", "> 0", positive)
             params = [("concentration", [c], false), ("rate", [r], false)]
             distribution = Gamma(concentration: t(c), rate: t(r))
+            standard = (Gamma(concentration: t(c), rate: t(1)), .affine(shift: 0, factor: 1 / r))
         case .beta:
             let a = try number("alpha", "> 0", positive), b = try number("beta", "> 0", positive)
             params = [("alpha", [a], false), ("beta", [b], false)]
@@ -127,7 +138,7 @@ struct DistSpec {
             let d = distribution
             let points = { (xs: [Double]) in Tensor(xs.map(Float.init)) }
             var random = RandomSource(seed: seed)
-            return DistReport(
+            var report = DistReport(
                 family: family.rawValue, params: params,
                 mean: d.mean.scalars[0], variance: d.variance.scalars[0],
                 entropy: (d as? any EntropyDistribution)?.entropy.scalars[0],
@@ -135,6 +146,17 @@ struct DistSpec {
                 cdf: cdf.map { d.cdf(points($0)).scalars },
                 quantile: quantile.map { d.quantile(points($0)).scalars },
                 sample: sample.map { d.sample(count: $0, using: &random).scalars })
+            if let (unit, map) = standard {
+                // The same family at unit location/scale, on points mapped in Double: Float32
+                // parameters would otherwise lose (x − loc) to cancellation when |loc| ≫ scale.
+                let mapped = { (xs: [Double]) in Tensor(xs.map { Float(map.toStandard($0)) }) }
+                report.logpdf = logpdf.map { xs in
+                    zip(xs, unit.logProb(mapped(xs)).scalars).map { Float(Double($1) - map.logJacobian($0)) }
+                }
+                report.cdf = cdf.map { unit.cdf(mapped($0)).scalars }
+                report.quantile = quantile.map { ps in unit.quantile(points(ps)).scalars.map { Float(map.fromStandard(Double($0))) } }
+            }
+            return report
         }
     }
 }
@@ -183,5 +205,36 @@ struct DistReport {
             if let values { lines.append("\(key): " + values.map(DistReport.format).joined(separator: ", ")) }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// A change of variable u = g(x), evaluated in Double, from a distribution to its member with
+/// unit location and scale: p(x) = p_unit(g(x)) · g′(x), F(x) = F_unit(g(x)), Q(p) = g⁻¹(Q_unit(p)).
+enum Standardization {
+    /// u = (x − shift) / factor.
+    case affine(shift: Double, factor: Double)
+    /// u = x · e^−shift (a log-normal's location).
+    case logShift(Double)
+
+    func toStandard(_ x: Double) -> Double {
+        switch self {
+        case .affine(let shift, let factor): return (x - shift) / factor
+        case .logShift(let shift): return x * Foundation.exp(-shift)
+        }
+    }
+
+    func fromStandard(_ u: Double) -> Double {
+        switch self {
+        case .affine(let shift, let factor): return shift + factor * u
+        case .logShift(let shift): return u * Foundation.exp(shift)
+        }
+    }
+
+    /// −ln g′(x): what a log-density loses under the change of variable.
+    func logJacobian(_ x: Double) -> Double {
+        switch self {
+        case .affine(_, let factor): return Foundation.log(factor)
+        case .logShift(let shift): return shift
+        }
     }
 }

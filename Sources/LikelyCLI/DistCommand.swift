@@ -16,24 +16,24 @@ struct DistCommand: ParsableCommand {
     @Argument(help: "The family: \(DistFamily.allCases.map(\.rawValue).joined(separator: ", ")).")
     var family: String
 
-    @Option(help: "Location (normal, lognormal: of log X, studentt, laplace).") var loc: String?
-    @Option(help: "Scale > 0 (normal, lognormal, studentt, laplace).") var scale: String?
-    @Option(help: "Degrees of freedom > 0 (studentt).") var df: String?
-    @Option(help: "Concentration > 0 (gamma).") var concentration: String?
-    @Option(help: "Rate: > 0 for gamma, ≥ 0 for poisson and zip.") var rate: String?
-    @Option(help: "Alpha > 0 (beta).") var alpha: String?
-    @Option(help: "Beta > 0 (beta).") var beta: String?
-    @Option(help: "Probability in [0, 1] (bernoulli, negbinomial: [0, 1)); comma-separated class probabilities for categorical.")
+    @Option(parsing: .unconditional, help: "Location (normal, lognormal: of log X, studentt, laplace).") var loc: String?
+    @Option(parsing: .unconditional, help: "Scale > 0 (normal, lognormal, studentt, laplace).") var scale: String?
+    @Option(parsing: .unconditional, help: "Degrees of freedom > 0 (studentt).") var df: String?
+    @Option(parsing: .unconditional, help: "Concentration > 0 (gamma).") var concentration: String?
+    @Option(parsing: .unconditional, help: "Rate: > 0 for gamma, ≥ 0 for poisson and zip.") var rate: String?
+    @Option(parsing: .unconditional, help: "Alpha > 0 (beta).") var alpha: String?
+    @Option(parsing: .unconditional, help: "Beta > 0 (beta).") var beta: String?
+    @Option(parsing: .unconditional, help: "Probability in [0, 1] (bernoulli, negbinomial: [0, 1)); comma-separated class probabilities for categorical.")
     var probs: String?
-    @Option(help: "Logit (bernoulli); comma-separated class logits for categorical.") var logits: String?
-    @Option(name: .customLong("total-count"), help: "Total count r > 0 (negbinomial).") var totalCount: String?
-    @Option(help: "Probability of a structural zero in [0, 1] (zip).") var gate: String?
+    @Option(parsing: .unconditional, help: "Logit (bernoulli); comma-separated class logits for categorical.") var logits: String?
+    @Option(name: .customLong("total-count"), parsing: .unconditional, help: "Total count r > 0 (negbinomial).") var totalCount: String?
+    @Option(parsing: .unconditional, help: "Probability of a structural zero in [0, 1] (zip).") var gate: String?
 
-    @Option(help: "Comma-separated points for the log-density (log-mass).") var logpdf: String?
-    @Option(help: "Comma-separated points for the cdf.") var cdf: String?
-    @Option(help: "Comma-separated probabilities in [0, 1] for the quantile function.") var quantile: String?
-    @Option(help: "Draw N samples (1 to 10,000,000).") var sample: String?
-    @Option(help: "Random seed for --sample.") var seed: String?
+    @Option(parsing: .unconditional, help: "Comma-separated points for the log-density (log-mass).") var logpdf: String?
+    @Option(parsing: .unconditional, help: "Comma-separated points for the cdf.") var cdf: String?
+    @Option(parsing: .unconditional, help: "Comma-separated probabilities in [0, 1] for the quantile function.") var quantile: String?
+    @Option(parsing: .unconditional, help: "Draw N samples (1 to 10,000,000).") var sample: String?
+    @Option(parsing: .unconditional, help: "Random seed for --sample.") var seed: String?
     @Flag(help: "One JSON object on stdout.") var json = false
 
     func run() throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Likely
 
 /// The `likely` command: probabilistic deep learning from the shell.
 ///
@@ -11,24 +12,33 @@ struct LikelyCommand: ParsableCommand {
         commandName: "likely",
         abstract: "Probabilistic deep learning: networks that output distributions, trained by negative log-likelihood.",
         version: LikelyVersion.string,
-        subcommands: [BenchCommand.self, DistCommand.self, SummaryCommand.self])
+        subcommands: [BenchCommand.self, DistCommand.self, SummaryCommand.self,
+                      FitCommand.self, EvaluateCommand.self, PredictCommand.self, SampleCommand.self, DemoCommand.self])
 
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as RunFailure {
-            FileHandle.standardError.write(Data("error: \(failure.message)\n".utf8))
-            Foundation.exit(1)
+            fail("error: \(failure.message)", code: 1)
         } catch {
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
-            Foundation.exit(2)
+            fail(fullMessage(for: error), code: 2)
         }
+    }
+
+    /// Prints the message and ends the run with `code`; under mpirun it ends every process of
+    /// the job at once (a rank that failed alone must not leave the others waiting).
+    static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        if ProcessGroup.isLaunchedByMPI, let world = try? ProcessGroup.current(), world.isDistributed {
+            world.abort(code: code)
+        }
+        Foundation.exit(code)
     }
 }
 

@@ -32,6 +32,9 @@ public struct Head: Codable, Equatable, Sendable {
     public var classCount: Int
     /// The number of mixture components (mdn only).
     public var components: Int
+    /// T of temperature scaling for Bernoulli and Categorical heads: the logits are divided by
+    /// T (1: none). Fitted after training by `ProbabilisticModel.calibrateTemperature(on:)`.
+    public var temperature: Float = 1
 
     /// - Parameters:
     ///   - family: the distribution predicted.
@@ -94,9 +97,9 @@ public struct Head: Codable, Equatable, Sendable {
         case .zeroInflatedPoisson:
             return ZeroInflatedPoisson(rate: exp(column(0)), gate: sigmoid(column(1)))
         case .bernoulli:
-            return Bernoulli(logits: column(0))
+            return Bernoulli(logits: temperature == 1 ? column(0) : column(0) / temperature)
         case .categorical:
-            return Categorical(logits: raw)
+            return Categorical(logits: temperature == 1 ? raw : raw / temperature)
         case .normalMixture:
             let k = components
             let locs = columns(k..<(2 * k)), scales = columns((2 * k)..<(3 * k))

@@ -12,8 +12,8 @@ import Foundation
 public final class ProbabilisticModel {
     /// The backbone.
     public let network: Sequential
-    /// The distribution family and its links.
-    public let head: Head
+    /// The distribution family and its links (and a fitted temperature).
+    public internal(set) var head: Head
     /// The per-example input shape (`[features]` or `[H, W, C]`).
     public let inputShape: [Int]
     /// Feature standardization fitted on training data (tables), applied by `prepare(_:)`.

@@ -101,6 +101,9 @@ public enum ModelDirectory {
         guard (2...100_000).contains(d.head.classCount), (1...1000).contains(d.head.components) else {
             throw ModelFileError(file: file, "field head: class_count must be 2…100000 and components 1…1000")
         }
+        guard d.head.temperature > 0 && d.head.temperature.isFinite else {
+            throw ModelFileError(file: file, "field head.temperature: expected a positive number, got \(d.head.temperature)")
+        }
         var random = RandomSource(seed: 0)
         let network: Sequential
         do {
@@ -160,13 +163,17 @@ public enum ModelDirectory {
         for target in targets { target.tensor.scalars = tensors[target.name]!.scalars }
     }
 
+    /// A decoding error in the file's own terms: snake_case field paths (`layers[2].units`).
     static func describe(_ error: DecodingError) -> String {
+        func snake(_ key: String) -> String {
+            key.reduce(into: "") { out, c in if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) } }
+        }
         func path(_ context: DecodingError.Context) -> String {
-            let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\(snake($0.stringValue))" }.joined()
             return p.isEmpty ? "top level" : "field " + String(p.drop { $0 == "." })
         }
         switch error {
-        case .keyNotFound(let key, let context): return "\(path(context)): missing field \(key.stringValue)"
+        case .keyNotFound(let key, let context): return "\(path(context)): missing field \(snake(key.stringValue))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             return "\(path(context)): \(context.debugDescription)"
         @unknown default: return "\(error)"

@@ -19,6 +19,15 @@ extension ProbabilisticModel {
     ///   - chunkSize: inputs per forward pass, to bound memory.
     public func predictive(_ features: Tensor, mcSamples: Int = 0, seed: UInt64 = 0,
                            firstIndex: Int = 0, chunkSize: Int = 1000) -> Predictive {
+        let raw = predictiveRawOutputs(features, mcSamples: mcSamples, seed: seed, firstIndex: firstIndex, chunkSize: chunkSize)
+        return predictive(fromRawOutputs: raw, count: features.shape[0])
+    }
+
+    /// The raw network outputs of each pass, `passes × [N · rawOutputCount]` row-major: what
+    /// `predictive(_:mcSamples:seed:firstIndex:chunkSize:)` computes before the head. Each
+    /// input's outputs depend only on the input, its index and the seed.
+    public func predictiveRawOutputs(_ features: Tensor, mcSamples: Int = 0, seed: UInt64 = 0,
+                                     firstIndex: Int = 0, chunkSize: Int = 1000) -> [[Float]] {
         precondition(mcSamples >= 0, "mcSamples must be ≥ 0, got \(mcSamples)")
         precondition(Array(features.shape.dropFirst()) == inputShape,
                      "features of shape \(features.shape) do not match the model's input shape \(inputShape)")
@@ -36,7 +45,13 @@ extension ProbabilisticModel {
                 start = end
             }
         }
+        return raw
+    }
+
+    /// The predictive of `count` inputs from the raw outputs of each pass.
+    public func predictive(fromRawOutputs raw: [[Float]], count n: Int) -> Predictive {
         let width = head.rawOutputCount
+        precondition(raw.allSatisfy { $0.count == n * width }, "raw outputs do not hold \(n) rows of \(width)")
         let members = raw.map { head.distribution(Tensor(shape: [n, width], scalars: $0), scaling: targetScaling) }
         return Predictive(head: head, members: members)
     }

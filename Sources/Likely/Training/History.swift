@@ -4,7 +4,8 @@ import Foundation
 public struct EpochRecord: Codable, Equatable, Sendable {
     /// The 1-based epoch.
     public var epoch: Int
-    /// Mean training loss (negative log-likelihood per observation, training units).
+    /// Mean training loss: negative log-likelihood per observation in the target's original
+    /// units (dropout active, so usually above the validation NLL of the deterministic network).
     public var loss: Double
     /// Validation NLL per observation in the target's original units, if there was validation data.
     public var validationNLL: Double?
@@ -26,6 +27,8 @@ public struct History: Codable, Equatable, Sendable {
     public var keptEpoch: Int = 0
     /// Whether early stopping ended the run before the last epoch.
     public var stoppedEarly = false
+    /// The temperature fitted on validation data after training, if asked for.
+    public var temperature: Double?
 
     public init() {}
 

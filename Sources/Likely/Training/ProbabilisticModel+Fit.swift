@@ -6,7 +6,7 @@ extension ProbabilisticModel {
     /// One step: forward (phase `training`), loss, backward (gradients keyed by parameter),
     /// the gradient hook, the optimizer update. Every epoch draws its shuffle from
     /// `RandomSource(seed:stream: 2·epoch)` and its dropout masks and augmentation from stream
-    /// `2·epoch + 1`, so a run resumed from a checkpoint continues exactly as the uninterrupted
+    /// `2·epoch + 1` (of `seed ^ streamKey`), so a run resumed from a checkpoint continues exactly as the uninterrupted
     /// run would. Scalings (features, target) are fitted on the training part unless the model
     /// already has them.
     /// - Parameters:
@@ -22,6 +22,10 @@ extension ProbabilisticModel {
         precondition(options.batchSize >= 1, "batch size must be ≥ 1, got \(options.batchSize)")
         precondition(Array(data.features.shape.dropFirst()) == inputShape,
                      "features of shape \(data.features.shape) do not match the model's input shape \(inputShape)")
+        if options.calibrateTemperature {
+            precondition(head.family.task.isClassification, "temperature scaling needs a bernoulli or categorical head")
+            if case .none = options.validation { preconditionFailure("temperature scaling needs validation data") }
+        }
 
         // Validation data and scalings.
         var train = data, validation: Dataset?
@@ -53,16 +57,19 @@ extension ProbabilisticModel {
             epoch += 1
             let started = Date()
             var shuffle = RandomSource(seed: options.seed, stream: 2 * UInt64(epoch))
-            var draws = RandomSource(seed: options.seed, stream: 2 * UInt64(epoch) + 1)
+            var draws = RandomSource(seed: options.seed ^ options.streamKey, stream: 2 * UInt64(epoch) + 1)
             let learningRate = Double(options.optimizer.schedule.rate(atStep: options.optimizer.step))
+            // A standardized target z = (y − m)/s has NLL_y = NLL_z + ln s: report original units.
+            let unitShift = targetScaling.map { Foundation.log(Double($0.standardDeviation)) } ?? 0
             var lossSum = 0.0, batch = 0
             for global in prepared.batches(size: options.batchSize, order: prepared.shuffledOrder(using: &shuffle)) {
                 batch += 1
                 let loss = try step(global, options: options, draws: &draws, epoch: epoch, batch: batch)
                 lossSum += loss
-                progress.update(epoch: epoch, batch: batch, loss: lossSum / Double(batch))
+                progress.update(epoch: epoch, batch: batch, loss: lossSum / Double(batch) + unitShift)
             }
-            var record = EpochRecord(epoch: epoch, loss: lossSum / Double(max(batch, 1)), learningRate: learningRate,
+            try options.epochEndHook?(self)
+            var record = EpochRecord(epoch: epoch, loss: lossSum / Double(max(batch, 1)) + unitShift, learningRate: learningRate,
                                      seconds: 0)
             if let validation { validate(validation, into: &record) }
             record.seconds = Date().timeIntervalSince(started)
@@ -85,6 +92,9 @@ extension ProbabilisticModel {
             state.history.keptEpoch = state.bestEpoch
         } else {
             state.history.keptEpoch = epoch
+        }
+        if options.calibrateTemperature, let validation {
+            state.history.temperature = Double(calibrateTemperature(on: validation))
         }
         return state.history
     }

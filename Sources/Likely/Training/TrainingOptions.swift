@@ -15,6 +15,9 @@ public struct TrainingOptions {
     public var earlyStopping: EarlyStopping?
     /// Save a checkpoint after epochs (the last one, or the best one).
     public var checkpoint: Checkpointing?
+    /// After training, fit temperature scaling on the validation data (Bernoulli and
+    /// Categorical heads; needs validation data).
+    public var calibrateTemperature = false
     /// Image augmentation applied to each training batch.
     public var augmentation: AugmentationPipeline?
     /// Standardize table features with training statistics (kept in the model).
@@ -30,6 +33,12 @@ public struct TrainingOptions {
     /// `nil`: all of it. The loss is scaled by the global batch size, so gradients summed
     /// over the shards equal the one-process gradient.
     public var shard: ((Range<Int>) -> Range<Int>)?
+    /// Called at the end of each epoch's steps, before validation (data-parallel training
+    /// averages BatchNorm running statistics across processes here).
+    public var epochEndHook: ((ProbabilisticModel) throws -> Void)?
+    /// Mixed into the dropout and augmentation streams (0 for one process; each process of a
+    /// data-parallel run draws from its own child stream).
+    public var streamKey: UInt64 = 0
     /// Called after each epoch (logging, plots).
     public var onEpochEnd: ((EpochRecord) -> Void)?
 

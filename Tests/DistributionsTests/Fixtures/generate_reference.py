@@ -74,6 +74,9 @@ for df, loc, scale in [(1, 0, 1), (2.5, 1, 0.01), (30, -5, 10), (100, 0, 100), (
     xs = [loc + scale * z for z in [-1000, -30, -3, -1, 0, 0.7, 2, 30, 1000]]
     add("studentt", {"df": df, "loc": loc, "scale": scale},
         lambda p: stats.t(p["df"], p["loc"], p["scale"]), xs)
+    # scipy reports +inf for the mean at df ≤ 1; it does not exist (NaN, as in torch).
+    if df <= 1:
+        cases[-1]["mean"] = "nan"
 
 for loc, scale in [(0, 1), (3, 0.01), (-10, 100)]:
     xs = [loc + scale * z for z in [-40, -3, -0.5, 0, 0.25, 2, 40]]
@@ -98,17 +101,23 @@ for logit in [-1e4, -30, -3, 0, 2, 30, 1e4]:
     add("bernoulli", {"logits": logit},
         lambda p: stats.bernoulli(special.expit(p["logits"])), BERNOULLI_X,
         cdf_xs=[-1, 0, 0.5, 1, 2], probs=PROBS[1:-1], discrete=True)
+    # From logits the log-mass is log σ(±ℓ) (scipy.special.log_expit), finite where σ(ℓ)
+    # underflows; bernoulli.logpmf would say −inf there.
+    lf = F(logit)
+    cases[-1]["logpdf"] = [[num(F(x)), num(special.log_expit(lf) if x == 1 else special.log_expit(-lf) if x == 0 else -math.inf)]
+                           for x in BERNOULLI_X]
 for prob in [0, 0.3, 0.999, 1]:
     add("bernoulli-probs", {"probs": prob}, lambda p: stats.bernoulli(p["probs"]), BERNOULLI_X,
         cdf_xs=[-1, 0, 0.5, 1, 2], probs=PROBS[1:-1], discrete=True)
 
 
-def categorical_case(family, params, probs):
-    """A categorical has no scipy class: log-mass, mean and variance of the index by hand."""
+def categorical_case(family, params, probs, log_probs=None):
+    """A categorical has no scipy class: log-mass (scipy.special.log_softmax for logits),
+    mean and variance of the index by hand."""
     probs = np.asarray(probs, dtype=np.float64)
     k = np.arange(len(probs))
     with np.errstate(divide="ignore"):
-        logp = np.log(probs)
+        logp = np.log(probs) if log_probs is None else log_probs
     xs = list(range(len(probs))) + [-1, 0.5, len(probs)]
     lp = [num(logp[int(x)]) if (x >= 0 and x < len(probs) and x == int(x)) else "-inf" for x in xs]
     mean = float((k * probs).sum())
@@ -123,7 +132,8 @@ def categorical_case(family, params, probs):
 for logits in [[0, 0, 0], [1e4, -1e4, 0], [-2, 0.5, 3, 1], [-30, 30]]:
     logits = [F(x) for x in logits]
     lg = np.asarray(logits, dtype=np.float64)
-    categorical_case("categorical", {"logits": logits}, np.exp(lg - special.logsumexp(lg)))
+    categorical_case("categorical", {"logits": logits}, np.exp(lg - special.logsumexp(lg)),
+                     log_probs=special.log_softmax(lg))
 for probs in [[0.2, 0.3, 0.5], [0, 1, 0, 0], [0.25, 0.25, 0.5]]:
     probs = [F(x) for x in probs]
     categorical_case("categorical-probs", {"probs": probs}, np.asarray(probs) / np.sum(probs))

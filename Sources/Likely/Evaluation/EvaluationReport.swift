@@ -1,0 +1,179 @@
+import Foundation
+
+/// Proper scores and calibration of a predictive on labelled data, with the JSON keys of
+/// `likely evaluate --json` (`docs/cli.md`).
+public struct EvaluationReport: Encodable {
+    /// Observations scored.
+    public var n: Int
+    /// T, the MC-dropout passes (0: deterministic).
+    public var mcSamples: Int
+    /// Mean negative log-likelihood per observation, natural log, original units.
+    public var nll: Double
+    // Regression and counts
+    public var rmse: Double?
+    public var mae: Double?
+    public var crps: Double?
+    /// Fraction of observations inside the central predictive interval, keyed "0.5", "0.8", "0.9", "0.95".
+    public var coverage: [String: Double]?
+    // Classification
+    public var accuracy: Double?
+    public var brier: Double?
+    public var ece: Double?
+    public var mce: Double?
+    // Bernoulli
+    public var rocAUC: Double?
+    public var prAUC: Double?
+
+    /// Reliability-diagram data (classification).
+    public var reliability: ReliabilityDiagram?
+    /// PIT histogram (regression and counts).
+    public var pit: PITHistogram?
+    /// Observed against nominal coverage (regression and counts).
+    public var coverageCurve: IntervalCoverage?
+    /// ROC and PR curves (Bernoulli).
+    public var roc: ROCCurve?
+    public var precisionRecall: PrecisionRecallCurve?
+
+    enum CodingKeys: String, CodingKey {
+        case n, mcSamples = "mc_samples", nll, rmse, mae, crps, coverage, accuracy, brier, ece, mce
+        case rocAUC = "roc_auc", prAUC = "pr_auc"
+    }
+
+    /// The report as one line of JSON (keys sorted, absent metrics left out).
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+    }
+
+    /// A short human-readable table.
+    public var table: String {
+        var rows: [(String, String)] = [("n", "\(n)"), ("mc_samples", "\(mcSamples)"), ("nll", fmt(nll))]
+        for (key, value) in [("rmse", rmse), ("mae", mae), ("crps", crps), ("accuracy", accuracy), ("brier", brier),
+                             ("ece", ece), ("mce", mce), ("roc_auc", rocAUC), ("pr_auc", prAUC)] {
+            if let value { rows.append((key, fmt(value))) }
+        }
+        if let coverage {
+            for level in IntervalCoverage.standardLevels {
+                let key = EvaluationReport.levelKey(level)
+                rows.append(("coverage \(key)", fmt(coverage[key] ?? .nan)))
+            }
+        }
+        let width = rows.map(\.0.count).max() ?? 0
+        return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
+    }
+
+    private func fmt(_ x: Double) -> String { String(format: "%.4f", x) }
+
+    static func levelKey(_ level: Double) -> String {
+        level == level.rounded(.down) ? "\(Int(level))" : String(format: "%g", level)
+    }
+}
+
+extension ProbabilisticModel {
+    /// Scores the predictive of `data` (raw features, targets in original units).
+    /// - Parameters:
+    ///   - mcSamples: T MC-dropout passes (0: the deterministic network).
+    ///   - seed: the seed of the dropout streams and of sample-based scores.
+    ///   - bins: equal-width confidence bins of the reliability diagram.
+    public func evaluate(_ data: Dataset, mcSamples: Int = 0, seed: UInt64 = 0, bins: Int = 15) -> EvaluationReport {
+        evaluate(predictive(data.features, mcSamples: mcSamples, seed: seed), targets: data.targets, seed: seed, bins: bins)
+    }
+
+    /// Scores an already computed predictive against `targets` `[N]`.
+    public func evaluate(_ predictive: Predictive, targets: Tensor, seed: UInt64 = 0, bins: Int = 15) -> EvaluationReport {
+        let n = targets.count
+        let logLikelihood = predictive.logLikelihood(targets)
+        var report = EvaluationReport(n: n, mcSamples: predictive.passes == 1 && !hasStochasticLayers ? 0 : predictive.passes,
+                                      nll: -logLikelihood.reduce(0.0) { $0 + Double($1) } / Double(max(n, 1)))
+        let y = targets.scalars.map(Double.init)
+        if head.family.task.isClassification {
+            let labels = targets.scalars.map { Int($0) }
+            let probabilities = predictive.classification.meanProbabilities
+            report.accuracy = Metrics.accuracy(probabilities: probabilities, labels: labels)
+            report.brier = Metrics.brierScore(probabilities: probabilities, labels: labels)
+            let diagram = ReliabilityDiagram(probabilities: probabilities, labels: labels, binCount: bins)
+            report.reliability = diagram
+            report.ece = diagram.expectedCalibrationError
+            report.mce = diagram.maximumCalibrationError
+            if head.family == .bernoulli {
+                let scores = (0..<n).map { Double(probabilities.scalars[2 * $0 + 1]) }
+                let positive = labels.map { $0 == 1 }
+                report.roc = ROCCurve(scores: scores, labels: positive)
+                report.precisionRecall = PrecisionRecallCurve(scores: scores, labels: positive)
+                report.brier = Metrics.brierScore(probabilities: scores, labels: positive)  // (p − y)², as sklearn
+                report.rocAUC = report.roc?.area
+                report.prAUC = report.precisionRecall?.averagePrecision
+            }
+        } else {
+            let mean = predictive.mean.map(Double.init)
+            report.rmse = Metrics.rootMeanSquaredError(predictions: mean, targets: y)
+            report.mae = Metrics.meanAbsoluteError(predictions: mean, targets: y)
+            report.crps = continuousRankedProbabilityScore(predictive, observations: y, seed: seed)
+            var levels: [String: Double] = [:], observed: [Double] = []
+            for level in IntervalCoverage.standardLevels {
+                let (lower, upper) = predictive.interval(level: level)
+                let c = Metrics.coverage(lower: lower.map(Double.init), upper: upper.map(Double.init), observations: y)
+                levels[EvaluationReport.levelKey(level)] = c
+                observed.append(c)
+            }
+            report.coverage = levels
+            report.coverageCurve = IntervalCoverage(levels: IntervalCoverage.standardLevels, observed: observed, count: n)
+            report.pit = PITHistogram(values: probabilityIntegralTransform(predictive, targets: targets, seed: seed))
+        }
+        return report
+    }
+
+    /// Whether the network has a dropout (or other stochastic) layer.
+    var hasStochasticLayers: Bool { network.firstStochasticLayerIndex != nil }
+
+    /// Mean CRPS: exact for Normal members (the closed form of a Gaussian mixture,
+    /// Grimit et al. 2006), otherwise the sample estimator E|X − y| − ½E|X − X′| with 1000
+    /// seeded draws per input.
+    func continuousRankedProbabilityScore(_ predictive: Predictive, observations y: [Double], seed: UInt64) -> Double {
+        let n = y.count
+        if let normals = predictive.members as? [Normal] {
+            let mu = normals.map { $0.loc.broadcast(to: [n]).scalars }
+            let sigma = normals.map { $0.scale.broadcast(to: [n]).scalars }
+            let t = normals.count
+            // A(m, s²) = m(2Φ(m/s) − 1) + 2sφ(m/s), the expectation of |N(m, s²)|.
+            func a(_ m: Double, _ s: Double) -> Double {
+                guard s > 0 else { return Swift.abs(m) }
+                let z = m / s
+                return m * (2 * StandardNormal.cdf(z) - 1) + 2 * s * StandardNormal.density(z)
+            }
+            var total = 0.0
+            for i in 0..<n {
+                var first = 0.0, second = 0.0
+                for j in 0..<t {
+                    let mj = Double(mu[j][i]), sj = Double(sigma[j][i])
+                    first += a(y[i] - mj, sj)
+                    for k in 0..<t {
+                        let mk = Double(mu[k][i]), sk = Double(sigma[k][i])
+                        second += a(mj - mk, (sj * sj + sk * sk).squareRoot())
+                    }
+                }
+                total += first / Double(t) - 0.5 * second / Double(t * t)
+            }
+            return total / Double(max(n, 1))
+        }
+        var random = RandomSource(seed: seed, stream: 0xC295)
+        let draws = predictive.sample(draws: 1000, using: &random)
+        var total = 0.0
+        for i in 0..<n {
+            let samples = (0..<1000).map { Double(draws.scalars[$0 * n + i]) }
+            total += Metrics.crps(samples: samples, observation: y[i])
+        }
+        return total / Double(max(n, 1))
+    }
+
+    /// PIT values F(yᵢ); for count families the randomized PIT F(y − 1) + u·(F(y) − F(y − 1)).
+    func probabilityIntegralTransform(_ predictive: Predictive, targets: Tensor, seed: UInt64) -> [Double] {
+        let upper = predictive.cdf(targets).map(Double.init)
+        guard head.family.task == .counts else { return upper }
+        let lower = predictive.cdf(targets - 1).map(Double.init)
+        var random = RandomSource(seed: seed, stream: 0x917)
+        return zip(lower, upper).map { l, u in l + random.uniform() * (u - l) }
+    }
+}

@@ -1,0 +1,265 @@
+import Foundation
+import Likely
+
+/// The three kinds of DATA the `likely` subcommands read.
+enum DataKind: String {
+    /// A CSV file with a header row.
+    case table = "CSV table"
+    /// A directory of IDX files in the MNIST layout.
+    case images = "IDX image directory"
+    /// A directory holding x.npy (and y.npy).
+    case arrays = "NPY directory"
+}
+
+/// Examples read from DATA: features `[n, …]`, and targets `[n]` (numbers in original units,
+/// or class indices) when they were asked for.
+struct LoadedData {
+    var kind: DataKind
+    var path: String
+    var features: Tensor
+    var targets: Tensor?
+    var classNames: [String]?
+    var featureNames: [String]?
+    var targetName: String?
+
+    var count: Int { features.shape[0] }
+
+    /// The per-example shape.
+    var exampleShape: [Int] { Array(features.shape.dropFirst()) }
+
+    /// The labelled examples; requires targets.
+    var dataset: Dataset {
+        Dataset(features: features, targets: targets!, classNames: classNames,
+                featureNames: features.rank == 2 ? featureNames : nil)
+    }
+}
+
+/// Reads DATA by its kind: a CSV file, an MNIST-layout IDX directory, or an x.npy/y.npy pair.
+enum DataSource {
+    /// What kind of DATA `path` is; a path that is none of them is bad input.
+    static func kind(of path: String) throws -> DataKind {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError("DATA \(path): no such file or directory")
+        }
+        guard isDirectory.boolValue else { return .table }
+        if FileManager.default.fileExists(atPath: join(path, "x.npy")) { return .arrays }
+        if MNISTDirectory.looksLikeMNIST(path) { return .images }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        if names.contains(where: { $0.hasPrefix("train-") || $0.hasPrefix("t10k-") }) {
+            // Part of an MNIST layout: the loader names what is missing.
+            return .images
+        }
+        throw InputError("DATA \(path): a directory must hold MNIST-layout IDX files (train-images-idx3-ubyte[.gz], "
+                         + "train-labels-idx1-ubyte[.gz], t10k-...) or x.npy and y.npy")
+    }
+
+    // MARK: - Training data
+
+    /// The labelled examples `likely fit` trains on, and the family they call for.
+    /// - Parameters:
+    ///   - target: the CSV target column (default: the last column).
+    ///   - features: the CSV feature columns (default: every other column).
+    ///   - family: the requested family, or `nil` to choose it from the data
+    ///     (normal for a numeric target, categorical for class labels and images).
+    static func loadTraining(_ path: String, target: String?, features: [String]?,
+                             family: HeadFamily?) throws -> (data: LoadedData, family: HeadFamily) {
+        let kind = try kind(of: path)
+        switch kind {
+        case .table:
+            let targetName = try target ?? lastColumn(of: path, excluding: features ?? [])
+            let targetKind: TargetKind = family.map { $0.task.isClassification ? .classes : .numeric } ?? .automatic
+            let table = try CSVReader.read(path, options: CSVOptions(target: targetName, features: features, targetKind: targetKind))
+            let chosen = family ?? (table.classNames == nil ? .normal : .categorical)
+            let data = LoadedData(kind: kind, path: path, features: table.features, targets: table.targets,
+                                  classNames: table.classNames, featureNames: table.featureNames, targetName: table.targetName)
+            try checkTargets(data, family: chosen)
+            return (data, chosen)
+        case .images:
+            try rejectColumns(target: target, features: features, kind: kind)
+            let chosen = family ?? .categorical
+            guard chosen == .categorical else {
+                throw InputError("--family \(chosen.rawValue): an IDX image directory holds class labels; use --family categorical")
+            }
+            let dataset = try MNISTDirectory.load(path, split: .train)
+            let data = LoadedData(kind: kind, path: path, features: dataset.features, targets: dataset.targets,
+                                  classNames: dataset.classNames)
+            return (data, chosen)
+        case .arrays:
+            try rejectColumns(target: target, features: features, kind: kind)
+            let x = try arrayFeatures(path)
+            let chosen = family ?? (x.rank >= 4 ? .categorical : .normal)
+            let dataset = try NPYDirectory.load(path, classes: chosen.task.isClassification)
+            let targets = try vectorTargets(dataset.targets, path: join(path, "y.npy"))
+            var classNames = dataset.classNames
+            if chosen == .bernoulli, let names = classNames, names.count < 2 { classNames = ["0", "1"] }
+            let data = LoadedData(kind: kind, path: path, features: x, targets: targets, classNames: classNames)
+            try checkTargets(data, family: chosen)
+            return (data, chosen)
+        }
+    }
+
+    // MARK: - Data for a trained model
+
+    /// Examples for a trained model, read the way it was trained: CSV columns by the model's
+    /// feature and target names, class labels by its class names, features reshaped to its
+    /// input shape.
+    /// - Parameters:
+    ///   - split: the IDX files to read (`train` or `test`).
+    ///   - needTargets: whether targets are required (evaluate) or ignored (predict, sample).
+    static func load(_ path: String, for model: ProbabilisticModel, split: MNISTSplit,
+                     needTargets: Bool) throws -> LoadedData {
+        let kind = try kind(of: path)
+        let family = model.head.family
+        var data: LoadedData
+        switch kind {
+        case .table:
+            let targetName = needTargets ? try model.targetName ?? lastColumn(of: path, excluding: model.featureNames ?? []) : nil
+            let options = CSVOptions(target: targetName, features: model.featureNames,
+                                     targetKind: family.task.isClassification ? .classes : .numeric,
+                                     classNames: needTargets ? model.classNames : nil)
+            let table = try CSVReader.read(path, options: options)
+            data = LoadedData(kind: kind, path: path, features: table.features, targets: table.targets,
+                              classNames: table.classNames, featureNames: table.featureNames, targetName: table.targetName)
+        case .images:
+            let dataset = try MNISTDirectory.load(path, split: split)
+            data = LoadedData(kind: kind, path: path, features: dataset.features,
+                              targets: needTargets ? dataset.targets : nil, classNames: dataset.classNames)
+        case .arrays:
+            let x = try arrayFeatures(path)
+            var targets: Tensor?
+            if needTargets {
+                let dataset = try NPYDirectory.load(path, classes: family.task.isClassification)
+                targets = try vectorTargets(dataset.targets, path: join(path, "y.npy"))
+            }
+            data = LoadedData(kind: kind, path: path, features: x, targets: targets)
+        }
+        data.features = try reshaped(data.features, to: model.inputShape, path: path)
+        if needTargets {
+            if family.task.isClassification, let known = model.classNames ?? model.head.classNamesByIndex {
+                data.classNames = known
+            }
+            try checkTargets(data, family: family)
+        }
+        return data
+    }
+
+    // MARK: - Checks
+
+    /// Features `[n, …]` reshaped to `[n] + inputShape` when the example sizes agree.
+    static func reshaped(_ features: Tensor, to inputShape: [Int], path: String) throws -> Tensor {
+        let example = Array(features.shape.dropFirst())
+        if example == inputShape { return features }
+        guard example.reduce(1, *) == inputShape.reduce(1, *) else {
+            throw InputError("DATA \(path): examples of shape \(example) do not fit the model, which takes inputs of shape \(inputShape)")
+        }
+        return features.reshaped(to: [features.shape[0]] + inputShape)
+    }
+
+    /// Targets the family can score: class indices within the classes, non-negative integer
+    /// counts, positive values for gamma and log-normal, finite values for the rest.
+    static func checkTargets(_ data: LoadedData, family: HeadFamily) throws {
+        guard let targets = data.targets else { return }
+        let name = data.targetName.map { "target \"\($0)\"" } ?? "target"
+        func place(_ i: Int) -> String {
+            data.kind == .table ? "DATA \(data.path): data row \(i + 1): \(name)" : "DATA \(data.path): example \(i): \(name)"
+        }
+        let values = targets.scalars
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw InputError("\(place(bad)) is \(values[bad]); expected a finite number")
+        }
+        switch family.task {
+        case .classification, .binary:
+            let classCount = data.classNames?.count ?? (Int(values.max() ?? 0) + 1)
+            if family == .bernoulli, classCount != 2 {
+                throw InputError("DATA \(data.path): the bernoulli family needs exactly 2 classes, the \(name) has \(classCount)"
+                                 + (data.classNames.map { " (\($0.prefix(10).joined(separator: ", ")))" } ?? ""))
+            }
+            if family == .categorical, classCount < 2 {
+                throw InputError("DATA \(data.path): the categorical family needs at least 2 classes, the \(name) has \(classCount)")
+            }
+            if let bad = values.firstIndex(where: { $0 < 0 || Int($0) >= classCount || $0 != $0.rounded() }) {
+                throw InputError("\(place(bad)) is \(values[bad]); expected a class index in 0..<\(classCount)")
+            }
+        case .counts:
+            if let bad = values.firstIndex(where: { $0 < 0 || $0 != $0.rounded() }) {
+                throw InputError("\(place(bad)) is \(values[bad]); the \(family.rawValue) family needs non-negative integer counts")
+            }
+        case .regression:
+            if family == .gamma || family == .logNormal, let bad = values.firstIndex(where: { $0 <= 0 }) {
+                throw InputError("\(place(bad)) is \(values[bad]); the \(family.rawValue) family needs positive values")
+            }
+        }
+    }
+
+    /// x.npy as features `[n, d]` (a vector per example) or images `[n, h, w, c]`; finite.
+    static func arrayFeatures(_ path: String) throws -> Tensor {
+        let xPath = join(path, "x.npy")
+        let x = try NPYArray(path: xPath)
+        guard let n = x.shape.first, n >= 1 else {
+            throw InputError("\(xPath): shape \(x.shape); expected (n, ...) with at least one example")
+        }
+        guard x.shape.allSatisfy({ $0 >= 1 }) else {
+            throw InputError("\(xPath): shape \(x.shape) has an empty axis")
+        }
+        if let bad = x.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw InputError("\(xPath): element [\(bad)] is \(x.scalars[bad]); features must be finite")
+        }
+        switch x.shape.count {
+        case 1: return x.tensor.reshaped(to: [n, 1])
+        case 2, 4: return x.tensor
+        case 3: return x.tensor.reshaped(to: x.shape + [1])
+        default: throw InputError("\(xPath): shape \(x.shape); expected (n, d), (n, h, w) or (n, h, w, c)")
+        }
+    }
+
+    /// y as `[n]`: a `[n]` array or a single column `[n, 1]`.
+    static func vectorTargets(_ y: Tensor, path: String) throws -> Tensor {
+        if y.rank == 1 { return y }
+        guard y.rank == 2, y.shape[1] == 1 else {
+            throw InputError("\(path): shape \(y.shape); expected one target per example, (n,) or (n, 1)")
+        }
+        return y.reshaped(to: [y.shape[0]])
+    }
+
+    /// The last header column of a CSV file that is not a named feature (the default target).
+    static func lastColumn(of path: String, excluding features: [String]) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError("DATA \(path): cannot open the file")
+        }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 1 << 16)) ?? Data()
+        let text = String(decoding: head, as: UTF8.self)
+        guard let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).first(where: { !$0.allSatisfy(\.isWhitespace) }) else {
+            throw InputError("DATA \(path): the file is empty; expected a header row naming the columns, then data rows")
+        }
+        let delimiter = [",", ";", "\t"].max { a, b in line.filter { String($0) == a }.count < line.filter { String($0) == b }.count } ?? ","
+        let names = line.split(separator: Character(delimiter), omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        }
+        guard let last = names.last(where: { !features.contains($0) }), !last.isEmpty else {
+            throw InputError("DATA \(path): the header has no column left for the target; name one with --target")
+        }
+        return last
+    }
+
+    static func rejectColumns(target: String?, features: [String]?, kind: DataKind) throws {
+        if target != nil { throw InputError("--target names a CSV column; DATA is an \(kind.rawValue)") }
+        if features != nil { throw InputError("--features names CSV columns; DATA is an \(kind.rawValue)") }
+    }
+
+    static func join(_ directory: String, _ name: String) -> String {
+        directory.hasSuffix("/") ? directory + name : directory + "/" + name
+    }
+}
+
+extension Head {
+    /// "0", "1", … for a classification head without stored class names.
+    var classNamesByIndex: [String]? {
+        switch family {
+        case .categorical: (0..<classCount).map(String.init)
+        case .bernoulli: ["0", "1"]
+        default: nil
+        }
+    }
+}

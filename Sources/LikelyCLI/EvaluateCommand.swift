@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Likely
+
+/// `likely evaluate`: proper scores and calibration of a saved model on labelled data.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Score a saved model on labelled data: NLL, RMSE/CRPS/coverage or accuracy/Brier/ECE.",
+        discussion: """
+            --mc-samples 0 (the default) runs the deterministic network (dropout off); T > 0 averages \
+            T MC-dropout passes. Every number is in the target's original units. JSON keys: n, \
+            mc_samples, nll; regression and counts add rmse, mae, crps, coverage ("0.5", "0.8", "0.9", \
+            "0.95"); classification adds accuracy, brier, ece, mce; bernoulli adds roc_auc, pr_auc.
+            """)
+
+    @OptionGroup var common: ModelDataOptions
+
+    @Option(help: "Equal-width confidence bins of the reliability diagram, ECE and MCE.")
+    var bins: Int = 15
+
+    @Option(help: "Directory for SVG plots: reliability diagram, PIT histogram, coverage curve, ROC/PR, predictive bands.")
+    var plots: String?
+
+    @Flag(help: "One JSON object on stdout.")
+    var json = false
+
+    func validate() throws {
+        try common.check()
+        try OptionCheck.require((1...1000).contains(bins), "--bins", "in 1...1000", got: bins)
+    }
+
+    func run() throws {
+        try validate()
+        let model = try ModelDirectory.load(common.modelDirectory)
+        let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: true)
+        let world = try ProcessGroup.current()
+        guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
+        let report = model.evaluate(predictive, targets: data.dataset.targets, seed: common.seed, bins: bins)
+        if let plots {
+            try EvaluationPlots.write(report: report, model: model, data: data, mcSamples: common.mcSamples,
+                                      seed: common.seed, to: plots)
+        }
+        print(json ? report.json : report.table)
+    }
+}
+
+/// MODEL_DIR, DATA and the predictive's options, shared by evaluate, predict and sample.
+struct ModelDataOptions: ParsableArguments {
+    @Argument(help: "A model directory written by `likely fit`.")
+    var modelDirectory: String
+
+    @Argument(help: "A CSV file, an MNIST-layout IDX directory, or a directory with x.npy (and y.npy).")
+    var data: String
+
+    @Option(help: "For IDX directories, which files to read: train or test.")
+    var split: String = "test"
+
+    @Option(help: "T: 0 for the deterministic network, T > 0 for T MC-dropout passes.")
+    var mcSamples: Int = 0
+
+    @Option(help: "Seed of the MC-dropout masks and of any sampling.")
+    var seed: UInt64 = 0
+
+    func check() throws {
+        guard MNISTSplit(rawValue: split.lowercased()) != nil else {
+            throw InputError("--split: unknown split '\(split)'; expected train or test")
+        }
+        try OptionCheck.require((0...10_000).contains(mcSamples), "--mc-samples", "in 0...10000", got: mcSamples)
+    }
+
+    var mnistSplit: MNISTSplit { MNISTSplit(rawValue: split.lowercased()) ?? .test }
+}

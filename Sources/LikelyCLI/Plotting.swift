@@ -1,0 +1,73 @@
+import Foundation
+import Likely
+
+/// The plots `likely fit --plots` writes: loss curves, and the first convolution layer's
+/// filters for CNNs. Returns the files written.
+enum TrainingPlots {
+    @discardableResult
+    static func write(history: History, model: ProbabilisticModel, to directory: String,
+                      prefix: String = "") throws -> [String] {
+        try makeDirectory(directory, option: "--plots")
+        var written: [String] = []
+        let validation = history.epochs.compactMap(\.validationNLL)
+        let loss = Plots.lossCurves(training: history.epochs.map(\.loss),
+                                    validation: validation.count == history.epochs.count && !validation.isEmpty ? validation : nil,
+                                    yLabel: "NLL per observation")
+        written.append(try save(loss, directory, prefix + "loss.svg"))
+        if let conv = model.network.layers.lazy.compactMap({ $0 as? Conv2D }).first {
+            written.append(try save(Plots.convolutionFilters(conv.filter), directory, prefix + "filters.svg"))
+        }
+        return written
+    }
+
+    static func save(_ svg: String, _ directory: String, _ name: String) throws -> String {
+        let path = DataSource.join(directory, name)
+        do { try Plots.write(svg, to: path) } catch { throw InputError("--plots: \(error)") }
+        return path
+    }
+}
+
+/// The plots `likely evaluate --plots` writes for a report: a reliability diagram
+/// (classification), PIT histogram and coverage curve (regression and counts), ROC and PR
+/// curves (Bernoulli), and for one-feature regression the data with predictive bands.
+enum EvaluationPlots {
+    @discardableResult
+    static func write(report: EvaluationReport, model: ProbabilisticModel, data: LoadedData, mcSamples: Int,
+                      seed: UInt64, to directory: String, prefix: String = "") throws -> [String] {
+        try makeDirectory(directory, option: "--plots")
+        var written: [String] = []
+        func save(_ svg: String, _ name: String) throws { written.append(try TrainingPlots.save(svg, directory, prefix + name)) }
+        if let reliability = report.reliability { try save(Plots.reliabilityDiagram(reliability), "reliability.svg") }
+        if let pit = report.pit { try save(Plots.pitHistogram(pit), "pit.svg") }
+        if let coverage = report.coverageCurve { try save(Plots.coverageCurve(coverage), "coverage.svg") }
+        if let roc = report.roc { try save(Plots.rocCurve(roc), "roc.svg") }
+        if let pr = report.precisionRecall { try save(Plots.precisionRecallCurve(pr), "precision_recall.svg") }
+        if !model.head.family.task.isClassification, model.inputShape == [1], let targets = data.targets {
+            try save(bands(model: model, x: data.features.scalars.map(Double.init), y: targets.scalars.map(Double.init),
+                           mcSamples: mcSamples, seed: seed,
+                           xLabel: data.featureNames?.first ?? "x", yLabel: data.targetName ?? "y"), "bands.svg")
+        }
+        return written
+    }
+
+    /// One-feature regression: the data, the predictive mean on a grid over the data's
+    /// range, and 50% / 95% bands of the total predictive (mixture quantiles) and of the
+    /// aleatoric part alone (mean ± z·√(aleatoric variance)).
+    static func bands(model: ProbabilisticModel, x: [Double], y: [Double], mcSamples: Int, seed: UInt64,
+                      xLabel: String = "x", yLabel: String = "y", gridCount: Int = 200) -> String {
+        let lo = x.min() ?? 0, hi = x.max() ?? 1
+        let grid = (0..<gridCount).map { lo + (hi - lo) * Double($0) / Double(gridCount - 1) }
+        let predictive = model.predictive(Tensor(shape: [gridCount, 1], scalars: grid.map(Float.init)), mcSamples: mcSamples, seed: seed)
+        let mean = predictive.mean.map(Double.init)
+        let aleatoricSD = predictive.aleatoricVariance.map { Double($0).squareRoot() }
+        let levels = [0.5, 0.95]
+        let total = levels.map { level -> PredictiveBand in
+            let (lower, upper) = predictive.interval(level: level)
+            return PredictiveBand(level: level, lower: lower.map(Double.init), upper: upper.map(Double.init))
+        }
+        let aleatoric = levels.map { PredictiveBand.normal(mean: mean, standardDeviation: aleatoricSD, level: $0) }
+        return Plots.regressionBands(dataX: x, dataY: y, gridX: grid, mean: mean, total: total, aleatoric: aleatoric,
+                                     title: mcSamples > 0 ? "Predictive distribution (MC dropout, T = \(mcSamples))" : "Predictive distribution",
+                                     xLabel: xLabel, yLabel: yLabel)
+    }
+}

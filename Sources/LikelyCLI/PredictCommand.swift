@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Likely
+
+/// `likely predict`: one CSV row per input with the predictive's summary.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Write the predictive distribution of each input as a CSV row.",
+        discussion: """
+            Regression and counts: mean, sd, aleatoric_sd, epistemic_sd, q05, q95 (sd² = aleatoric_sd² + \
+            epistemic_sd²; q05 and q95 are quantiles of the predictive). Classification: p_0 … p_{K-1}, \
+            predicted (the class name), entropy, mutual_information (nats). Standard output unless --out.
+            """)
+
+    @OptionGroup var common: ModelDataOptions
+
+    @Option(help: "The CSV file to write (default: standard output).")
+    var out: String?
+
+    func validate() throws { try common.check() }
+
+    func run() throws {
+        try validate()
+        let model = try ModelDirectory.load(common.modelDirectory)
+        let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: false)
+        let world = try ProcessGroup.current()
+        guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
+        let csv = PredictionTable.csv(predictive, model: model)
+        try emit(csv, to: out)
+    }
+}
+
+/// The CSV text of `likely predict`.
+enum PredictionTable {
+    static func csv(_ predictive: Predictive, model: ProbabilisticModel) -> String {
+        var lines: [String] = []
+        let n = predictive.count
+        if model.head.family.task.isClassification {
+            let uncertainty = predictive.classification
+            let probabilities = uncertainty.meanProbabilities
+            let k = probabilities.shape[1]
+            let names = model.classNames ?? model.head.classNamesByIndex ?? (0..<k).map(String.init)
+            lines.append(((0..<k).map { "p_\($0)" } + ["predicted", "entropy", "mutual_information"]).joined(separator: ","))
+            let p = probabilities.scalars
+            for i in 0..<n {
+                let row = Array(p[(i * k)..<((i + 1) * k)])
+                let best = row.indices.max { row[$0] < row[$1] } ?? 0
+                let cells = row.map(number) + [csvField(best < names.count ? names[best] : String(best)),
+                                               number(uncertainty.predictiveEntropy[i]), number(uncertainty.mutualInformation[i])]
+                lines.append(cells.joined(separator: ","))
+            }
+        } else {
+            lines.append("mean,sd,aleatoric_sd,epistemic_sd,q05,q95")
+            let mean = predictive.mean, aleatoric = predictive.aleatoricVariance, epistemic = predictive.epistemicVariance
+            let q05 = predictive.quantile(0.05), q95 = predictive.quantile(0.95)
+            for i in 0..<n {
+                let a = Double(max(aleatoric[i], 0)), e = Double(max(epistemic[i], 0))
+                lines.append([number(mean[i]), number((a + e).squareRoot()), number(a.squareRoot()), number(e.squareRoot()),
+                              number(q05[i]), number(q95[i])].joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// The shortest text that reads back as the same Float.
+func number(_ x: Float) -> String { x.isFinite ? "\(x)" : (x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf")) }
+
+/// A Double rounded to Float precision, in the same form.
+func number(_ x: Double) -> String { number(Float(x)) }
+
+/// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
+func csvField(_ s: String) -> String {
+    guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
+
+/// Writes `text` to `path`, or to standard output when `path` is nil.
+func emit(_ text: String, to path: String?) throws {
+    if let path {
+        try writeText(text, to: path, option: "--out")
+    } else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Likely
+
+/// `likely sample`: draws from each input's predictive distribution.
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Draw samples from the predictive distribution of each input (one CSV row per input).",
+        discussion: """
+            Columns draw_0 … draw_{N-1}. With --mc-samples T > 0 each draw comes from the mixture of \
+            the T MC-dropout members. Classification draws are class indices. The same --seed gives \
+            the same draws.
+            """)
+
+    @OptionGroup var common: ModelDataOptions
+
+    @Option(help: "Draws per input.")
+    var draws: Int
+
+    @Option(help: "The CSV file to write (default: standard output).")
+    var out: String?
+
+    func validate() throws {
+        try common.check()
+        try OptionCheck.require((1...100_000).contains(draws), "--draws", "in 1...100000", got: draws)
+    }
+
+    func run() throws {
+        try validate()
+        let model = try ModelDirectory.load(common.modelDirectory)
+        let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: false)
+        guard data.count * draws <= 100_000_000 else {
+            throw InputError("--draws \(draws) for \(data.count) inputs makes \(data.count * draws) numbers; at most 100000000")
+        }
+        let world = try ProcessGroup.current()
+        guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
+        var random = RandomSource(seed: common.seed, stream: 0x5A11)
+        let samples = predictive.sample(draws: draws, using: &random).scalars
+        let n = data.count
+        let discrete = model.head.family.task != .regression
+        var lines = [(0..<draws).map { "draw_\($0)" }.joined(separator: ",")]
+        lines.reserveCapacity(n + 1)
+        for i in 0..<n {
+            lines.append((0..<draws).map { d in
+                let x = samples[d * n + i]
+                return discrete && Swift.abs(x) < 1e15 ? String(Int(x)) : number(x)
+            }.joined(separator: ","))
+        }
+        try emit(lines.joined(separator: "\n") + "\n", to: out)
+    }
+}

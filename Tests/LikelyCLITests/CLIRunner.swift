@@ -1,0 +1,166 @@
+import Foundation
+
+/// Runs the built `likely` executable and captures what it prints.
+struct CLIResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    /// Whether the process ended by a signal (a crash), not by `exit`.
+    var crashed: Bool
+}
+
+enum CLI {
+    /// The `likely` executable next to the test bundle (`.build/<configuration>/likely`).
+    static let executable: URL? = {
+        var candidates: [URL] = []
+        if let bundle = Bundle.main.executableURL { candidates.append(bundle.deletingLastPathComponent()) }
+        candidates.append(Bundle.main.bundleURL)
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates += ["release", "debug"].map { root.appendingPathComponent(".build").appendingPathComponent($0) }
+        return candidates.map { $0.appendingPathComponent("likely") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }()
+
+    /// Runs `likely arguments…` to completion; with `processes`, under
+    /// `mpirun --oversubscribe -np processes` on loopback (shared memory only).
+    static func run(_ arguments: [String], processes: Int? = nil) throws -> CLIResult {
+        guard let executable else { throw CLIError("the likely executable was not found; run swift build --build-tests first") }
+        let process = Process()
+        if let processes {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["mpirun", "--oversubscribe", "-np", String(processes), "--mca", "btl", "self,vader",
+                                 executable.path] + arguments
+            var environment = ProcessInfo.processInfo.environment
+            environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+            environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+            environment["OMPI_MCA_btl_vader_single_copy_mechanism"] = "none"
+            process.environment = environment
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
+        // Output goes to temporary files, so no pipe can fill up and block the process.
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("likely-run-\(UUID().uuidString)")
+        let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: outURL)
+            try? FileManager.default.removeItem(at: errURL)
+        }
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try? out.close()
+        try? err.close()
+        let outData = (try? Data(contentsOf: outURL)) ?? Data(), errData = (try? Data(contentsOf: errURL)) ?? Data()
+        return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self),
+                         crashed: process.terminationReason == .uncaughtSignal || process.terminationStatus >= 128)
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A fresh temporary directory, removed by `remove()`.
+struct Scratch {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("likely-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        try write(name, Data(text.utf8))
+    }
+
+    @discardableResult
+    func write(_ name: String, _ data: Data) throws -> String {
+        let file = url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: file)
+        return file.path
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Small files in the formats `likely` reads.
+enum Fixtures {
+    /// A linear-congruential stream in [0, 1), so the files are the same on every run.
+    struct Stream {
+        var state: UInt64
+        mutating func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+    }
+
+    /// x in [−2, 2], y = 1.5x + 0.5 + noise whose size grows with |x|.
+    static func regressionCSV(rows: Int = 60) -> String {
+        var s = Stream(state: 7), lines = ["x,y"]
+        for _ in 0..<rows {
+            let x = 4 * s.next() - 2
+            let y = 1.5 * x + 0.5 + (0.1 + 0.2 * abs(x)) * (s.next() - 0.5) * 3
+            lines.append(String(format: "%.4f,%.4f", x, y))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Two features and a label among `classes`, decided by the features.
+    static func classificationCSV(rows: Int = 60, classes: [String] = ["cat", "dog", "eel"]) -> String {
+        var s = Stream(state: 11), lines = ["a,b,kind"]
+        for _ in 0..<rows {
+            let a = s.next(), b = s.next()
+            let k = min(classes.count - 1, Int((a + 0.3 * b) / 1.3 * Double(classes.count)))
+            lines.append(String(format: "%.4f,%.4f,", a, b) + classes[k])
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// An IDX file: magic (0, 0, 0x08 = unsigned byte, rank), big-endian extents, bytes.
+    static func idx(_ extents: [Int], _ bytes: [UInt8]) -> Data {
+        var data = Data([0, 0, 0x08, UInt8(extents.count)])
+        for e in extents { data += withUnsafeBytes(of: UInt32(e).bigEndian) { Data($0) } }
+        return data + Data(bytes)
+    }
+
+    /// An MNIST-layout directory with `count` 8×8 images per split and labels 0, 1, 2.
+    static func writeIDX(in scratch: Scratch, directory: String, count: Int = 24) throws {
+        var s = Stream(state: 3)
+        for prefix in ["train", "t10k"] {
+            var pixels: [UInt8] = [], labels: [UInt8] = []
+            for i in 0..<count {
+                let label = i % 3
+                labels.append(UInt8(label))
+                for r in 0..<8 { for _ in 0..<8 { pixels.append(r % 3 == label ? 200 : UInt8(s.next() * 40)) } }
+            }
+            try scratch.write("\(directory)/\(prefix)-images-idx3-ubyte", idx([count, 8, 8], pixels))
+            try scratch.write("\(directory)/\(prefix)-labels-idx1-ubyte", idx([count], labels))
+        }
+    }
+
+    /// A version 1.0 .npy file of little-endian float32 values.
+    static func npy(shape: [Int], _ values: [Float]) -> Data {
+        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
+        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var data = Data([0x93]) + Data("NUMPY".utf8) + Data([1, 0])
+        data += withUnsafeBytes(of: UInt16(header.utf8.count).littleEndian) { Data($0) }
+        data += Data(header.utf8)
+        for v in values { data += withUnsafeBytes(of: v.bitPattern.littleEndian) { Data($0) } }
+        return data
+    }
+}

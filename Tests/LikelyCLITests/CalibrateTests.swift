@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+struct CalibrateTests {
+    @Test func fitCalibratesTheTemperatureOnTheValidationSplit() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("c.csv", Fixtures.classificationCSV(rows: 120))
+        let result = try CLI.run(["fit", data, "--out", scratch.path("m"), "--epochs", "30", "--validation-split", "0.25",
+                                  "--calibrate", "--seed", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("temperature"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path("m/model.json")))) as! [String: Any]
+        let temperature = (json["head"] as! [String: Any])["temperature"] as! Double
+        #expect(temperature > 0 && temperature != 1)
+    }
+
+    @Test func calibrateNeedsAValidationSplitAndAClassifier() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let classes = try scratch.write("c.csv", Fixtures.classificationCSV(rows: 40))
+        let a = try CLI.run(["fit", classes, "--out", scratch.path("a"), "--calibrate"])
+        #expect(a.status == 2 && a.stderr.contains("--validation-split"))
+        let numbers = try scratch.write("r.csv", Fixtures.regressionCSV(rows: 40))
+        let b = try CLI.run(["fit", numbers, "--out", scratch.path("b"), "--calibrate", "--validation-split", "0.2"])
+        #expect(b.status == 2 && b.stderr.contains("--calibrate"))
+    }
+}

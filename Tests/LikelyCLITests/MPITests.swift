@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+/// `mpirun -np 2 likely …` on loopback: the same answers as one process.
+@Suite(.serialized)
+struct MPITests {
+    static let mpirunAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/mpirun")
+
+    @Test(.enabled(if: mpirunAvailable))
+    func twoProcessesFitTheSameWeightsAndPredictTheSameBytes() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV(rows: 120))
+        let common = ["--epochs", "4", "--batch-size", "16", "--seed", "3", "--quiet"]
+        let one = try CLI.run(["fit", data, "--out", scratch.path("one")] + common)
+        let two = try CLI.run(["fit", data, "--out", scratch.path("two")] + common, processes: 2)
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(two.status == 0, "\(two.stderr)")
+
+        // every weight equal within 1e-3 relative
+        let script = """
+        import sys, numpy as np
+        from safetensors.numpy import load_file
+        a, b = load_file(sys.argv[1]), load_file(sys.argv[2])
+        assert a.keys() == b.keys()
+        print(max(float(np.max(np.abs(a[k] - b[k]) / np.maximum(1e-3, np.abs(a[k])))) for k in a))
+        """
+        let compare = Process()
+        compare.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        compare.arguments = ["python3", "-c", script, scratch.path("one/weights.safetensors"), scratch.path("two/weights.safetensors")]
+        let pipe = Pipe()
+        compare.standardOutput = pipe
+        try compare.run()
+        compare.waitUntilExit()
+        let worst = Double(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(compare.terminationStatus == 0)
+        #expect((worst ?? 1) < 1e-3, "largest relative weight difference \(String(describing: worst))")
+
+        // MC-dropout predict: the same bytes for 1 and 2 processes
+        let p1 = try CLI.run(["predict", scratch.path("one"), data, "--mc-samples", "20", "--seed", "7", "--out", scratch.path("p1.csv")])
+        let p2 = try CLI.run(["predict", scratch.path("one"), data, "--mc-samples", "20", "--seed", "7", "--out", scratch.path("p2.csv")],
+                             processes: 2)
+        #expect(p1.status == 0 && p2.status == 0, "\(p1.stderr) \(p2.stderr)")
+        let bytes1 = try Data(contentsOf: URL(fileURLWithPath: scratch.path("p1.csv")))
+        let bytes2 = try Data(contentsOf: URL(fileURLWithPath: scratch.path("p2.csv")))
+        #expect(!bytes1.isEmpty && bytes1 == bytes2)
+
+        // evaluate: the same JSON
+        let e1 = try CLI.run(["evaluate", scratch.path("one"), data, "--mc-samples", "10", "--json"])
+        let e2 = try CLI.run(["evaluate", scratch.path("one"), data, "--mc-samples", "10", "--json"], processes: 2)
+        #expect(e1.status == 0 && !e1.stdout.isEmpty && e1.stdout == e2.stdout)
+    }
+
+    @Test(.enabled(if: mpirunAvailable))
+    func aMalformedFileEndsTheWholeJobQuicklyWithExitTwo() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let bad = try scratch.write("bad.csv", "x,y\n1,2\n3\n")
+        let start = Date()
+        let result = try CLI.run(["fit", bad, "--out", scratch.path("m")], processes: 2)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("bad.csv"))
+        #expect(Date().timeIntervalSince(start) < 10)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Likely
+import Testing
+
+struct PredictiveTests {
+    static func model(head: Head, dropout: Float) throws -> ProbabilisticModel {
+        var random = RandomSource(seed: 8)
+        return try ProbabilisticModel(architecture: .mlp, inputShape: [3], head: head, hidden: [16, 16], dropout: dropout, using: &random)
+    }
+
+    static func inputs(_ n: Int) -> Tensor {
+        var random = RandomSource(seed: 9)
+        return Tensor.randomNormal([n, 3], using: &random)
+    }
+
+    /// The cached prefix + stochastic suffix gives the distribution of a naive loop that runs
+    /// the whole network for every pass with the same per-input dropout streams.
+    @Test func mcDropoutMatchesANaiveLoop() throws {
+        let model = try Self.model(head: Head(.normal), dropout: 0.3)
+        let x = Self.inputs(7), seed: UInt64 = 77, passes = 5
+        let fast = model.predictive(x, mcSamples: passes, seed: seed)
+        for i in 0..<7 {
+            var stream = RandomSource(seed: seed, stream: UInt64(i))
+            var means: [Float] = []
+            for _ in 0..<passes {
+                var h = x.slice(alongAxis: 0, i..<(i + 1))
+                for layer in model.network.layers {
+                    if let dropout = layer as? Dropout {
+                        let keep = 1 / (1 - dropout.rate)
+                        let mask = (0..<h.count).map { _ in stream.uniform() < Double(dropout.rate) ? Float(0) : keep }
+                        h = h * Tensor(shape: h.shape, scalars: mask)
+                    } else {
+                        var unused = RandomSource(seed: 0)
+                        h = layer(h, phase: .monteCarlo, using: &unused)
+                    }
+                }
+                means.append(model.head.distribution(h, scaling: model.targetScaling).mean.scalars[0])
+            }
+            for t in 0..<passes {
+                let fastMean = fast.members[t].mean.scalars[i]
+                #expect(Swift.abs(fastMean - means[t]) <= 1e-5 * max(1, Swift.abs(means[t])), "input \(i), pass \(t)")
+            }
+        }
+    }
+
+    /// An input's MC draws depend on its index and the seed only, not on the batching.
+    @Test func mcDropoutIsIndependentOfChunkSize() throws {
+        let model = try Self.model(head: Head(.categorical, classCount: 4), dropout: 0.5)
+        let x = Self.inputs(25)
+        let a = model.predictive(x, mcSamples: 6, seed: 3, chunkSize: 1000).memberProbabilities
+        let b = model.predictive(x, mcSamples: 6, seed: 3, chunkSize: 4).memberProbabilities
+        #expect(a.scalars == b.scalars)
+        // and a shard starting at index 10 reproduces rows 10..<25
+        let shard = model.predictive(x.slice(alongAxis: 0, 10..<25), mcSamples: 6, seed: 3, firstIndex: 10).memberProbabilities
+        #expect(shard.scalars == a.slice(alongAxis: 1, 10..<25).scalars)
+        // a different seed changes the draws
+        let c = model.predictive(x, mcSamples: 6, seed: 4).memberProbabilities
+        #expect(a.scalars != c.scalars)
+    }
+
+    /// Law of total variance: total = aleatoric + epistemic, and a deterministic network has
+    /// no epistemic part.
+    @Test func varianceDecomposition() throws {
+        let model = try Self.model(head: Head(.normal), dropout: 0.3)
+        let x = Self.inputs(10)
+        let p = model.predictive(x, mcSamples: 20, seed: 1)
+        let mixtureVariance = p.mixture.variance.scalars
+        for i in 0..<10 {
+            #expect(Swift.abs(p.totalVariance[i] - mixtureVariance[i]) <= 1e-4 * mixtureVariance[i])
+            #expect(p.epistemicVariance[i] > 0)
+        }
+        let deterministic = model.predictive(x, mcSamples: 0)
+        #expect(deterministic.epistemicVariance.allSatisfy { $0 == 0 })
+        let (lower, upper) = p.interval(level: 0.9)
+        for i in 0..<10 { #expect(lower[i] < p.mean[i] && p.mean[i] < upper[i]) }
+    }
+
+    /// Classification: mutual information = predictive entropy − expected entropy ≥ 0.
+    @Test func classificationUncertainty() throws {
+        let model = try Self.model(head: Head(.categorical, classCount: 3), dropout: 0.5)
+        let u = model.predictive(Self.inputs(12), mcSamples: 30, seed: 2).classification
+        for i in 0..<12 {
+            #expect(Swift.abs(u.mutualInformation[i] - (u.predictiveEntropy[i] - u.expectedEntropy[i])) < 1e-6)
+            #expect(u.mutualInformation[i] >= -1e-9)
+        }
+        let rows = u.meanProbabilities.sum(alongAxis: 1).scalars
+        #expect(rows.allSatisfy { Swift.abs($0 - 1) < 1e-5 })
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Likely
+import Testing
+
+struct TrainingTests {
+    static func data() -> Dataset {
+        var random = RandomSource(seed: 12)
+        let x = Tensor.randomNormal([200, 2], using: &random)
+        let y = Tensor((0..<200).map { x.scalars[2 * $0] - 2 * x.scalars[2 * $0 + 1] + Float(random.normal(standardDeviation: 0.3)) })
+        return Dataset(features: x, targets: y)
+    }
+
+    static func model() throws -> ProbabilisticModel {
+        var random = RandomSource(seed: 13)
+        return try ProbabilisticModel(architecture: .mlp, inputShape: [2], head: Head(.normal), hidden: [16], dropout: 0.1, using: &random)
+    }
+
+    static func options(epochs: Int) -> TrainingOptions {
+        var o = TrainingOptions()
+        o.epochs = epochs
+        o.batchSize = 16
+        o.seed = 99
+        o.validation = .fraction(0.2)
+        return o
+    }
+
+    /// A run resumed from its epoch-2 checkpoint ends with exactly the weights of the
+    /// uninterrupted 4-epoch run.
+    @Test func resumingFromACheckpointContinuesExactly() throws {
+        let straight = try Self.model()
+        let straightHistory = try straight.fit(Self.data(), options: Self.options(epochs: 4))
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("likely-resume-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try Self.model()
+        var o = Self.options(epochs: 2)
+        o.checkpoint = .init(directory: dir, keep: .last)
+        try first.fit(Self.data(), options: o)
+
+        let resumed = try Self.model()
+        let resumedHistory = try resumed.fit(Self.data(), options: Self.options(epochs: 4), resume: dir)
+        #expect(resumedHistory.epochs.count == 4)
+        #expect(resumedHistory.epochs.map(\.loss) == straightHistory.epochs.map(\.loss))
+        for (a, b) in zip(straight.parameters, resumed.parameters) {
+            #expect(a.tensor.scalars == b.tensor.scalars, "parameter \(a.name)")
+        }
+    }
+
+    @Test func sameSeedSameRunDifferentSeedDifferentRun() throws {
+        let a = try Self.model(), b = try Self.model(), c = try Self.model()
+        try a.fit(Self.data(), options: Self.options(epochs: 2))
+        try b.fit(Self.data(), options: Self.options(epochs: 2))
+        var other = Self.options(epochs: 2)
+        other.seed = 100
+        try c.fit(Self.data(), options: other)
+        #expect(a.parameters[0].tensor.scalars == b.parameters[0].tensor.scalars)
+        #expect(a.parameters[0].tensor.scalars != c.parameters[0].tensor.scalars)
+    }
+
+    @Test func earlyStoppingRestoresTheBestEpoch() throws {
+        let model = try Self.model()
+        var o = Self.options(epochs: 60)
+        o.optimizer = Adam(learningRate: 0.05)
+        o.earlyStopping = .init(patience: 3)
+        let history = try model.fit(Self.data(), options: o)
+        let best = history.epochs.min { $0.validationNLL! < $1.validationNLL! }!
+        #expect(history.keptEpoch == best.epoch)
+        #expect(history.stoppedEarly == (history.epochs.count < 60))
+        #expect(history.epochs.count - best.epoch <= 3)
+        #expect(history.csv.hasPrefix("epoch,loss,val_nll,val_accuracy,val_rmse,learning_rate,seconds\n"))
+    }
+
+    /// A non-finite loss stops training with the epoch and batch.
+    @Test func nonFiniteLossNamesEpochAndBatch() throws {
+        let model = try Self.model()
+        let bad = Dataset(features: Tensor.ones([32, 2]), targets: Tensor.full(3e38, shape: [32]))
+        var o = TrainingOptions()
+        o.standardizeTarget = false
+        o.batchSize = 8
+        #expect {
+            try model.fit(bad, options: o)
+        } throws: { error in
+            "\(error)".contains("non-finite loss") && "\(error)".contains("epoch 1, batch 1")
+        }
+    }
+
+    /// The gradient seam sees every step's gradients before the update.
+    @Test func gradientHookIsCalledEveryStep() throws {
+        let model = try Self.model()
+        var o = Self.options(epochs: 2)
+        o.validation = .none
+        var calls = 0
+        o.gradientHook = { gradients, parameters in
+            calls += 1
+            #expect(gradients.count == parameters.count)
+        }
+        try model.fit(Self.data(), options: o)
+        #expect(calls == 2 * 13)  // 200 rows in batches of 16
+    }
+}
