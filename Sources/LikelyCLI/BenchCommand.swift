@@ -27,11 +27,6 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         openblas_set_num_threads(Int32(threads))
-        // Every op allocates its result; keep freed blocks in the heap for the next step
-        // instead of returning them to the kernel (which costs a page fault per 4 KB page
-        // when they come back). Fixed thresholds: 256 MB for mmap, 512 MB for trimming.
-        _ = glibcMallopt(-3, 256 << 20)  // M_MMAP_THRESHOLD
-        _ = glibcMallopt(-1, 512 << 20)  // M_TRIM_THRESHOLD
         let cases = caseName.map { [BenchCase(rawValue: $0)!] } ?? BenchCase.allCases
         for benchCase in cases {
             let result = try benchCase.run()
@@ -127,11 +122,6 @@ enum BenchCase: String, CaseIterable {
                                 dropout: 0.25, using: &random)
     }
 }
-
-/// glibc's `int mallopt(int param, int value)` (declared in <malloc.h>, which Glibc's Swift
-/// module does not export); params M_TRIM_THRESHOLD = −1, M_MMAP_THRESHOLD = −3.
-@_silgen_name("mallopt")
-func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
 
 /// The mean wall time of `body` over `repetitions` calls after three warm-up calls.
 func timePerCall(repetitions: Int, _ body: () -> Void) -> Double {

@@ -16,6 +16,7 @@ struct LikelyCommand: ParsableCommand {
                       FitCommand.self, EvaluateCommand.self, PredictCommand.self, SampleCommand.self, DemoCommand.self])
 
     static func main() {
+        HeapReuse.keepFreedMemoryForReuse()  // step buffers reused, not refaulted (docs/performance.md)
         do {
             var command = try parseAsRoot()
             try command.run()
