@@ -39,26 +39,12 @@ extension Tensor {
         }
     }
 
-    /// softmax along `axis`: exp(x − m) / Σ exp(x − m), m the maximum.
+    /// softmax along `axis`: exp(log softmax(x)), finite for logits of any finite size.
     /// ∂/∂x = y · (g − Σ g·y).
     public func softmax(alongAxis axis: Int = -1) -> Tensor {
         let axis = normalizedAxis(axis)
         let (outer, n, inner) = axisSplit(shape, axis)
-        var out = [Float](repeating: 0, count: count)
-        scalars.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { po in
-                for a in 0..<outer {
-                    for i in 0..<inner {
-                        var m = -Float.infinity
-                        for k in 0..<n { m = Swift.max(m, px[(a * n + k) * inner + i]) }
-                        let shift = m.isFinite ? m : 0
-                        var s: Float = 0
-                        for k in 0..<n { let j = (a * n + k) * inner + i; po[j] = expf(px[j] - shift); s += po[j] }
-                        for k in 0..<n { po[(a * n + k) * inner + i] /= s }
-                    }
-                }
-            }
-        }
+        let out = withoutGradients { logSoftmax(alongAxis: axis) }.scalars.map { expf($0) }
         let value = Tensor(shape: shape, scalars: out)
         return Tensor.record(value, parents: [self]) { g in
             var grad = [Float](repeating: 0, count: outer * n * inner)
