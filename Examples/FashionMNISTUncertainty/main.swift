@@ -39,7 +39,7 @@ for e in history.epochs {
 // 3. The MC-dropout predictive: the convolutions run once per image, only the part after
 //    the first dropout layer runs 50 times.
 let predictive = model.predictive(test.features, mcSamples: 50, seed: 11)
-let report = model.evaluate(predictive, targets: test.targets)
+let report = model.evaluate(predictive, targets: test.targets, mcSamples: 50)
 let deterministic = model.evaluate(test, mcSamples: 0)
 print(String(format: "MC dropout (T = 50): accuracy %.4f  NLL %.4f  ECE %.4f  Brier %.4f",
              report.accuracy!, report.nll, report.ece!, report.brier!))

@@ -38,7 +38,7 @@ print("trained \(history.epochs.count) epochs, kept epoch \(history.keptEpoch)")
 
 // 3. MC dropout: T = 50 stochastic passes per input, each a Normal; their mixture is the predictive.
 let predictive = model.predictive(test.features, mcSamples: 50, seed: 7)
-let report = model.evaluate(predictive, targets: test.targets)
+let report = model.evaluate(predictive, targets: test.targets, mcSamples: 50)
 // The NLL of the true model is the floor a perfect fit would reach.
 let xs = test.features.scalars.map(Double.init), ys = test.targets.scalars.map(Double.init)
 let trueNLL = zip(xs, ys).map { x, y -> Double in

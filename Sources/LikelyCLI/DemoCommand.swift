@@ -188,7 +188,7 @@ struct FashionDemo {
             throw RunFailure(message: "demo Fashion-MNIST: \(error)")
         }
         let predictive = model.predictive(test.features, mcSamples: plan.imageMC, seed: seed)
-        let report = model.evaluate(predictive, targets: test.targets, seed: seed)
+        let report = model.evaluate(predictive, targets: test.targets, mcSamples: plan.imageMC, seed: seed)
         let deterministic = model.evaluate(test, mcSamples: 0, seed: seed)
 
         try ModelDirectory.save(model, to: DataSource.join(out, "fashion-model"), history: history)

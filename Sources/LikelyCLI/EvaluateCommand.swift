@@ -36,7 +36,7 @@ struct EvaluateCommand: ParsableCommand {
         let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: true)
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
-        let report = model.evaluate(predictive, targets: data.dataset.targets, seed: common.seed, bins: bins)
+        let report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins)
         if let plots {
             try EvaluationPlots.write(report: report, model: model, data: data, mcSamples: common.mcSamples,
                                       seed: common.seed, to: plots)

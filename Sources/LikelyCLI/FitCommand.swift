@@ -88,6 +88,9 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "After training, fit temperature scaling on the validation split (bernoulli and categorical; needs --validation-split).")
     var calibrate = false
 
+    @Option(help: "With --calibrate: the MC-dropout passes of the predictive to calibrate (0: the deterministic network).")
+    var calibrateMcSamples: Int = 0
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -119,6 +122,7 @@ struct FitCommand: ParsableCommand {
         try OptionCheck.require(weightDecay >= 0 && weightDecay.isFinite, "--weight-decay", "≥ 0", got: weightDecay)
         try OptionCheck.require(validationSplit >= 0 && validationSplit < 1, "--validation-split", "in [0, 1)", got: validationSplit)
         if let patience { try OptionCheck.require(patience >= 1, "--patience", "≥ 1", got: patience) }
+        try OptionCheck.require(calibrateMcSamples >= 0 && calibrateMcSamples <= 10_000, "--calibrate-mc-samples", "in 0...10000", got: calibrateMcSamples)
         if calibrate && validationSplit == 0 {
             throw InputError("--calibrate fits the temperature on held-out data: give --validation-split too (e.g. 0.1)")
         }
@@ -188,6 +192,7 @@ struct FitCommand: ParsableCommand {
                 throw InputError("--calibrate applies to bernoulli and categorical heads, not \(family.rawValue)")
             }
             options.calibrateTemperature = true
+            options.calibrationMCSamples = calibrateMcSamples
         }
         let terminal = isatty(STDOUT_FILENO) == 1
         options.showProgress = !quiet && terminal

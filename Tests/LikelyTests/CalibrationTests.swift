@@ -44,3 +44,41 @@ struct CalibrationTests {
         #expect(try ModelDirectory.load(dir).head.temperature == t)
     }
 }
+
+struct MemberTemperatureTests {
+    /// With one member the mixture fit is ordinary temperature scaling: it must agree with
+    /// the independent Newton/golden-section fit of `TemperatureScaling(fittingLogits:)`.
+    @Test func oneMemberAgreesWithTheDeterministicFit() {
+        var random = RandomSource(seed: 17)
+        let n = 500, k = 4
+        let logits = Tensor.randomNormal([n, k], standardDeviation: 3, using: &random)
+        let labels = (0..<n).map { _ in random.integer(in: 0..<k) }
+        let single = TemperatureScaling(fittingLogits: logits, labels: labels).temperature
+        let members = TemperatureScaling(fittingMemberLogits: [logits.scalars], labels: labels, classes: k).temperature
+        #expect(Swift.abs(members / single - 1) < 1e-3, "mixture fit \(members), single fit \(single)")
+    }
+
+    /// The fitted T minimises the NLL of the MC predictive it was fitted on (the same dropout
+    /// draws): no lower at T = 1 or at T ± 5%.
+    @Test func calibratingTheMCPredictiveLowersItsNLL() throws {
+        var random = RandomSource(seed: 3)
+        let model = try ProbabilisticModel(architecture: .mlp, inputShape: [2], head: Head(.categorical, classCount: 3),
+                                           hidden: [64, 64], dropout: 0.3, using: &random)
+        var options = TrainingOptions()
+        options.epochs = 100
+        options.optimizer = Adam(learningRate: 0.01)
+        try model.fit(CalibrationTests.data(300, seed: 4), options: options)
+        let validation = CalibrationTests.data(2000, seed: 5)
+        let atOne = model.evaluate(validation, mcSamples: 20, seed: 8).nll
+        let t = model.calibrateTemperature(on: validation, mcSamples: 20, seed: 8)
+        let fitted = model.evaluate(validation, mcSamples: 20, seed: 8).nll
+        var neighbours: [Double] = []
+        for factor: Float in [0.95, 1.05] {
+            model.temperature = t * factor
+            neighbours.append(model.evaluate(validation, mcSamples: 20, seed: 8).nll)
+        }
+        print("MC calibration: T \(t), validation NLL at T = 1 \(atOne), at T \(fitted), at ±5% \(neighbours)")
+        #expect(fitted <= atOne + 1e-6)
+        #expect(neighbours.allSatisfy { fitted <= $0 + 1e-6 })
+    }
+}

@@ -78,14 +78,17 @@ extension ProbabilisticModel {
     ///   - seed: the seed of the dropout streams and of sample-based scores.
     ///   - bins: equal-width confidence bins of the reliability diagram.
     public func evaluate(_ data: Dataset, mcSamples: Int = 0, seed: UInt64 = 0, bins: Int = 15) -> EvaluationReport {
-        evaluate(predictive(data.features, mcSamples: mcSamples, seed: seed), targets: data.targets, seed: seed, bins: bins)
+        evaluate(predictive(data.features, mcSamples: mcSamples, seed: seed), targets: data.targets,
+                 mcSamples: mcSamples, seed: seed, bins: bins)
     }
 
     /// Scores an already computed predictive against `targets` `[N]`.
-    public func evaluate(_ predictive: Predictive, targets: Tensor, seed: UInt64 = 0, bins: Int = 15) -> EvaluationReport {
+    /// - Parameter mcSamples: the T it was computed with (0: deterministic), for the report.
+    public func evaluate(_ predictive: Predictive, targets: Tensor, mcSamples: Int, seed: UInt64 = 0,
+                         bins: Int = 15) -> EvaluationReport {
         let n = targets.count
         let logLikelihood = predictive.logLikelihood(targets)
-        var report = EvaluationReport(n: n, mcSamples: predictive.passes == 1 && !hasStochasticLayers ? 0 : predictive.passes,
+        var report = EvaluationReport(n: n, mcSamples: mcSamples,
                                       nll: -logLikelihood.reduce(0.0) { $0 + Double($1) } / Double(max(n, 1)))
         let y = targets.scalars.map(Double.init)
         if head.family.task.isClassification {
@@ -124,9 +127,6 @@ extension ProbabilisticModel {
         }
         return report
     }
-
-    /// Whether the network has a dropout (or other stochastic) layer.
-    var hasStochasticLayers: Bool { network.firstStochasticLayerIndex != nil }
 
     /// Mean CRPS: exact for Normal members (the closed form of a Gaussian mixture,
     /// Grimit et al. 2006), otherwise the sample estimator E|X − y| − ½E|X − X′| with 1000

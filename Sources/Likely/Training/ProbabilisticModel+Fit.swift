@@ -94,7 +94,8 @@ extension ProbabilisticModel {
             state.history.keptEpoch = epoch
         }
         if options.calibrateTemperature, let validation {
-            state.history.temperature = Double(calibrateTemperature(on: validation))
+            state.history.temperature = Double(calibrateTemperature(on: validation, mcSamples: options.calibrationMCSamples,
+                                                                    seed: options.seed))
         }
         return state.history
     }

@@ -18,6 +18,8 @@ public struct TrainingOptions {
     /// After training, fit temperature scaling on the validation data (Bernoulli and
     /// Categorical heads; needs validation data).
     public var calibrateTemperature = false
+    /// The MC-dropout passes of the predictive to calibrate (0: the deterministic network).
+    public var calibrationMCSamples = 0
     /// Image augmentation applied to each training batch.
     public var augmentation: AugmentationPipeline?
     /// Standardize table features with training statistics (kept in the model).
