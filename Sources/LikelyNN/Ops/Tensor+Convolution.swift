@@ -1,8 +1,24 @@
 import LikelyTensor
 
+/// How `conv2d` computes its sums (every choice gives the same result up to float rounding).
+public enum ConvolutionAlgorithm: Sendable, Hashable {
+    /// `direct` when it applies, the kernel is larger than 1×1 and the patch is short
+    /// (kh·kw·C ≤ 72), else `patchMatrix`.
+    case automatic
+    /// im2col and `cblas_sgemm` (any geometry).
+    case patchMatrix
+    /// A loop over output pixels vectorized over output channels, with no patch matrix
+    /// (stride 1 and dilation 1 only; other geometries fall back to `patchMatrix`).
+    case direct
+}
+
+/// The longest patch (kh·kw·C) for which `.automatic` picks the direct kernels.
+let directPatchLimit = 72
+
 /// 2-D convolution (cross-correlation, as in Keras and the course) of NHWC images; a
-/// primitive op: im2col and `cblas_sgemm` over chunks of images whose patch matrix fits in
-/// cache (the whole batch at once when it is small).
+/// primitive op. Stride-1, dilation-1 convolutions with short patches (kh·kw·C ≤ 72, as in
+/// small CNNs) run direct kernels over the output pixels; the others im2col and
+/// `cblas_sgemm` over chunks of images whose patch matrix fits in cache.
 ///
 /// y[b, i, j, f] = bias[f] + Σ_{ky, kx, c} x[b, i·s − p + ky·d, j·s − p + kx·d, c] · w[ky, kx, c, f]
 /// (zero outside the image).
@@ -18,6 +34,15 @@ import LikelyTensor
 /// - Returns: `[batch, outH, outW, F]`.
 public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
                    padding: Padding = .valid, dilations: (Int, Int) = (1, 1)) -> Tensor {
+    conv2d(x, filter: filter, bias: bias, strides: strides, padding: padding, dilations: dilations, algorithm: .automatic)
+}
+
+/// `conv2d` computed by a chosen algorithm (for tests and measurements); the formula, shapes
+/// and pullback are those of `conv2d(_:filter:bias:strides:padding:dilations:)`.
+/// - Parameter algorithm: see `ConvolutionAlgorithm`.
+/// - Returns: `[batch, outH, outW, F]`.
+public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
+                   padding: Padding = .valid, dilations: (Int, Int) = (1, 1), algorithm: ConvolutionAlgorithm) -> Tensor {
     precondition(x.rank == 4, "conv2d expects NHWC images of rank 4, got shape \(x.shape)")
     precondition(filter.rank == 4, "conv2d expects a [kh, kw, in, out] kernel, got shape \(filter.shape)")
     precondition(filter.shape[2] == x.shape[3], "kernel \(filter.shape) expects \(filter.shape[2]) input channels, images \(x.shape) have \(x.shape[3])")
@@ -27,6 +52,72 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
         batch: x.shape[0], channels: x.shape[3],
         rows: WindowGeometry(input: x.shape[1], kernel: filter.shape[0], stride: strides.0, dilation: dilations.0, padding: padding),
         columns: WindowGeometry(input: x.shape[2], kernel: filter.shape[1], stride: strides.1, dilation: dilations.1, padding: padding))
+    if algorithm != .patchMatrix, let geometry = DirectGeometry(window, outChannels: features),
+       algorithm == .direct || (window.patchLength <= directPatchLimit && window.patchLength > window.channels) {
+        return directConv2d(x, filter: filter, bias: bias, geometry)
+    }
+    return patchMatrixConv2d(x, filter: filter, bias: bias, window)
+}
+
+/// The direct-kernel convolution of a stride-1, dilation-1 window and its pullback:
+/// ∂L/∂x is the forward kernel run on G with the flipped, channel-swapped kernel;
+/// ∂L/∂w accumulates x · g over the output pixels; ∂L/∂bias = Σ_rows G.
+private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry: DirectGeometry) -> Tensor {
+    let batch = x.shape[0], features = geometry.outChannels
+    let out = [Float](count: batch * geometry.outputSize) { o in
+        x.scalars.withUnsafeBufferPointer { px in
+            filter.scalars.withUnsafeBufferPointer { w in
+                if let bias {
+                    bias.scalars.withUnsafeBufferPointer { pb in
+                        directConvolutionParallel(px.baseAddress!, geometry, batch: batch, weights: w.baseAddress!,
+                                                  bias: pb.baseAddress, into: o.baseAddress!)
+                    }
+                } else {
+                    directConvolutionParallel(px.baseAddress!, geometry, batch: batch, weights: w.baseAddress!,
+                                              bias: nil, into: o.baseAddress!)
+                }
+            }
+        }
+    }
+    let value = Tensor(shape: [batch, geometry.outHeight, geometry.outWidth, features], scalars: out)
+    let parents = bias.map { [x, filter, $0] } ?? [x, filter]
+    return Tensor.record(value, parents: parents) { g in
+        var grads: [Tensor?] = [nil, nil, nil]
+        g.scalars.withUnsafeBufferPointer { pg in
+            if x.requiresGradient {
+                let back = geometry.inputGradient
+                var flipped = [Float](repeating: 0, count: geometry.kernelSize)
+                filter.scalars.withUnsafeBufferPointer { w in
+                    flipped.withUnsafeMutableBufferPointer { flippedTransposedKernel(w.baseAddress!, geometry, into: $0.baseAddress!) }
+                }
+                let dx = [Float](count: x.count) { d in
+                    flipped.withUnsafeBufferPointer { pw in
+                        directConvolutionParallel(pg.baseAddress!, back, batch: batch, weights: pw.baseAddress!, bias: nil,
+                                                  into: d.baseAddress!)
+                    }
+                }
+                grads[0] = Tensor(shape: x.shape, scalars: dx)
+            }
+            if filter.requiresGradient {
+                let dw = x.scalars.withUnsafeBufferPointer { px in
+                    directKernelGradientParallel(px.baseAddress!, pg.baseAddress!, geometry, batch: batch)
+                }
+                grads[1] = Tensor(shape: filter.shape, scalars: dw)
+            }
+            if let bias, bias.requiresGradient {
+                var db = [Float](repeating: 0, count: features)
+                db.withUnsafeMutableBufferPointer { addColumnSums(pg, rows: g.count / features, columns: features, into: $0) }
+                grads[2] = Tensor(shape: bias.shape, scalars: db)
+            }
+        }
+        return Array(grads.prefix(parents.count))
+    }
+}
+
+/// The im2col + `cblas_sgemm` convolution of any window and its pullback.
+private func patchMatrixConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ window: ImageWindow) -> Tensor {
+    let features = filter.shape[3]
+    let strides = (window.rows.stride, window.columns.stride)
     let (m, k) = (window.patchCount, window.patchLength)
     // A 1×1 kernel with stride 1 and no padding reads the image itself as its patch matrix.
     let identityPatches = window.rows.kernel == 1 && window.columns.kernel == 1 && strides == (1, 1)

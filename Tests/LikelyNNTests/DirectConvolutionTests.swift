@@ -1,0 +1,92 @@
+import LikelyNN
+import LikelyTensor
+import LikelyTestSupport
+import Testing
+
+/// ∂/∂x and ∂/∂w of Σ y·r for y = conv(x, w) with stride 1, dilation 1, summed in Double
+/// straight from the definition: ∂/∂x[b, iy, ix, c] = Σ r[b, oy, ox, f] · w[iy − oy + p, ix − ox + q, c, f],
+/// ∂/∂w[ky, kx, c, f] = Σ r[b, oy, ox, f] · x[b, oy − p + ky, ox − q + kx, c].
+private func naiveGradients(_ x: Tensor, _ w: Tensor, _ r: Tensor, padBefore: (Int, Int)) -> (dx: [Float], dw: [Float]) {
+    let (n, h, wd, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (kh, kw, f) = (w.shape[0], w.shape[1], w.shape[3])
+    let (oh, ow) = (r.shape[1], r.shape[2])
+    var dx = [Double](repeating: 0, count: x.count), dw = [Double](repeating: 0, count: w.count)
+    for b in 0..<n { for oy in 0..<oh { for ox in 0..<ow { for ky in 0..<kh { for kx in 0..<kw {
+        let iy = oy - padBefore.0 + ky, ix = ox - padBefore.1 + kx
+        guard iy >= 0 && iy < h && ix >= 0 && ix < wd else { continue }
+        for ch in 0..<c { for o in 0..<f {
+            let rv = Double(r[b, oy, ox, o])
+            dx[((b * h + iy) * wd + ix) * c + ch] += rv * Double(w[ky, kx, ch, o])
+            dw[((ky * kw + kx) * c + ch) * f + o] += rv * Double(x[b, iy, ix, ch])
+        } }
+    } } } } }
+    return (dx.map(Float.init), dw.map(Float.init))
+}
+
+@Suite("Direct convolution")
+struct DirectConvolutionTests {
+    /// (kernel rows, kernel columns, input channels, filters, padding): 3×3 with the channel
+    /// counts of seed-cnn and counts that leave a remainder past the 8-wide blocks, an even
+    /// kernel (asymmetric 'same' padding) and explicit padding.
+    static let cases: [(Int, Int, Int, Int, Padding)] = [
+        (3, 3, 1, 8, .same), (3, 3, 8, 16, .same), (3, 3, 1, 8, .valid), (3, 3, 8, 16, .valid),
+        (3, 3, 3, 5, .same), (3, 3, 2, 11, .valid), (2, 4, 3, 9, .same), (3, 2, 4, 24, .explicit(1)),
+    ]
+
+    @Test("direct kernel equals the im2col path and the naive sum: forward, ∂x, ∂w, ∂bias", arguments: cases)
+    func matchesPatchMatrix(_ kh: Int, _ kw: Int, _ c: Int, _ f: Int, _ padding: Padding) throws {
+        var random = RandomSource(seed: 11)
+        let x = Tensor(shape: [3, 9, 13, c], scalars: Tensor.randomNormal([3, 9, 13, c], using: &random).scalars, requiresGradient: true)
+        let w = Tensor(shape: [kh, kw, c, f], scalars: Tensor.randomNormal([kh, kw, c, f], using: &random).scalars, requiresGradient: true)
+        let b = Tensor(shape: [f], scalars: Tensor.randomNormal([f], using: &random).scalars, requiresGradient: true)
+        let direct = conv2d(x, filter: w, bias: b, padding: padding, algorithm: .direct)
+        let patches = conv2d(x, filter: w, bias: b, padding: padding, algorithm: .patchMatrix)
+        let rows = WindowGeometry(input: 9, kernel: kh, stride: 1, padding: padding)
+        let cols = WindowGeometry(input: 13, kernel: kw, stride: 1, padding: padding)
+        #expect(direct.shape == [3, rows.output, cols.output, f])
+        #expect(direct.shape == patches.shape)
+        let naive = naiveConvolution(x, w, bias: b.scalars, stride: (1, 1), padBefore: (rows.padBefore, cols.padBefore),
+                                     dilation: (1, 1), output: (rows.output, cols.output))
+        #expect(isApproximatelyEqual(direct, naive, absolute: 1e-4))
+        #expect(isApproximatelyEqual(direct, patches.scalars, absolute: 1e-4))
+
+        // Gradients of ⟨y, r⟩ for a random r: both paths against each other and the definition.
+        let r = Tensor.randomNormal(direct.shape, using: &random)
+        let gd = (direct * r).sum().gradients(), gp = (patches * r).sum().gradients()
+        let reference = naiveGradients(x, w, r, padBefore: (rows.padBefore, cols.padBefore))
+        let (dxd, dwd, dbd) = (try #require(gd[x]), try #require(gd[w]), try #require(gd[b]))
+        let (dxp, dwp, dbp) = (try #require(gp[x]), try #require(gp[w]), try #require(gp[b]))
+        #expect(isApproximatelyEqual(dxd, reference.dx, absolute: 1e-4))
+        #expect(isApproximatelyEqual(dxd, dxp.scalars, absolute: 1e-4))
+        #expect(isApproximatelyEqual(dwd, reference.dw, absolute: 1e-3))
+        #expect(isApproximatelyEqual(dwd, dwp.scalars, absolute: 1e-3))
+        #expect(isApproximatelyEqual(dbd, dbp.scalars, absolute: 1e-4))
+        #expect(isApproximatelyEqual(dbd, r.sum(alongAxis: 0).sum(alongAxis: 0).sum(alongAxis: 0).scalars, absolute: 1e-4))
+    }
+
+    @Test("direct kernel gradients pass the finite-difference check", arguments: [
+        (3, 3, 1, 8, Padding.same), (3, 3, 8, 16, .valid), (3, 3, 3, 5, .same), (2, 3, 2, 9, .same),
+    ])
+    func gradientCheck(_ kh: Int, _ kw: Int, _ c: Int, _ f: Int, _ padding: Padding) {
+        var random = RandomSource(seed: 12)
+        let x = Tensor.randomNormal([2, 6, 7, c], using: &random)
+        let w = Tensor.randomNormal([kh, kw, c, f], using: &random)
+        let b = Tensor.randomNormal([f], using: &random)
+        let result = checkGradients(at: [x, w, b]) { v in
+            conv2d(v[0], filter: v[1], bias: v[2], padding: padding, algorithm: .direct)
+        }
+        #expect(result.passed, "\(result)")
+    }
+
+    @Test("automatic picks a result equal to both algorithms; strided windows fall back to im2col")
+    func automaticAndFallback() {
+        var random = RandomSource(seed: 13)
+        let x = Tensor.randomNormal([2, 8, 8, 2], using: &random)
+        let w = Tensor.randomNormal([3, 3, 2, 8], using: &random)
+        let auto = conv2d(x, filter: w, padding: .same)
+        #expect(isApproximatelyEqual(auto, conv2d(x, filter: w, padding: .same, algorithm: .patchMatrix).scalars, absolute: 1e-4))
+        let strided = conv2d(x, filter: w, strides: (2, 2), padding: .same, algorithm: .direct)
+        let naive = naiveConvolution(x, w, bias: nil, stride: (2, 2), padBefore: (0, 0), dilation: (1, 1), output: (4, 4))
+        #expect(isApproximatelyEqual(strided, naive, absolute: 1e-4))
+    }
+}
