@@ -3,10 +3,11 @@ extension TrainingOptions {
     /// training step's seams only:
     ///
     /// - every process applies the same seeded permutation and computes its `shard` of each
-    ///   global batch (the batch size and the schedule do not depend on the process count);
-    /// - the gradient hook sums all gradients of a step with one allreduce (each process's
-    ///   loss is its shard's sum divided by the global batch size, so the sum is the
-    ///   one-process gradient up to float rounding);
+    ///   global batch's micro-batches (the batch size and the schedule do not depend on the
+    ///   process count);
+    /// - `gradientSum` adds all gradients of a step (and the loss) with one allreduce in
+    ///   Double; each micro-batch's loss is its sum divided by the global batch size, so the
+    ///   sum is the one-process gradient, computed the same way;
     /// - dropout and augmentation draw from a per-process child stream (`streamKey`);
     /// - BatchNorm running statistics are averaged across processes at the end of each epoch.
     ///
@@ -15,13 +16,7 @@ extension TrainingOptions {
         guard communicator.isDistributed else { return }
         shard = { communicator.shard(of: $0) }
         streamKey = communicator.rank == 0 ? 0 : 0x5DEE_CE66_D000 &+ UInt64(communicator.rank)
-        let userHook = gradientHook
-        gradientHook = { gradients, parameters in
-            let trainable = parameters.filter(\.isTrainable)
-            let local = trainable.map { gradients[$0.tensor] ?? Tensor.zeros($0.tensor.shape) }
-            for (p, g) in zip(trainable, communicator.allreduceSum(local)) { gradients.set(g, for: p.tensor) }
-            try userHook?(&gradients, parameters)
-        }
+        gradientSum = { buffer in communicator.allreduceSum(&buffer) }
         let userEpochEnd = epochEndHook
         epochEndHook = { model in
             let state = model.network.state.map(\.tensor)

@@ -101,27 +101,54 @@ extension ProbabilisticModel {
     }
 
     /// One optimizer step on a global batch; returns the batch's mean loss.
+    ///
+    /// The batch is cut into micro-batches of `options.microBatchSize` rows, a partition that
+    /// does not depend on the number of processes. Each micro-batch's gradient is computed on
+    /// its own (its loss is its sum divided by the global batch size) and added into one
+    /// Double buffer, with the loss in its last slot; `gradientSum` adds the buffers of all
+    /// processes (data-parallel training), and the optimizer gets the result rounded to Float
+    /// once. Sums of a few Floats in Double are exact in practice, so the step is the same, bit
+    /// for bit, whichever process computed which micro-batch.
     private func step(_ global: Batch, options: TrainingOptions, draws: inout RandomSource,
                       epoch: Int, batch: Int) throws -> Double {
-        let all = 0..<global.indices.count
-        let mine = options.shard?(all) ?? all
-        var x = global.features.slice(alongAxis: 0, mine)
-        let y = global.targets.slice(alongAxis: 0, mine)
-        if let augmentation = options.augmentation { x = augmentation.apply(to: x, using: &draws) }
-        let raw = rawOutputs(x, phase: .training, using: &draws)
-        // Σ over this shard, divided by the global batch size: shards' gradients sum to the
-        // gradient of the global mean.
-        let loss = -head.distribution(raw).logProb(y).sum() / Float(all.count)
-        let value = loss.scalar
-        guard value.isFinite else { throw TrainingError(epoch: epoch, batch: batch, quantity: "loss", value: value) }
-        var gradients = loss.gradients()
-        try options.gradientHook?(&gradients, parameters)
-        for p in parameters {
-            guard let g = gradients[p.tensor], let bad = g.scalars.first(where: { !$0.isFinite }) else { continue }
-            throw TrainingError(epoch: epoch, batch: batch, quantity: "gradient of \(p.name)", value: bad)
+        let count = global.indices.count, size = max(options.microBatchSize, 1)
+        let micro = stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
+        let mine = options.shard?(0..<micro.count) ?? 0..<micro.count
+        let trainable = parameters.filter(\.isTrainable)
+        var offsets: [Int] = [], total = 0
+        for p in trainable { offsets.append(total); total += p.tensor.count }
+        var sums = [Double](repeating: 0, count: total + 1)
+        for j in mine {
+            var x = global.features.slice(alongAxis: 0, micro[j])
+            let y = global.targets.slice(alongAxis: 0, micro[j])
+            if let augmentation = options.augmentation { x = augmentation.apply(to: x, using: &draws) }
+            let raw = rawOutputs(x, phase: .training, using: &draws)
+            let loss = -head.distribution(raw).logProb(y).sum() / Float(count)
+            let value = loss.scalar
+            guard value.isFinite else { throw TrainingError(epoch: epoch, batch: batch, quantity: "loss", value: value) }
+            let gradients = loss.gradients()
+            for (p, offset) in zip(trainable, offsets) {
+                guard let g = gradients[p.tensor] else { continue }
+                try g.scalars.withUnsafeBufferPointer { pg in
+                    for i in 0..<pg.count {
+                        guard pg[i].isFinite else {
+                            throw TrainingError(epoch: epoch, batch: batch, quantity: "gradient of \(p.name)", value: pg[i])
+                        }
+                        sums[offset + i] += Double(pg[i])
+                    }
+                }
+            }
+            sums[total] += Double(value)
         }
+        try options.gradientSum?(&sums)
+        var gradients = Gradients()
+        for (p, offset) in zip(trainable, offsets) {
+            gradients.set(Tensor(shape: p.tensor.shape, scalars: sums[offset..<(offset + p.tensor.count)].map { Float($0) }),
+                          for: p.tensor)
+        }
+        try options.gradientHook?(&gradients, parameters)
         options.optimizer.update(parameters, with: gradients)
-        return Double(value) * Double(all.count) / Double(max(mine.count, 1))
+        return sums[total]
     }
 
     /// Validation NLL in original units, and accuracy or RMSE, of the deterministic network.

@@ -28,13 +28,19 @@ public struct TrainingOptions {
     public var standardizeTarget = true
     /// Draw a progress bar on a terminal.
     public var showProgress = false
-    /// The gradient seam: called with every step's gradients before the optimizer update
-    /// (clipping of one's own, or a sum across processes for data-parallel training).
+    /// The gradient seam: called with every step's gradients (summed over all processes)
+    /// before the optimizer update, e.g. for clipping of one's own.
     public var gradientHook: ((inout Gradients, [NamedTensor]) throws -> Void)?
-    /// Which part of each global batch this process computes (data-parallel training);
-    /// `nil`: all of it. The loss is scaled by the global batch size, so gradients summed
-    /// over the shards equal the one-process gradient.
+    /// Rows per micro-batch: each global batch is cut into micro-batches of this size
+    /// whose gradients are computed one by one and summed in Double, a partition that does
+    /// not depend on the number of processes.
+    public var microBatchSize = 64
+    /// Which micro-batches of each global batch this process computes (data-parallel
+    /// training), as a range of their indices; `nil`: all of them.
     public var shard: ((Range<Int>) -> Range<Int>)?
+    /// Adds the step's gradient buffers of all processes in place: every trainable gradient
+    /// in parameter order, then the loss, in Double (`nil`: one process).
+    public var gradientSum: ((inout [Double]) throws -> Void)?
     /// Called at the end of each epoch's steps, before validation (data-parallel training
     /// averages BatchNorm running statistics across processes here).
     public var epochEndHook: ((ProbabilisticModel) throws -> Void)?
