@@ -96,7 +96,9 @@ public struct Predictive {
 
     /// The members' class probabilities stacked: `[T, N, K]` (K = 2 for Bernoulli: [1 − p, p]).
     public var memberProbabilities: Tensor {
-        withoutGradients {
+        precondition(head.family.task.isClassification,
+                     "class probabilities need a bernoulli or categorical head, got \(head.family.rawValue)")
+        return withoutGradients {
             Tensor.stack(members.map { member -> Tensor in
                 if let c = member as? Categorical { return c.probs }
                 let p = (member as! Bernoulli).probs.reshaped(to: [count, 1])

@@ -45,8 +45,7 @@ struct TrainingState: Codable {
     static func resume(from directory: String, model: ProbabilisticModel, optimizer: any Optimizer) throws -> TrainingState {
         let url = URL(fileURLWithPath: directory)
         try ModelDirectory.loadWeights(url.appendingPathComponent("weights.safetensors"), into: model)
-        let stored = try ModelDirectory.build(ModelDirectory.readDescription(url.appendingPathComponent("model.json")),
-                                              file: url.appendingPathComponent("model.json").path)
+        let stored = try ModelDirectory.readDescription(url.appendingPathComponent("model.json"))
         model.featureScaling = stored.featureScaling
         model.targetScaling = stored.targetScaling
         let trainingURL = url.appendingPathComponent("training.json")
