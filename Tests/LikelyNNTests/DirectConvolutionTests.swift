@@ -31,15 +31,20 @@ struct DirectConvolutionTests {
     static let cases: [(Int, Int, Int, Int, Padding)] = [
         (3, 3, 1, 8, .same), (3, 3, 8, 16, .same), (3, 3, 1, 8, .valid), (3, 3, 8, 16, .valid),
         (3, 3, 3, 5, .same), (3, 3, 2, 11, .valid), (2, 4, 3, 9, .same), (3, 2, 4, 24, .explicit(1)),
+        (3, 3, 4, 40, .same),
     ]
 
-    @Test("direct kernel equals the im2col path and the naive sum: forward, ∂x, ∂w, ∂bias", arguments: cases)
-    func matchesPatchMatrix(_ kh: Int, _ kw: Int, _ c: Int, _ f: Int, _ padding: Padding) throws {
+    /// Both implementations when this CPU runs the vector kernels (AVX2 + FMA), else the portable one.
+    static let kernels: [DirectKernels] = DirectKernels.best == .vector ? [.vector, .portable] : [.portable]
+
+    @Test("direct kernel equals the im2col path and the naive sum: forward, ∂x, ∂w, ∂bias", arguments: cases, kernels)
+    func matchesPatchMatrix(_ geometry: (Int, Int, Int, Int, Padding), _ kernels: DirectKernels) throws {
+        let (kh, kw, c, f, padding) = geometry
         var random = RandomSource(seed: 11)
         let x = Tensor(shape: [3, 9, 13, c], scalars: Tensor.randomNormal([3, 9, 13, c], using: &random).scalars, requiresGradient: true)
         let w = Tensor(shape: [kh, kw, c, f], scalars: Tensor.randomNormal([kh, kw, c, f], using: &random).scalars, requiresGradient: true)
         let b = Tensor(shape: [f], scalars: Tensor.randomNormal([f], using: &random).scalars, requiresGradient: true)
-        let direct = conv2d(x, filter: w, bias: b, padding: padding, algorithm: .direct)
+        let direct = conv2d(x, filter: w, bias: b, padding: padding, algorithm: .direct(kernels))
         let patches = conv2d(x, filter: w, bias: b, padding: padding, algorithm: .patchMatrix)
         let rows = WindowGeometry(input: 9, kernel: kh, stride: 1, padding: padding)
         let cols = WindowGeometry(input: 13, kernel: kw, stride: 1, padding: padding)
@@ -66,14 +71,15 @@ struct DirectConvolutionTests {
 
     @Test("direct kernel gradients pass the finite-difference check", arguments: [
         (3, 3, 1, 8, Padding.same), (3, 3, 8, 16, .valid), (3, 3, 3, 5, .same), (2, 3, 2, 9, .same),
-    ])
-    func gradientCheck(_ kh: Int, _ kw: Int, _ c: Int, _ f: Int, _ padding: Padding) {
+    ], kernels)
+    func gradientCheck(_ geometry: (Int, Int, Int, Int, Padding), _ kernels: DirectKernels) {
+        let (kh, kw, c, f, padding) = geometry
         var random = RandomSource(seed: 12)
         let x = Tensor.randomNormal([2, 6, 7, c], using: &random)
         let w = Tensor.randomNormal([kh, kw, c, f], using: &random)
         let b = Tensor.randomNormal([f], using: &random)
         let result = checkGradients(at: [x, w, b]) { v in
-            conv2d(v[0], filter: v[1], bias: v[2], padding: padding, algorithm: .direct)
+            conv2d(v[0], filter: v[1], bias: v[2], padding: padding, algorithm: .direct(kernels))
         }
         #expect(result.passed, "\(result)")
     }

@@ -239,13 +239,17 @@ func directKernelGradient(_ input: UnsafePointer<Float>, _ gradient: UnsafePoint
     }
 }
 
-/// Runs `directConvolution` over a batch, the images shared out across the threads.
+/// Runs the direct convolution over a batch, the images shared out across the threads.
 func directConvolutionParallel(_ input: UnsafePointer<Float>, _ g: DirectGeometry, batch: Int, weights: UnsafePointer<Float>,
-                               bias: UnsafePointer<Float>?, relu: Bool = false, into output: UnsafeMutablePointer<Float>) {
+                               bias: UnsafePointer<Float>?, relu: Bool = false, kernels: DirectKernels,
+                               into output: UnsafeMutablePointer<Float>) {
     let work = Swift.max(g.outputSize * g.kernelHeight * g.kernelWidth * g.inChannels, 1)
     Parallel.forEachPiece(of: batch, minimumPerThread: Swift.max(1, (1 << 16) / work)) { piece in
-        directConvolution(input + piece.lowerBound * g.inputSize, g, images: piece.count, weights: weights, bias: bias,
-                          relu: relu, into: output + piece.lowerBound * g.outputSize)
+        let (x, y) = (input + piece.lowerBound * g.inputSize, output + piece.lowerBound * g.outputSize)
+        switch kernels {
+        case .vector: vectorDirectConvolution(x, g, images: piece.count, weights: weights, bias: bias, relu: relu, into: y)
+        case .portable: directConvolution(x, g, images: piece.count, weights: weights, bias: bias, relu: relu, into: y)
+        }
     }
 }
 
@@ -253,7 +257,7 @@ func directConvolutionParallel(_ input: UnsafePointer<Float>, _ g: DirectGeometr
 /// groups (independent of the thread count, so the sum is the same for any), each group's
 /// partial sum computed on some thread, then the partial sums added in group order.
 func directKernelGradientParallel(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>, _ g: DirectGeometry,
-                                  batch: Int) -> [Float] {
+                                  batch: Int, kernels: DirectKernels) -> [Float] {
     let size = g.kernelSize
     let groups = Swift.max(1, Swift.min(batch, 8))
     var partial = [Float](repeating: 0, count: groups * size)
@@ -262,8 +266,11 @@ func directKernelGradientParallel(_ input: UnsafePointer<Float>, _ gradient: Uns
         Parallel.forEachPiece(of: groups, minimumPerThread: 1) { range in
             for group in range {
                 let first = group * batch / groups, last = (group + 1) * batch / groups
-                directKernelGradient(input + first * g.inputSize, gradient + first * g.outputSize, g,
-                                     images: last - first, into: base + group * size)
+                let (x, dy, dw) = (input + first * g.inputSize, gradient + first * g.outputSize, base + group * size)
+                switch kernels {
+                case .vector: vectorDirectKernelGradient(x, dy, g, images: last - first, into: dw)
+                case .portable: directKernelGradient(x, dy, g, images: last - first, into: dw)
+                }
             }
         }
         for group in 1..<groups {

@@ -8,8 +8,12 @@ public enum ConvolutionAlgorithm: Sendable, Hashable {
     /// im2col and `cblas_sgemm` (any geometry).
     case patchMatrix
     /// A loop over output pixels vectorized over output channels, with no patch matrix
-    /// (stride 1 and dilation 1 only; other geometries fall back to `patchMatrix`).
-    case direct
+    /// (stride 1 and dilation 1 only; other geometries fall back to `patchMatrix`), run by
+    /// the given kernels (`DirectKernels.best` for `direct(.best)`).
+    case direct(DirectKernels)
+
+    /// The direct loops with the fastest kernels this CPU runs.
+    public static var direct: ConvolutionAlgorithm { .direct(.best) }
 }
 
 /// The longest patch (kh·kw·C) for which `.automatic` picks the direct kernels.
@@ -52,9 +56,14 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
         batch: x.shape[0], channels: x.shape[3],
         rows: WindowGeometry(input: x.shape[1], kernel: filter.shape[0], stride: strides.0, dilation: dilations.0, padding: padding),
         columns: WindowGeometry(input: x.shape[2], kernel: filter.shape[1], stride: strides.1, dilation: dilations.1, padding: padding))
-    if algorithm != .patchMatrix, let geometry = DirectGeometry(window, outChannels: features),
-       algorithm == .direct || (window.patchLength <= directPatchLimit && window.patchLength > window.channels) {
-        return directConv2d(x, filter: filter, bias: bias, geometry)
+    if algorithm != .patchMatrix, let geometry = DirectGeometry(window, outChannels: features) {
+        switch algorithm {
+        case .direct(let kernels):
+            return directConv2d(x, filter: filter, bias: bias, geometry, kernels: kernels)
+        case .automatic where window.patchLength <= directPatchLimit && window.patchLength > window.channels:
+            return directConv2d(x, filter: filter, bias: bias, geometry, kernels: .best)
+        default: break
+        }
     }
     return patchMatrixConv2d(x, filter: filter, bias: bias, window)
 }
@@ -62,7 +71,8 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
 /// The direct-kernel convolution of a stride-1, dilation-1 window and its pullback:
 /// ∂L/∂x is the forward kernel run on G with the flipped, channel-swapped kernel;
 /// ∂L/∂w accumulates x · g over the output pixels; ∂L/∂bias = Σ_rows G.
-private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry: DirectGeometry) -> Tensor {
+private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry: DirectGeometry,
+                          kernels: DirectKernels) -> Tensor {
     let batch = x.shape[0], features = geometry.outChannels
     let out = [Float](count: batch * geometry.outputSize) { o in
         x.scalars.withUnsafeBufferPointer { px in
@@ -70,11 +80,11 @@ private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry
                 if let bias {
                     bias.scalars.withUnsafeBufferPointer { pb in
                         directConvolutionParallel(px.baseAddress!, geometry, batch: batch, weights: w.baseAddress!,
-                                                  bias: pb.baseAddress, into: o.baseAddress!)
+                                                  bias: pb.baseAddress, kernels: kernels, into: o.baseAddress!)
                     }
                 } else {
                     directConvolutionParallel(px.baseAddress!, geometry, batch: batch, weights: w.baseAddress!,
-                                              bias: nil, into: o.baseAddress!)
+                                              bias: nil, kernels: kernels, into: o.baseAddress!)
                 }
             }
         }
@@ -93,14 +103,14 @@ private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry
                 let dx = [Float](count: x.count) { d in
                     flipped.withUnsafeBufferPointer { pw in
                         directConvolutionParallel(pg.baseAddress!, back, batch: batch, weights: pw.baseAddress!, bias: nil,
-                                                  into: d.baseAddress!)
+                                                  kernels: kernels, into: d.baseAddress!)
                     }
                 }
                 grads[0] = Tensor(shape: x.shape, scalars: dx)
             }
             if filter.requiresGradient {
                 let dw = x.scalars.withUnsafeBufferPointer { px in
-                    directKernelGradientParallel(px.baseAddress!, pg.baseAddress!, geometry, batch: batch)
+                    directKernelGradientParallel(px.baseAddress!, pg.baseAddress!, geometry, batch: batch, kernels: kernels)
                 }
                 grads[1] = Tensor(shape: filter.shape, scalars: dw)
             }

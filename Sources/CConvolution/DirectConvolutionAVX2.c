@@ -1,0 +1,207 @@
+// Direct stride-1 convolution with AVX2 + FMA: the forward sum (also used for the input
+// gradient, as a convolution of the output gradient with the flipped kernel) and the kernel
+// gradient. Both work on one zero-padded copy of each image, so no tap needs a bounds test,
+// and keep a tile of 8-channel sums in the 16 vector registers while the inner loop streams
+// the taps (forward) or the output pixels (kernel gradient).
+#include "CConvolution.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+#define VECTOR __attribute__((target("avx2,fma")))
+#define INLINE static inline __attribute__((always_inline))
+
+int likely_convolution_kernels_available(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+/// The zero-padded image: (r, q) holds input (r - padTop, q - padLeft), zero outside the image;
+/// outHeight + kh - 1 rows of outWidth + kw - 1 pixels, so output (i, j) tap (ky, kx) reads (i + ky, j + kx).
+typedef struct {
+    long height, width, channels;
+} PaddedShape;
+
+static PaddedShape padded_shape(const LikelyConvolutionGeometry *g) {
+    PaddedShape p = {g->outHeight + g->kernelHeight - 1, g->outWidth + g->kernelWidth - 1, g->inChannels};
+    return p;
+}
+
+static void pad_image(const float *image, const LikelyConvolutionGeometry *g, PaddedShape p, float *out) {
+    memset(out, 0, sizeof(float) * (size_t)(p.height * p.width * p.channels));
+    long q0 = g->padLeft > 0 ? g->padLeft : 0;
+    long q1 = g->width + g->padLeft < p.width ? g->width + g->padLeft : p.width;
+    if (q1 <= q0) return;
+    for (long r = 0; r < p.height; r++) {
+        long iy = r - g->padTop;
+        if (iy < 0 || iy >= g->height) continue;
+        memcpy(out + (r * p.width + q0) * p.channels, image + (iy * g->width + q0 - g->padLeft) * p.channels,
+               sizeof(float) * (size_t)((q1 - q0) * p.channels));
+    }
+}
+
+/// The first n of 8 lanes.
+VECTOR INLINE __m256i first_lanes(long n) {
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+VECTOR INLINE __m256 load_block(const float *p, int partial, __m256i mask) {
+    return partial ? _mm256_maskload_ps(p, mask) : _mm256_loadu_ps(p);
+}
+
+VECTOR INLINE void store_block(float *p, __m256 v, int partial, __m256i mask) {
+    if (partial) _mm256_maskstore_ps(p, mask, v);
+    else _mm256_storeu_ps(p, v);
+}
+
+/// Where the sums of one channel range live: `blocks` 8-channel blocks starting at channel
+/// `first`, the last one `partial` (only the lanes in `mask`) when the range ends mid-block.
+typedef struct {
+    long first;
+    int blocks, partial;
+    __m256i mask;
+} ChannelTile;
+
+/// Forward: R pixels of one output row times NB channel blocks, each sum in a register;
+/// acc[r][nb] = bias + sum_{ky, t} x[ky][r * C + t] * w[ky][t][nb], t = kx * C + c over
+/// the kw * C taps of a kernel row.
+VECTOR INLINE void forward_tile(const float *x, long rowStride, long channels, long taps, long kh,
+                                const float *w, long f, const float *bias, int relu, float *out,
+                                const int R, const int NB, const int partial, __m256i mask) {
+    __m256 acc[12][2];
+    for (int nb = 0; nb < NB; nb++) {
+        __m256 start = bias ? load_block(bias + 8 * nb, partial && nb == NB - 1, mask) : _mm256_setzero_ps();
+        for (int r = 0; r < R; r++) acc[r][nb] = start;
+    }
+    for (long ky = 0; ky < kh; ky++) {
+        const float *xr = x + ky * rowStride;
+        const float *wr = w + ky * taps * f;
+        for (long t = 0; t < taps; t++) {
+            __m256 wv[2];
+            for (int nb = 0; nb < NB; nb++) wv[nb] = load_block(wr + t * f + 8 * nb, partial && nb == NB - 1, mask);
+            for (int r = 0; r < R; r++) {
+                __m256 xv = _mm256_broadcast_ss(xr + r * channels + t);
+                for (int nb = 0; nb < NB; nb++) acc[r][nb] = _mm256_fmadd_ps(xv, wv[nb], acc[r][nb]);
+            }
+        }
+    }
+    const __m256 zero = _mm256_setzero_ps();
+    for (int r = 0; r < R; r++) {
+        for (int nb = 0; nb < NB; nb++) {
+            // max(0, s) keeps a NaN sum NaN (maxps returns its second operand when either is NaN).
+            __m256 v = relu ? _mm256_max_ps(zero, acc[r][nb]) : acc[r][nb];
+            store_block(out + r * f + 8 * nb, v, partial && nb == NB - 1, mask);
+        }
+    }
+}
+
+/// One output row: every channel tile, the pixels in runs of R = 12 / NB, then 4, 2, 1.
+#define FORWARD_RUN(R, NB, PARTIAL)                                                                   \
+    for (; ox + (R) <= ow; ox += (R))                                                                 \
+        forward_tile(x + ox * c, rowStride, c, taps, kh, w + tile.first, f,                           \
+                     bias ? bias + tile.first : NULL, relu, out + ox * f + tile.first, (R), (NB), (PARTIAL), tile.mask)
+
+#define FORWARD_ROW(RMAX, NB, PARTIAL)                                                                \
+    do {                                                                                              \
+        long ox = 0;                                                                                  \
+        FORWARD_RUN(RMAX, NB, PARTIAL);                                                               \
+        FORWARD_RUN(4, NB, PARTIAL);                                                                  \
+        FORWARD_RUN(2, NB, PARTIAL);                                                                  \
+        FORWARD_RUN(1, NB, PARTIAL);                                                                  \
+    } while (0)
+
+/// The channel tiles of f output channels: pairs of full blocks, a single full block, then
+/// the partial remainder; `tile` is set for each and `body` run.
+#define FOR_EACH_CHANNEL_TILE(f, body)                                                                \
+    do {                                                                                              \
+        ChannelTile tile = {0, 2, 0, first_lanes(8)};                                                 \
+        for (; tile.first + 16 <= (f); tile.first += 16) { body; }                                    \
+        tile.blocks = 1;                                                                              \
+        for (; tile.first + 8 <= (f); tile.first += 8) { body; }                                      \
+        if (tile.first < (f)) {                                                                       \
+            tile.partial = 1;                                                                         \
+            tile.mask = first_lanes((f) - tile.first);                                                \
+            body;                                                                                     \
+        }                                                                                             \
+    } while (0)
+
+VECTOR void likely_convolution_forward(const float *input, const LikelyConvolutionGeometry *g, long images,
+                                       const float *weights, const float *bias, int relu, float *output,
+                                       float *padded) {
+    const PaddedShape p = padded_shape(g);
+    const long c = g->inChannels, f = g->outChannels, kh = g->kernelHeight, ow = g->outWidth;
+    const long taps = g->kernelWidth * c, rowStride = p.width * c;
+    const float *w = weights;
+    for (long b = 0; b < images; b++) {
+        pad_image(input + b * g->height * g->width * c, g, p, padded);
+        for (long oy = 0; oy < g->outHeight; oy++) {
+            const float *x = padded + oy * rowStride;
+            float *out = output + (b * g->outHeight + oy) * ow * f;
+            FOR_EACH_CHANNEL_TILE(f, {
+                if (tile.blocks == 2) FORWARD_ROW(6, 2, 0);
+                else if (!tile.partial) FORWARD_ROW(12, 1, 0);
+                else FORWARD_ROW(12, 1, 1);
+            });
+        }
+    }
+}
+
+/// Kernel gradient: T consecutive taps t0 + t (t = kx * C + c within kernel row ky) times NB
+/// channel blocks, summed over every output pixel of one image into registers, then added to
+/// dw: dw[ky][t0 + t][nb] += sum_{i, j} x[i + ky][j * C + t0 + t] * g[i][j][nb].
+VECTOR INLINE void gradient_tile(const float *x, long rowStride, long channels, const float *grad, long oh,
+                                 long ow, long f, float *dw, const int T, const int NB, const int partial,
+                                 __m256i mask) {
+    __m256 acc[12][2];
+    for (int t = 0; t < T; t++)
+        for (int nb = 0; nb < NB; nb++) acc[t][nb] = load_block(dw + t * f + 8 * nb, partial && nb == NB - 1, mask);
+    for (long oy = 0; oy < oh; oy++) {
+        const float *xr = x + oy * rowStride;
+        const float *gr = grad + oy * ow * f;
+        for (long ox = 0; ox < ow; ox++) {
+            __m256 gv[2];
+            for (int nb = 0; nb < NB; nb++) gv[nb] = load_block(gr + ox * f + 8 * nb, partial && nb == NB - 1, mask);
+            for (int t = 0; t < T; t++) {
+                __m256 xv = _mm256_broadcast_ss(xr + ox * channels + t);
+                for (int nb = 0; nb < NB; nb++) acc[t][nb] = _mm256_fmadd_ps(xv, gv[nb], acc[t][nb]);
+            }
+        }
+    }
+    for (int t = 0; t < T; t++)
+        for (int nb = 0; nb < NB; nb++) store_block(dw + t * f + 8 * nb, acc[t][nb], partial && nb == NB - 1, mask);
+}
+
+#define GRADIENT_RUN(T, NB, PARTIAL)                                                                  \
+    for (; t0 + (T) <= taps; t0 += (T))                                                               \
+        gradient_tile(x + t0, rowStride, c, grad + tile.first, g->outHeight, g->outWidth, f,          \
+                      dwRow + t0 * f + tile.first, (T), (NB), (PARTIAL), tile.mask)
+
+#define GRADIENT_ROW(TMAX, NB, PARTIAL)                                                               \
+    do {                                                                                              \
+        long t0 = 0;                                                                                  \
+        GRADIENT_RUN(TMAX, NB, PARTIAL);                                                              \
+        GRADIENT_RUN(4, NB, PARTIAL);                                                                 \
+        GRADIENT_RUN(2, NB, PARTIAL);                                                                 \
+        GRADIENT_RUN(1, NB, PARTIAL);                                                                 \
+    } while (0)
+
+VECTOR void likely_convolution_kernel_gradient(const float *input, const float *gradient,
+                                               const LikelyConvolutionGeometry *g, long images, float *dw,
+                                               float *padded) {
+    const PaddedShape p = padded_shape(g);
+    const long c = g->inChannels, f = g->outChannels;
+    const long taps = g->kernelWidth * c, rowStride = p.width * c;
+    for (long b = 0; b < images; b++) {
+        pad_image(input + b * g->height * g->width * c, g, p, padded);
+        const float *grad = gradient + b * g->outHeight * g->outWidth * f;
+        for (long ky = 0; ky < g->kernelHeight; ky++) {
+            const float *x = padded + ky * rowStride;
+            float *dwRow = dw + ky * taps * f;
+            FOR_EACH_CHANNEL_TILE(f, {
+                if (tile.blocks == 2) GRADIENT_ROW(6, 2, 0);
+                else if (!tile.partial) GRADIENT_ROW(12, 1, 0);
+                else GRADIENT_ROW(12, 1, 1);
+            });
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import CConvolution
+
+/// Which implementation runs the direct convolution loops. Both compute the same sums (up to
+/// float rounding) over the same `DirectGeometry`.
+public enum DirectKernels: Sendable, Hashable {
+    /// The C kernels of `CConvolution`: AVX2 + FMA intrinsics, 8-channel blocks with a tile
+    /// of up to 12 sums kept in the 16 vector registers, over a zero-padded copy of each image.
+    case vector
+    /// The Swift loops of `DirectConvolution.swift`: portable `SIMD8` code (4-wide SSE on
+    /// baseline x86-64), for CPUs without AVX2 and FMA.
+    case portable
+
+    /// `vector` when this CPU has AVX2 and FMA, else `portable`.
+    public static let best: DirectKernels = likely_convolution_kernels_available() != 0 ? .vector : .portable
+}
+
+extension DirectGeometry {
+    /// The C view of the geometry.
+    var c: LikelyConvolutionGeometry {
+        LikelyConvolutionGeometry(height: height, width: width, inChannels: inChannels,
+                                  outHeight: outHeight, outWidth: outWidth, outChannels: outChannels,
+                                  kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+                                  padTop: padTop, padLeft: padLeft)
+    }
+
+    /// Scalars of one zero-padded input image, the scratch of the vector kernels:
+    /// (outHeight + kh − 1) · (outWidth + kw − 1) · inChannels.
+    var paddedSize: Int { (outHeight + kernelHeight - 1) * (outWidth + kernelWidth - 1) * inChannels }
+}
+
+/// `directConvolution` with the vector kernels: the same sums and the same `relu`.
+func vectorDirectConvolution(_ input: UnsafePointer<Float>, _ g: DirectGeometry, images: Int, weights: UnsafePointer<Float>,
+                             bias: UnsafePointer<Float>?, relu: Bool, into output: UnsafeMutablePointer<Float>) {
+    var geometry = g.c
+    withScratch(g.paddedSize) { scratch in
+        likely_convolution_forward(input, &geometry, images, weights, bias, relu ? 1 : 0, output, scratch)
+    }
+}
+
+/// `directKernelGradient` with the vector kernels: adds into `dw`.
+func vectorDirectKernelGradient(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>, _ g: DirectGeometry,
+                                images: Int, into dw: UnsafeMutablePointer<Float>) {
+    var geometry = g.c
+    withScratch(g.paddedSize) { scratch in
+        likely_convolution_kernel_gradient(input, gradient, &geometry, images, dw, scratch)
+    }
+}
+
+private func withScratch(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
+    defer { scratch.deallocate() }
+    body(scratch)
+}
