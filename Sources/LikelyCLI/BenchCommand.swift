@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        openblas_set_num_threads(Int32(threads))
+        Parallel.threadCount = threads
         let cases = caseName.map { [BenchCase(rawValue: $0)!] } ?? BenchCase.allCases
         for benchCase in cases {
             let result = try benchCase.run()

@@ -3,13 +3,31 @@ import Dispatch
 
 /// Splitting large loops across the cores.
 ///
-/// The worker count follows OpenBLAS's thread count, so one setting (`openblas_set_num_threads`,
-/// which `likely bench --threads N` calls) governs both the matrix products and our own loops.
-/// Work is cut into contiguous pieces; each piece must touch memory no other piece writes,
-/// so results are the same for any thread count.
+/// One pool of threads (Dispatch's) runs all parallel work: our own loops and the matrix
+/// products, which `sgemm` splits into row or column blocks, each one single-threaded
+/// OpenBLAS call. OpenBLAS's own threads are switched off the first time the count is read:
+/// after each threaded call they spin (`sched_yield`) for a while, taking the core our next
+/// loop wants (10–20 % of a seed-cnn training step). Work is cut into contiguous pieces;
+/// each piece must touch memory no other piece writes, so results are the same for any
+/// thread count.
 public enum Parallel {
-    /// The number of threads our own loops use: OpenBLAS's thread count, at least 1.
-    public static var threadCount: Int { Int(Swift.max(1, openblas_get_num_threads())) }
+    /// The count the process starts with: OpenBLAS's (`OPENBLAS_NUM_THREADS`, else the cores),
+    /// read once; OpenBLAS is then set to one thread.
+    private static let initialCount: Int = {
+        let count = Int(Swift.max(1, openblas_get_num_threads()))
+        openblas_set_num_threads(1)
+        return count
+    }()
+
+    nonisolated(unsafe) private static var chosenCount: Int?
+
+    /// The number of threads for our loops and products, at least 1. It starts as
+    /// `OPENBLAS_NUM_THREADS` or the number of cores; set it once, before the work starts
+    /// (`likely bench --threads N` does).
+    public static var threadCount: Int {
+        get { chosenCount ?? initialCount }
+        set { _ = initialCount; chosenCount = Swift.max(1, newValue) }
+    }
 
     /// Calls `body` on contiguous pieces that together cover `0..<count`, concurrently when
     /// each thread would get at least `minimumPerThread` items, else once on the whole range.

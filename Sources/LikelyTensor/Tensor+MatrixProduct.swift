@@ -1,6 +1,6 @@
 import CGSL
 
-/// The value of op(A)·op(B) through OpenBLAS `cblas_sgemm`.
+/// The value of op(A)·op(B) through `sgemm`.
 func matmulKernel(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> Tensor {
     precondition(a.rank == 2 && b.rank == 2, "matmul needs two matrices, got shapes \(a.shape) and \(b.shape)")
     let m = transposeA ? a.shape[1] : a.shape[0]
@@ -13,20 +13,15 @@ func matmulKernel(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) 
     let out = [Float](count: m * n) { pc in
         a.scalars.withUnsafeBufferPointer { pa in
             b.scalars.withUnsafeBufferPointer { pb in
-                cblas_sgemm(CblasRowMajor,
-                            transposeA ? CblasTrans : CblasNoTrans,
-                            transposeB ? CblasTrans : CblasNoTrans,
-                            Int32(m), Int32(n), Int32(k), 1,
-                            pa.baseAddress, Int32(a.shape[1]),
-                            pb.baseAddress, Int32(b.shape[1]),
-                            0, pc.baseAddress, Int32(n))
+                sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                      pa.baseAddress, lda: a.shape[1], pb.baseAddress, ldb: b.shape[1], pc.baseAddress, ldc: n)
             }
         }
     }
     return Tensor(shape: [m, n], scalars: out)
 }
 
-/// The matrix product op(a)·op(b), where op transposes when asked; one `cblas_sgemm`.
+/// The matrix product op(a)·op(b), where op transposes when asked; one `sgemm`.
 ///
 /// Shapes: op(a) is `[m, k]`, op(b) is `[k, n]`, the result `[m, n]`. With G = ∂L/∂C:
 /// ∂L/∂op(a) = G·op(b)ᵀ and ∂L/∂op(b) = op(a)ᵀ·G, each mapped back through its transpose,

@@ -95,16 +95,6 @@ func col2im(_ patches: UnsafeBufferPointer<Float>, _ w: ImageWindow, into image:
     }
 }
 
-/// C ← α·op(A)·op(B) + β·C on row-major buffers through OpenBLAS.
-@inline(__always)
-func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
-           _ a: UnsafePointer<Float>?, lda: Int, _ b: UnsafePointer<Float>?, ldb: Int,
-           beta: Float = 0, _ c: UnsafeMutablePointer<Float>?, ldc: Int) {
-    guard m > 0 && n > 0 && k > 0 else { return }
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-}
-
 /// Σ over rows of a `[rows, columns]` buffer, added into `out` (`[columns]`).
 @inline(__always)
 func addColumnSums(_ g: UnsafeBufferPointer<Float>, rows: Int, columns: Int, into out: UnsafeMutableBufferPointer<Float>) {
