@@ -27,8 +27,14 @@ static PaddedShape padded_shape(const LikelyConvolutionGeometry *g) {
     return p;
 }
 
-static void pad_image(const float *image, const LikelyConvolutionGeometry *g, PaddedShape p, float *out) {
+/// Zeroes the whole padded buffer, once per call: `pad_image` writes only the image's own
+/// pixels, so the border stays zero from one image to the next.
+static void clear_padding(PaddedShape p, float *out) {
     memset(out, 0, sizeof(float) * (size_t)(p.height * p.width * p.channels));
+}
+
+/// Copies the image into the inside of the padded buffer.
+static void pad_image(const float *image, const LikelyConvolutionGeometry *g, PaddedShape p, float *out) {
     long q0 = g->padLeft > 0 ? g->padLeft : 0;
     long q1 = g->width + g->padLeft < p.width ? g->width + g->padLeft : p.width;
     if (q1 <= q0) return;
@@ -132,6 +138,7 @@ VECTOR void likely_convolution_forward(const float *input, const LikelyConvoluti
     const long c = g->inChannels, f = g->outChannels, kh = g->kernelHeight, ow = g->outWidth;
     const long taps = g->kernelWidth * c, rowStride = p.width * c;
     const float *w = weights;
+    clear_padding(p, padded);
     for (long b = 0; b < images; b++) {
         pad_image(input + b * g->height * g->width * c, g, p, padded);
         for (long oy = 0; oy < g->outHeight; oy++) {
@@ -185,15 +192,29 @@ VECTOR INLINE void gradient_tile(const float *x, long rowStride, long channels, 
         GRADIENT_RUN(1, NB, PARTIAL);                                                                 \
     } while (0)
 
+/// db[f] += sum over the rows of a [rows, f] gradient.
+VECTOR static void add_column_sums(const float *grad, long rows, long f, float *db) {
+    ChannelTile tile = {0, 1, 0, first_lanes(8)};
+    for (; tile.first < f; tile.first += 8) {
+        tile.partial = f - tile.first < 8;
+        tile.mask = first_lanes(f - tile.first);
+        __m256 acc = load_block(db + tile.first, tile.partial, tile.mask);
+        for (long r = 0; r < rows; r++) acc = _mm256_add_ps(acc, load_block(grad + r * f + tile.first, tile.partial, tile.mask));
+        store_block(db + tile.first, acc, tile.partial, tile.mask);
+    }
+}
+
 VECTOR void likely_convolution_kernel_gradient(const float *input, const float *gradient,
                                                const LikelyConvolutionGeometry *g, long images, float *dw,
-                                               float *padded) {
+                                               float *db, float *padded) {
     const PaddedShape p = padded_shape(g);
     const long c = g->inChannels, f = g->outChannels;
     const long taps = g->kernelWidth * c, rowStride = p.width * c;
+    clear_padding(p, padded);
     for (long b = 0; b < images; b++) {
         pad_image(input + b * g->height * g->width * c, g, p, padded);
         const float *grad = gradient + b * g->outHeight * g->outWidth * f;
+        if (db) add_column_sums(grad, g->outHeight * g->outWidth, f, db);
         for (long ky = 0; ky < g->kernelHeight; ky++) {
             const float *x = padded + ky * rowStride;
             float *dwRow = dw + ky * taps * f;

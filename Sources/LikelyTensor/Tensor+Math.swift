@@ -44,8 +44,7 @@ public func clamp(_ x: Tensor, min lower: Float, max upper: Float) -> Tensor {
 /// max(x, 0).  dy/dx = 1 for x > 0, else 0.
 public func relu(_ x: Tensor) -> Tensor {
     // A dedicated loop rather than `mapWithDerivative`: the pullback is a select, which the
-    // compiler vectorizes, instead of a call per element. Same values: g where x > 0, else 0
-    // (g·0, so a non-finite g still gives NaN there, as g·derivative would).
+    // compiler vectorizes, instead of a call per element.
     let n = x.count
     let out = [Float](count: n) { o in
         x.scalars.withUnsafeBufferPointer { px in
@@ -55,18 +54,27 @@ public func relu(_ x: Tensor) -> Tensor {
         }
     }
     let value = Tensor(shape: x.shape, scalars: out)
-    return Tensor.record(value, parents: [x]) { g in
-        let grad = [Float](count: n) { o in
-            g.scalars.withUnsafeBufferPointer { pg in
-                x.scalars.withUnsafeBufferPointer { px in
-                    Parallel.forEachPiece(of: n, minimumPerThread: elementwiseMinimumPerThread) { r in
-                        for i in r { o[i] = px[i] > 0 ? pg[i] : pg[i] * 0 }
-                    }
+    return Tensor.record(value, parents: [x]) { g in [reluPullback(g, activations: x.scalars)] }
+}
+
+/// The pullback of a ReLU: g where the activation is positive, else g·0 (so a non-finite g
+/// still gives NaN there, as g·derivative would).
+/// - Parameters:
+///   - g: ∂L/∂y.
+///   - activations: the ReLU's input or its output (positive at the same places), as many scalars as g.
+public func reluPullback(_ g: Tensor, activations: [Float]) -> Tensor {
+    let n = g.count
+    precondition(activations.count == n, "reluPullback: \(n) gradients for \(activations.count) activations")
+    let grad = [Float](count: n) { o in
+        g.scalars.withUnsafeBufferPointer { pg in
+            activations.withUnsafeBufferPointer { px in
+                Parallel.forEachPiece(of: n, minimumPerThread: elementwiseMinimumPerThread) { r in
+                    for i in r { o[i] = px[i] > 0 ? pg[i] : pg[i] * 0 }
                 }
             }
         }
-        return [Tensor(shape: x.shape, scalars: grad)]
     }
+    return Tensor(shape: g.shape, scalars: grad)
 }
 
 /// x for x > 0, αx otherwise.  dy/dx = 1 or α.

@@ -84,6 +84,25 @@ struct DirectConvolutionTests {
         #expect(result.passed, "\(result)")
     }
 
+    @Test("a ReLU fused into the convolution equals relu after it: values and gradients", arguments: kernels)
+    func fusedReLU(_ kernels: DirectKernels) throws {
+        var random = RandomSource(seed: 14)
+        let x = Tensor(shape: [2, 7, 9, 3], scalars: Tensor.randomNormal([2, 7, 9, 3], using: &random).scalars, requiresGradient: true)
+        let w = Tensor(shape: [3, 3, 3, 16], scalars: Tensor.randomNormal([3, 3, 3, 16], using: &random).scalars, requiresGradient: true)
+        let b = Tensor(shape: [16], scalars: Tensor.randomNormal([16], using: &random).scalars, requiresGradient: true)
+        let fused = conv2d(x, filter: w, bias: b, padding: .same, algorithm: .direct(kernels), relu: true)
+        let separate = relu(conv2d(x, filter: w, bias: b, padding: .same, algorithm: .patchMatrix))
+        #expect(isApproximatelyEqual(fused, separate.scalars, absolute: 1e-4))
+        // About half the outputs are clipped, so the masking in the pullback matters.
+        let zeros = fused.scalars.filter { $0 == 0 }.count
+        #expect(zeros > fused.count / 4 && zeros < fused.count * 3 / 4)
+        let r = Tensor.randomNormal(fused.shape, using: &random)
+        let gf = (fused * r).sum().gradients(), gs = (separate * r).sum().gradients()
+        for p in [x, w, b] {
+            #expect(isApproximatelyEqual(try #require(gf[p]), try #require(gs[p]).scalars, absolute: 1e-3))
+        }
+    }
+
     @Test("automatic picks a result equal to both algorithms; strided windows fall back to im2col")
     func automaticAndFallback() {
         var random = RandomSource(seed: 13)

@@ -25,6 +25,22 @@ struct SequentialTests {
         #expect(model.summary().totalParameterCount == 4 * 8 + 8 + 8 * 2 + 2)
     }
 
+    @Test("a Conv2D then ReLU runs fused, with the values and gradients of the layers one by one")
+    func fusedConvolutionReLU() throws {
+        var random = RandomSource(seed: 3)
+        let model = Sequential.seedCNN(inputShape: [28, 28, 1], outputs: 10, using: &random)
+        let x = Tensor.randomNormal([4, 28, 28, 1], using: &random)
+        let whole = model(x, phase: .inference, using: &random)
+        // The same layers applied one at a time: never fused.
+        var y = x
+        for layer in model.layers { y = layer(y, phase: .inference, using: &random) }
+        #expect(isApproximatelyEqual(whole, y.scalars, absolute: 1e-4))
+        let gw = whole.sum().gradients(), gy = y.sum().gradients()
+        for p in model.parameters.map(\.tensor) {
+            #expect(isApproximatelyEqual(try #require(gw[p]), try #require(gy[p]).scalars, absolute: 1e-3))
+        }
+    }
+
     @Test("seed-cnn has Keras's parameter counts")
     func seedCNNCounts() {
         var random = RandomSource(seed: 2)

@@ -26,9 +26,10 @@ void likely_convolution_forward(const float *input, const LikelyConvolutionGeome
                                 const float *weights, const float *bias, int relu, float *output, float *scratch);
 
 /// dw[ky, kx, c, f] += sum_{b, i, j} in[b, i - padTop + ky, j - padLeft + kx, c] * g[b, i, j, f]
+/// and, when db is not NULL, db[f] += sum_{b, i, j} g[b, i, j, f] (the bias gradient),
 /// over `images` consecutive images; `scratch` as for the forward kernel.
 void likely_convolution_kernel_gradient(const float *input, const float *gradient,
                                         const LikelyConvolutionGeometry *geometry, long images, float *dw,
-                                        float *scratch);
+                                        float *db, float *scratch);
 
 #endif

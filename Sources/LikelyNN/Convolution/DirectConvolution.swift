@@ -253,12 +253,13 @@ func directConvolutionParallel(_ input: UnsafePointer<Float>, _ g: DirectGeometr
     }
 }
 
-/// The kernel gradient of a batch, `[kh, kw, C, F]`: the batch is cut into a fixed number of
-/// groups (independent of the thread count, so the sum is the same for any), each group's
-/// partial sum computed on some thread, then the partial sums added in group order.
-func directKernelGradientParallel(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>, _ g: DirectGeometry,
-                                  batch: Int, kernels: DirectKernels) -> [Float] {
-    let size = g.kernelSize
+/// The kernel and bias gradients of a batch, `[kh, kw, C, F]` and `[F]` (Σ over the images'
+/// output pixels of g): the batch is cut into a fixed number of groups (independent of the
+/// thread count, so the sums are the same for any), each group's partial sums computed on
+/// some thread, then the partial sums added in group order.
+func directParameterGradientsParallel(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>, _ g: DirectGeometry,
+                                      batch: Int, kernels: DirectKernels) -> (kernel: [Float], bias: [Float]) {
+    let (kernelSize, size) = (g.kernelSize, g.kernelSize + g.outChannels)
     let groups = Swift.max(1, Swift.min(batch, 8))
     var partial = [Float](repeating: 0, count: groups * size)
     partial.withUnsafeMutableBufferPointer { p in
@@ -266,10 +267,15 @@ func directKernelGradientParallel(_ input: UnsafePointer<Float>, _ gradient: Uns
         Parallel.forEachPiece(of: groups, minimumPerThread: 1) { range in
             for group in range {
                 let first = group * batch / groups, last = (group + 1) * batch / groups
-                let (x, dy, dw) = (input + first * g.inputSize, gradient + first * g.outputSize, base + group * size)
+                let (x, dy) = (input + first * g.inputSize, gradient + first * g.outputSize)
+                let (dw, db) = (base + group * size, base + group * size + kernelSize)
                 switch kernels {
-                case .vector: vectorDirectKernelGradient(x, dy, g, images: last - first, into: dw)
-                case .portable: directKernelGradient(x, dy, g, images: last - first, into: dw)
+                case .vector: vectorDirectKernelGradient(x, dy, g, images: last - first, into: dw, biasInto: db)
+                case .portable:
+                    directKernelGradient(x, dy, g, images: last - first, into: dw)
+                    addColumnSums(UnsafeBufferPointer(start: dy, count: (last - first) * g.outputSize),
+                                  rows: (last - first) * g.outHeight * g.outWidth, columns: g.outChannels,
+                                  into: UnsafeMutableBufferPointer(start: db, count: g.outChannels))
                 }
             }
         }
@@ -278,5 +284,5 @@ func directKernelGradientParallel(_ input: UnsafePointer<Float>, _ gradient: Uns
             for i in 0..<size { base[i] += src[i] }
         }
     }
-    return Array(partial.prefix(size))
+    return (Array(partial[0..<kernelSize]), Array(partial[kernelSize..<size]))
 }

@@ -37,12 +37,13 @@ func vectorDirectConvolution(_ input: UnsafePointer<Float>, _ g: DirectGeometry,
     }
 }
 
-/// `directKernelGradient` with the vector kernels: adds into `dw`.
+/// `directKernelGradient` with the vector kernels, adding into `dw`, and the bias gradient
+/// (Σ of g over the output pixels) added into `db`.
 func vectorDirectKernelGradient(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>, _ g: DirectGeometry,
-                                images: Int, into dw: UnsafeMutablePointer<Float>) {
+                                images: Int, into dw: UnsafeMutablePointer<Float>, biasInto db: UnsafeMutablePointer<Float>) {
     var geometry = g.c
     withScratch(g.paddedSize) { scratch in
-        likely_convolution_kernel_gradient(input, gradient, &geometry, images, dw, scratch)
+        likely_convolution_kernel_gradient(input, gradient, &geometry, images, dw, db, scratch)
     }
 }
 

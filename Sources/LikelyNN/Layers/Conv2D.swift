@@ -45,6 +45,13 @@ public final class Conv2D: Layer {
         conv2d(x, filter: filter, bias: bias, strides: strides.pair, padding: padding, dilations: dilation.pair)
     }
 
+    /// relu(self(x)) as one op (see `conv2d(_:filter:bias:strides:padding:dilations:algorithm:relu:)`):
+    /// what `Sequential` runs for this layer followed by a ReLU.
+    public func callAsFunctionThenReLU(_ x: Tensor) -> Tensor {
+        conv2d(x, filter: filter, bias: bias, strides: strides.pair, padding: padding, dilations: dilation.pair,
+               algorithm: .automatic, relu: true)
+    }
+
     public func outputShape(for inputShape: [Int]) -> [Int] {
         precondition(inputShape.count == 3 && inputShape[2] == filter.shape[2],
                      "Conv2D expects input shape [H, W, \(filter.shape[2])], got \(inputShape)")

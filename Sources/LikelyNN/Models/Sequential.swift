@@ -62,13 +62,28 @@ public final class Sequential: Layer {
     }
 
     /// Applies only the layers at `range` (for example the deterministic prefix before the
-    /// first dropout once, then the stochastic suffix many times).
+    /// first dropout once, then the stochastic suffix many times). A `Conv2D` followed by a
+    /// ReLU runs as one fused op (the same values, one pass fewer over the activations).
     public func callAsFunction(_ x: Tensor, layers range: Range<Int>, phase: Phase, using random: inout RandomSource) -> Tensor {
         precondition(range.lowerBound >= 0 && range.upperBound <= layers.count,
                      "layer range \(range) is outside 0..<\(layers.count)")
         var y = x
-        for i in range { y = layers[i](y, phase: phase, using: &random) }
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if let conv = layers[i] as? Conv2D, i + 1 < range.upperBound, isReLU(layers[i + 1]) {
+                y = conv.callAsFunctionThenReLU(y)
+                i += 2
+            } else {
+                y = layers[i](y, phase: phase, using: &random)
+                i += 1
+            }
+        }
         return y
+    }
+
+    private func isReLU(_ layer: any Layer) -> Bool {
+        guard let activation = layer as? any ActivationLayer, case .relu = activation.function else { return false }
+        return true
     }
 
     /// The index of the first stochastic layer (a Dropout, or a block holding one), or `nil`

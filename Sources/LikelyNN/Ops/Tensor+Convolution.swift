@@ -41,12 +41,18 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
     conv2d(x, filter: filter, bias: bias, strides: strides, padding: padding, dilations: dilations, algorithm: .automatic)
 }
 
-/// `conv2d` computed by a chosen algorithm (for tests and measurements); the formula, shapes
+/// `conv2d` computed by a chosen algorithm, optionally followed by a ReLU; the formula, shapes
 /// and pullback are those of `conv2d(_:filter:bias:strides:padding:dilations:)`.
-/// - Parameter algorithm: see `ConvolutionAlgorithm`.
+/// - Parameters:
+///   - algorithm: see `ConvolutionAlgorithm`.
+///   - relu: return `relu(conv2d(…))` as one op: the direct kernels apply max(·, 0) to each
+///     sum before storing it, and the pullback zeroes G where the output is not positive
+///     (g·0, as `relu`'s does) before the convolution's own pullback. `Sequential` fuses a
+///     `Conv2D` followed by a ReLU this way.
 /// - Returns: `[batch, outH, outW, F]`.
 public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
-                   padding: Padding = .valid, dilations: (Int, Int) = (1, 1), algorithm: ConvolutionAlgorithm) -> Tensor {
+                   padding: Padding = .valid, dilations: (Int, Int) = (1, 1), algorithm: ConvolutionAlgorithm,
+                   relu applyReLU: Bool = false) -> Tensor {
     precondition(x.rank == 4, "conv2d expects NHWC images of rank 4, got shape \(x.shape)")
     precondition(filter.rank == 4, "conv2d expects a [kh, kw, in, out] kernel, got shape \(filter.shape)")
     precondition(filter.shape[2] == x.shape[3], "kernel \(filter.shape) expects \(filter.shape[2]) input channels, images \(x.shape) have \(x.shape[3])")
@@ -59,20 +65,22 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
     if algorithm != .patchMatrix, let geometry = DirectGeometry(window, outChannels: features) {
         switch algorithm {
         case .direct(let kernels):
-            return directConv2d(x, filter: filter, bias: bias, geometry, kernels: kernels)
+            return directConv2d(x, filter: filter, bias: bias, geometry, kernels: kernels, relu: applyReLU)
         case .automatic where window.patchLength <= directPatchLimit && window.patchLength > window.channels:
-            return directConv2d(x, filter: filter, bias: bias, geometry, kernels: .best)
+            return directConv2d(x, filter: filter, bias: bias, geometry, kernels: .best, relu: applyReLU)
         default: break
         }
     }
-    return patchMatrixConv2d(x, filter: filter, bias: bias, window)
+    let y = patchMatrixConv2d(x, filter: filter, bias: bias, window)
+    return applyReLU ? relu(y) : y
 }
 
 /// The direct-kernel convolution of a stride-1, dilation-1 window and its pullback:
 /// ∂L/∂x is the forward kernel run on G with the flipped, channel-swapped kernel;
-/// ∂L/∂w accumulates x · g over the output pixels; ∂L/∂bias = Σ_rows G.
+/// ∂L/∂w accumulates x · g over the output pixels; ∂L/∂bias = Σ_rows G. With `relu` the
+/// output is max(y, 0) and G is first zeroed where that output is not positive.
 private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry: DirectGeometry,
-                          kernels: DirectKernels) -> Tensor {
+                          kernels: DirectKernels, relu: Bool) -> Tensor {
     let batch = x.shape[0], features = geometry.outChannels
     let out = [Float](count: batch * geometry.outputSize) { o in
         x.scalars.withUnsafeBufferPointer { px in
@@ -80,19 +88,20 @@ private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry
                 if let bias {
                     bias.scalars.withUnsafeBufferPointer { pb in
                         directConvolutionParallel(px.baseAddress!, geometry, batch: batch, weights: w.baseAddress!,
-                                                  bias: pb.baseAddress, kernels: kernels, into: o.baseAddress!)
+                                                  bias: pb.baseAddress, relu: relu, kernels: kernels, into: o.baseAddress!)
                     }
                 } else {
                     directConvolutionParallel(px.baseAddress!, geometry, batch: batch, weights: w.baseAddress!,
-                                              bias: nil, kernels: kernels, into: o.baseAddress!)
+                                              bias: nil, relu: relu, kernels: kernels, into: o.baseAddress!)
                 }
             }
         }
     }
     let value = Tensor(shape: [batch, geometry.outHeight, geometry.outWidth, features], scalars: out)
     let parents = bias.map { [x, filter, $0] } ?? [x, filter]
-    return Tensor.record(value, parents: parents) { g in
+    return Tensor.record(value, parents: parents) { upstream in
         var grads: [Tensor?] = [nil, nil, nil]
+        let g = relu ? reluPullback(upstream, activations: out) : upstream
         g.scalars.withUnsafeBufferPointer { pg in
             if x.requiresGradient {
                 let back = geometry.inputGradient
@@ -108,16 +117,12 @@ private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry
                 }
                 grads[0] = Tensor(shape: x.shape, scalars: dx)
             }
-            if filter.requiresGradient {
-                let dw = x.scalars.withUnsafeBufferPointer { px in
-                    directKernelGradientParallel(px.baseAddress!, pg.baseAddress!, geometry, batch: batch, kernels: kernels)
+            if filter.requiresGradient || bias?.requiresGradient == true {
+                let (dw, db) = x.scalars.withUnsafeBufferPointer { px in
+                    directParameterGradientsParallel(px.baseAddress!, pg.baseAddress!, geometry, batch: batch, kernels: kernels)
                 }
-                grads[1] = Tensor(shape: filter.shape, scalars: dw)
-            }
-            if let bias, bias.requiresGradient {
-                var db = [Float](repeating: 0, count: features)
-                db.withUnsafeMutableBufferPointer { addColumnSums(pg, rows: g.count / features, columns: features, into: $0) }
-                grads[2] = Tensor(shape: bias.shape, scalars: db)
+                if filter.requiresGradient { grads[1] = Tensor(shape: filter.shape, scalars: dw) }
+                if let bias, bias.requiresGradient { grads[2] = Tensor(shape: bias.shape, scalars: db) }
             }
         }
         return Array(grads.prefix(parents.count))
