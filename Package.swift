@@ -19,12 +19,12 @@ let package = Package(
         // Open MPI, opened with dlopen only under mpirun (see docs/scale-out.md): links only libdl.
         .target(name: "CMPI", path: "Sources/CMPI", linkerSettings: [.linkedLibrary("dl")]),
         // Direct convolution kernels with AVX2 + FMA intrinsics, chosen at run time (docs/performance.md).
-        .target(name: "CConvolution", path: "Sources/CConvolution"),
+        .target(name: "CKernels", path: "Sources/CKernels"),
 
         // Swift modules
         .target(name: "LikelyTensor", dependencies: ["CGSL"]),
         .target(name: "Distributions", dependencies: ["LikelyTensor", "CGSL"], path: "Distributions"),
-        .target(name: "LikelyNN", dependencies: ["LikelyTensor", "CGSL", "CConvolution"]),
+        .target(name: "LikelyNN", dependencies: ["LikelyTensor", "CGSL", "CKernels"]),
         .target(name: "LikelyData", dependencies: ["LikelyTensor", "CZlib"]),
         .target(name: "Likely", dependencies: ["LikelyTensor", "Distributions", "LikelyNN", "LikelyData", "CGSL", "CMPI"]),
         .executableTarget(

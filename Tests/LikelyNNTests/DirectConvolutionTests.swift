@@ -35,10 +35,10 @@ struct DirectConvolutionTests {
     ]
 
     /// Both implementations when this CPU runs the vector kernels (AVX2 + FMA), else the portable one.
-    static let kernels: [DirectKernels] = DirectKernels.best == .vector ? [.vector, .portable] : [.portable]
+    static let kernels: [Kernels] = Kernels.best == .vector ? [.vector, .portable] : [.portable]
 
     @Test("direct kernel equals the im2col path and the naive sum: forward, ∂x, ∂w, ∂bias", arguments: cases, kernels)
-    func matchesPatchMatrix(_ geometry: (Int, Int, Int, Int, Padding), _ kernels: DirectKernels) throws {
+    func matchesPatchMatrix(_ geometry: (Int, Int, Int, Int, Padding), _ kernels: Kernels) throws {
         let (kh, kw, c, f, padding) = geometry
         var random = RandomSource(seed: 11)
         let x = Tensor(shape: [3, 9, 13, c], scalars: Tensor.randomNormal([3, 9, 13, c], using: &random).scalars, requiresGradient: true)
@@ -72,7 +72,7 @@ struct DirectConvolutionTests {
     @Test("direct kernel gradients pass the finite-difference check", arguments: [
         (3, 3, 1, 8, Padding.same), (3, 3, 8, 16, .valid), (3, 3, 3, 5, .same), (2, 3, 2, 9, .same),
     ], kernels)
-    func gradientCheck(_ geometry: (Int, Int, Int, Int, Padding), _ kernels: DirectKernels) {
+    func gradientCheck(_ geometry: (Int, Int, Int, Int, Padding), _ kernels: Kernels) {
         let (kh, kw, c, f, padding) = geometry
         var random = RandomSource(seed: 12)
         let x = Tensor.randomNormal([2, 6, 7, c], using: &random)
@@ -85,7 +85,7 @@ struct DirectConvolutionTests {
     }
 
     @Test("a ReLU fused into the convolution equals relu after it: values and gradients", arguments: kernels)
-    func fusedReLU(_ kernels: DirectKernels) throws {
+    func fusedReLU(_ kernels: Kernels) throws {
         var random = RandomSource(seed: 14)
         let x = Tensor(shape: [2, 7, 9, 3], scalars: Tensor.randomNormal([2, 7, 9, 3], using: &random).scalars, requiresGradient: true)
         let w = Tensor(shape: [3, 3, 3, 16], scalars: Tensor.randomNormal([3, 3, 3, 16], using: &random).scalars, requiresGradient: true)

@@ -37,6 +37,22 @@ struct LayerTests {
         #expect(result.passed, "\(result)")
     }
 
+    @Test("2×2 max pooling: the vector kernel gives the general loop's values and gradients, ties included",
+          arguments: [[2, 6, 8, 16], [3, 5, 7, 11], [1, 4, 4, 3]])
+    func tiledMaxPooling(_ shape: [Int]) throws {
+        guard Kernels.best == .vector else { return }  // this CPU has no AVX2 + FMA: only the general loop runs
+        var random = RandomSource(seed: 5)
+        // Values on a coarse grid, so many windows hold equal maxima (the first must win).
+        let x = Tensor(shape: shape, scalars: Tensor.randomNormal(shape, using: &random).scalars.map { ($0 * 2).rounded() },
+                       requiresGradient: true)
+        let vector = maxPool2d(x, size: (2, 2), strides: (2, 2), kernels: .vector)
+        let portable = maxPool2d(x, size: (2, 2), strides: (2, 2), kernels: .portable)
+        #expect(vector.shape == portable.shape && vector.scalars == portable.scalars)
+        let r = Tensor.randomNormal(vector.shape, using: &random)
+        let gv = try #require((vector * r).sum().gradients()[x]), gp = try #require((portable * r).sum().gradients()[x])
+        #expect(gv.scalars == gp.scalars)
+    }
+
     @Test("max pooling picks window maxima; average pooling ignores padding")
     func poolingValues() {
         let x = Tensor(shape: [1, 4, 4, 1], scalars: (0..<16).map(Float.init))

@@ -241,7 +241,7 @@ func directKernelGradient(_ input: UnsafePointer<Float>, _ gradient: UnsafePoint
 
 /// Runs the direct convolution over a batch, the images shared out across the threads.
 func directConvolutionParallel(_ input: UnsafePointer<Float>, _ g: DirectGeometry, batch: Int, weights: UnsafePointer<Float>,
-                               bias: UnsafePointer<Float>?, relu: Bool = false, kernels: DirectKernels,
+                               bias: UnsafePointer<Float>?, relu: Bool = false, kernels: Kernels,
                                into output: UnsafeMutablePointer<Float>) {
     let work = Swift.max(g.outputSize * g.kernelHeight * g.kernelWidth * g.inChannels, 1)
     Parallel.forEachPiece(of: batch, minimumPerThread: Swift.max(1, (1 << 16) / work)) { piece in
@@ -258,7 +258,7 @@ func directConvolutionParallel(_ input: UnsafePointer<Float>, _ g: DirectGeometr
 /// thread count, so the sums are the same for any), each group's partial sums computed on
 /// some thread, then the partial sums added in group order.
 func directParameterGradientsParallel(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>, _ g: DirectGeometry,
-                                      batch: Int, kernels: DirectKernels) -> (kernel: [Float], bias: [Float]) {
+                                      batch: Int, kernels: Kernels) -> (kernel: [Float], bias: [Float]) {
     let (kernelSize, size) = (g.kernelSize, g.kernelSize + g.outChannels)
     let groups = Swift.max(1, Swift.min(batch, 8))
     var partial = [Float](repeating: 0, count: groups * size)

@@ -9,8 +9,8 @@ public enum ConvolutionAlgorithm: Sendable, Hashable {
     case patchMatrix
     /// A loop over output pixels vectorized over output channels, with no patch matrix
     /// (stride 1 and dilation 1 only; other geometries fall back to `patchMatrix`), run by
-    /// the given kernels (`DirectKernels.best` for `direct(.best)`).
-    case direct(DirectKernels)
+    /// the given kernels (`Kernels.best` for `direct(.best)`).
+    case direct(Kernels)
 
     /// The direct loops with the fastest kernels this CPU runs.
     public static var direct: ConvolutionAlgorithm { .direct(.best) }
@@ -80,7 +80,7 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
 /// ∂L/∂w accumulates x · g over the output pixels; ∂L/∂bias = Σ_rows G. With `relu` the
 /// output is max(y, 0) and G is first zeroed where that output is not positive.
 private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry: DirectGeometry,
-                          kernels: DirectKernels, relu: Bool) -> Tensor {
+                          kernels: Kernels, relu: Bool) -> Tensor {
     let batch = x.shape[0], features = geometry.outChannels
     let out = [Float](count: batch * geometry.outputSize) { o in
         x.scalars.withUnsafeBufferPointer { px in

@@ -20,9 +20,13 @@ private func poolingWindow(_ x: Tensor, size: (Int, Int), strides: (Int, Int), p
 ///   - x: `[batch, H, W, C]`.
 ///   - size: (rows, columns) of the window.
 ///   - strides: steps between windows (Keras's default is the pool size).
+///   - kernels: `vector` runs 2×2 windows at stride 2 inside the image with the AVX2 kernels
+///     (`tiledMaxPool2x2`); every other case, and `portable`, runs the loop below.
 /// - Returns: `[batch, outH, outW, C]`.
-public func maxPool2d(_ x: Tensor, size: (Int, Int), strides: (Int, Int), padding: Padding = .valid) -> Tensor {
+public func maxPool2d(_ x: Tensor, size: (Int, Int), strides: (Int, Int), padding: Padding = .valid,
+                      kernels: Kernels = .best) -> Tensor {
     let w = poolingWindow(x, size: size, strides: strides, padding: padding, op: "maxPool2d")
+    if kernels == .vector && isTiled2x2(w) { return tiledMaxPool2x2(x, w) }
     let (h, wd, c, oh, ow) = (w.rows.input, w.columns.input, w.channels, w.rows.output, w.columns.output)
     let outCount = w.batch * oh * ow * c
     // The winners are only needed by the pullback: skipped when nothing will be recorded.

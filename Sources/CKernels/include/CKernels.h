@@ -1,8 +1,13 @@
-// Direct convolution kernels in C with AVX2 + FMA intrinsics, for the stride-1, dilation-1
-// convolutions of small CNNs (LikelyNN's `DirectConvolution.swift` calls them when the CPU
-// has AVX2 and FMA, and its portable Swift kernels otherwise). See docs/performance.md.
-#ifndef LIKELY_CCONVOLUTION_H
-#define LIKELY_CCONVOLUTION_H
+// Hot loops in C with AVX2 + FMA intrinsics: the direct convolution of small CNNs (stride 1,
+// dilation 1) and 2x2 max pooling. LikelyNN calls them when the CPU has AVX2 and FMA
+// (`Kernels.best`), and its portable Swift loops otherwise. See docs/performance.md.
+#ifndef LIKELY_CKERNELS_H
+#define LIKELY_CKERNELS_H
+
+#include <stdint.h>
+
+/// 1 when this CPU runs the kernels below (AVX2 and FMA), else 0.
+int likely_vector_kernels_available(void);
 
 /// The geometry of a stride-1, dilation-1 convolution of one image: input
 /// [height, width, inChannels], output [outHeight, outWidth, outChannels], kernel
@@ -14,9 +19,6 @@ typedef struct {
     long kernelHeight, kernelWidth;
     long padTop, padLeft;
 } LikelyConvolutionGeometry;
-
-/// 1 when this CPU runs the kernels below (AVX2 and FMA), else 0.
-int likely_convolution_kernels_available(void);
 
 /// out[b, i, j, f] = bias[f] + sum_{ky, kx, c} in[b, i - padTop + ky, j - padLeft + kx, c] * w[ky, kx, c, f],
 /// then max(., 0) when relu != 0, for `images` consecutive images; bias may be NULL.
@@ -31,5 +33,17 @@ void likely_convolution_forward(const float *input, const LikelyConvolutionGeome
 void likely_convolution_kernel_gradient(const float *input, const float *gradient,
                                         const LikelyConvolutionGeometry *geometry, long images, float *dw,
                                         float *db, float *scratch);
+
+/// 2x2 max pooling at stride 2 of `images` consecutive [height, width, channels] images into
+/// [height / 2, width / 2, channels] (an odd last row or column is left out):
+/// out[b, i, j, c] = max of in[b, 2i + u, 2j + v, c] over (u, v) = (0, 0), (0, 1), (1, 0), (1, 1),
+/// the first of equal maxima winning; winners (NULL to skip) gets its cell, 0-3, in that order.
+void likely_max_pool_2x2(const float *input, long height, long width, long channels, long images,
+                         float *output, int32_t *winners);
+
+/// The pullback of likely_max_pool_2x2: dx[cell] = g where the cell won its window, else 0,
+/// written for every cell of every window (an odd last row or column is not touched).
+void likely_max_pool_2x2_gradient(const float *gradient, const int32_t *winners, long height, long width,
+                                  long channels, long images, float *dx);
 
 #endif

@@ -1,18 +1,4 @@
-import CConvolution
-
-/// Which implementation runs the direct convolution loops. Both compute the same sums (up to
-/// float rounding) over the same `DirectGeometry`.
-public enum DirectKernels: Sendable, Hashable {
-    /// The C kernels of `CConvolution`: AVX2 + FMA intrinsics, 8-channel blocks with a tile
-    /// of up to 12 sums kept in the 16 vector registers, over a zero-padded copy of each image.
-    case vector
-    /// The Swift loops of `DirectConvolution.swift`: portable `SIMD8` code (4-wide SSE on
-    /// baseline x86-64), for CPUs without AVX2 and FMA.
-    case portable
-
-    /// `vector` when this CPU has AVX2 and FMA, else `portable`.
-    public static let best: DirectKernels = likely_convolution_kernels_available() != 0 ? .vector : .portable
-}
+import CKernels
 
 extension DirectGeometry {
     /// The C view of the geometry.

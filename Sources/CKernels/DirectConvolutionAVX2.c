@@ -3,18 +3,10 @@
 // gradient. Both work on one zero-padded copy of each image, so no tap needs a bounds test,
 // and keep a tile of 8-channel sums in the 16 vector registers while the inner loop streams
 // the taps (forward) or the output pixels (kernel gradient).
-#include "CConvolution.h"
+#include "CKernels.h"
+#include "VectorBlocks.h"
 
-#include <immintrin.h>
 #include <string.h>
-
-#define VECTOR __attribute__((target("avx2,fma")))
-#define INLINE static inline __attribute__((always_inline))
-
-int likely_convolution_kernels_available(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
 
 /// The zero-padded image: (r, q) holds input (r - padTop, q - padLeft), zero outside the image;
 /// outHeight + kh - 1 rows of outWidth + kw - 1 pixels, so output (i, j) tap (ky, kx) reads (i + ky, j + kx).
@@ -44,20 +36,6 @@ static void pad_image(const float *image, const LikelyConvolutionGeometry *g, Pa
         memcpy(out + (r * p.width + q0) * p.channels, image + (iy * g->width + q0 - g->padLeft) * p.channels,
                sizeof(float) * (size_t)((q1 - q0) * p.channels));
     }
-}
-
-/// The first n of 8 lanes.
-VECTOR INLINE __m256i first_lanes(long n) {
-    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-}
-
-VECTOR INLINE __m256 load_block(const float *p, int partial, __m256i mask) {
-    return partial ? _mm256_maskload_ps(p, mask) : _mm256_loadu_ps(p);
-}
-
-VECTOR INLINE void store_block(float *p, __m256 v, int partial, __m256i mask) {
-    if (partial) _mm256_maskstore_ps(p, mask, v);
-    else _mm256_storeu_ps(p, v);
 }
 
 /// Where the sums of one channel range live: `blocks` 8-channel blocks starting at channel
