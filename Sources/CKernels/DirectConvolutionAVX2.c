@@ -25,16 +25,32 @@ static void clear_padding(PaddedShape p, float *out) {
     memset(out, 0, sizeof(float) * (size_t)(p.height * p.width * p.channels));
 }
 
-/// Copies the image into the inside of the padded buffer.
-static void pad_image(const float *image, const LikelyConvolutionGeometry *g, PaddedShape p, float *out) {
+/// dst[i] = src[i] where mask[i] > 0, else src[i] * 0 (a ReLU's pullback: zero, or NaN for a
+/// non-finite src), for i < n.
+VECTOR static void masked_copy(const float *src, const float *mask, long n, float *dst) {
+    const __m256 zero = _mm256_setzero_ps();
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 v = _mm256_loadu_ps(src + i);
+        __m256 keep = _mm256_cmp_ps(_mm256_loadu_ps(mask + i), zero, _CMP_GT_OQ);
+        _mm256_storeu_ps(dst + i, _mm256_blendv_ps(_mm256_mul_ps(v, zero), v, keep));
+    }
+    for (; i < n; i++) dst[i] = mask[i] > 0 ? src[i] : src[i] * 0.0f;
+}
+
+/// Copies the image into the inside of the padded buffer, through `masked_copy` when mask is not NULL.
+VECTOR static void pad_image(const float *image, const float *mask, const LikelyConvolutionGeometry *g, PaddedShape p,
+                             float *out) {
     long q0 = g->padLeft > 0 ? g->padLeft : 0;
     long q1 = g->width + g->padLeft < p.width ? g->width + g->padLeft : p.width;
     if (q1 <= q0) return;
     for (long r = 0; r < p.height; r++) {
         long iy = r - g->padTop;
         if (iy < 0 || iy >= g->height) continue;
-        memcpy(out + (r * p.width + q0) * p.channels, image + (iy * g->width + q0 - g->padLeft) * p.channels,
-               sizeof(float) * (size_t)((q1 - q0) * p.channels));
+        const long from = (iy * g->width + q0 - g->padLeft) * p.channels, count = (q1 - q0) * p.channels;
+        float *to = out + (r * p.width + q0) * p.channels;
+        if (mask) masked_copy(image + from, mask + from, count, to);
+        else memcpy(to, image + from, sizeof(float) * (size_t)count);
     }
 }
 
@@ -109,8 +125,8 @@ VECTOR INLINE void forward_tile(const float *x, long rowStride, long channels, l
         }                                                                                             \
     } while (0)
 
-VECTOR void likely_convolution_forward(const float *input, const LikelyConvolutionGeometry *g, long images,
-                                       const float *weights, const float *bias, int relu, float *output,
+VECTOR void likely_convolution_forward(const float *input, const float *input_mask, const LikelyConvolutionGeometry *g,
+                                       long images, const float *weights, const float *bias, int relu, float *output,
                                        float *padded) {
     const PaddedShape p = padded_shape(g);
     const long c = g->inChannels, f = g->outChannels, kh = g->kernelHeight, ow = g->outWidth;
@@ -118,7 +134,8 @@ VECTOR void likely_convolution_forward(const float *input, const LikelyConvoluti
     const float *w = weights;
     clear_padding(p, padded);
     for (long b = 0; b < images; b++) {
-        pad_image(input + b * g->height * g->width * c, g, p, padded);
+        const long offset = b * g->height * g->width * c;
+        pad_image(input + offset, input_mask ? input_mask + offset : NULL, g, p, padded);
         for (long oy = 0; oy < g->outHeight; oy++) {
             const float *x = padded + oy * rowStride;
             float *out = output + (b * g->outHeight + oy) * ow * f;
@@ -182,7 +199,7 @@ VECTOR static void add_column_sums(const float *grad, long rows, long f, float *
     }
 }
 
-VECTOR void likely_convolution_kernel_gradient(const float *input, const float *gradient,
+VECTOR void likely_convolution_kernel_gradient(const float *input, const float *gradient, const float *gradient_mask,
                                                const LikelyConvolutionGeometry *g, long images, float *dw,
                                                float *db, float *padded) {
     const PaddedShape p = padded_shape(g);
@@ -190,8 +207,15 @@ VECTOR void likely_convolution_kernel_gradient(const float *input, const float *
     const long taps = g->kernelWidth * c, rowStride = p.width * c;
     clear_padding(p, padded);
     for (long b = 0; b < images; b++) {
-        pad_image(input + b * g->height * g->width * c, g, p, padded);
-        const float *grad = gradient + b * g->outHeight * g->outWidth * f;
+        pad_image(input + b * g->height * g->width * c, NULL, g, p, padded);
+        const long outputSize = g->outHeight * g->outWidth * f;
+        const float *grad = gradient + b * outputSize;
+        if (gradient_mask) {
+            // The masked gradient of this image, kept in cache for the passes below.
+            float *masked = padded + p.height * p.width * p.channels;
+            masked_copy(grad, gradient_mask + b * outputSize, outputSize, masked);
+            grad = masked;
+        }
         if (db) add_column_sums(grad, g->outHeight * g->outWidth, f, db);
         for (long ky = 0; ky < g->kernelHeight; ky++) {
             const float *x = padded + ky * rowStride;

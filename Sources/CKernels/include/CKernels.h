@@ -21,16 +21,22 @@ typedef struct {
 } LikelyConvolutionGeometry;
 
 /// out[b, i, j, f] = bias[f] + sum_{ky, kx, c} in[b, i - padTop + ky, j - padLeft + kx, c] * w[ky, kx, c, f],
-/// then max(., 0) when relu != 0, for `images` consecutive images; bias may be NULL.
+/// then max(., 0) when relu != 0, for `images` consecutive images; bias may be NULL. When
+/// input_mask is not NULL (an array shaped like the input), `in` is the input where the mask
+/// is positive and input * 0 elsewhere: the input gradient of a fused convolution + ReLU.
 /// Writes every output scalar. `scratch` holds one zero-padded image:
 /// (outHeight + kernelHeight - 1) * (outWidth + kernelWidth - 1) * inChannels floats.
-void likely_convolution_forward(const float *input, const LikelyConvolutionGeometry *geometry, long images,
-                                const float *weights, const float *bias, int relu, float *output, float *scratch);
+void likely_convolution_forward(const float *input, const float *input_mask, const LikelyConvolutionGeometry *geometry,
+                                long images, const float *weights, const float *bias, int relu, float *output,
+                                float *scratch);
 
 /// dw[ky, kx, c, f] += sum_{b, i, j} in[b, i - padTop + ky, j - padLeft + kx, c] * g[b, i, j, f]
 /// and, when db is not NULL, db[f] += sum_{b, i, j} g[b, i, j, f] (the bias gradient),
-/// over `images` consecutive images; `scratch` as for the forward kernel.
-void likely_convolution_kernel_gradient(const float *input, const float *gradient,
+/// over `images` consecutive images. When gradient_mask is not NULL (shaped like the
+/// gradient), g is the gradient where the mask is positive and gradient * 0 elsewhere.
+/// `scratch` holds one zero-padded image as for the forward kernel, plus, with a mask,
+/// outHeight * outWidth * outChannels floats.
+void likely_convolution_kernel_gradient(const float *input, const float *gradient, const float *gradient_mask,
                                         const LikelyConvolutionGeometry *geometry, long images, float *dw,
                                         float *db, float *scratch);
 

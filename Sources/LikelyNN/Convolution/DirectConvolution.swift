@@ -240,14 +240,18 @@ func directKernelGradient(_ input: UnsafePointer<Float>, _ gradient: UnsafePoint
 }
 
 /// Runs the direct convolution over a batch, the images shared out across the threads.
-func directConvolutionParallel(_ input: UnsafePointer<Float>, _ g: DirectGeometry, batch: Int, weights: UnsafePointer<Float>,
-                               bias: UnsafePointer<Float>?, relu: Bool = false, kernels: Kernels,
-                               into output: UnsafeMutablePointer<Float>) {
+/// `inputMask` (vector kernels only): see `vectorDirectConvolution`.
+func directConvolutionParallel(_ input: UnsafePointer<Float>, inputMask: UnsafePointer<Float>? = nil, _ g: DirectGeometry,
+                               batch: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool = false,
+                               kernels: Kernels, into output: UnsafeMutablePointer<Float>) {
+    precondition(inputMask == nil || kernels == .vector, "only the vector kernels take an input mask")
     let work = Swift.max(g.outputSize * g.kernelHeight * g.kernelWidth * g.inChannels, 1)
     Parallel.forEachPiece(of: batch, minimumPerThread: Swift.max(1, (1 << 16) / work)) { piece in
         let (x, y) = (input + piece.lowerBound * g.inputSize, output + piece.lowerBound * g.outputSize)
         switch kernels {
-        case .vector: vectorDirectConvolution(x, g, images: piece.count, weights: weights, bias: bias, relu: relu, into: y)
+        case .vector:
+            vectorDirectConvolution(x, inputMask: inputMask.map { $0 + piece.lowerBound * g.inputSize }, g, images: piece.count,
+                                    weights: weights, bias: bias, relu: relu, into: y)
         case .portable: directConvolution(x, g, images: piece.count, weights: weights, bias: bias, relu: relu, into: y)
         }
     }
@@ -256,9 +260,12 @@ func directConvolutionParallel(_ input: UnsafePointer<Float>, _ g: DirectGeometr
 /// The kernel and bias gradients of a batch, `[kh, kw, C, F]` and `[F]` (Σ over the images'
 /// output pixels of g): the batch is cut into a fixed number of groups (independent of the
 /// thread count, so the sums are the same for any), each group's partial sums computed on
-/// some thread, then the partial sums added in group order.
-func directParameterGradientsParallel(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>, _ g: DirectGeometry,
+/// some thread, then the partial sums added in group order. `gradientMask` (vector kernels
+/// only): see `vectorDirectKernelGradient`.
+func directParameterGradientsParallel(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>,
+                                      gradientMask: UnsafePointer<Float>? = nil, _ g: DirectGeometry,
                                       batch: Int, kernels: Kernels) -> (kernel: [Float], bias: [Float]) {
+    precondition(gradientMask == nil || kernels == .vector, "only the vector kernels take a gradient mask")
     let (kernelSize, size) = (g.kernelSize, g.kernelSize + g.outChannels)
     let groups = Swift.max(1, Swift.min(batch, 8))
     var partial = [Float](repeating: 0, count: groups * size)
@@ -270,7 +277,9 @@ func directParameterGradientsParallel(_ input: UnsafePointer<Float>, _ gradient:
                 let (x, dy) = (input + first * g.inputSize, gradient + first * g.outputSize)
                 let (dw, db) = (base + group * size, base + group * size + kernelSize)
                 switch kernels {
-                case .vector: vectorDirectKernelGradient(x, dy, g, images: last - first, into: dw, biasInto: db)
+                case .vector:
+                    vectorDirectKernelGradient(x, dy, gradientMask: gradientMask.map { $0 + first * g.outputSize }, g,
+                                               images: last - first, into: dw, biasInto: db)
                 case .portable:
                     directKernelGradient(x, dy, g, images: last - first, into: dw)
                     addColumnSums(UnsafeBufferPointer(start: dy, count: (last - first) * g.outputSize),

@@ -14,22 +14,27 @@ extension DirectGeometry {
     var paddedSize: Int { (outHeight + kernelHeight - 1) * (outWidth + kernelWidth - 1) * inChannels }
 }
 
-/// `directConvolution` with the vector kernels: the same sums and the same `relu`.
-func vectorDirectConvolution(_ input: UnsafePointer<Float>, _ g: DirectGeometry, images: Int, weights: UnsafePointer<Float>,
-                             bias: UnsafePointer<Float>?, relu: Bool, into output: UnsafeMutablePointer<Float>) {
+/// `directConvolution` with the vector kernels: the same sums and the same `relu`. With
+/// `inputMask` (shaped like the input), the input counts only where the mask is positive
+/// (a ReLU's pullback applied on the fly; see `likely_convolution_forward`).
+func vectorDirectConvolution(_ input: UnsafePointer<Float>, inputMask: UnsafePointer<Float>?, _ g: DirectGeometry, images: Int,
+                             weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
+                             into output: UnsafeMutablePointer<Float>) {
     var geometry = g.c
     withScratch(g.paddedSize) { scratch in
-        likely_convolution_forward(input, &geometry, images, weights, bias, relu ? 1 : 0, output, scratch)
+        likely_convolution_forward(input, inputMask, &geometry, images, weights, bias, relu ? 1 : 0, output, scratch)
     }
 }
 
 /// `directKernelGradient` with the vector kernels, adding into `dw`, and the bias gradient
-/// (Σ of g over the output pixels) added into `db`.
-func vectorDirectKernelGradient(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>, _ g: DirectGeometry,
-                                images: Int, into dw: UnsafeMutablePointer<Float>, biasInto db: UnsafeMutablePointer<Float>) {
+/// (Σ of g over the output pixels) added into `db`. With `gradientMask` (shaped like the
+/// gradient), g counts only where the mask is positive.
+func vectorDirectKernelGradient(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>, gradientMask: UnsafePointer<Float>?,
+                                _ g: DirectGeometry, images: Int, into dw: UnsafeMutablePointer<Float>,
+                                biasInto db: UnsafeMutablePointer<Float>) {
     var geometry = g.c
-    withScratch(g.paddedSize) { scratch in
-        likely_convolution_kernel_gradient(input, gradient, &geometry, images, dw, db, scratch)
+    withScratch(g.paddedSize + (gradientMask == nil ? 0 : g.outputSize)) { scratch in
+        likely_convolution_kernel_gradient(input, gradient, gradientMask, &geometry, images, dw, db, scratch)
     }
 }
 

@@ -101,8 +101,13 @@ private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry
     let parents = bias.map { [x, filter, $0] } ?? [x, filter]
     return Tensor.record(value, parents: parents) { upstream in
         var grads: [Tensor?] = [nil, nil, nil]
-        let g = relu ? reluPullback(upstream, activations: out) : upstream
-        g.scalars.withUnsafeBufferPointer { pg in
+        // The ReLU's pullback: the vector kernels apply it while they copy G into cache
+        // (the output as mask); the portable ones get it as a separate pass.
+        let maskInKernels = relu && kernels == .vector
+        let g = relu && !maskInKernels ? reluPullback(upstream, activations: out) : upstream
+        let mask = maskInKernels ? out : []
+        g.scalars.withUnsafeBufferPointer { pg in mask.withUnsafeBufferPointer { pm in
+            let gradientMask = maskInKernels ? pm.baseAddress : nil
             if x.requiresGradient {
                 let back = geometry.inputGradient
                 var flipped = [Float](repeating: 0, count: geometry.kernelSize)
@@ -111,20 +116,21 @@ private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry
                 }
                 let dx = [Float](count: x.count) { d in
                     flipped.withUnsafeBufferPointer { pw in
-                        directConvolutionParallel(pg.baseAddress!, back, batch: batch, weights: pw.baseAddress!, bias: nil,
-                                                  kernels: kernels, into: d.baseAddress!)
+                        directConvolutionParallel(pg.baseAddress!, inputMask: gradientMask, back, batch: batch,
+                                                  weights: pw.baseAddress!, bias: nil, kernels: kernels, into: d.baseAddress!)
                     }
                 }
                 grads[0] = Tensor(shape: x.shape, scalars: dx)
             }
             if filter.requiresGradient || bias?.requiresGradient == true {
                 let (dw, db) = x.scalars.withUnsafeBufferPointer { px in
-                    directParameterGradientsParallel(px.baseAddress!, pg.baseAddress!, geometry, batch: batch, kernels: kernels)
+                    directParameterGradientsParallel(px.baseAddress!, pg.baseAddress!, gradientMask: gradientMask, geometry,
+                                                     batch: batch, kernels: kernels)
                 }
                 if filter.requiresGradient { grads[1] = Tensor(shape: filter.shape, scalars: dw) }
                 if let bias, bias.requiresGradient { grads[2] = Tensor(shape: bias.shape, scalars: db) }
             }
-        }
+        } }
         return Array(grads.prefix(parents.count))
     }
 }
