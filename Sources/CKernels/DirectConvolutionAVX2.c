@@ -62,6 +62,20 @@ typedef struct {
     __m256i mask;
 } ChannelTile;
 
+/// Loads NB consecutive 8-channel blocks from p, the last one partial when `partial`.
+VECTOR INLINE void load_blocks(__m256 v[2], const float *p, const int NB, const int partial, __m256i mask) {
+    for (int nb = 0; nb < NB; nb++) v[nb] = load_block(p + 8 * nb, partial && nb == NB - 1, mask);
+}
+
+/// One rank-1 update of a register tile: acc[r][nb] += s[r * stride] * v[nb] for r < R, nb < NB.
+VECTOR INLINE void tile_update(__m256 acc[12][2], const __m256 v[2], const float *s, long stride, const int R,
+                               const int NB) {
+    for (int r = 0; r < R; r++) {
+        __m256 sv = _mm256_broadcast_ss(s + r * stride);
+        for (int nb = 0; nb < NB; nb++) acc[r][nb] = _mm256_fmadd_ps(sv, v[nb], acc[r][nb]);
+    }
+}
+
 /// Forward: R pixels of one output row times NB channel blocks, each sum in a register;
 /// acc[r][nb] = bias + sum_{ky, t} x[ky][r * C + t] * w[ky][t][nb], t = kx * C + c over
 /// the kw * C taps of a kernel row.
@@ -78,11 +92,8 @@ VECTOR INLINE void forward_tile(const float *x, long rowStride, long channels, l
         const float *wr = w + ky * taps * f;
         for (long t = 0; t < taps; t++) {
             __m256 wv[2];
-            for (int nb = 0; nb < NB; nb++) wv[nb] = load_block(wr + t * f + 8 * nb, partial && nb == NB - 1, mask);
-            for (int r = 0; r < R; r++) {
-                __m256 xv = _mm256_broadcast_ss(xr + r * channels + t);
-                for (int nb = 0; nb < NB; nb++) acc[r][nb] = _mm256_fmadd_ps(xv, wv[nb], acc[r][nb]);
-            }
+            load_blocks(wv, wr + t * f, NB, partial, mask);
+            tile_update(acc, wv, xr + t, channels, R, NB);
         }
     }
     const __m256 zero = _mm256_setzero_ps();
@@ -155,18 +166,14 @@ VECTOR INLINE void gradient_tile(const float *x, long rowStride, long channels, 
                                  long ow, long f, float *dw, const int T, const int NB, const int partial,
                                  __m256i mask) {
     __m256 acc[12][2];
-    for (int t = 0; t < T; t++)
-        for (int nb = 0; nb < NB; nb++) acc[t][nb] = load_block(dw + t * f + 8 * nb, partial && nb == NB - 1, mask);
+    for (int t = 0; t < T; t++) load_blocks(acc[t], dw + t * f, NB, partial, mask);
     for (long oy = 0; oy < oh; oy++) {
         const float *xr = x + oy * rowStride;
         const float *gr = grad + oy * ow * f;
         for (long ox = 0; ox < ow; ox++) {
             __m256 gv[2];
-            for (int nb = 0; nb < NB; nb++) gv[nb] = load_block(gr + ox * f + 8 * nb, partial && nb == NB - 1, mask);
-            for (int t = 0; t < T; t++) {
-                __m256 xv = _mm256_broadcast_ss(xr + ox * channels + t);
-                for (int nb = 0; nb < NB; nb++) acc[t][nb] = _mm256_fmadd_ps(xv, gv[nb], acc[t][nb]);
-            }
+            load_blocks(gv, gr + ox * f, NB, partial, mask);
+            tile_update(acc, gv, xr + ox * channels, 1, T, NB);
         }
     }
     for (int t = 0; t < T; t++)

@@ -47,7 +47,7 @@ public final class Conv2D: Layer {
 
     /// relu(self(x)) as one op (see `conv2d(_:filter:bias:strides:padding:dilations:algorithm:relu:)`):
     /// what `Sequential` runs for this layer followed by a ReLU.
-    public func callAsFunctionThenReLU(_ x: Tensor) -> Tensor {
+    public func forwardThenReLU(_ x: Tensor) -> Tensor {
         conv2d(x, filter: filter, bias: bias, strides: strides.pair, padding: padding, dilations: dilation.pair,
                algorithm: .automatic, relu: true)
     }

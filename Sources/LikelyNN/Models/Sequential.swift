@@ -71,7 +71,7 @@ public final class Sequential: Layer {
         var i = range.lowerBound
         while i < range.upperBound {
             if let conv = layers[i] as? Conv2D, i + 1 < range.upperBound, isReLU(layers[i + 1]) {
-                y = conv.callAsFunctionThenReLU(y)
+                y = conv.forwardThenReLU(y)
                 i += 2
             } else {
                 y = layers[i](y, phase: phase, using: &random)
