@@ -106,20 +106,22 @@ VECTOR INLINE void forward_tile(const float *x, long rowStride, long channels, l
     }
 }
 
-/// One output row: every channel tile, the pixels in runs of R = 12 / NB, then 4, 2, 1.
-#define FORWARD_RUN(R, NB, PARTIAL)                                                                   \
-    for (; ox + (R) <= ow; ox += (R))                                                                 \
-        forward_tile(x + ox * c, rowStride, c, taps, kh, w + tile.first, f,                           \
-                     bias ? bias + tile.first : NULL, relu, out + ox * f + tile.first, (R), (NB), (PARTIAL), tile.mask)
-
-#define FORWARD_ROW(RMAX, NB, PARTIAL)                                                                \
+/// Covers i = 0..<count in runs: as many of RMAX as fit, then of 4, 2 and 1, calling
+/// TILE(i, run length, NB, PARTIAL) for each (the run lengths are constants, so each call
+/// inlines a tile of that size).
+#define IN_RUNS(i, count, RMAX, TILE, NB, PARTIAL)                                                    \
     do {                                                                                              \
-        long ox = 0;                                                                                  \
-        FORWARD_RUN(RMAX, NB, PARTIAL);                                                               \
-        FORWARD_RUN(4, NB, PARTIAL);                                                                  \
-        FORWARD_RUN(2, NB, PARTIAL);                                                                  \
-        FORWARD_RUN(1, NB, PARTIAL);                                                                  \
+        long i = 0;                                                                                   \
+        for (; i + (RMAX) <= (count); i += (RMAX)) TILE(i, RMAX, NB, PARTIAL);                        \
+        for (; i + 4 <= (count); i += 4) TILE(i, 4, NB, PARTIAL);                                     \
+        for (; i + 2 <= (count); i += 2) TILE(i, 2, NB, PARTIAL);                                     \
+        for (; i < (count); i += 1) TILE(i, 1, NB, PARTIAL);                                          \
     } while (0)
+
+/// The forward tile at output pixel ox of the current row and channel tile.
+#define FORWARD_TILE(ox, R, NB, PARTIAL)                                                              \
+    forward_tile(x + (ox) * c, rowStride, c, taps, kh, w + tile.first, f, bias ? bias + tile.first : NULL, relu, \
+                 out + (ox) * f + tile.first, (R), (NB), (PARTIAL), tile.mask)
 
 /// The channel tiles of f output channels: pairs of full blocks, a single full block, then
 /// the partial remainder; `tile` is set for each and `body` run.
@@ -151,9 +153,9 @@ VECTOR void likely_convolution_forward(const float *input, const float *input_ma
             const float *x = padded + oy * rowStride;
             float *out = output + (b * g->outHeight + oy) * ow * f;
             FOR_EACH_CHANNEL_TILE(f, {
-                if (tile.blocks == 2) FORWARD_ROW(6, 2, 0);
-                else if (!tile.partial) FORWARD_ROW(12, 1, 0);
-                else FORWARD_ROW(12, 1, 1);
+                if (tile.blocks == 2) IN_RUNS(ox, ow, 6, FORWARD_TILE, 2, 0);
+                else if (!tile.partial) IN_RUNS(ox, ow, 12, FORWARD_TILE, 1, 0);
+                else IN_RUNS(ox, ow, 12, FORWARD_TILE, 1, 1);
             });
         }
     }
@@ -180,19 +182,10 @@ VECTOR INLINE void gradient_tile(const float *x, long rowStride, long channels, 
         for (int nb = 0; nb < NB; nb++) store_block(dw + t * f + 8 * nb, acc[t][nb], partial && nb == NB - 1, mask);
 }
 
-#define GRADIENT_RUN(T, NB, PARTIAL)                                                                  \
-    for (; t0 + (T) <= taps; t0 += (T))                                                               \
-        gradient_tile(x + t0, rowStride, c, grad + tile.first, g->outHeight, g->outWidth, f,          \
-                      dwRow + t0 * f + tile.first, (T), (NB), (PARTIAL), tile.mask)
-
-#define GRADIENT_ROW(TMAX, NB, PARTIAL)                                                               \
-    do {                                                                                              \
-        long t0 = 0;                                                                                  \
-        GRADIENT_RUN(TMAX, NB, PARTIAL);                                                              \
-        GRADIENT_RUN(4, NB, PARTIAL);                                                                 \
-        GRADIENT_RUN(2, NB, PARTIAL);                                                                 \
-        GRADIENT_RUN(1, NB, PARTIAL);                                                                 \
-    } while (0)
+/// The kernel-gradient tile at tap t0 of the current kernel row and channel tile.
+#define GRADIENT_TILE(t0, T, NB, PARTIAL)                                                             \
+    gradient_tile(x + (t0), rowStride, c, grad + tile.first, g->outHeight, g->outWidth, f,            \
+                  dwRow + (t0) * f + tile.first, (T), (NB), (PARTIAL), tile.mask)
 
 /// db[f] += sum over the rows of a [rows, f] gradient.
 VECTOR static void add_column_sums(const float *grad, long rows, long f, float *db) {
@@ -228,9 +221,9 @@ VECTOR void likely_convolution_kernel_gradient(const float *input, const float *
             const float *x = padded + ky * rowStride;
             float *dwRow = dw + ky * taps * f;
             FOR_EACH_CHANNEL_TILE(f, {
-                if (tile.blocks == 2) GRADIENT_ROW(6, 2, 0);
-                else if (!tile.partial) GRADIENT_ROW(12, 1, 0);
-                else GRADIENT_ROW(12, 1, 1);
+                if (tile.blocks == 2) IN_RUNS(t0, taps, 6, GRADIENT_TILE, 2, 0);
+                else if (!tile.partial) IN_RUNS(t0, taps, 12, GRADIENT_TILE, 1, 0);
+                else IN_RUNS(t0, taps, 12, GRADIENT_TILE, 1, 1);
             });
         }
     }
