@@ -15,7 +15,8 @@ let directory = "/usr/share/datasets/fashion-mnist"
 let fullTrain = try MNISTDirectory.load(directory, split: .train)
 let fullTest = try MNISTDirectory.load(directory, split: .test)
 func task(_ data: Dataset, classes: Range<Int>) -> Dataset {
-    let rows = data.classIndices.indices.filter { classes.contains(data.classIndices[$0]) }
+    let labels = data.classIndices  // computed once: it is a pass over all the targets
+    let rows = labels.indices.filter { classes.contains(labels[$0]) }
     let part = data.subset(rows)
     return Dataset(features: part.features, targets: part.targets - Float(classes.lowerBound),
                    classNames: Array(names[classes]))

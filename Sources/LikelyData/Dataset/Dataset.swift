@@ -40,7 +40,8 @@ public struct Dataset {
     /// The number of classes, for class targets.
     public var classCount: Int? { classNames?.count }
 
-    /// The targets as class indices, for `[n]` class targets (each value rounded to Int).
+    /// The targets as class indices, for `[n]` class targets (each value rounded to Int);
+    /// computed on each access (a pass over the targets), so read it once outside loops.
     public var classIndices: [Int] {
         precondition(targets.rank == 1, "class indices need targets of shape [n], got \(targets.shape)")
         return targets.scalars.map { Int($0.rounded()) }
