@@ -6,7 +6,7 @@ import LikelyTensor
 func isTiled2x2(_ w: ImageWindow) -> Bool {
     w.rows.kernel == 2 && w.columns.kernel == 2 && w.rows.stride == 2 && w.columns.stride == 2
         && w.rows.padBefore == 0 && w.columns.padBefore == 0
-        && 2 * w.rows.output <= w.rows.input && 2 * w.columns.output <= w.columns.input
+        && w.rows.output == w.rows.input / 2 && w.columns.output == w.columns.input / 2
 }
 
 /// `maxPool2d` for windows that tile the image (`isTiled2x2`) with the vector kernels: the
