@@ -6,6 +6,8 @@
 #include "CKernels.h"
 #include "VectorBlocks.h"
 
+#if defined(__x86_64__)
+
 #include <string.h>
 
 /// The zero-padded image: (r, q) holds input (r - padTop, q - padLeft), zero outside the image;
@@ -228,3 +230,5 @@ VECTOR void likely_convolution_kernel_gradient(const float *input, const float *
         }
     }
 }
+
+#endif

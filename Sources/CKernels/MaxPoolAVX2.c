@@ -3,6 +3,8 @@
 #include "CKernels.h"
 #include "VectorBlocks.h"
 
+#if defined(__x86_64__)
+
 /// Compares the window cell at p + offset with the best so far, 8 channels (or the lanes of
 /// `mask` when `partial`), keeping the larger and its cell code.
 VECTOR INLINE void challenge(const float *p, long offset, int cell, __m256 *best, __m256i *code, int partial,
@@ -65,3 +67,5 @@ VECTOR void likely_max_pool_2x2_gradient(const float *gradient, const int32_t *w
         }
     }
 }
+
+#endif

@@ -3,6 +3,7 @@
 #ifndef LIKELY_VECTOR_BLOCKS_H
 #define LIKELY_VECTOR_BLOCKS_H
 
+#if defined(__x86_64__)
 #include <immintrin.h>
 
 #define VECTOR __attribute__((target("avx2,fma")))
@@ -21,5 +22,7 @@ VECTOR INLINE void store_block(float *p, __m256 v, int partial, __m256i mask) {
     if (partial) _mm256_maskstore_ps(p, mask, v);
     else _mm256_storeu_ps(p, v);
 }
+
+#endif  // __x86_64__
 
 #endif

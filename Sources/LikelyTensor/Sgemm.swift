@@ -15,18 +15,19 @@ public func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n:
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
-    // Below about 2^18 multiply-adds per thread, threading costs more than it saves.
+    // Below about 2^18 multiply-adds per thread, threading costs more than it saves: at most
+    // `blocks` pieces.
     let blocks = Swift.min(Parallel.threadCount, (m * n * k) >> 18)
     guard blocks > 1 else { return call(m, n, a, b, c) }
     // Blocks of 16 rows or columns, the width of OpenBLAS's AVX-512 micro-kernel.
     let units = { (count: Int) in (count + 15) / 16 }
     if m >= n {
-        Parallel.forEachPiece(of: units(m), minimumPerThread: 1) { piece in
+        Parallel.forEachPiece(of: units(m), minimumPerThread: Swift.max(1, units(m) / blocks)) { piece in
             let rows = (piece.lowerBound * 16)..<Swift.min(m, piece.upperBound * 16)
             call(rows.count, n, transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda, b, c + rows.lowerBound * ldc)
         }
     } else {
-        Parallel.forEachPiece(of: units(n), minimumPerThread: 1) { piece in
+        Parallel.forEachPiece(of: units(n), minimumPerThread: Swift.max(1, units(n) / blocks)) { piece in
             let columns = (piece.lowerBound * 16)..<Swift.min(n, piece.upperBound * 16)
             call(m, columns.count, a, transposeB ? b + columns.lowerBound * ldb : b + columns.lowerBound, c + columns.lowerBound)
         }

@@ -31,7 +31,7 @@ struct DirectConvolutionTests {
     static let cases: [(Int, Int, Int, Int, Padding)] = [
         (3, 3, 1, 8, .same), (3, 3, 8, 16, .same), (3, 3, 1, 8, .valid), (3, 3, 8, 16, .valid),
         (3, 3, 3, 5, .same), (3, 3, 2, 11, .valid), (2, 4, 3, 9, .same), (3, 2, 4, 24, .explicit(1)),
-        (3, 3, 4, 40, .same),
+        (3, 3, 4, 40, .same), (3, 3, 2, 9, .explicit(3)), (2, 2, 3, 8, .explicit(2)),
     ]
 
     /// Both implementations when this CPU runs the vector kernels (AVX2 + FMA), else the portable one.
@@ -84,14 +84,21 @@ struct DirectConvolutionTests {
         #expect(result.passed, "\(result)")
     }
 
-    @Test("a ReLU fused into the convolution equals relu after it: values and gradients", arguments: kernels)
-    func fusedReLU(_ kernels: Kernels) throws {
+    /// (images shape, kernel size, filters, padding) for the fused ReLU: seed-cnn's channel
+    /// block, and a batch of 8 that the threads split, with 5 filters (a partial block) and
+    /// rows of 55 scalars (a remainder past the 8-wide masking loop).
+    static let fusedCases: [([Int], Int, Int, Padding)] = [([2, 7, 9, 3], 3, 16, .same), ([8, 12, 13, 4], 3, 5, .valid)]
+
+    @Test("a ReLU fused into the convolution equals relu after it: values and gradients", arguments: fusedCases, kernels)
+    func fusedReLU(_ geometry: ([Int], Int, Int, Padding), _ kernels: Kernels) throws {
+        let (shape, k, f, padding) = geometry
         var random = RandomSource(seed: 14)
-        let x = Tensor(shape: [2, 7, 9, 3], scalars: Tensor.randomNormal([2, 7, 9, 3], using: &random).scalars, requiresGradient: true)
-        let w = Tensor(shape: [3, 3, 3, 16], scalars: Tensor.randomNormal([3, 3, 3, 16], using: &random).scalars, requiresGradient: true)
-        let b = Tensor(shape: [16], scalars: Tensor.randomNormal([16], using: &random).scalars, requiresGradient: true)
-        let fused = conv2d(x, filter: w, bias: b, padding: .same, algorithm: .direct(kernels), relu: true)
-        let separate = relu(conv2d(x, filter: w, bias: b, padding: .same, algorithm: .patchMatrix))
+        let c = shape[3]
+        let x = Tensor(shape: shape, scalars: Tensor.randomNormal(shape, using: &random).scalars, requiresGradient: true)
+        let w = Tensor(shape: [k, k, c, f], scalars: Tensor.randomNormal([k, k, c, f], using: &random).scalars, requiresGradient: true)
+        let b = Tensor(shape: [f], scalars: Tensor.randomNormal([f], using: &random).scalars, requiresGradient: true)
+        let fused = conv2d(x, filter: w, bias: b, padding: padding, algorithm: .direct(kernels), relu: true)
+        let separate = relu(conv2d(x, filter: w, bias: b, padding: padding, algorithm: .patchMatrix))
         #expect(isApproximatelyEqual(fused, separate.scalars, absolute: 1e-4))
         // About half the outputs are clipped, so the masking in the pullback matters.
         let zeros = fused.scalars.filter { $0 == 0 }.count

@@ -9,6 +9,9 @@
 /// 1 when this CPU runs the kernels below (AVX2 and FMA), else 0.
 int likely_vector_kernels_available(void);
 
+#if defined(__x86_64__)
+// The kernels exist on x86-64 only (elsewhere the availability check above returns 0).
+
 /// The geometry of a stride-1, dilation-1 convolution of one image: input
 /// [height, width, inChannels], output [outHeight, outWidth, outChannels], kernel
 /// [kernelHeight, kernelWidth, inChannels, outChannels]; output (i, j) reads input
@@ -51,5 +54,7 @@ void likely_max_pool_2x2(const float *input, long height, long width, long chann
 /// written for every cell of every window (an odd last row or column is not touched).
 void likely_max_pool_2x2_gradient(const float *gradient, const int32_t *winners, long height, long width,
                                   long channels, long images, float *dx);
+
+#endif
 
 #endif

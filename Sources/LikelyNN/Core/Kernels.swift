@@ -9,6 +9,13 @@ public enum Kernels: Sendable, Hashable {
     /// x86-64) and the general `maxPool2d` loop, for CPUs without AVX2 and FMA.
     case portable
 
-    /// `vector` when this CPU has AVX2 and FMA, else `portable`.
+    /// `vector` when this CPU has AVX2 and FMA (x86-64 only), else `portable`.
     public static let best: Kernels = likely_vector_kernels_available() != 0 ? .vector : .portable
+
+    /// Stops with a message when `vector` is asked for on a CPU that cannot run it (whose
+    /// instructions would otherwise fault).
+    func checkAvailable() {
+        precondition(self == .portable || Kernels.best == .vector,
+                     "Kernels.vector needs an x86-64 CPU with AVX2 and FMA, which this one is not; use .best or .portable")
+    }
 }

@@ -81,6 +81,7 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
 /// output is max(y, 0) and G is first zeroed where that output is not positive.
 private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry: DirectGeometry,
                           kernels: Kernels, relu: Bool) -> Tensor {
+    kernels.checkAvailable()
     let batch = x.shape[0], features = geometry.outChannels
     let out = [Float](count: batch * geometry.outputSize) { o in
         x.scalars.withUnsafeBufferPointer { px in
@@ -144,13 +145,13 @@ private func patchMatrixConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ win
     let identityPatches = window.rows.kernel == 1 && window.columns.kernel == 1 && strides == (1, 1)
         && window.rows.padBefore == 0 && window.columns.padBefore == 0
     // The patch matrix is built a few images at a time into one scratch buffer of about
-    // 2 MB per thread that stays in cache (and is rebuilt in the pullback rather than kept):
-    // the whole batch's matrix would be tens of megabytes, written once and read once. The
-    // threads build disjoint images' rows of one chunk, then one threaded sgemm takes it.
+    // 4 MB that stays in cache (and is rebuilt in the pullback rather than kept): the whole
+    // batch's matrix would be tens of megabytes, written once and read once. The threads
+    // build disjoint images' rows of one chunk, then one threaded sgemm takes it. The chunk
+    // size does not depend on the thread count, so neither do the β = 1 sums of ∂L/∂w.
     let rowsPerImage = window.rows.output * window.columns.output
-    let threads = Parallel.threadCount
     let imagesPerChunk = identityPatches ? window.batch
-        : Swift.max(1, Swift.min(window.batch, threads * ((1 << 19) / Swift.max(rowsPerImage * k, 1))))
+        : Swift.max(1, Swift.min(window.batch, (1 << 20) / Swift.max(rowsPerImage * k, 1)))
     let imageSize = x.shape[1] * x.shape[2] * x.shape[3]
     // im2col writes every element of its rows (zeros at the border), so no fill is needed.
     var scratch = [Float](count: identityPatches ? 0 : imagesPerChunk * rowsPerImage * k) { _ in }

@@ -26,7 +26,10 @@ private func poolingWindow(_ x: Tensor, size: (Int, Int), strides: (Int, Int), p
 public func maxPool2d(_ x: Tensor, size: (Int, Int), strides: (Int, Int), padding: Padding = .valid,
                       kernels: Kernels = .best) -> Tensor {
     let w = poolingWindow(x, size: size, strides: strides, padding: padding, op: "maxPool2d")
+    kernels.checkAvailable()
+    #if arch(x86_64)
     if kernels == .vector && isTiled2x2(w) { return tiledMaxPool2x2(x, w) }
+    #endif
     let (h, wd, c, oh, ow) = (w.rows.input, w.columns.input, w.channels, w.rows.output, w.columns.output)
     let outCount = w.batch * oh * ow * c
     // The winners are only needed by the pullback: skipped when nothing will be recorded.

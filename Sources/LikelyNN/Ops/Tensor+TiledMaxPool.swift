@@ -9,6 +9,7 @@ func isTiled2x2(_ w: ImageWindow) -> Bool {
         && w.rows.output == w.rows.input / 2 && w.columns.output == w.columns.input / 2
 }
 
+#if arch(x86_64)
 /// `maxPool2d` for windows that tile the image (`isTiled2x2`) with the vector kernels: the
 /// same values and gradients.
 ///
@@ -56,3 +57,4 @@ func tiledMaxPool2x2(_ x: Tensor, _ w: ImageWindow) -> Tensor {
         return [Tensor(shape: x.shape, scalars: dx)]
     }
 }
+#endif
