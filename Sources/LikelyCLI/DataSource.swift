@@ -67,9 +67,9 @@ enum DataSource {
         let kind = try kind(of: path)
         switch kind {
         case .table:
-            let targetName = try target ?? lastColumn(of: path, excluding: features ?? [])
             let targetKind: TargetKind = family.map { $0.task.isClassification ? .classes : .numeric } ?? .automatic
-            let table = try CSVReader.read(path, options: CSVOptions(target: targetName, features: features, targetKind: targetKind))
+            let table = try CSVReader.read(path, options: CSVOptions(target: target, features: features, targetKind: targetKind,
+                                                                     targetDefaultsToLastColumn: true))
             let chosen = family ?? (table.classNames == nil ? .normal : .categorical)
             let data = LoadedData(kind: kind, path: path, features: table.features, targets: table.targets,
                                   classNames: table.classNames, featureNames: table.featureNames, targetName: table.targetName)
@@ -114,10 +114,10 @@ enum DataSource {
         var data: LoadedData
         switch kind {
         case .table:
-            let targetName = needTargets ? try model.targetName ?? lastColumn(of: path, excluding: model.featureNames ?? []) : nil
-            let options = CSVOptions(target: targetName, features: model.featureNames,
+            let options = CSVOptions(target: needTargets ? model.targetName : nil, features: model.featureNames,
                                      targetKind: family.task.isClassification ? .classes : .numeric,
-                                     classNames: needTargets ? model.classNames : nil)
+                                     classNames: needTargets ? model.classNames : nil,
+                                     targetDefaultsToLastColumn: needTargets)
             let table = try CSVReader.read(path, options: options)
             data = LoadedData(kind: kind, path: path, features: table.features, targets: table.targets,
                               classNames: table.classNames, featureNames: table.featureNames, targetName: table.targetName)
@@ -220,27 +220,6 @@ enum DataSource {
             throw InputError("\(path): shape \(y.shape); expected one target per example, (n,) or (n, 1)")
         }
         return y.reshaped(to: [y.shape[0]])
-    }
-
-    /// The last header column of a CSV file that is not a named feature (the default target).
-    static func lastColumn(of path: String, excluding features: [String]) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw InputError("DATA \(path): cannot open the file")
-        }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 1 << 16)) ?? Data()
-        let text = String(decoding: head, as: UTF8.self)
-        guard let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).first(where: { !$0.allSatisfy(\.isWhitespace) }) else {
-            throw InputError("DATA \(path): the file is empty; expected a header row naming the columns, then data rows")
-        }
-        let delimiter = [",", ";", "\t"].max { a, b in line.filter { String($0) == a }.count < line.filter { String($0) == b }.count } ?? ","
-        let names = line.split(separator: Character(delimiter), omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        }
-        guard let last = names.last(where: { !features.contains($0) }), !last.isEmpty else {
-            throw InputError("DATA \(path): the header has no column left for the target; name one with --target")
-        }
-        return last
     }
 
     static func rejectColumns(target: String?, features: [String]?, kind: DataKind) throws {

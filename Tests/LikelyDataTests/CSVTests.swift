@@ -64,6 +64,19 @@ import Testing
         #expect(classes.classNames == ["0.5", "cat"])
     }
 
+    @Test func defaultTargetIsTheLastColumnNotAFeatureReadThroughQuotes() throws {
+        // The header's last name holds the delimiter inside quotes.
+        let text = "x,\"price, usd\",w\n1,10,5\n2,20,6\n"
+        let last = try CSVReader.parse(text, path: "q.csv", options: CSVOptions(targetDefaultsToLastColumn: true))
+        #expect(last.targetName == "w")
+        #expect(last.featureNames == ["x", "price, usd"])
+        let notFeature = try CSVReader.parse(text, path: "q.csv",
+                                             options: CSVOptions(features: ["x", "w"], targetDefaultsToLastColumn: true))
+        #expect(notFeature.targetName == "price, usd")
+        #expect(notFeature.targets?.scalars == [10, 20])
+        #expect(notFeature.features.scalars == [1, 5, 2, 6])
+    }
+
     @Test func featuresOnlyForPrediction() throws {
         let table = try CSVReader.parse("b,a\n1,2\n3,4\n", path: "p.csv", options: CSVOptions(features: ["a", "b"]))
         #expect(table.features.scalars == [2, 1, 4, 3])
@@ -101,6 +114,12 @@ import Testing
         ("x,y\n\"1\"2,3\n", CSVOptions(target: "y"), ["bad.csv", "line 2", "after a closing quote"]),
         ("x,y\n1\"2,3\n", CSVOptions(target: "y"), ["bad.csv", "line 2", "quote inside an unquoted field"]),
         ("x,y\n1,2\n", CSVOptions(target: "y", features: ["y"]), ["bad.csv", "both the target and a feature"]),
+        // Double(_:) stops at a NUL: "12\0 9" would read as 12.
+        ("x,y\n1,2\n12\u{0}9,3\n", CSVOptions(target: "y"), ["bad.csv", "row 2 (line 3)", "column \"x\"", "NUL byte"]),
+        ("x,y\n1,2\n5,3\u{0}\n", CSVOptions(target: "y"), ["bad.csv", "row 2 (line 3)", "column \"y\"", "NUL byte"]),
+        ("x,y\n1,cat\n5,d\u{0}g\n", CSVOptions(target: "y", targetKind: .classes), ["bad.csv", "row 2 (line 3)", "NUL byte"]),
+        ("x,y\n1,2\n", CSVOptions(features: ["x", "y"], targetDefaultsToLastColumn: true),
+         ["bad.csv", "header", "no column is left for the target"]),
     ])
     func malformed(text: String, options: CSVOptions, fragments: [String]) {
         expectDataError(fragments) { _ = try CSVReader.parse(text, path: "bad.csv", options: options) }

@@ -18,8 +18,11 @@ public enum InvalidRowPolicy: String, Codable, Sendable {
 
 /// Options for `CSVReader`.
 public struct CSVOptions: Sendable {
-    /// The target column's name, or `nil` to read features only (prediction inputs).
+    /// The target column's name, or `nil` to read features only (prediction inputs) or to
+    /// take the default target (see `targetDefaultsToLastColumn`).
     public var target: String?
+    /// With `target` nil: read the last column that is not a named feature as the target.
+    public var targetDefaultsToLastColumn: Bool
     /// The feature columns' names in the order wanted; `nil` for every column but the target.
     public var features: [String]?
     /// The field separator; `nil` detects comma, semicolon or tab from the header line.
@@ -40,10 +43,12 @@ public struct CSVOptions: Sendable {
     ///   - targetKind: numeric, classes, or decided from the data.
     ///   - classNames: known class names, or `nil` to take them from the data.
     ///   - invalidRows: `.error` (default) or `.drop`.
+    ///   - targetDefaultsToLastColumn: with `target` nil, the last non-feature column is the target.
     public init(target: String? = nil, features: [String]? = nil, delimiter: CSVDelimiter? = nil,
                 targetKind: TargetKind = .automatic, classNames: [String]? = nil,
-                invalidRows: InvalidRowPolicy = .error) {
+                invalidRows: InvalidRowPolicy = .error, targetDefaultsToLastColumn: Bool = false) {
         self.target = target
+        self.targetDefaultsToLastColumn = targetDefaultsToLastColumn
         self.features = features
         self.delimiter = delimiter
         self.targetKind = targetKind

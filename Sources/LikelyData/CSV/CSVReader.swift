@@ -55,130 +55,120 @@ public enum CSVReader {
         guard records.count > 1 else {
             throw DataError(source: path, problem: "the file has a header row but no data rows")
         }
-        let names = header.fields.map { $0.trimmingSpaces }
-        var columnOf: [String: Int] = [:]
-        for (c, name) in names.enumerated() {
-            if let earlier = columnOf[name] {
-                throw DataError(source: path, location: "header",
-                                problem: "column name \"\(name)\" appears twice (columns \(earlier + 1) and \(c + 1)); names must be unique")
-            }
-            columnOf[name] = c
+        let columns = try CSVColumns(header: header, path: path, options: options)
+        let rows = try readRows(records.dropFirst(), columns: columns, path: path, options: options)
+        guard rows.count > 0 else {
+            throw DataError(source: path, problem: "all \(rows.dropped) data rows have invalid cells and were dropped; no data is left")
         }
-        func column(_ name: String, role: String) throws -> Int {
-            guard let c = columnOf[name] else {
-                let known = names.map { "\"\($0)\"" }.joined(separator: ", ")
-                throw DataError(source: path, location: "header",
-                                problem: "no \(role) column named \"\(name)\"; the columns are \(known)")
-            }
-            return c
-        }
-        let targetColumn = try options.target.map { try column($0, role: "target") }
-        let featureColumns: [Int]
-        if let wanted = options.features {
-            featureColumns = try wanted.map { try column($0, role: "feature") }
-            if let t = targetColumn, featureColumns.contains(t) {
-                throw DataError(source: path, location: "header", problem: "column \"\(names[t])\" is both the target and a feature")
-            }
-        } else {
-            featureColumns = names.indices.filter { $0 != targetColumn }
-        }
-
-        // Pass 1: structure and numbers; rows with invalid cells fail or are dropped.
-        let d = featureColumns.count
-        var values: [Float] = []
-        values.reserveCapacity((records.count - 1) * d)
-        var targetCells: [String] = []
-        var targetPlaces: [String] = []
-        var kept = 0
-        var numericTargets: [Float] = []
-        var targetIsNumeric = options.targetKind != .classes
-        var dropped = 0
-        var rowValues = [Float](repeating: 0, count: d)
-        for (r, record) in records.dropFirst().enumerated() {
-            let place = "row \(r + 1) (line \(record.line))"
-            guard record.fields.count == names.count else {
-                throw DataError(source: path, location: place,
-                                problem: "has \(record.fields.count) fields; the header has \(names.count) (a ragged row)")
-            }
-            var invalid: DataError?
-            for (j, c) in featureColumns.enumerated() {
-                switch number(record.fields[c]) {
-                case .success(let v): rowValues[j] = v
-                case .failure(let reason):
-                    invalid = DataError(source: path, location: "\(place), column \"\(names[c])\"", problem: reason.message)
-                }
-                if invalid != nil { break }
-            }
-            var targetCell = ""
-            var targetNumber: Float = 0
-            if invalid == nil, let t = targetColumn {
-                targetCell = record.fields[t].trimmingSpaces
-                let location = "\(place), column \"\(names[t])\""
-                if targetCell.isEmpty {
-                    invalid = DataError(source: path, location: location, problem: "the target is empty")
-                } else if targetIsNumeric {
-                    switch number(targetCell) {
-                    case .success(let v): targetNumber = v
-                    case .failure(let reason):
-                        if options.targetKind == .numeric {
-                            invalid = DataError(source: path, location: location, problem: reason.message + " (the target is numeric)")
-                        } else if case .notANumber = reason {
-                            targetIsNumeric = false  // automatic: a label that is not a number makes classes
-                        } else {
-                            invalid = DataError(source: path, location: location, problem: reason.message)
-                        }
-                    }
-                }
-            }
-            if let invalid {
-                if options.invalidRows == .drop { dropped += 1; continue }
-                throw invalid
-            }
-            values.append(contentsOf: rowValues)
-            kept += 1
-            if let t = targetColumn {
-                targetCells.append(targetCell)
-                targetPlaces.append("\(place), column \"\(names[t])\"")
-                numericTargets.append(targetNumber)
-            }
-        }
-        let rowCount = kept
-        guard rowCount > 0 else {
-            throw DataError(source: path, problem: "all \(dropped) data rows have invalid cells and were dropped; no data is left")
-        }
-
-        // Pass 2: the target as numbers or class indices.
         var targets: Tensor?
         var classNames: [String]?
-        if targetColumn != nil {
-            if targetIsNumeric && options.classNames == nil {
-                targets = Tensor(numericTargets)
+        if columns.target != nil {
+            if rows.targetIsNumeric && options.classNames == nil {
+                targets = Tensor(rows.numericTargets)
             } else {
-                let names = options.classNames ?? sortedClassNames(Set(targetCells))
-                var index: [String: Int] = [:]
-                for (i, name) in names.enumerated() { index[name] = i }
-                var indices: [Float] = []
-                indices.reserveCapacity(targetCells.count)
-                for (r, cell) in targetCells.enumerated() {
-                    guard let i = index[cell] ?? canonicalInteger(cell).flatMap({ index[$0] }) else {
-                        throw DataError(source: path, location: targetPlaces[r],
-                                        problem: "class \"\(cell)\" is not one of the model's classes \(names)")
-                    }
-                    indices.append(Float(i))
-                }
-                targets = Tensor(indices)
-                classNames = names
+                classNames = options.classNames ?? sortedClassNames(Set(rows.targetCells))
+                targets = try classIndices(rows, classNames: classNames ?? [], path: path)
             }
         }
-        return CSVTable(featureNames: featureColumns.map { names[$0] },
-                        features: Tensor(shape: [rowCount, d], scalars: values),
-                        targetName: targetColumn.map { names[$0] }, targets: targets, classNames: classNames,
-                        droppedRows: dropped, delimiter: delimiter)
+        return CSVTable(featureNames: columns.features.map { columns.names[$0] },
+                        features: Tensor(shape: [rows.count, columns.features.count], scalars: rows.values),
+                        targetName: columns.target.map { columns.names[$0] }, targets: targets, classNames: classNames,
+                        droppedRows: rows.dropped, delimiter: delimiter)
+    }
+
+    /// The data rows that were kept: features row-major, target cells as text (their kind is
+    /// known only once every row is read) and as numbers while they all are numbers.
+    struct Rows {
+        var values: [Float] = []
+        var targetCells: [String] = []
+        var targetPlaces: [String] = []
+        var numericTargets: [Float] = []
+        /// Whether the target is (still) read as numbers.
+        var targetIsNumeric: Bool
+        var count = 0
+        var dropped = 0
+    }
+
+    /// Pass 1: structure and numbers; rows with invalid cells fail or are dropped.
+    static func readRows(_ records: ArraySlice<CSVRecord>, columns: CSVColumns, path: String,
+                         options: CSVOptions) throws -> Rows {
+        var rows = Rows(targetIsNumeric: options.targetKind != .classes)
+        rows.values.reserveCapacity(records.count * columns.features.count)
+        var rowValues = [Float](repeating: 0, count: columns.features.count)
+        for (r, record) in records.enumerated() {
+            let place = "row \(r + 1) (line \(record.line))"
+            guard record.fields.count == columns.names.count else {
+                throw DataError(source: path, location: place,
+                                problem: "has \(record.fields.count) fields; the header has \(columns.names.count) (a ragged row)")
+            }
+            let target: (cell: String, number: Float)?
+            do {
+                for (j, c) in columns.features.enumerated() {
+                    switch number(record.fields[c]) {
+                    case .success(let v): rowValues[j] = v
+                    case .failure(let reason):
+                        throw DataError(source: path, location: "\(place), \(columns.describe(c))", problem: reason.message)
+                    }
+                }
+                target = try columns.target.map { t in
+                    try targetCell(record.fields[t], at: "\(place), \(columns.describe(t))", path: path,
+                                   kind: options.targetKind, isNumeric: &rows.targetIsNumeric)
+                }
+            } catch let invalid as DataError {
+                if options.invalidRows == .drop { rows.dropped += 1; continue }
+                throw invalid
+            }
+            rows.values.append(contentsOf: rowValues)
+            rows.count += 1
+            if let target, let t = columns.target {
+                rows.targetCells.append(target.cell)
+                rows.targetPlaces.append("\(place), \(columns.describe(t))")
+                rows.numericTargets.append(target.number)
+            }
+        }
+        return rows
+    }
+
+    /// A target cell, trimmed, and its number while the target is numeric. Under
+    /// `.automatic` the first label that is not a number turns `isNumeric` off (classes).
+    static func targetCell(_ field: String, at location: String, path: String, kind: TargetKind,
+                           isNumeric: inout Bool) throws -> (cell: String, number: Float) {
+        let cell = field.trimmingSpaces
+        if cell.isEmpty { throw DataError(source: path, location: location, problem: "the target is empty") }
+        if cell.utf8.contains(0) { throw DataError(source: path, location: location, problem: CellProblem.nulByte.message) }
+        guard isNumeric else { return (cell, 0) }
+        switch number(cell) {
+        case .success(let v): return (cell, v)
+        case .failure(let reason):
+            if kind == .numeric {
+                throw DataError(source: path, location: location, problem: reason.message + " (the target is numeric)")
+            }
+            guard case .notANumber = reason else { throw DataError(source: path, location: location, problem: reason.message) }
+            isNumeric = false  // automatic: a label that is not a number makes classes
+            return (cell, 0)
+        }
+    }
+
+    /// Pass 2: each target cell's index in `classNames` (integer labels match however they
+    /// are written: "007" is "7").
+    static func classIndices(_ rows: Rows, classNames: [String], path: String) throws -> Tensor {
+        var index: [String: Int] = [:]
+        for (i, name) in classNames.enumerated() { index[name] = i }
+        var indices: [Float] = []
+        indices.reserveCapacity(rows.targetCells.count)
+        for (r, cell) in rows.targetCells.enumerated() {
+            guard let i = index[cell] ?? canonicalInteger(cell).flatMap({ index[$0] }) else {
+                throw DataError(source: path, location: rows.targetPlaces[r],
+                                problem: "class \"\(cell)\" is not one of the model's classes \(classNames)")
+            }
+            indices.append(Float(i))
+        }
+        return Tensor(indices)
     }
 
     /// Why a cell is not a usable number.
     enum CellProblem: Error {
-        case empty, notANumber(String), nan, infinite(String)
+        case empty, notANumber(String), nan, infinite(String), nulByte
 
         var message: String {
             switch self {
@@ -186,6 +176,7 @@ public enum CSVReader {
             case .notANumber(let text): "\"\(text)\" is not a number"
             case .nan: "the value is NaN; expected a finite number"
             case .infinite(let text): "\"\(text)\" is infinite or outside the 32-bit float range; expected a finite number"
+            case .nulByte: "the cell holds a NUL byte (\\0), which no number or label contains; is this a binary file?"
             }
         }
     }
@@ -194,6 +185,8 @@ public enum CSVReader {
     static func number(_ cell: String) -> Result<Float, CellProblem> {
         let text = cell.trimmingSpaces
         if text.isEmpty { return .failure(.empty) }
+        // Double(_:) reads a C string: a NUL would end the number early ("12\0x" reads as 12).
+        if text.utf8.contains(0) { return .failure(.nulByte) }
         guard let value = Double(text) else { return .failure(.notANumber(text)) }
         if value.isNaN { return .failure(.nan) }
         guard value.isFinite, abs(value) <= Double(Float.greatestFiniteMagnitude) else { return .failure(.infinite(text)) }
