@@ -11,7 +11,10 @@ struct EvaluateCommand: ParsableCommand {
             --mc-samples 0 (the default) runs the deterministic network (dropout off); T > 0 averages \
             T MC-dropout passes. Every number is in the target's original units. JSON keys: n, \
             mc_samples, nll; regression and counts add rmse, mae, crps, coverage ("0.5", "0.8", "0.9", \
-            "0.95"); classification adds accuracy, brier, ece, mce; bernoulli adds roc_auc, pr_auc.
+            "0.95"); classification adds accuracy, brier, ece, mce; bernoulli adds roc_auc, pr_auc. \
+            Every report has aurc, the area under the risk-coverage curve (abstaining on the most \
+            uncertain inputs first). --ood OTHER adds ood: n_in, n_out and, per uncertainty score \
+            (entropy, mutual_information, max_probability; or sd, epistemic_sd), auroc, aupr and fpr95.
             """)
 
     @OptionGroup var common: ModelDataOptions
@@ -21,6 +24,9 @@ struct EvaluateCommand: ParsableCommand {
 
     @Option(help: "Directory for SVG plots: reliability diagram, PIT histogram, coverage curve, ROC/PR, predictive bands.")
     var plots: String?
+
+    @Option(help: "Other data of the same shape (out of distribution; its targets are ignored): report how well each uncertainty score tells it from DATA.")
+    var ood: String?
 
     @Flag(help: "One JSON object on stdout.")
     var json = false
@@ -36,7 +42,12 @@ struct EvaluateCommand: ParsableCommand {
         let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: true)
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
-        let report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins)
+        var report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins)
+        if let ood {
+            let other = try DataSource.load(ood, for: model, split: common.mnistSplit, needTargets: false)
+            guard let outside = model.predictive(other.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
+            report.ood = OutOfDistributionReport(inDistribution: predictive, outOfDistribution: outside)
+        }
         if let plots {
             try EvaluationPlots.write(report: report, model: model, data: data, mcSamples: common.mcSamples,
                                       seed: common.seed, to: plots)

@@ -29,7 +29,8 @@ enum TrainingPlots {
 
 /// The plots `likely evaluate --plots` writes for a report: a reliability diagram
 /// (classification), PIT histogram and coverage curve (regression and counts), ROC and PR
-/// curves (Bernoulli), and for one-feature regression the data with predictive bands.
+/// curves (Bernoulli), the risk–coverage curve, with `--ood` a histogram of each uncertainty
+/// score in and out of distribution, and for one-feature regression the data with predictive bands.
 enum EvaluationPlots {
     @discardableResult
     static func write(report: EvaluationReport, model: ProbabilisticModel, data: LoadedData, mcSamples: Int,
@@ -42,6 +43,17 @@ enum EvaluationPlots {
         if let coverage = report.coverageCurve { try save(Plots.coverageCurve(coverage), "coverage.svg") }
         if let roc = report.roc { try save(Plots.rocCurve(roc), "roc.svg") }
         if let pr = report.precisionRecall { try save(Plots.precisionRecallCurve(pr), "precision_recall.svg") }
+        if let curve = report.riskCoverage {
+            let riskName = model.head.family.task.isClassification ? "error rate" : "squared error"
+            try save(Plots.riskCoverageCurve(curve, riskName: riskName), "risk-coverage.svg")
+        }
+        if let ood = report.ood {
+            for score in ood.values {
+                try save(Plots.scoreHistograms(inDistribution: score.inDistribution, outOfDistribution: score.outOfDistribution,
+                                               scoreName: score.name, auroc: ood.scores[score.name]?.auroc),
+                         "ood-\(score.name).svg")
+            }
+        }
         if !model.head.family.task.isClassification, model.inputShape == [1], let targets = data.targets {
             try save(bands(model: model, x: data.features.scalars.map(Double.init), y: targets.scalars.map(Double.init),
                            mcSamples: mcSamples, seed: seed,

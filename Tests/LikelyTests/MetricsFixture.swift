@@ -4,9 +4,9 @@ import Testing
 /// The reference values written by `Fixtures/metrics/generate_metrics_fixtures.py`
 /// (numpy, scipy, scikit-learn), read as plain JSON objects.
 enum MetricsFixture {
-    static func load() throws -> [String: Any] {
+    static func load(file: String = "metrics/metrics_reference.json") throws -> [String: Any] {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/metrics/metrics_reference.json")
+            .appendingPathComponent("Fixtures/" + file)
         let data = try Data(contentsOf: url)
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }

@@ -23,6 +23,10 @@ public struct EvaluationReport: Encodable {
     // Bernoulli
     public var rocAUC: Double?
     public var prAUC: Double?
+    /// Area under the risk–coverage curve (selective prediction; lower is better).
+    public var aurc: Double?
+    /// Out-of-distribution detection against other data (`evaluate --ood`).
+    public var ood: OutOfDistributionReport?
 
     /// Reliability-diagram data (classification).
     public var reliability: ReliabilityDiagram?
@@ -33,10 +37,12 @@ public struct EvaluationReport: Encodable {
     /// ROC and PR curves (Bernoulli).
     public var roc: ROCCurve?
     public var precisionRecall: PrecisionRecallCurve?
+    /// Selective risk against coverage.
+    public var riskCoverage: RiskCoverageCurve?
 
     enum CodingKeys: String, CodingKey {
         case n, mcSamples = "mc_samples", nll, rmse, mae, crps, coverage, accuracy, brier, ece, mce
-        case rocAUC = "roc_auc", prAUC = "pr_auc"
+        case rocAUC = "roc_auc", prAUC = "pr_auc", aurc, ood
     }
 
     /// The report as one line of JSON (keys sorted, absent metrics left out).
@@ -51,7 +57,7 @@ public struct EvaluationReport: Encodable {
     public var table: String {
         var rows: [(String, String)] = [("n", "\(n)"), ("mc_samples", "\(mcSamples)"), ("nll", fmt(nll))]
         for (key, value) in [("rmse", rmse), ("mae", mae), ("crps", crps), ("accuracy", accuracy), ("brier", brier),
-                             ("ece", ece), ("mce", mce), ("roc_auc", rocAUC), ("pr_auc", prAUC)] {
+                             ("ece", ece), ("mce", mce), ("roc_auc", rocAUC), ("pr_auc", prAUC), ("aurc", aurc)] {
             if let value { rows.append((key, fmt(value))) }
         }
         if let coverage {
@@ -60,11 +66,19 @@ public struct EvaluationReport: Encodable {
                 rows.append(("coverage \(key)", fmt(coverage[key] ?? .nan)))
             }
         }
+        if let ood {
+            rows.append(("ood n_in / n_out", "\(ood.nIn) / \(ood.nOut)"))
+            for name in ood.scores.keys.sorted() {
+                let s = ood.scores[name]!
+                rows.append(("ood \(name)", "auroc \(fmt(s.auroc)) aupr \(fmt(s.aupr)) fpr95 \(fmt(s.fpr95))"))
+            }
+        }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")
     }
 
     private func fmt(_ x: Double) -> String { String(format: "%.4f", x) }
+    private func fmt(_ x: Double?) -> String { x.map(fmt) ?? "undefined" }
 
     static func levelKey(_ level: Double) -> String {
         level == level.rounded(.down) ? "\(Int(level))" : String(format: "%g", level)
@@ -91,6 +105,9 @@ extension ProbabilisticModel {
         var report = EvaluationReport(n: n, mcSamples: mcSamples,
                                       nll: -logLikelihood.reduce(0.0) { $0 + Double($1) } / Double(max(n, 1)))
         let y = targets.scalars.map(Double.init)
+        let selective = predictive.riskCoverage(targets: targets)
+        report.riskCoverage = selective
+        report.aurc = selective.area
         if head.family.task.isClassification {
             let labels = targets.scalars.map { Int($0) }
             let probabilities = predictive.classification.meanProbabilities

@@ -1,0 +1,28 @@
+/// How well a model's uncertainty tells in-distribution inputs from inputs of elsewhere
+/// (`likely evaluate --ood OTHER`): for each uncertainty score of `Predictive.uncertaintyScores`,
+/// AUROC, AUPR (OTHER positive) and FPR at 95 % TPR.
+public struct OutOfDistributionReport: Encodable {
+    /// In-distribution inputs (DATA).
+    public var nIn: Int
+    /// Out-of-distribution inputs (OTHER).
+    public var nOut: Int
+    /// The detection scores of each uncertainty score, keyed by its name.
+    public var scores: [String: DetectionScores]
+    /// The per-input values of each score, in and out, for histograms (not in the JSON).
+    public var values: [(name: String, inDistribution: [Double], outOfDistribution: [Double])]
+
+    enum CodingKeys: String, CodingKey { case nIn = "n_in", nOut = "n_out", scores }
+
+    /// Compares the predictive of the in-distribution inputs with that of the others; both
+    /// must come from the same model (and the same members and passes).
+    public init(inDistribution: Predictive, outOfDistribution: Predictive) {
+        precondition(inDistribution.head.family == outOfDistribution.head.family,
+                     "both predictives must come from one model, got \(inDistribution.head.family.rawValue) and \(outOfDistribution.head.family.rawValue)")
+        nIn = inDistribution.count
+        nOut = outOfDistribution.count
+        values = zip(inDistribution.uncertaintyScores, outOfDistribution.uncertaintyScores).map { ($0.name, $0.values, $1.values) }
+        scores = Dictionary(uniqueKeysWithValues: values.map {
+            ($0.name, DetectionScores(inDistribution: $0.inDistribution, outOfDistribution: $0.outOfDistribution))
+        })
+    }
+}

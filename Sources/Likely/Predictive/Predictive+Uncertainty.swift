@@ -1,0 +1,53 @@
+import Foundation
+
+extension Predictive {
+    /// The per-input uncertainty scores of out-of-distribution detection, each higher for
+    /// "less certain", in the order `evaluate --ood` reports them:
+    /// - classification: `entropy` H[p̄], `mutual_information` H[p̄] − Eₜ H[pₜ] (the
+    ///   members' disagreement), `max_probability` as 1 − maxₖ p̄ₖ;
+    /// - regression and counts: `sd` √(total variance), `epistemic_sd` √(variance of the
+    ///   members' means).
+    public var uncertaintyScores: [(name: String, values: [Double])] {
+        if head.family.task.isClassification {
+            let u = classification
+            return [("entropy", u.predictiveEntropy), ("mutual_information", u.mutualInformation),
+                    ("max_probability", maximumProbabilities(u.meanProbabilities).map { 1 - $0 })]
+        }
+        return [("sd", totalVariance.map { Double(Swift.max($0, 0)).squareRoot() }),
+                ("epistemic_sd", epistemicVariance.map { Double(Swift.max($0, 0)).squareRoot() })]
+    }
+
+    /// The risk–coverage curve of abstaining on the most uncertain inputs. Classification:
+    /// 0–1 error of the arg-max class, ranked by 1 − max p̄; regression and counts: squared
+    /// error of the predictive mean, ranked by the predictive standard deviation.
+    /// - Parameter targets: `[N]` class indices or observations in original units.
+    public func riskCoverage(targets: Tensor) -> RiskCoverageCurve {
+        precondition(targets.count == count, "riskCoverage needs \(count) targets, got \(targets.count)")
+        let y = targets.scalars
+        if head.family.task.isClassification {
+            let p = classification.meanProbabilities
+            let k = p.shape[1]
+            var losses = [Double](repeating: 0, count: count), uncertainty = losses
+            p.scalars.withUnsafeBufferPointer { q in
+                for i in 0..<count {
+                    var best = 0
+                    for c in 1..<k where q[i * k + c] > q[i * k + best] { best = c }
+                    losses[i] = best == Int(y[i]) ? 0 : 1
+                    uncertainty[i] = 1 - Double(q[i * k + best])
+                }
+            }
+            return RiskCoverageCurve(losses: losses, uncertainties: uncertainty)
+        }
+        let losses = zip(mean, y).map { (m: Float, t: Float) -> Double in
+            let e = Double(m) - Double(t)
+            return e * e
+        }
+        return RiskCoverageCurve(losses: losses, uncertainties: totalVariance.map { Double(Swift.max($0, 0)).squareRoot() })
+    }
+
+    /// maxₖ p̄ₖ of each row of `[N, K]` probabilities.
+    private func maximumProbabilities(_ p: Tensor) -> [Double] {
+        let k = p.shape[1]
+        return (0..<count).map { i in Double(p.scalars[(i * k)..<((i + 1) * k)].max() ?? 0) }
+    }
+}
