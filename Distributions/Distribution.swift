@@ -11,9 +11,6 @@ public protocol Distribution {
     /// categorical's logits).
     var batchShape: [Int] { get }
 
-    /// The raw-output links a head uses for this family's parameters, in initializer order.
-    static var defaultLinks: [ParameterLink] { get }
-
     /// ln p(value) element-wise, of the broadcast shape of `value` and `batchShape`:
     /// a log-density for continuous families, a log-mass for discrete ones. Differentiable
     /// in every parameter tensor; the negative log-likelihood loss is `-logProb(y).mean()`.

@@ -70,17 +70,3 @@ public enum Link: Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
-
-/// A family's parameter and the link a head uses for it by default.
-public struct ParameterLink: Equatable, Sendable {
-    /// The parameter's name as in the family's initializer (`loc`, `scale`, `logits`, …).
-    public var name: String
-    /// The link from a raw network output to this parameter.
-    public var link: Link
-
-    /// A parameter name paired with its link.
-    public init(_ name: String, _ link: Link) {
-        self.name = name
-        self.link = link
-    }
-}

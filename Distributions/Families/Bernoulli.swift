@@ -30,9 +30,6 @@ public struct Bernoulli: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Parameters
 
-    /// logits: identity (the raw output is the logit; probs = sigmoid).
-    public static let defaultLinks = [ParameterLink("logits", .identity)]
-
     /// ℓ = ln p − ln(1 − p) (±∞ at p = 1, 0).
     public var logits: Tensor {
         switch parameters {
@@ -118,4 +115,20 @@ public struct Bernoulli: UnivariateDistribution, EntropyDistribution {
     public func sample(using random: inout RandomSource) -> Tensor {
         sampleElementwise([withoutGradients { probs }], using: &random) { g, a in Double(gsl_ran_bernoulli(g, a[0])) }
     }
+}
+
+// MARK: - Declaration
+
+extension Family {
+    /// bernoulli: the probability of class 1 from its logit (a head's raw output).
+    public static let bernoulli = Family(
+        name: "bernoulli", support: .binary,
+        parameters: [
+            Parameter("probs", .unitInterval, link: .sigmoid, role: .classScore, logitName: "logits",
+                      summary: "the probability of 1"),
+        ],
+        build: { p in
+            if let logits = p["probs"].logits { return Bernoulli(logits: logits) }
+            return Bernoulli(probs: p["probs"].value)
+        })
 }

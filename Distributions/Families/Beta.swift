@@ -21,9 +21,6 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Parameters
 
-    /// alpha: softplus; beta: softplus.
-    public static let defaultLinks = [ParameterLink("alpha", .softplus), ParameterLink("beta", .softplus)]
-
     public var batchShape: [Int] { broadcastShape(alpha.shape, beta.shape) }
 
     public static var isDiscrete: Bool { false }
@@ -88,4 +85,17 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
     public func sample(using random: inout RandomSource) -> Tensor {
         sampleElementwise([alpha, beta], using: &random) { g, a in gsl_ran_beta(g, a[0], a[1]) }
     }
+}
+
+// MARK: - Declaration
+
+extension Family {
+    /// beta: alpha and beta, both through the head's scale link; targets strictly inside (0, 1).
+    public static let beta = Family(
+        name: "beta", support: .unitInterval,
+        parameters: [
+            Parameter("alpha", .positive, link: .exp, followsScaleLink: true, summary: "the pseudo-count of successes α"),
+            Parameter("beta", .positive, link: .exp, followsScaleLink: true, summary: "the pseudo-count of failures β"),
+        ],
+        build: { p in Beta(alpha: p["alpha"].value, beta: p["beta"].value) })
 }

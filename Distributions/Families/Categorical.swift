@@ -32,9 +32,6 @@ public struct Categorical: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Parameters
 
-    /// logits: identity (probs = softmax of the raw outputs).
-    public static let defaultLinks = [ParameterLink("logits", .identity)]
-
     var raw: Tensor {
         switch parameters {
         case .logits(let t), .probs(let t): return t
@@ -158,4 +155,20 @@ public struct Categorical: UnivariateDistribution, EntropyDistribution {
         }
         return Tensor(shape: batchShape, scalars: out)
     }
+}
+
+// MARK: - Declaration
+
+extension Family {
+    /// categorical: K class probabilities from K logits (a head's raw outputs).
+    public static let categorical = Family(
+        name: "categorical", support: .classes,
+        parameters: [
+            Parameter("probs", .simplex, link: .softmax, width: .perClass, role: .classScore, logitName: "logits",
+                      summary: "the class probabilities P1,P2,..."),
+        ],
+        build: { p in
+            if let logits = p["probs"].logits { return Categorical(logits: logits) }
+            return Categorical(probs: p["probs"].value)
+        })
 }

@@ -23,9 +23,6 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Parameters
 
-    /// concentration: softplus; rate: softplus.
-    public static let defaultLinks = [ParameterLink("concentration", .softplus), ParameterLink("rate", .softplus)]
-
     public var batchShape: [Int] { broadcastShape(concentration.shape, rate.shape) }
 
     public static var isDiscrete: Bool { false }
@@ -81,4 +78,17 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
     public func sample(using random: inout RandomSource) -> Tensor {
         sampleElementwise([concentration, rate], using: &random) { g, a in gsl_ran_gamma(g, a[0], 1 / a[1]) }
     }
+}
+
+// MARK: - Declaration
+
+extension Family {
+    /// gamma: concentration and rate, both through the head's scale link.
+    public static let gamma = Family(
+        name: "gamma", support: .positive,
+        parameters: [
+            Parameter("concentration", .positive, link: .exp, followsScaleLink: true, summary: "the shape α"),
+            Parameter("rate", .positive, link: .exp, followsScaleLink: true, role: .inverseScale, summary: "the rate β"),
+        ],
+        build: { p in Gamma(concentration: p["concentration"].value, rate: p["rate"].value) })
 }

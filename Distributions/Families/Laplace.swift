@@ -22,9 +22,6 @@ public struct Laplace: UnivariateDistribution, EntropyDistribution, Reparameteri
 
     // MARK: - Parameters
 
-    /// loc: identity; scale: exp.
-    public static let defaultLinks = [ParameterLink("loc", .identity), ParameterLink("scale", .exp)]
-
     public var batchShape: [Int] { broadcastShape(loc.shape, scale.shape) }
 
     public static var isDiscrete: Bool { false }
@@ -83,4 +80,17 @@ public struct Laplace: UnivariateDistribution, EntropyDistribution, Reparameteri
         })
         return loc + scale * standard
     }
+}
+
+// MARK: - Declaration
+
+extension Family {
+    /// laplace: loc (identity), scale (the head's scale link).
+    public static let laplace = Family(
+        name: "laplace", support: .real,
+        parameters: [
+            Parameter("loc", .real, link: .identity, role: .location, summary: "the median μ"),
+            Parameter("scale", .positive, link: .exp, followsScaleLink: true, role: .scale, summary: "the scale b"),
+        ],
+        build: { p in Laplace(loc: p["loc"].value, scale: p["scale"].value) })
 }

@@ -32,9 +32,6 @@ public struct LogNormal: UnivariateDistribution, EntropyDistribution, Reparamete
 
     // MARK: - Parameters
 
-    /// loc: identity; scale: exp.
-    public static let defaultLinks = [ParameterLink("loc", .identity), ParameterLink("scale", .exp)]
-
     public var batchShape: [Int] { broadcastShape(loc.shape, scale.shape) }
 
     public static var isDiscrete: Bool { false }
@@ -96,4 +93,20 @@ public struct LogNormal: UnivariateDistribution, EntropyDistribution, Reparamete
     public func reparameterizedSample(using random: inout RandomSource) -> Tensor {
         exp(loc + scale * Tensor.randomNormal(batchShape, using: &random))
     }
+}
+
+// MARK: - Declaration
+
+extension Family {
+    /// lognormal: loc and scale of ln X (identity; the head's scale link, exp giving the log-scale form).
+    public static let logNormal = Family(
+        name: "lognormal", support: .positive,
+        parameters: [
+            Parameter("loc", .real, link: .identity, role: .logLocation, summary: "the mean of ln X"),
+            Parameter("scale", .positive, link: .exp, followsScaleLink: true, summary: "the standard deviation of ln X"),
+        ],
+        build: { p in
+            if let logScale = p["scale"].logarithm { return LogNormal(loc: p["loc"].value, logScale: logScale) }
+            return LogNormal(loc: p["loc"].value, scale: p["scale"].value)
+        })
 }

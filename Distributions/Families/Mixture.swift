@@ -51,9 +51,6 @@ public struct Mixture<Component: Distribution>: Distribution {
 
     // MARK: - Parameters
 
-    /// The links of the component family.
-    public static var defaultLinks: [ParameterLink] { Component.defaultLinks }
-
     public var batchShape: [Int] { components[0].batchShape }
 
     /// wₜ, of shape `[T]` or `batchShape + [T]`.

@@ -25,9 +25,6 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Parameters
 
-    /// totalCount: softplus; probs: sigmoid.
-    public static let defaultLinks = [ParameterLink("totalCount", .softplus), ParameterLink("probs", .sigmoid)]
-
     public var batchShape: [Int] { broadcastShape(totalCount.shape, probs.shape) }
 
     public static var isDiscrete: Bool { true }
@@ -94,4 +91,17 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
             a[1] == 0 ? 0 : Double(gsl_ran_negative_binomial(g, 1 - a[1], a[0]))
         }
     }
+}
+
+// MARK: - Declaration
+
+extension Family {
+    /// negbinomial: total count r (the head's scale link), probs p (sigmoid).
+    public static let negativeBinomial = Family(
+        name: "negbinomial", support: .counts,
+        parameters: [
+            Parameter("total_count", .positive, link: .exp, followsScaleLink: true, summary: "the total count r"),
+            Parameter("probs", .halfOpenUnitInterval, link: .sigmoid, summary: "the success probability p"),
+        ],
+        build: { p in NegativeBinomial(totalCount: p["total_count"].value, probs: p["probs"].value) })
 }

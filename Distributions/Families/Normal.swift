@@ -34,9 +34,6 @@ public struct Normal: UnivariateDistribution, EntropyDistribution, Reparameteriz
 
     // MARK: - Parameters
 
-    /// loc: identity; scale: exp (use `init(loc:logScale:)` with the raw output).
-    public static let defaultLinks = [ParameterLink("loc", .identity), ParameterLink("scale", .exp)]
-
     public var batchShape: [Int] { broadcastShape(loc.shape, scale.shape) }
 
     public static var isDiscrete: Bool { false }
@@ -101,4 +98,20 @@ public struct Normal: UnivariateDistribution, EntropyDistribution, Reparameteriz
         let noise = Tensor.randomNormal(batchShape, using: &random)
         return loc + scale * noise
     }
+}
+
+// MARK: - Declaration
+
+extension Family {
+    /// normal: loc μ (identity), scale σ (the head's scale link; exp gives `Normal(loc:logScale:)`).
+    public static let normal = Family(
+        name: "normal", support: .real,
+        parameters: [
+            Parameter("loc", .real, link: .identity, role: .location, summary: "the mean μ"),
+            Parameter("scale", .positive, link: .exp, followsScaleLink: true, role: .scale, summary: "the standard deviation σ"),
+        ],
+        build: { p in
+            if let logScale = p["scale"].logarithm { return Normal(loc: p["loc"].value, logScale: logScale) }
+            return Normal(loc: p["loc"].value, scale: p["scale"].value)
+        })
 }

@@ -29,9 +29,6 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Parameters
 
-    /// rate: exp (use `init(logRate:)` with the raw output).
-    public static let defaultLinks = [ParameterLink("rate", .exp)]
-
     public var batchShape: [Int] { rate.shape }
 
     public static var isDiscrete: Bool { true }
@@ -103,4 +100,17 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
     public func sample(using random: inout RandomSource) -> Tensor {
         sampleElementwise([rate], using: &random) { g, a in Double(gsl_ran_poisson(g, a[0])) }
     }
+}
+
+// MARK: - Declaration
+
+extension Family {
+    /// poisson: the rate through exp (a head gives `Poisson(logRate:)` its raw output).
+    public static let poisson = Family(
+        name: "poisson", support: .counts,
+        parameters: [Parameter("rate", .nonNegative, link: .exp, summary: "the rate λ")],
+        build: { p in
+            if let logRate = p["rate"].logarithm { return Poisson(logRate: logRate) }
+            return Poisson(rate: p["rate"].value)
+        })
 }

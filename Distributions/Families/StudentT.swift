@@ -27,9 +27,6 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
 
     // MARK: - Parameters
 
-    /// df: softplus (with its floor); loc: identity; scale: exp.
-    public static let defaultLinks = [ParameterLink("df", .softplus), ParameterLink("loc", .identity), ParameterLink("scale", .exp)]
-
     public var batchShape: [Int] { commonShape([df, loc, scale]) }
 
     public static var isDiscrete: Bool { false }
@@ -101,4 +98,19 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
         let standard = sampleElementwise([df.broadcast(to: batchShape)], using: &random) { g, a in gsl_ran_tdist(g, a[0]) }
         return loc + scale * standard
     }
+}
+
+// MARK: - Declaration
+
+extension Family {
+    /// studentt: loc (identity), scale (the head's scale link), df = 1 + softplus(r) (ν > 1
+    /// from a head, so the mean exists), in this order of raw outputs.
+    public static let studentT = Family(
+        name: "studentt", support: .real,
+        parameters: [
+            Parameter("loc", .real, link: .identity, role: .location, summary: "the centre μ"),
+            Parameter("scale", .positive, link: .exp, followsScaleLink: true, role: .scale, summary: "the scale σ"),
+            Parameter("df", .positive, link: .softplus(floor: 1), summary: "the degrees of freedom ν"),
+        ],
+        build: { p in StudentT(df: p["df"].value, loc: p["loc"].value, scale: p["scale"].value) })
 }

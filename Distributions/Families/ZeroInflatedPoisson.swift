@@ -24,9 +24,6 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Parameters
 
-    /// rate: exp; gate: sigmoid.
-    public static let defaultLinks = [ParameterLink("rate", .exp), ParameterLink("gate", .sigmoid)]
-
     public var batchShape: [Int] { broadcastShape(rate.shape, gate.shape) }
 
     public static var isDiscrete: Bool { true }
@@ -97,4 +94,17 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
             gsl_ran_bernoulli(g, a[1]) == 1 ? 0 : Double(gsl_ran_poisson(g, a[0]))
         }
     }
+}
+
+// MARK: - Declaration
+
+extension Family {
+    /// zip: rate (exp), gate = P(structural zero) (sigmoid).
+    public static let zeroInflatedPoisson = Family(
+        name: "zip", support: .counts,
+        parameters: [
+            Parameter("rate", .nonNegative, link: .exp, summary: "the Poisson rate λ"),
+            Parameter("gate", .unitInterval, link: .sigmoid, summary: "the probability of a structural zero"),
+        ],
+        build: { p in ZeroInflatedPoisson(rate: p["rate"].value, gate: p["gate"].value) })
 }

@@ -63,11 +63,11 @@ enum DataSource {
     ///   - family: the requested family, or `nil` to choose it from the data
     ///     (normal for a numeric target, categorical for class labels and images).
     static func loadTraining(_ path: String, target: String?, features: [String]?,
-                             family: HeadFamily?) throws -> (data: LoadedData, family: HeadFamily) {
+                             family: Family?) throws -> (data: LoadedData, family: Family) {
         let kind = try kind(of: path)
         switch kind {
         case .table:
-            let targetKind: TargetKind = family.map { $0.task.isClassification ? .classes : .numeric } ?? .automatic
+            let targetKind: TargetKind = family.map { $0.support.isClassification ? .classes : .numeric } ?? .automatic
             let table = try CSVReader.read(path, options: CSVOptions(target: target, features: features, targetKind: targetKind,
                                                                      targetDefaultsToLastColumn: true))
             let chosen = family ?? (table.classNames == nil ? .normal : .categorical)
@@ -78,8 +78,8 @@ enum DataSource {
         case .images:
             try rejectColumns(target: target, features: features, kind: kind)
             let chosen = family ?? .categorical
-            guard chosen == .categorical else {
-                throw InputError("--family \(chosen.rawValue): an IDX image directory holds class labels; use --family categorical")
+            guard chosen.support == .classes else {
+                throw InputError("--family \(chosen.name): an IDX image directory holds class labels; use --family categorical")
             }
             let dataset = try MNISTDirectory.load(path, split: .train)
             let data = LoadedData(kind: kind, path: path, features: dataset.features, targets: dataset.targets,
@@ -89,10 +89,10 @@ enum DataSource {
             try rejectColumns(target: target, features: features, kind: kind)
             let x = try arrayFeatures(path)
             let chosen = family ?? (x.rank >= 4 ? .categorical : .normal)
-            let dataset = try NPYDirectory.load(path, classes: chosen.task.isClassification)
+            let dataset = try NPYDirectory.load(path, classes: chosen.support.isClassification)
             let targets = try vectorTargets(dataset.targets, path: join(path, "y.npy"))
             var classNames = dataset.classNames
-            if chosen == .bernoulli, let names = classNames, names.count < 2 { classNames = ["0", "1"] }
+            if chosen.support == .binary, let names = classNames, names.count < 2 { classNames = ["0", "1"] }
             let data = LoadedData(kind: kind, path: path, features: x, targets: targets, classNames: classNames)
             try checkTargets(data, family: chosen)
             return (data, chosen)
@@ -115,7 +115,7 @@ enum DataSource {
         switch kind {
         case .table:
             let options = CSVOptions(target: needTargets ? model.targetName : nil, features: model.featureNames,
-                                     targetKind: family.task.isClassification ? .classes : .numeric,
+                                     targetKind: family.support.isClassification ? .classes : .numeric,
                                      classNames: needTargets ? model.classNames : nil,
                                      targetDefaultsToLastColumn: needTargets)
             let table = try CSVReader.read(path, options: options)
@@ -129,14 +129,14 @@ enum DataSource {
             let x = try arrayFeatures(path)
             var targets: Tensor?
             if needTargets {
-                let dataset = try NPYDirectory.load(path, classes: family.task.isClassification)
+                let dataset = try NPYDirectory.load(path, classes: family.support.isClassification)
                 targets = try vectorTargets(dataset.targets, path: join(path, "y.npy"))
             }
             data = LoadedData(kind: kind, path: path, features: x, targets: targets)
         }
         data.features = try reshaped(data.features, to: model.inputShape, path: path)
         if needTargets {
-            if family.task.isClassification, let known = model.classNames ?? model.head.classNamesByIndex {
+            if family.support.isClassification, let known = model.classNames ?? model.head.classNamesByIndex {
                 data.classNames = known
             }
             try checkTargets(data, family: family)
@@ -156,38 +156,21 @@ enum DataSource {
         return features.reshaped(to: [features.shape[0]] + inputShape)
     }
 
-    /// Targets the family can score: class indices within the classes, non-negative integer
-    /// counts, positive values for gamma and log-normal, finite values for the rest.
-    static func checkTargets(_ data: LoadedData, family: HeadFamily) throws {
+    /// Targets the family can score (`Family.checkTargets`: its declared support), reported
+    /// with the file, the data row (CSV) or example (arrays), the target's name and the value.
+    static func checkTargets(_ data: LoadedData, family: Family) throws {
         guard let targets = data.targets else { return }
         let name = data.targetName.map { "target \"\($0)\"" } ?? "target"
-        func place(_ i: Int) -> String {
-            data.kind == .table ? "DATA \(data.path): data row \(i + 1): \(name)" : "DATA \(data.path): example \(i): \(name)"
-        }
-        let values = targets.scalars
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw InputError("\(place(bad)) is \(values[bad]); expected a finite number")
-        }
-        switch family.task {
-        case .classification, .binary:
-            let classCount = data.classNames?.count ?? (Int(values.max() ?? 0) + 1)
-            if family == .bernoulli, classCount != 2 {
-                throw InputError("DATA \(data.path): the bernoulli family needs exactly 2 classes, the \(name) has \(classCount)"
+        do {
+            try family.checkTargets(targets, classCount: data.classNames?.count)
+        } catch {
+            switch error.problem {
+            case .value(let index, let value):
+                let place = data.kind == .table ? "data row \(index + 1)" : "example \(index)"
+                throw InputError("DATA \(data.path): \(place): \(name) is \(value); \(error.requirement)")
+            case .classCount(let count, _):
+                throw InputError("DATA \(data.path): \(error.requirement), the \(name) has \(count)"
                                  + (data.classNames.map { " (\($0.prefix(10).joined(separator: ", ")))" } ?? ""))
-            }
-            if family == .categorical, classCount < 2 {
-                throw InputError("DATA \(data.path): the categorical family needs at least 2 classes, the \(name) has \(classCount)")
-            }
-            if let bad = values.firstIndex(where: { $0 < 0 || Int($0) >= classCount || $0 != $0.rounded() }) {
-                throw InputError("\(place(bad)) is \(values[bad]); expected a class index in 0..<\(classCount)")
-            }
-        case .counts:
-            if let bad = values.firstIndex(where: { $0 < 0 || $0 != $0.rounded() }) {
-                throw InputError("\(place(bad)) is \(values[bad]); the \(family.rawValue) family needs non-negative integer counts")
-            }
-        case .regression:
-            if family == .gamma || family == .logNormal, let bad = values.firstIndex(where: { $0 <= 0 }) {
-                throw InputError("\(place(bad)) is \(values[bad]); the \(family.rawValue) family needs positive values")
             }
         }
     }
@@ -235,9 +218,9 @@ enum DataSource {
 extension Head {
     /// "0", "1", … for a classification head without stored class names.
     var classNamesByIndex: [String]? {
-        switch family {
-        case .categorical: (0..<classCount).map(String.init)
-        case .bernoulli: ["0", "1"]
+        switch family.support {
+        case .classes: (0..<classCount).map(String.init)
+        case .binary: ["0", "1"]
         default: nil
         }
     }

@@ -1,135 +1,139 @@
-import Distributions
+import ArgumentParser
 import Foundation
-import LikelyTensor
+import Likely
 
-/// The families `likely dist` knows, with their parameters (the table of `shared/CLI.md`).
-enum DistFamily: String, CaseIterable {
-    case normal, lognormal, studentt, laplace, gamma, beta, bernoulli, categorical, poisson, negbinomial, zip
+/// The FAMILY of `likely dist`: every declared family whose parameters are numbers or
+/// per-class lists (a mixture-density head's per-component parameters are not).
+struct DistFamily: ExpressibleByArgument {
+    var family: Family
 
-    /// Every parameter the family accepts; for bernoulli and categorical exactly one of them.
-    var parameters: [String] {
-        switch self {
-        case .normal, .lognormal, .laplace: return ["loc", "scale"]
-        case .studentt: return ["df", "loc", "scale"]
-        case .gamma: return ["concentration", "rate"]
-        case .beta: return ["alpha", "beta"]
-        case .bernoulli, .categorical: return ["probs", "logits"]
-        case .poisson: return ["rate"]
-        case .negbinomial: return ["total-count", "probs"]
-        case .zip: return ["rate", "gate"]
-        }
+    static var all: [Family] { Family.allCases.filter { $0.parameters.allSatisfy { $0.width != .perComponent } } }
+
+    init?(argument: String) {
+        guard let family = Family(named: argument), DistFamily.all.contains(family) else { return nil }
+        self.family = family
     }
 
-    var parameterList: String {
-        let names = parameters.map { "--\($0)" }
-        return self == .bernoulli || self == .categorical ? names.joined(separator: " or ") : names.joined(separator: ", ")
+    static var allValueStrings: [String] { all.map(\.name) }
+
+    /// Every option the family accepts, by name without dashes: each parameter, and its logit form.
+    static func options(of family: Family) -> [String] {
+        family.parameters.flatMap { [$0.optionName] + ($0.logitName.map { [$0] } ?? []) }
+    }
+
+    /// "--loc, --scale"; "--probs or --logits" where a parameter has a logit form.
+    static func parameterList(of family: Family) -> String {
+        family.parameters.map { p in (["--" + p.optionName] + (p.logitName.map { ["--" + $0] } ?? [])).joined(separator: " or ") }
+            .joined(separator: ", ")
+    }
+
+    /// The help of option `--name`: what it is in each family that takes it.
+    static func help(_ name: String) -> ArgumentHelp {
+        let uses = all.flatMap { family in
+            family.parameters.compactMap { p -> String? in
+                if p.optionName == name { return "\(family.name): \(p.summary), \(p.constraint.expectation)" }
+                if p.logitName == name { return "\(family.name): instead of --\(p.optionName), its logit\(p.width == .one ? "" : "s (comma-separated)")" }
+                return nil
+            }
+        }
+        return ArgumentHelp(uses.joined(separator: "; ") + ".")
     }
 }
 
 /// A validated family and its parameters, with the distribution built from them.
 struct DistSpec {
-    var family: DistFamily
+    typealias Echo = (name: String, value: [Double], isList: Bool)
+
+    var family: Family
     /// The parameters as echoed in the JSON `params` object (in the family's order).
-    var params: [(name: String, value: [Double], isList: Bool)]
+    var params: [Echo]
     var distribution: any UnivariateDistribution
     /// The member with unit location and scale that `logpdf`, `cdf` and `quantile` evaluate,
     /// and the map to it, applied in Double (see `Standardization`).
     var standard: (distribution: any UnivariateDistribution, map: Standardization)?
 
     init(command: DistCommand) throws {
-        guard let family = DistFamily(rawValue: command.family.lowercased()) else {
-            throw DistInputError("FAMILY: unknown family '\(command.family)'; expected one of "
-                                 + DistFamily.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        self.family = family
+        family = command.family.family
         let given = Dictionary(command.givenParameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-        for name in given.keys where !family.parameters.contains(name) {
-            throw DistInputError("--\(name) is not a parameter of \(family.rawValue); it takes \(family.parameterList)")
+        let accepted = DistFamily.options(of: family)
+        if let name = given.keys.sorted().first(where: { !accepted.contains($0) }) {
+            throw DistInputError("--\(name) is not a parameter of \(family.name); it takes \(DistFamily.parameterList(of: family))")
         }
-        func number(_ name: String, _ expected: String, _ valid: (Double) -> Bool) throws -> Double {
-            guard let text = given[name] else {
-                throw DistInputError("\(family.rawValue) needs --\(name) (\(expected))")
-            }
-            let value = try parseNumber(text, option: "--\(name)")
-            guard valid(value) else { throw DistInputError("--\(name) must be \(expected), got \(value)") }
-            return value
+        var values = ParameterValues()
+        params = []
+        for parameter in family.parameters {
+            let (echo, value) = try Self.read(parameter, of: family, given: given)
+            params.append(echo)
+            values[parameter.name] = value
         }
-        let positive = { (x: Double) in x > 0 }
-        let any = { (_: Double) in true }
-        let t = { (x: Double) in Tensor([Float(x)]) }
-        switch family {
-        case .normal, .lognormal, .laplace:
-            let loc = try number("loc", "a finite number", any), scale = try number("scale", "> 0", positive)
-            params = [("loc", [loc], false), ("scale", [scale], false)]
-            switch family {
-            case .normal:
-                distribution = Normal(loc: t(loc), scale: t(scale))
-                standard = (Normal(loc: t(0), scale: t(1)), .affine(shift: loc, factor: scale))
-            case .lognormal:
-                distribution = LogNormal(loc: t(loc), scale: t(scale))
-                standard = (LogNormal(loc: t(0), scale: t(scale)), .logShift(loc))
-            default:
-                distribution = Laplace(loc: t(loc), scale: t(scale))
-                standard = (Laplace(loc: t(0), scale: t(1)), .affine(shift: loc, factor: scale))
+        distribution = family.build(values)
+        standard = Self.standardMember(of: family, params: params)
+    }
+
+    /// One parameter from its option (or its logit form's): the echo and the value.
+    static func read(_ parameter: Family.Parameter, of family: Family,
+                     given: [String: String]) throws -> (Echo, ParameterValues.Value) {
+        let isList = parameter.width == .perClass
+        var text = given[parameter.optionName], name = parameter.name, isLogit = false
+        if let logitName = parameter.logitName {
+            let forms = isList ? "--\(parameter.optionName) P1,P2,... or --\(logitName) L1,L2,..."
+                               : "--\(parameter.optionName) (\(parameter.constraint.expectation)) or --\(logitName)"
+            guard (text == nil) != (given[logitName] == nil) else {
+                throw DistInputError("\(family.name) needs exactly one of \(forms)")
             }
-        case .studentt:
-            let df = try number("df", "> 0", positive), loc = try number("loc", "a finite number", any)
-            let scale = try number("scale", "> 0", positive)
-            params = [("df", [df], false), ("loc", [loc], false), ("scale", [scale], false)]
-            distribution = StudentT(df: t(df), loc: t(loc), scale: t(scale))
-            standard = (StudentT(df: t(df), loc: t(0), scale: t(1)), .affine(shift: loc, factor: scale))
-        case .gamma:
-            let c = try number("concentration", "> 0", positive), r = try number("rate", "> 0", positive)
-            params = [("concentration", [c], false), ("rate", [r], false)]
-            distribution = Gamma(concentration: t(c), rate: t(r))
-            standard = (Gamma(concentration: t(c), rate: t(1)), .affine(shift: 0, factor: 1 / r))
-        case .beta:
-            let a = try number("alpha", "> 0", positive), b = try number("beta", "> 0", positive)
-            params = [("alpha", [a], false), ("beta", [b], false)]
-            distribution = Beta(alpha: t(a), beta: t(b))
-        case .bernoulli:
-            switch (given["probs"], given["logits"]) {
-            case (.some, .some), (nil, nil):
-                throw DistInputError("bernoulli needs exactly one of --probs (in [0, 1]) or --logits")
-            case (.some, nil):
-                let p = try number("probs", "in [0, 1]") { (0...1).contains($0) }
-                params = [("probs", [p], false)]
-                distribution = Bernoulli(probs: t(p))
-            case (nil, .some):
-                let l = try number("logits", "a finite number", any)
-                params = [("logits", [l], false)]
-                distribution = Bernoulli(logits: t(l))
-            }
-        case .categorical:
-            switch (given["probs"], given["logits"]) {
-            case (.some, .some), (nil, nil):
-                throw DistInputError("categorical needs exactly one of --probs P1,P2,... or --logits L1,L2,...")
-            case (.some(let text), nil):
-                let p = try parseProbabilityList(text, option: "--probs")
-                let total = p.reduce(0, +)
-                guard Swift.abs(total - 1) <= 1e-4 else {
-                    throw DistInputError("--probs: the class probabilities must sum to 1, got \(total)")
-                }
-                params = [("probs", p, true)]
-                distribution = Categorical(probs: Tensor(p.map(Float.init)))
-            case (nil, .some(let text)):
-                let l = try parseList(text, option: "--logits")
-                params = [("logits", l, true)]
-                distribution = Categorical(logits: Tensor(l.map(Float.init)))
-            }
-        case .poisson:
-            let r = try number("rate", "≥ 0", { $0 >= 0 })
-            params = [("rate", [r], false)]
-            distribution = Poisson(rate: t(r))
-        case .negbinomial:
-            let r = try number("total-count", "> 0", positive), p = try number("probs", "in [0, 1)") { $0 >= 0 && $0 < 1 }
-            params = [("total_count", [r], false), ("probs", [p], false)]
-            distribution = NegativeBinomial(totalCount: t(r), probs: t(p))
-        case .zip:
-            let r = try number("rate", "≥ 0", { $0 >= 0 }), g = try number("gate", "in [0, 1]") { (0...1).contains($0) }
-            params = [("rate", [r], false), ("gate", [g], false)]
-            distribution = ZeroInflatedPoisson(rate: t(r), gate: t(g))
+            if let logits = given[logitName] { (text, name, isLogit) = (logits, logitName, true) }
         }
+        guard let text else {
+            throw DistInputError("\(family.name) needs --\(parameter.optionName) (\(parameter.constraint.expectation))")
+        }
+        let option = "--" + (isLogit ? name : parameter.optionName)
+        let numbers = isList ? try parseList(text, option: option) : [try parseNumber(text, option: option)]
+        if !isLogit { try check(numbers, parameter.constraint, option: option) }
+        let tensor = Tensor(numbers.map(Float.init))
+        let value = isLogit ? ParameterValues.Value(value: { parameter.link.forward(tensor) }, logits: tensor)
+                            : ParameterValues.Value(tensor)
+        return ((name, numbers, isList), value)
+    }
+
+    /// Every value within the constraint; a simplex also sums to 1.
+    static func check(_ numbers: [Double], _ constraint: Family.Constraint, option: String) throws {
+        if constraint == .simplex {
+            if let (index, bad) = numbers.enumerated().first(where: { !constraint.contains($0.element) }) {
+                throw DistInputError("\(option): item \(index + 1), \(bad), is not a probability in [0, 1]")
+            }
+            let total = numbers.reduce(0, +)
+            guard Swift.abs(total - 1) <= 1e-4 else {
+                throw DistInputError("\(option): the class probabilities must sum to 1, got \(total)")
+            }
+        } else if let bad = numbers.first(where: { !constraint.contains($0) }) {
+            throw DistInputError("\(option) must be \(constraint.expectation), got \(bad)")
+        }
+    }
+
+    /// The member with location 0 and scale (or rate) 1, read from the parameters' roles, and
+    /// the change of variable to it; nil for a family without a location or scale.
+    static func standardMember(of family: Family, params: [Echo]) -> (distribution: any UnivariateDistribution, map: Standardization)? {
+        var values = ParameterValues()
+        var map: Standardization?
+        var shift = 0.0, factor = 1.0
+        for (parameter, echo) in zip(family.parameters, params) {
+            var unit = echo.value
+            switch parameter.role {
+            case .location: shift = echo.value[0]; unit = [0]
+            case .scale: factor = echo.value[0]; unit = [1]
+            case .inverseScale: factor = 1 / echo.value[0]; unit = [1]
+            case .logLocation: map = .logShift(echo.value[0]); unit = [0]
+            case .classScore, .shape: break
+            }
+            let tensor = Tensor(unit.map(Float.init))
+            values[parameter.name] = echo.name == parameter.name
+                ? .init(tensor) : .init(value: { parameter.link.forward(tensor) }, logits: tensor)
+        }
+        let roles: [Family.Role] = [.location, .scale, .inverseScale]
+        if map == nil && family.parameters.contains(where: { roles.contains($0.role) }) {
+            map = .affine(shift: shift, factor: factor)
+        }
+        return map.map { (family.build(values), $0) }
     }
 
     /// Everything that was asked for, computed through the Distributions API.
@@ -139,7 +143,7 @@ struct DistSpec {
             let points = { (xs: [Double]) in Tensor(xs.map(Float.init)) }
             var random = RandomSource(seed: seed)
             var report = DistReport(
-                family: family.rawValue, params: params,
+                family: family.name, params: params,
                 mean: d.mean.scalars[0], variance: d.variance.scalars[0],
                 entropy: (d as? any EntropyDistribution)?.entropy.scalars[0],
                 logpdf: logpdf.map { d.logProb(points($0)).scalars },

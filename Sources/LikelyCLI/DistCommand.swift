@@ -1,7 +1,6 @@
 import ArgumentParser
-import Distributions
 import Foundation
-import LikelyTensor
+import Likely
 
 /// `likely dist FAMILY [--PARAM VALUE]... [--logpdf X,...] [--cdf X,...] [--quantile P,...]
 /// [--sample N] [--seed S] [--json]`: one distribution, evaluated and sampled (the contract of
@@ -10,24 +9,23 @@ struct DistCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dist",
         abstract: "Evaluate and sample one distribution.",
-        discussion: "Families: " + DistFamily.allCases.map { "\($0.rawValue) (\($0.parameterList))" }.joined(separator: "; ")
+        discussion: "Families: " + DistFamily.all.map { "\($0.name) (\(DistFamily.parameterList(of: $0)))" }.joined(separator: "; ")
             + ". --logpdf is the log-density, or the log-mass for discrete families.")
 
-    @Argument(help: "The family: \(DistFamily.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var family: String
+    @Argument(help: "The family.")
+    var family: DistFamily
 
-    @Option(parsing: .unconditional, help: "Location (normal, lognormal: of log X, studentt, laplace).") var loc: String?
-    @Option(parsing: .unconditional, help: "Scale > 0 (normal, lognormal, studentt, laplace).") var scale: String?
-    @Option(parsing: .unconditional, help: "Degrees of freedom > 0 (studentt).") var df: String?
-    @Option(parsing: .unconditional, help: "Concentration > 0 (gamma).") var concentration: String?
-    @Option(parsing: .unconditional, help: "Rate: > 0 for gamma, ≥ 0 for poisson and zip.") var rate: String?
-    @Option(parsing: .unconditional, help: "Alpha > 0 (beta).") var alpha: String?
-    @Option(parsing: .unconditional, help: "Beta > 0 (beta).") var beta: String?
-    @Option(parsing: .unconditional, help: "Probability in [0, 1] (bernoulli, negbinomial: [0, 1)); comma-separated class probabilities for categorical.")
-    var probs: String?
-    @Option(parsing: .unconditional, help: "Logit (bernoulli); comma-separated class logits for categorical.") var logits: String?
-    @Option(name: .customLong("total-count"), parsing: .unconditional, help: "Total count r > 0 (negbinomial).") var totalCount: String?
-    @Option(parsing: .unconditional, help: "Probability of a structural zero in [0, 1] (zip).") var gate: String?
+    @Option(parsing: .unconditional, help: DistFamily.help("loc")) var loc: String?
+    @Option(parsing: .unconditional, help: DistFamily.help("scale")) var scale: String?
+    @Option(parsing: .unconditional, help: DistFamily.help("df")) var df: String?
+    @Option(parsing: .unconditional, help: DistFamily.help("concentration")) var concentration: String?
+    @Option(parsing: .unconditional, help: DistFamily.help("rate")) var rate: String?
+    @Option(parsing: .unconditional, help: DistFamily.help("alpha")) var alpha: String?
+    @Option(parsing: .unconditional, help: DistFamily.help("beta")) var beta: String?
+    @Option(parsing: .unconditional, help: DistFamily.help("probs")) var probs: String?
+    @Option(parsing: .unconditional, help: DistFamily.help("logits")) var logits: String?
+    @Option(name: .customLong("total-count"), parsing: .unconditional, help: DistFamily.help("total-count")) var totalCount: String?
+    @Option(parsing: .unconditional, help: DistFamily.help("gate")) var gate: String?
 
     @Option(parsing: .unconditional, help: "Comma-separated points for the log-density (log-mass).") var logpdf: String?
     @Option(parsing: .unconditional, help: "Comma-separated points for the cdf.") var cdf: String?

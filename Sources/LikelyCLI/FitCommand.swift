@@ -28,8 +28,8 @@ struct FitCommand: ParsableCommand {
     @Option(help: "The CSV feature columns, comma-separated (default: every column but the target).")
     var features: String?
 
-    @Option(help: "The predicted distribution: \(HeadFamily.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var family: String?
+    @Option(help: "The predicted distribution (default: normal for a numeric target, categorical for class labels and images).")
+    var family: Family?
 
     @Option(help: "The link for positive parameters: exp or softplus.")
     var scaleLink: String = "exp"
@@ -100,9 +100,6 @@ struct FitCommand: ParsableCommand {
 
     /// Every option's range and name; the data-dependent checks come in `run`.
     private func check() throws {
-        if let family, HeadFamily(rawValue: family.lowercased()) == nil {
-            throw InputError("--family: unknown family '\(family)'; expected one of \(HeadFamily.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         guard ScaleLink(rawValue: scaleLink.lowercased()) != nil else {
             throw InputError("--scale-link: unknown link '\(scaleLink)'; expected exp or softplus")
         }
@@ -133,10 +130,9 @@ struct FitCommand: ParsableCommand {
 
     func run() throws {
         try check()
-        let requested = family.flatMap { HeadFamily(rawValue: $0.lowercased()) }
         let (loaded, family) = try DataSource.loadTraining(
             data, target: target, features: try features.map { try OptionCheck.names($0, option: "--features") },
-            family: requested)
+            family: family)
         var data = loaded
         let isImage = data.exampleShape.count == 3
         let architecture = arch.flatMap { Architecture(rawValue: $0.lowercased()) } ?? (isImage ? .seedCNN : .mlp)
@@ -163,7 +159,7 @@ struct FitCommand: ParsableCommand {
 
         let classCount = data.classNames?.count ?? 2
         let head = Head(family, scaleLink: ScaleLink(rawValue: scaleLink.lowercased())!,
-                        classCount: family == .categorical ? classCount : 2, components: components)
+                        classCount: family.support == .classes ? classCount : 2, components: components)
         let model = try ModelFactory.make(
             architecture: architecture, inputShape: data.exampleShape, head: head,
             hidden: try OptionCheck.positiveIntegers(hidden, option: "--hidden"),
@@ -172,7 +168,7 @@ struct FitCommand: ParsableCommand {
         let world = try ProcessGroup.current()
         model.broadcastWeights(over: world)
         let quiet = quiet || !world.isRoot
-        model.classNames = family.task.isClassification ? data.classNames : nil
+        model.classNames = family.support.isClassification ? data.classNames : nil
         model.featureNames = data.featureNames
         model.targetName = data.targetName
 
@@ -188,8 +184,8 @@ struct FitCommand: ParsableCommand {
         options.standardizeTarget = !noStandardize
         options.distribute(over: world)
         if calibrate {
-            guard family.task.isClassification else {
-                throw InputError("--calibrate applies to bernoulli and categorical heads, not \(family.rawValue)")
+            guard family.support.isClassification else {
+                throw InputError("--calibrate applies to bernoulli and categorical heads, not \(family.name)")
             }
             options.calibrateTemperature = true
             options.calibrationMCSamples = calibrateMcSamples
@@ -200,7 +196,7 @@ struct FitCommand: ParsableCommand {
             options.onEpochEnd = { record in say(EpochLine.text(record, of: epochs)) }
         }
         if !quiet {
-            say("fitting \(architecture.rawValue) with a \(family.rawValue) head on \(data.count) examples of \(data.exampleShape) from \(data.kind.rawValue) \(data.path)")
+            say("fitting \(architecture.rawValue) with a \(family.name) head on \(data.count) examples of \(data.exampleShape) from \(data.kind.rawValue) \(data.path)")
         }
         let history: History
         do {

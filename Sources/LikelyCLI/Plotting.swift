@@ -44,7 +44,7 @@ enum EvaluationPlots {
         if let roc = report.roc { try save(Plots.rocCurve(roc), "roc.svg") }
         if let pr = report.precisionRecall { try save(Plots.precisionRecallCurve(pr), "precision_recall.svg") }
         if let curve = report.riskCoverage {
-            let riskName = model.head.family.task.isClassification ? "error rate" : "squared error"
+            let riskName = model.head.family.support.isClassification ? "error rate" : "squared error"
             try save(Plots.riskCoverageCurve(curve, riskName: riskName), "risk-coverage.svg")
         }
         if let ood = report.ood {
@@ -54,7 +54,7 @@ enum EvaluationPlots {
                          "ood-\(score.name).svg")
             }
         }
-        if !model.head.family.task.isClassification, model.inputShape == [1], let targets = data.targets {
+        if !model.head.family.support.isClassification, model.inputShape == [1], let targets = data.targets {
             try save(bands(model: model, x: data.features.scalars.map(Double.init), y: targets.scalars.map(Double.init),
                            mcSamples: mcSamples, seed: seed,
                            xLabel: data.featureNames?.first ?? "x", yLabel: data.targetName ?? "y"), "bands.svg")

@@ -36,7 +36,7 @@ enum PredictionTable {
     static func csv(_ predictive: Predictive, model: ProbabilisticModel) -> String {
         var lines: [String] = []
         let n = predictive.count
-        if model.head.family.task.isClassification {
+        if model.head.family.support.isClassification {
             let uncertainty = predictive.classification
             let probabilities = uncertainty.meanProbabilities
             let k = probabilities.shape[1]

@@ -38,7 +38,7 @@ struct SampleCommand: ParsableCommand {
         var random = RandomSource(seed: common.seed, stream: 0x5A11)
         let samples = predictive.sample(draws: draws, using: &random).scalars
         let n = data.count
-        let discrete = model.head.family.task != .regression
+        let discrete = model.head.family.support.isDiscrete
         var lines = [(0..<draws).map { "draw_\($0)" }.joined(separator: ",")]
         lines.reserveCapacity(n + 1)
         for i in 0..<n {

@@ -108,7 +108,7 @@ extension ProbabilisticModel {
         let selective = predictive.riskCoverage(targets: targets)
         report.riskCoverage = selective
         report.aurc = selective.area
-        if head.family.task.isClassification {
+        if head.family.support.isClassification {
             let labels = targets.scalars.map { Int($0) }
             let probabilities = predictive.classification.meanProbabilities
             report.accuracy = Metrics.accuracy(probabilities: probabilities, labels: labels)
@@ -117,7 +117,7 @@ extension ProbabilisticModel {
             report.reliability = diagram
             report.ece = diagram.expectedCalibrationError
             report.mce = diagram.maximumCalibrationError
-            if head.family == .bernoulli {
+            if head.family.support == .binary {
                 let scores = (0..<n).map { Double(probabilities.scalars[2 * $0 + 1]) }
                 let positive = labels.map { $0 == 1 }
                 report.roc = ROCCurve(scores: scores, labels: positive)
@@ -188,7 +188,7 @@ extension ProbabilisticModel {
     /// PIT values F(yᵢ); for count families the randomized PIT F(y − 1) + u·(F(y) − F(y − 1)).
     func probabilityIntegralTransform(_ predictive: Predictive, targets: Tensor, seed: UInt64) -> [Double] {
         let upper = predictive.cdf(targets).map(Double.init)
-        guard head.family.task == .counts else { return upper }
+        guard head.family.support == .counts else { return upper }
         let lower = predictive.cdf(targets - 1).map(Double.init)
         var random = RandomSource(seed: seed, stream: 0x917)
         return zip(lower, upper).map { l, u in l + random.uniform() * (u - l) }

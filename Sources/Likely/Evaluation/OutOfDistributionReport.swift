@@ -17,7 +17,7 @@ public struct OutOfDistributionReport: Encodable {
     /// must come from the same model (and the same members and passes).
     public init(inDistribution: Predictive, outOfDistribution: Predictive) {
         precondition(inDistribution.head.family == outOfDistribution.head.family,
-                     "both predictives must come from one model, got \(inDistribution.head.family.rawValue) and \(outOfDistribution.head.family.rawValue)")
+                     "both predictives must come from one model, got \(inDistribution.head.family.name) and \(outOfDistribution.head.family.name)")
         nIn = inDistribution.count
         nOut = outOfDistribution.count
         values = zip(inDistribution.uncertaintyScores, outOfDistribution.uncertaintyScores).map { ($0.name, $0.values, $1.values) }

@@ -23,14 +23,14 @@ extension ProbabilisticModel {
     /// - Returns: the fitted temperature.
     @discardableResult
     public func calibrateTemperature(on data: Dataset, mcSamples: Int = 0, seed: UInt64 = 0) -> Float {
-        precondition(head.family.task.isClassification,
-                     "temperature scaling needs a bernoulli or categorical head, got \(head.family.rawValue)")
+        precondition(head.family.support.isClassification,
+                     "temperature scaling needs a bernoulli or categorical head, got \(head.family.name)")
         head.temperature = 1
         let raw = predictiveRawOutputs(data.features, mcSamples: mcSamples, seed: seed)
         let labels = data.targets.scalars.map { Int($0) }
         // A Bernoulli logit z is the two-class case with logits (0, z).
-        let members = head.family == .bernoulli ? raw.map { $0.flatMap { [0, $0] } } : raw
-        let k = head.family == .bernoulli ? 2 : head.classCount
+        let members = head.family.support == .binary ? raw.map { $0.flatMap { [0, $0] } } : raw
+        let k = head.family.support == .binary ? 2 : head.classCount
         head.temperature = Float(TemperatureScaling(fittingMemberLogits: members, labels: labels, classes: k).temperature)
         return head.temperature
     }

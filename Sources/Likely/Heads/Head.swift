@@ -11,26 +11,19 @@ import Foundation
 /// computed by each family's `logProb` from the raw outputs where that is stabler (an
 /// exp-scale Normal from ln σ, Bernoulli and Categorical from logits, Poisson from log-rate).
 ///
-/// | family | raw outputs | parameters |
-/// |---|---|---|
-/// | normal, laplace | 2 | loc = r₀, scale = link(r₁) |
-/// | studentt | 3 | loc = r₀, scale = link(r₁), df = 1 + softplus(r₂) |
-/// | lognormal | 2 | loc = r₀, scale = link(r₁) (of ln y) |
-/// | gamma | 2 | concentration = link(r₀), rate = link(r₁) |
-/// | poisson | 1 | ln rate = r₀ |
-/// | negbinomial | 2 | total count = link(r₀), probs = σ(r₁) |
-/// | zip | 2 | rate = eʳ⁰, gate = σ(r₁) |
-/// | bernoulli | 1 | logit = r₀ |
-/// | categorical | K | logits = r |
-/// | mdn | 3K | weight logits r[0..<K], locs r[K..<2K], scales link(r[2K..<3K]) |
+/// Everything here is read from the family's declaration (`Family`, in
+/// `Distributions/Families/`): the raw outputs are the declared parameters in order, each
+/// taking its width (1, K classes or K components) and passing through its link (the head's
+/// `scaleLink` for the parameters that follow it). A link's stable form goes to the family
+/// as such: ln θ for exp, the logits for sigmoid and softmax.
 public struct Head: Codable, Equatable, Sendable {
     /// The family predicted.
-    public var family: HeadFamily
-    /// The link for scale-like positive parameters.
+    public var family: Family
+    /// The link for the positive parameters that declare `followsScaleLink`.
     public var scaleLink: ScaleLink
-    /// The number of classes (categorical only).
+    /// The number of classes (per-class parameters: categorical).
     public var classCount: Int
-    /// The number of mixture components (mdn only).
+    /// The number of mixture components (per-component parameters: mdn).
     public var components: Int
     /// T of temperature scaling for Bernoulli and Categorical heads: the logits are divided by
     /// T (1: none). Fitted after training by `ProbabilisticModel.calibrateTemperature(on:)`.
@@ -41,7 +34,7 @@ public struct Head: Codable, Equatable, Sendable {
     ///   - scaleLink: exp (default) or softplus for positive parameters.
     ///   - classCount: K for a categorical head (≥ 2).
     ///   - components: K for a mixture-density head (≥ 1).
-    public init(_ family: HeadFamily, scaleLink: ScaleLink = .exp, classCount: Int = 2, components: Int = 3) {
+    public init(_ family: Family, scaleLink: ScaleLink = .exp, classCount: Int = 2, components: Int = 3) {
         precondition(classCount >= 2, "a categorical head needs at least 2 classes, got \(classCount)")
         precondition(components >= 1, "a mixture-density head needs at least 1 component, got \(components)")
         self.family = family
@@ -50,16 +43,9 @@ public struct Head: Codable, Equatable, Sendable {
         self.components = components
     }
 
-    /// How many raw outputs per example the network must produce.
-    public var rawOutputCount: Int {
-        switch family {
-        case .poisson, .bernoulli: 1
-        case .normal, .laplace, .logNormal, .gamma, .negativeBinomial, .zeroInflatedPoisson: 2
-        case .studentT: 3
-        case .categorical: classCount
-        case .normalMixture: 3 * components
-        }
-    }
+    /// How many raw outputs per example the network must produce: the sum of the declared
+    /// parameters' widths.
+    public var rawOutputCount: Int { family.rawOutputCount(classCount: classCount, components: components) }
 
     /// The distributions for a batch of raw outputs `[N, rawOutputCount]`, one per row.
     /// - Parameters:
@@ -68,49 +54,39 @@ public struct Head: Codable, Equatable, Sendable {
     ///     back to original units; the distribution is then over the original target.
     public func distribution(_ raw: Tensor, scaling: TargetScaling? = nil) -> any UnivariateDistribution {
         precondition(raw.rank == 2 && raw.shape[1] == rawOutputCount,
-                     "\(family.rawValue) head needs raw outputs [N, \(rawOutputCount)], got \(raw.shape)")
-        func column(_ j: Int) -> Tensor { raw.slice(alongAxis: 1, j..<(j + 1)).reshaped(to: [raw.shape[0]]) }
-        func columns(_ range: Range<Int>) -> Tensor { raw.slice(alongAxis: 1, range) }
-        let shift = scaling?.mean ?? 0, stretch = scaling?.standardDeviation ?? 1
-        let logStretch = Float(Foundation.log(Double(stretch)))
-        func loc(_ r: Tensor) -> Tensor { scaling == nil ? r : r * stretch + shift }
-        func positive(_ r: Tensor) -> Tensor { scaleLink.link.forward(r) }
-        switch family {
-        case .normal:
-            return scaleLink == .exp
-                ? Normal(loc: loc(column(0)), logScale: scaling == nil ? column(1) : column(1) + logStretch)
-                : Normal(loc: loc(column(0)), scale: positive(column(1)) * stretch)
-        case .laplace:
-            return Laplace(loc: loc(column(0)), scale: positive(column(1)) * stretch)
-        case .studentT:
-            return StudentT(df: softplus(column(2)) + 1, loc: loc(column(0)), scale: positive(column(1)) * stretch)
-        case .logNormal:
-            return scaleLink == .exp
-                ? LogNormal(loc: column(0), logScale: column(1))
-                : LogNormal(loc: column(0), scale: positive(column(1)))
-        case .gamma:
-            return Gamma(concentration: positive(column(0)), rate: positive(column(1)))
-        case .poisson:
-            return Poisson(logRate: column(0))
-        case .negativeBinomial:
-            return NegativeBinomial(totalCount: positive(column(0)), probs: sigmoid(column(1)))
-        case .zeroInflatedPoisson:
-            return ZeroInflatedPoisson(rate: exp(column(0)), gate: sigmoid(column(1)))
-        case .bernoulli:
-            return Bernoulli(logits: temperature == 1 ? column(0) : column(0) / temperature)
-        case .categorical:
-            return Categorical(logits: temperature == 1 ? raw : raw / temperature)
-        case .normalMixture:
-            let k = components
-            let locs = columns(k..<(2 * k)), scales = columns((2 * k)..<(3 * k))
-            let members = (0..<k).map { j -> Normal in
-                let l = loc(locs.slice(alongAxis: 1, j..<(j + 1)).reshaped(to: [raw.shape[0]]))
-                let s = scales.slice(alongAxis: 1, j..<(j + 1)).reshaped(to: [raw.shape[0]])
-                return scaleLink == .exp
-                    ? Normal(loc: l, logScale: scaling == nil ? s : s + logStretch)
-                    : Normal(loc: l, scale: positive(s) * stretch)
-            }
-            return Mixture(components: members, logits: columns(0..<k))
+                     "\(family.name) head needs raw outputs [N, \(rawOutputCount)], got \(raw.shape)")
+        let scaling = family.isLocationScale ? scaling : nil
+        var values = ParameterValues()
+        var start = 0
+        for parameter in family.parameters {
+            let width = parameter.width.count(classCount: classCount, components: components)
+            let columns = parameter.width == .one
+                ? raw.slice(alongAxis: 1, start..<(start + 1)).reshaped(to: [raw.shape[0]])
+                : raw.slice(alongAxis: 1, start..<(start + width))
+            values[parameter.name] = value(of: parameter, raw: columns, scaling: scaling)
+            start += width
+        }
+        return family.build(values)
+    }
+
+    /// One parameter from its raw outputs r: link(r), then for a standardized target
+    /// y = a + b·z a location a + b·link(r) and a scale b·link(r) (ln b + r for an exp
+    /// link); a class score r/T.
+    func value(of parameter: Family.Parameter, raw r: Tensor, scaling: TargetScaling?) -> ParameterValues.Value {
+        let link = parameter.followsScaleLink ? scaleLink.link : parameter.link
+        let role = parameter.role
+        let stretch = scaling?.standardDeviation ?? 1, shift = scaling?.mean ?? 0
+        switch link {
+        case .exp:
+            let logarithm = scaling != nil && role == .scale ? r + Float(Foundation.log(Double(stretch))) : r
+            return .init(value: { role == .scale ? exp(r) * stretch : exp(r) }, logarithm: logarithm)
+        case .sigmoid, .softmax:
+            let logits = role == .classScore && temperature != 1 ? r / temperature : r
+            return .init(value: { link.forward(logits) }, logits: logits)
+        case .identity, .softplus:
+            let value = link.forward(r)
+            if scaling != nil && role == .location { return .init(value * stretch + shift) }
+            return .init(role == .scale ? value * stretch : value)
         }
     }
 

@@ -32,7 +32,7 @@ public final class ProbabilisticModel {
     public init(network: Sequential, head: Head, inputShape: [Int]) {
         let outputs = network.outputShape(for: inputShape)
         precondition(outputs == [head.rawOutputCount],
-                     "the network outputs \(outputs) values per example but the \(head.family.rawValue) head needs \(head.rawOutputCount)")
+                     "the network outputs \(outputs) values per example but the \(head.family.name) head needs \(head.rawOutputCount)")
         self.network = network
         self.head = head
         self.inputShape = inputShape

@@ -113,7 +113,7 @@ public enum ModelDirectory {
         }
         let outputs = network.outputShape(for: d.inputShape)
         guard outputs == [d.head.rawOutputCount] else {
-            throw ModelFileError(file: file, "field head: the layers output \(outputs) values but the \(d.head.family.rawValue) head needs \(d.head.rawOutputCount)")
+            throw ModelFileError(file: file, "field head: the layers output \(outputs) values but the \(d.head.family.name) head needs \(d.head.rawOutputCount)")
         }
         if let s = d.featureScaling, s.featureShape != d.inputShape || s.mean.count != elementCount(d.inputShape) || s.standardDeviation.count != s.mean.count {
             throw ModelFileError(file: file, "field feature_scaling: expected \(elementCount(d.inputShape)) means and standard deviations for input shape \(d.inputShape)")
@@ -121,7 +121,7 @@ public enum ModelDirectory {
         if let t = d.targetScaling, !(t.standardDeviation > 0 && t.standardDeviation.isFinite && t.mean.isFinite) {
             throw ModelFileError(file: file, "field target_scaling: expected a finite mean and a positive standard deviation")
         }
-        if let names = d.classNames, d.head.family == .categorical, names.count != d.head.classCount {
+        if let names = d.classNames, d.head.family.support == .classes, names.count != d.head.classCount {
             throw ModelFileError(file: file, "field class_names: \(names.count) names for a head of \(d.head.classCount) classes")
         }
         let model = ProbabilisticModel(network: network, head: d.head, inputShape: d.inputShape)

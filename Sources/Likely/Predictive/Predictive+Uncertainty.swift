@@ -8,7 +8,7 @@ extension Predictive {
     /// - regression and counts: `sd` √(total variance), `epistemic_sd` √(variance of the
     ///   members' means).
     public var uncertaintyScores: [(name: String, values: [Double])] {
-        if head.family.task.isClassification {
+        if head.family.support.isClassification {
             let u = classification
             return [("entropy", u.predictiveEntropy), ("mutual_information", u.mutualInformation),
                     ("max_probability", maximumProbabilities(u.meanProbabilities).map { 1 - $0 })]
@@ -24,7 +24,7 @@ extension Predictive {
     public func riskCoverage(targets: Tensor) -> RiskCoverageCurve {
         precondition(targets.count == count, "riskCoverage needs \(count) targets, got \(targets.count)")
         let y = targets.scalars
-        if head.family.task.isClassification {
+        if head.family.support.isClassification {
             let p = classification.meanProbabilities
             let k = p.shape[1]
             var losses = [Double](repeating: 0, count: count), uncertainty = losses

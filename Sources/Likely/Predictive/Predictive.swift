@@ -96,8 +96,8 @@ public struct Predictive {
 
     /// The members' class probabilities stacked: `[T, N, K]` (K = 2 for Bernoulli: [1 − p, p]).
     public var memberProbabilities: Tensor {
-        precondition(head.family.task.isClassification,
-                     "class probabilities need a bernoulli or categorical head, got \(head.family.rawValue)")
+        precondition(head.family.support.isClassification,
+                     "class probabilities need a bernoulli or categorical head, got \(head.family.name)")
         return withoutGradients {
             Tensor.stack(members.map { member -> Tensor in
                 if let c = member as? Categorical { return c.probs }

@@ -23,7 +23,7 @@ extension ProbabilisticModel {
         precondition(Array(data.features.shape.dropFirst()) == inputShape,
                      "features of shape \(data.features.shape) do not match the model's input shape \(inputShape)")
         if options.calibrateTemperature {
-            precondition(head.family.task.isClassification, "temperature scaling needs a bernoulli or categorical head")
+            precondition(head.family.support.isClassification, "temperature scaling needs a bernoulli or categorical head")
             if case .none = options.validation { preconditionFailure("temperature scaling needs validation data") }
         }
 
@@ -34,7 +34,7 @@ extension ProbabilisticModel {
         case .data(let d): validation = d
         case .fraction(let f):
             var random = RandomSource(seed: options.seed, stream: UInt64.max)
-            let split = data.split(validationFraction: f, stratified: head.family.task.isClassification, using: &random)
+            let split = data.split(validationFraction: f, stratified: head.family.support.isClassification, using: &random)
             train = split.train
             validation = split.validation
         }
@@ -156,7 +156,7 @@ extension ProbabilisticModel {
         let predictive = self.predictive(data.features)
         let logLikelihood = predictive.logLikelihood(data.targets)
         record.validationNLL = -logLikelihood.reduce(0.0) { $0 + Double($1) } / Double(max(data.count, 1))
-        if head.family.task.isClassification {
+        if head.family.support.isClassification {
             let predicted = predictive.classification.meanProbabilities.argmax(alongAxis: 1)
             record.validationAccuracy = Metrics.accuracy(predictions: predicted, labels: data.targets.scalars.map { Int($0) })
         } else {

@@ -1,0 +1,25 @@
+/// The affine map from the standardized target a network is trained on to the original
+/// units: y = mean + standardDeviation · z.
+public struct TargetScaling: Codable, Equatable, Sendable {
+    public var mean: Float
+    public var standardDeviation: Float
+
+    public init(mean: Float, standardDeviation: Float) {
+        precondition(standardDeviation > 0 && standardDeviation.isFinite,
+                     "target scaling needs a positive standard deviation, got \(standardDeviation)")
+        self.mean = mean
+        self.standardDeviation = standardDeviation
+    }
+
+    /// Fitted on training targets; a constant target keeps a standard deviation of 1.
+    public init(fitting targets: Tensor) {
+        let n = Double(max(targets.count, 1))
+        let mean = targets.scalars.reduce(0.0) { $0 + Double($1) } / n
+        let variance = targets.scalars.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / n
+        let sd = variance.squareRoot()
+        self.init(mean: Float(mean), standardDeviation: sd > 1e-12 ? Float(sd) : 1)
+    }
+
+    /// z = (y − mean) / standardDeviation.
+    public func standardize(_ y: Tensor) -> Tensor { (y - mean) / standardDeviation }
+}
