@@ -49,13 +49,25 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
         }
     }
 
-    /// The x with I_x(α, β) = p (GSL `gsl_cdf_beta_Pinv`).
+    /// The x with I_x(α, β) = p: GSL `gsl_cdf_beta_Pinv` where it inverts the cdf, else (it
+    /// fails for extreme shapes, e.g. Beta(5, 0.05) at 0.25, x = 0.999591) bisection on
+    /// u = logit x ∈ [−745, 745] with x = σ(u) and 1 − x = σ(−u) formed separately, comparing
+    /// I_x(α, β) for p ≤ ½ and I₁₋ₓ(β, α) = 1 − I_x(α, β) above.
     public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, alpha, beta]) { a in
-            guard a[0] >= 0 && a[0] <= 1 else { return .nan }
-            if a[0] == 0 { return 0 }
-            if a[0] == 1 { return 1 }
-            return gsl_cdf_beta_Pinv(a[0], a[1], a[2])
+        pointwiseValue([probability, alpha, beta]) { v in
+            let p = v[0], a = v[1], b = v[2]
+            guard p >= 0 && p <= 1 else { return .nan }
+            if p == 0 { return 0 }
+            if p == 1 { return 1 }
+            let library = gsl_cdf_beta_Pinv(p, a, b)
+            if library > 0 && library < 1,
+               invertsCDF(library, p, lowerTail: gsl_sf_beta_inc(a, b, library), upperTail: gsl_sf_beta_inc(b, a, 1 - library)) {
+                return library
+            }
+            let u = bisectQuantile(p, low: -745, high: 745,
+                                   lowerTail: { gsl_sf_beta_inc(a, b, sigmoidDouble($0)) },
+                                   upperTail: { gsl_sf_beta_inc(b, a, sigmoidDouble(-$0)) })
+            return sigmoidDouble(u)
         }
     }
 

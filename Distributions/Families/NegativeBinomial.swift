@@ -48,20 +48,28 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
         pointwiseValue([value, totalCount, probs]) { a in NegativeBinomial.cdf(a[0], r: a[1], p: a[2]) }
     }
 
-    /// The smallest k with P(X ≤ k) ≥ q (+∞ at q = 1).
+    /// The smallest k with P(X ≤ k) ≥ q (+∞ at q = 1), searched from the Cornish–Fisher guess
+    /// with mean rp/(1 − p), sd √(rp)/(1 − p), skewness (1 + p)/√(rp): O(log) cdf calls.
     public func quantile(_ probability: Tensor) -> Tensor {
         pointwiseValue([probability, totalCount, probs]) { a in
             let r = a[1], p = a[2]
-            return discreteQuantile(a[0], start: r * p / (1 - p)) { k in NegativeBinomial.cdf(k, r: r, p: p) }
+            let sd = (r * p).squareRoot() / (1 - p)
+            let start = cornishFisherStart(a[0], mean: r * p / (1 - p), standardDeviation: sd,
+                                           skewness: r * p > 0 ? (1 + p) / (r * p).squareRoot() : 0)
+            return discreteQuantile(a[0], start: start) { k in NegativeBinomial.cdf(k, r: r, p: p) }
         }
     }
 
+    /// P(X ≤ k) = I₁₋ₚ(r, k + 1), the regularised incomplete beta function (GSL
+    /// `gsl_sf_beta_inc`, for any k); NaN where GSL's continued fraction does not converge
+    /// (r and k both beyond ~10⁹ near the mean).
     static func cdf(_ x: Double, r: Double, p: Double) -> Double {
         if x < 0 { return 0 }
         if p == 0 { return 1 }
-        let k = x.rounded(.down)
-        if k >= Double(UInt32.max) { return 1 }
-        return gsl_cdf_negative_binomial_P(UInt32(k), 1 - p, r)
+        var result = gsl_sf_result()
+        let status = gsl_sf_beta_inc_e(r, x.rounded(.down) + 1, 1 - p, &result)
+        let converged = status == 0 || status == 15                      // GSL_EUNDRFLW: the value is 0
+        return converged && (0...1).contains(result.val) ? result.val : .nan
     }
 
     static func logMass(_ k: Double, r: Double, p: Double) -> Double {
@@ -85,10 +93,11 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Sampling
 
-    /// GSL `gsl_ran_negative_binomial(1 − p, r)` (a gamma–Poisson mixture).
+    /// A gamma–Poisson mixture, as GSL `gsl_ran_negative_binomial(1 − p, r)` draws it:
+    /// Poisson(G · p/(1 − p)) with G ~ Gamma(r, 1), through `poissonDraw` so that any mean works.
     public func sample(using random: inout RandomSource) -> Tensor {
         sampleElementwise([totalCount, probs], using: &random) { g, a in
-            a[1] == 0 ? 0 : Double(gsl_ran_negative_binomial(g, 1 - a[1], a[0]))
+            a[1] == 0 ? 0 : poissonDraw(g, gsl_ran_gamma(g, a[0], 1) * a[1] / (1 - a[1]))
         }
     }
 }

@@ -34,11 +34,16 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
     public var mean: Tensor { ((1 - gate) * rate).broadcast(to: batchShape) }
     /// (1 − π) λ (1 + π λ).
     public var variance: Tensor { ((1 - gate) * rate * (1 + gate * rate)).broadcast(to: batchShape) }
-    /// −Σₖ p(k) ln p(k), summed until the tail mass is below 1e-15.
+    /// −Σₖ p(k) ln p(k) in closed form from the Poisson entropy H_λ (exact at any rate): with
+    /// A = p(0) = π + (1 − π)e^−λ, H = −A ln A − (1 − π) ln(1 − π) (1 − e^−λ) + (1 − π)(H_λ − λe^−λ).
     public var entropy: Tensor {
         pointwiseValue([rate, gate]) { a in
             let lambda = a[0], pi = a[1]
-            return discreteEntropy(mean: lambda) { k in ZeroInflatedPoisson.logMass(k, rate: lambda, gate: pi) }
+            let logZero = ZeroInflatedPoisson.logMass(0, rate: lambda, gate: pi)
+            let zero = -Foundation.exp(logZero) * logZero
+            let poissonZero = Foundation.exp(-lambda)
+            return zero - xlog1py(1 - pi, -pi) * -Foundation.expm1(-lambda)
+                + (1 - pi) * (Poisson.entropy(rate: lambda) - lambda * poissonZero)
         }
     }
 
@@ -47,11 +52,17 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
         pointwiseValue([value, rate, gate]) { a in ZeroInflatedPoisson.cdf(a[0], rate: a[1], gate: a[2]) }
     }
 
-    /// The smallest k with P(X ≤ k) ≥ q (+∞ at q = 1).
+    /// The smallest k with P(X ≤ k) ≥ q (+∞ at q = 1): 0 for q ≤ π, else searched from the
+    /// Poisson's Cornish–Fisher guess at (q − π)/(1 − π), in O(log) cdf calls at any rate.
     public func quantile(_ probability: Tensor) -> Tensor {
         pointwiseValue([probability, rate, gate]) { a in
-            let lambda = a[1], pi = a[2]
-            return discreteQuantile(a[0], start: (1 - pi) * lambda) { k in ZeroInflatedPoisson.cdf(k, rate: lambda, gate: pi) }
+            let q = a[0], lambda = a[1], pi = a[2]
+            if q.isNaN || q < 0 || q > 1 { return .nan }
+            if q <= pi && q < 1 { return 0 }
+            let inner = Swift.min(1, Swift.max(0, (q - pi) / (1 - pi)))
+            let sd = lambda.squareRoot()
+            let start = cornishFisherStart(inner, mean: lambda, standardDeviation: sd, skewness: sd > 0 ? 1 / sd : 0)
+            return discreteQuantile(q, start: start) { k in ZeroInflatedPoisson.cdf(k, rate: lambda, gate: pi) }
         }
     }
 
@@ -88,10 +99,11 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Sampling
 
-    /// 0 with probability π (GSL `gsl_ran_bernoulli`), otherwise GSL `gsl_ran_poisson(λ)`.
+    /// 0 with probability π (GSL `gsl_ran_bernoulli`), otherwise a Poisson(λ) draw
+    /// (`poissonDraw`: GSL `gsl_ran_poisson`, valid at any rate).
     public func sample(using random: inout RandomSource) -> Tensor {
         sampleElementwise([rate, gate], using: &random) { g, a in
-            gsl_ran_bernoulli(g, a[1]) == 1 ? 0 : Double(gsl_ran_poisson(g, a[0]))
+            gsl_ran_bernoulli(g, a[1]) == 1 ? 0 : poissonDraw(g, a[0])
         }
     }
 }

@@ -49,34 +49,6 @@ func logNormalPDFDouble(_ x: Double) -> Double { -0.5 * x * x - halfLogTwoPi }
 @inline(__always)
 func isCount(_ x: Double) -> Bool { x >= 0 && x == x.rounded(.down) && x.isFinite }
 
-/// The smallest integer k ≥ 0 with cdf(k) ≥ p (the quantile of a distribution on 0, 1, 2, …),
-/// found by stepping from `start`. p = 0 gives 0; p = 1 gives +∞ unless `upper` bounds the
-/// support.
-func discreteQuantile(_ p: Double, start: Double, upper: Double = .infinity, cdf: (Double) -> Double) -> Double {
-    if p.isNaN || p < 0 || p > 1 { return .nan }
-    if p == 0 { return 0 }
-    if p == 1 { return upper }
-    var k = Swift.max(0, Swift.min(start.rounded(.down), upper))
-    if cdf(k) >= p {
-        while k > 0 && cdf(k - 1) >= p { k -= 1 }
-        return k
-    }
-    // Step up, doubling the stride, then bisect back: O(log) cdf calls for far quantiles.
-    var low = k, stride = 1.0
-    var high = k + stride
-    while high < upper && cdf(high) < p {
-        low = high
-        stride *= 2
-        high = Swift.min(upper, low + stride)
-        if stride > 1e15 { return .infinity }
-    }
-    while high - low > 1 {
-        let mid = (low + (high - low) / 2).rounded(.down)
-        if cdf(mid) >= p { high = mid } else { low = mid }
-    }
-    return high
-}
-
 /// −Σₖ pₖ ln pₖ over k = 0, 1, 2, … for a log-mass `logMass`, summed until the mean is passed
 /// and a term's mass is below e^−45 ≈ 3e-20 (the count families' tails then fall at least
 /// geometrically, so the rest is negligible), or `upper` is reached.
@@ -90,4 +62,16 @@ func discreteEntropy(mean: Double, upper: Double = .infinity, logMass: (Double) 
         k += 1
     }
     return total
+}
+
+/// Φ⁻¹(p), GSL `gsl_cdf_ugaussian_Pinv` (±∞ at p = 0, 1).
+@inline(__always)
+func standardNormalQuantile(_ p: Double) -> Double { gsl_cdf_ugaussian_Pinv(p) }
+
+/// stirlerr(k) = ln k! − (k + ½) ln k + k − ½ ln 2π, the error of Stirling's formula:
+/// 1/(12k) − 1/(360k³) + 1/(1260k⁵) − 1/(1680k⁷) for k ≥ 16 (error below 10⁻¹⁶), directly below.
+func stirlingError(_ k: Double) -> Double {
+    guard k >= 16 else { return gsl_sf_lngamma(k + 1) - (k + 0.5) * Foundation.log(k) + k - halfLogTwoPi }
+    let inverse = 1 / k, inverse2 = inverse * inverse
+    return inverse * (1.0 / 12 - inverse2 * (1.0 / 360 - inverse2 * (1.0 / 1260 - inverse2 / 1680)))
 }

@@ -27,6 +27,10 @@ import Testing
         ("Poisson(logRate)", { Poisson(logRate: .full(3, shape: [$0])) }),
         ("NegativeBinomial", { NegativeBinomial(totalCount: .full(3.5, shape: [$0]), probs: .full(0.6, shape: [$0])) }),
         ("ZeroInflatedPoisson", { ZeroInflatedPoisson(rate: .full(6, shape: [$0]), gate: .full(0.3, shape: [$0])) }),
+        // Means beyond GSL's 32-bit counts (its sampler never returns at λ = 10¹²).
+        ("Poisson(λ = 1e10)", { Poisson(rate: .full(1e10, shape: [$0])) }),
+        ("NegativeBinomial(mean 1.7e9)", { NegativeBinomial(totalCount: .full(100, shape: [$0]), probs: .full(1 - 0x1p-24, shape: [$0])) }),
+        ("ZeroInflatedPoisson(λ = 1e10)", { ZeroInflatedPoisson(rate: .full(1e10, shape: [$0]), gate: .full(0.3, shape: [$0])) }),
         ("Mixture of Normals", { n in
             Mixture(components: [Normal(loc: .full(-2, shape: [n]), scale: .full(0.5, shape: [n])),
                                  Normal(loc: .full(3, shape: [n]), scale: .full(1, shape: [n]))],

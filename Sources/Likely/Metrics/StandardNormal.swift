@@ -1,9 +1,7 @@
-import LikelyTensor
+import CGSL
 import Foundation
 
 /// The standard Normal density, CDF and quantile in Double precision.
-///
-/// Kept inside `Likely` so that metrics and plots need nothing beyond Foundation's `erfc`.
 enum StandardNormal {
     /// φ(z) = exp(−z²/2) / √(2π).
     static func density(_ z: Double) -> Double { exp(-0.5 * z * z) / (2 * Double.pi).squareRoot() }
@@ -11,36 +9,9 @@ enum StandardNormal {
     /// Φ(z) = ½ erfc(−z/√2), accurate in both tails (no 1 − small cancellation).
     static func cdf(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
 
-    /// Φ⁻¹(p) for p in (0, 1): Acklam's rational approximation (relative error 1.2e-9)
-    /// polished by one Halley step on Φ(z) − p, which brings it to about 1e-15.
+    /// Φ⁻¹(p) for p in (0, 1), GSL `gsl_cdf_ugaussian_Pinv` (relative error about 1e-15).
     static func quantile(_ p: Double) -> Double {
         precondition(p > 0 && p < 1, "a standard Normal quantile needs p in (0, 1), got \(p)")
-        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
-        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                 6.680131188771972e+01, -1.328068155288572e+01]
-        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                 -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
-        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
-        let low = 0.02425
-        var z: Double
-        if p < low {
-            let q = (-2 * log(p)).squareRoot()
-            z = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-                ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
-        } else if p <= 1 - low {
-            let q = p - 0.5, r = q * q
-            z = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-                (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
-        } else {
-            let q = (-2 * log1p(-p)).squareRoot()
-            z = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-                ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
-        }
-        // Halley step: e = Φ(z) − p, u = e / φ(z), z ← z − u / (1 + z u / 2).
-        let e = cdf(z) - p
-        let u = e / density(z)
-        if u.isFinite { z -= u / (1 + z * u / 2) }
-        return z
+        return gsl_cdf_ugaussian_Pinv(p)
     }
 }
