@@ -21,6 +21,13 @@ struct LoadedData {
     var classNames: [String]?
     var featureNames: [String]?
     var targetName: String?
+    /// For tables: the CSV feature columns read, and how they became `features`.
+    var columnNames: [String]?
+    var encoding: TableEncoding?
+    /// For tables: rows left out for a missing cell.
+    var droppedForMissing = 0
+    /// For tables: the text of the columns asked to be kept, one array per row.
+    var keptCells: [[String]] = []
 
     var count: Int { features.shape[0] }
 
@@ -31,6 +38,15 @@ struct LoadedData {
     var dataset: Dataset {
         Dataset(features: features, targets: targets!, classNames: classNames,
                 featureNames: features.rank == 2 ? featureNames : nil)
+    }
+}
+
+extension LoadedData {
+    /// The examples of a CSV table.
+    init(_ table: CSVTable, kind: DataKind, path: String) {
+        self.init(kind: kind, path: path, features: table.features, targets: table.targets, classNames: table.classNames,
+                  featureNames: table.featureNames, targetName: table.targetName, columnNames: table.columnNames,
+                  encoding: table.encoding, droppedForMissing: table.droppedForMissing, keptCells: table.keptCells)
     }
 }
 
@@ -62,21 +78,25 @@ enum DataSource {
     ///   - features: the CSV feature columns (default: every other column).
     ///   - family: the requested family, or `nil` to choose it from the data
     ///     (normal for a numeric target, categorical for class labels and images).
-    static func loadTraining(_ path: String, target: String?, features: [String]?,
-                             family: Family?) throws -> (data: LoadedData, family: Family) {
+    ///   - categorical: the CSV columns to one-hot encode.
+    ///   - missing: what a missing CSV cell does.
+    static func loadTraining(_ path: String, target: String?, features: [String]?, family: Family?,
+                             categorical: CategoricalColumns = .automatic,
+                             missing: MissingPolicy = .error) throws -> (data: LoadedData, family: Family) {
         let kind = try kind(of: path)
         switch kind {
         case .table:
             let targetKind: TargetKind = family.map { $0.support.isClassification ? .classes : .numeric } ?? .automatic
             let table = try CSVReader.read(path, options: CSVOptions(target: target, features: features, targetKind: targetKind,
-                                                                     targetDefaultsToLastColumn: true))
+                                                                     targetDefaultsToLastColumn: true,
+                                                                     categorical: categorical, missing: missing))
             let chosen = family ?? (table.classNames == nil ? .normal : .categorical)
-            let data = LoadedData(kind: kind, path: path, features: table.features, targets: table.targets,
-                                  classNames: table.classNames, featureNames: table.featureNames, targetName: table.targetName)
+            let data = LoadedData(table, kind: kind, path: path)
             try checkTargets(data, family: chosen)
             return (data, chosen)
         case .images:
             try rejectColumns(target: target, features: features, kind: kind)
+            if case .named = categorical { throw InputError("--categorical names CSV columns; DATA is an \(kind.rawValue)") }
             let chosen = family ?? .categorical
             guard chosen.support == .classes else {
                 throw InputError("--family \(chosen.name): an IDX image directory holds class labels; use --family categorical")
@@ -87,6 +107,7 @@ enum DataSource {
             return (data, chosen)
         case .arrays:
             try rejectColumns(target: target, features: features, kind: kind)
+            if case .named = categorical { throw InputError("--categorical names CSV columns; DATA is an \(kind.rawValue)") }
             let x = try arrayFeatures(path)
             let chosen = family ?? (x.rank >= 4 ? .categorical : .normal)
             let dataset = try NPYDirectory.load(path, classes: chosen.support.isClassification)
@@ -107,25 +128,29 @@ enum DataSource {
     /// - Parameters:
     ///   - split: the IDX files to read (`train` or `test`).
     ///   - needTargets: whether targets are required (evaluate) or ignored (predict, sample).
+    ///   - keep: CSV columns whose text is copied into `keptCells` (`predict --keep`).
     static func load(_ path: String, for model: ProbabilisticModel, split: MNISTSplit,
-                     needTargets: Bool) throws -> LoadedData {
+                     needTargets: Bool, keep: [String] = []) throws -> LoadedData {
         let kind = try kind(of: path)
         let family = model.head.family
         var data: LoadedData
         switch kind {
         case .table:
+            var encoding = model.featureEncoding ?? model.featureNames.map { TableEncoding.numeric($0) }
+            // One output row per input: prediction never drops a row with a missing cell.
+            if !needTargets, encoding?.missing == .drop { encoding?.missing = .error }
             let options = CSVOptions(target: needTargets ? model.targetName : nil, features: model.featureNames,
                                      targetKind: family.support.isClassification ? .classes : .numeric,
                                      classNames: needTargets ? model.classNames : nil,
-                                     targetDefaultsToLastColumn: needTargets)
-            let table = try CSVReader.read(path, options: options)
-            data = LoadedData(kind: kind, path: path, features: table.features, targets: table.targets,
-                              classNames: table.classNames, featureNames: table.featureNames, targetName: table.targetName)
+                                     targetDefaultsToLastColumn: needTargets, encoding: encoding, keep: keep)
+            data = LoadedData(try CSVReader.read(path, options: options), kind: kind, path: path)
         case .images:
+            if !keep.isEmpty { throw InputError("--keep names CSV columns; DATA is an \(kind.rawValue)") }
             let dataset = try MNISTDirectory.load(path, split: split)
             data = LoadedData(kind: kind, path: path, features: dataset.features,
                               targets: needTargets ? dataset.targets : nil, classNames: dataset.classNames)
         case .arrays:
+            if !keep.isEmpty { throw InputError("--keep names CSV columns; DATA is an \(kind.rawValue)") }
             let x = try arrayFeatures(path)
             var targets: Tensor?
             if needTargets {

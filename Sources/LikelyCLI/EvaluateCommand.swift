@@ -40,6 +40,7 @@ struct EvaluateCommand: ParsableCommand {
         try validate()
         let model = try ModelDirectory.load(common.modelDirectory)
         let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: true)
+        if data.droppedForMissing > 0 { printError("dropped \(data.droppedForMissing) rows with missing cells") }
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         var report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins)

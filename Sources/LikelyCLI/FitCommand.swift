@@ -28,6 +28,12 @@ struct FitCommand: ParsableCommand {
     @Option(help: "The CSV feature columns, comma-separated (default: every column but the target).")
     var features: String?
 
+    @Option(help: "CSV feature columns to one-hot encode, comma-separated (default: every feature column holding a cell that is not a number).")
+    var categorical: String?
+
+    @Option(help: "Missing CSV cells (empty, NA, NaN, null, ...): error, drop (leave the row out) or impute (the training mean; a \"missing\" category for categorical columns).")
+    var missing: MissingPolicy = .error
+
     @Option(help: "The predicted distribution (default: normal for a numeric target, categorical for class labels and images).")
     var family: Family?
 
@@ -125,6 +131,7 @@ struct FitCommand: ParsableCommand {
         }
         _ = try OptionCheck.positiveIntegers(hidden, option: "--hidden")
         if let features { _ = try OptionCheck.names(features, option: "--features") }
+        if let categorical { _ = try OptionCheck.names(categorical, option: "--categorical") }
         if let augment { _ = try AugmentationPipeline(parsing: augment, argument: "--augment") }
     }
 
@@ -132,7 +139,9 @@ struct FitCommand: ParsableCommand {
         try check()
         let (loaded, family) = try DataSource.loadTraining(
             data, target: target, features: try features.map { try OptionCheck.names($0, option: "--features") },
-            family: family)
+            family: family,
+            categorical: try categorical.map { .named(try OptionCheck.names($0, option: "--categorical")) } ?? .automatic,
+            missing: missing)
         var data = loaded
         let isImage = data.exampleShape.count == 3
         let architecture = arch.flatMap { Architecture(rawValue: $0.lowercased()) } ?? (isImage ? .seedCNN : .mlp)
@@ -169,7 +178,8 @@ struct FitCommand: ParsableCommand {
         model.broadcastWeights(over: world)
         let quiet = quiet || !world.isRoot
         model.classNames = family.support.isClassification ? data.classNames : nil
-        model.featureNames = data.featureNames
+        model.featureNames = data.columnNames ?? data.featureNames
+        model.featureEncoding = data.encoding
         model.targetName = data.targetName
 
         var options = TrainingOptions()
@@ -195,6 +205,13 @@ struct FitCommand: ParsableCommand {
         if !quiet && !terminal {
             options.onEpochEnd = { record in say(EpochLine.text(record, of: epochs)) }
         }
+        if !quiet, data.droppedForMissing > 0 {
+            say("dropped \(data.droppedForMissing) rows with missing cells")
+        }
+        if !quiet, let encoding = data.encoding, !encoding.categoricalColumns.isEmpty {
+            say("one-hot encoded " + encoding.columns.compactMap { c in c.categories.map { "\(c.name) (\($0.count) categories)" } }
+                .joined(separator: ", "))
+        }
         if !quiet {
             say("fitting \(architecture.rawValue) with a \(family.name) head on \(data.count) examples of \(data.exampleShape) from \(data.kind.rawValue) \(data.path)")
         }
@@ -217,6 +234,8 @@ struct FitCommand: ParsableCommand {
         }
     }
 }
+
+extension MissingPolicy: ExpressibleByArgument {}
 
 /// The optimizers `--optimizer` names.
 enum OptimizerName: String {

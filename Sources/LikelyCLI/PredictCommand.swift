@@ -18,22 +18,46 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "The CSV file to write (default: standard output).")
     var out: String?
 
-    func validate() throws { try common.check() }
+    @Option(help: "CSV input columns to copy into the output before the predictions (identifiers), comma-separated.")
+    var keep: String?
+
+    func validate() throws {
+        try common.check()
+        if let keep { _ = try OptionCheck.names(keep, option: "--keep") }
+    }
 
     func run() throws {
         try validate()
         let model = try ModelDirectory.load(common.modelDirectory)
-        let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: false)
+        let kept = try keep.map { try OptionCheck.names($0, option: "--keep") } ?? []
+        let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: false, keep: kept)
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
-        let csv = PredictionTable.csv(predictive, model: model)
+        let csv = try PredictionTable.csv(predictive, model: model, kept: kept, cells: data.keptCells)
         try emit(csv, to: out)
     }
 }
 
 /// The CSV text of `likely predict`.
 enum PredictionTable {
-    static func csv(_ predictive: Predictive, model: ProbabilisticModel) -> String {
+    /// - Parameters:
+    ///   - kept: the names of input columns copied before the predictions.
+    ///   - cells: their text, one array per input row.
+    static func csv(_ predictive: Predictive, model: ProbabilisticModel, kept: [String] = [], cells: [[String]] = []) throws -> String {
+        var lines = summary(predictive, model: model)
+        guard !kept.isEmpty else { return lines.joined(separator: "\n") + "\n" }
+        let header = lines[0].split(separator: ",").map(String.init)
+        if let clash = kept.first(where: header.contains) {
+            throw InputError("--keep \(clash): the output already has a column named \"\(clash)\"")
+        }
+        precondition(cells.count == lines.count - 1, "\(cells.count) kept rows for \(lines.count - 1) predictions")
+        lines[0] = (kept.map(csvField) + [lines[0]]).joined(separator: ",")
+        for r in cells.indices { lines[r + 1] = (cells[r].map(csvField) + [lines[r + 1]]).joined(separator: ",") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The header line, then one line per input.
+    static func summary(_ predictive: Predictive, model: ProbabilisticModel) -> [String] {
         var lines: [String] = []
         let n = predictive.count
         if model.head.family.support.isClassification {
@@ -60,7 +84,7 @@ enum PredictionTable {
                               number(q05[i]), number(q95[i])].joined(separator: ","))
             }
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 }
 

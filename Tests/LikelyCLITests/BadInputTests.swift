@@ -20,8 +20,9 @@ import Testing
         let out = scratch.path("model")
         let ragged = try scratch.write("ragged.csv", "x,y\n1,2\n3\n5,6\n")
         try Self.expectRejected(["fit", ragged, "--out", out], naming: ["ragged.csv", "row 2"])
-        let text = try scratch.write("text.csv", "x,y\n1,2\nabc,4\n5,6\n")
-        try Self.expectRejected(["fit", text, "--out", out], naming: ["text.csv", "\"x\""])
+        // With --categorical naming z, column x must hold numbers.
+        let text = try scratch.write("text.csv", "x,z,y\n1,a,2\nabc,b,4\n5,c,6\n")
+        try Self.expectRejected(["fit", text, "--out", out, "--categorical", "z"], naming: ["text.csv", "\"x\"", "\"abc\" is not a number"])
         let good = try scratch.write("good.csv", "x,y\n1,2\n3,4\n5,6\n")
         try Self.expectRejected(["fit", good, "--out", out, "--target", "price"], naming: ["price"])
         try Self.expectRejected(["fit", good, "--out", out, "--features", "x,z"], naming: ["z"])

@@ -26,6 +26,9 @@ public final class ProbabilisticModel {
     public var featureNames: [String]?
     /// The target column (tables).
     public var targetName: String?
+    /// How the table's feature columns (`featureNames`) become the inputs: numbers, one-hot
+    /// categories, the missing-cell policy and imputed values (tables).
+    public var featureEncoding: TableEncoding?
 
     /// Joins a backbone to a head.
     /// - Precondition: the network's output width equals `head.rawOutputCount`.

@@ -22,6 +22,7 @@ public enum ModelDirectory {
         var classNames: [String]?
         var featureNames: [String]?
         var targetName: String?
+        var featureEncoding: TableEncoding?
     }
 
     /// Writes `model` (and, if given, `history.csv`) into `directory`, creating it if needed.
@@ -36,7 +37,8 @@ public enum ModelDirectory {
             format: formatName, formatVersion: formatVersion, likelyVersion: likelyVersion,
             inputShape: model.inputShape, layers: model.network.specs, head: model.head,
             featureScaling: model.featureScaling, targetScaling: model.targetScaling,
-            classNames: model.classNames, featureNames: model.featureNames, targetName: model.targetName)
+            classNames: model.classNames, featureNames: model.featureNames, targetName: model.targetName,
+            featureEncoding: model.featureEncoding)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -124,12 +126,27 @@ public enum ModelDirectory {
         if let names = d.classNames, d.head.family.support == .classes, names.count != d.head.classCount {
             throw ModelFileError(file: file, "field class_names: \(names.count) names for a head of \(d.head.classCount) classes")
         }
+        if let e = d.featureEncoding {
+            guard d.inputShape == [e.width] else {
+                throw ModelFileError(file: file, "field feature_encoding: its columns give \(e.width) inputs, input_shape is \(d.inputShape)")
+            }
+            guard d.featureNames == nil || d.featureNames! == e.columns.map(\.name) else {
+                throw ModelFileError(file: file, "field feature_encoding: its columns \(e.columns.map(\.name)) are not feature_names \(d.featureNames!)")
+            }
+            if let bad = e.columns.first(where: { c in c.categories.map { $0.isEmpty || Set($0).count != $0.count } ?? false }) {
+                throw ModelFileError(file: file, "field feature_encoding: column \"\(bad.name)\" needs distinct categories, at least one")
+            }
+            if let bad = e.columns.first(where: { $0.fill.map { !$0.isFinite } ?? false }) {
+                throw ModelFileError(file: file, "field feature_encoding: column \"\(bad.name)\" has a non-finite fill")
+            }
+        }
         let model = ProbabilisticModel(network: network, head: d.head, inputShape: d.inputShape)
         model.featureScaling = d.featureScaling
         model.targetScaling = d.targetScaling
         model.classNames = d.classNames
         model.featureNames = d.featureNames
         model.targetName = d.targetName
+        model.featureEncoding = d.featureEncoding
         return model
     }
 

@@ -35,6 +35,15 @@ public struct CSVOptions: Sendable {
     public var classNames: [String]?
     /// Rows with invalid cells: an error, or dropped and counted.
     public var invalidRows: InvalidRowPolicy
+    /// Which feature columns are one-hot encoded when the encoding is fitted on this table.
+    public var categorical: CategoricalColumns
+    /// What a missing cell (`MissingCell`) does when the encoding is fitted on this table.
+    public var missing: MissingPolicy
+    /// A known feature encoding (from a trained model): its columns must be the feature
+    /// columns, and `categorical` and `missing` are then ignored. `nil` fits one on the table.
+    public var encoding: TableEncoding?
+    /// Columns whose cells are copied as text into `CSVTable.keptCells` (identifiers).
+    public var keep: [String]
 
     /// - Parameters:
     ///   - target: the target column, or `nil` for features only.
@@ -44,9 +53,19 @@ public struct CSVOptions: Sendable {
     ///   - classNames: known class names, or `nil` to take them from the data.
     ///   - invalidRows: `.error` (default) or `.drop`.
     ///   - targetDefaultsToLastColumn: with `target` nil, the last non-feature column is the target.
+    ///   - categorical: the one-hot columns (default none: every feature is a number).
+    ///   - missing: the missing-cell policy (default `.error`).
+    ///   - encoding: a known encoding, or `nil` to fit one.
+    ///   - keep: columns to copy as text.
     public init(target: String? = nil, features: [String]? = nil, delimiter: CSVDelimiter? = nil,
                 targetKind: TargetKind = .automatic, classNames: [String]? = nil,
-                invalidRows: InvalidRowPolicy = .error, targetDefaultsToLastColumn: Bool = false) {
+                invalidRows: InvalidRowPolicy = .error, targetDefaultsToLastColumn: Bool = false,
+                categorical: CategoricalColumns = .none, missing: MissingPolicy = .error,
+                encoding: TableEncoding? = nil, keep: [String] = []) {
+        self.categorical = categorical
+        self.missing = missing
+        self.encoding = encoding
+        self.keep = keep
         self.target = target
         self.targetDefaultsToLastColumn = targetDefaultsToLastColumn
         self.features = features

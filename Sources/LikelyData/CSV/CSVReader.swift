@@ -2,8 +2,13 @@ import LikelyTensor
 
 /// A table read from CSV: features `[n, d]`, and targets `[n]` when a target was named.
 public struct CSVTable {
-    /// The feature columns' names, in column order of `features`.
+    /// One name per column of `features`: the CSV column's name, or `column=category` for
+    /// a one-hot input (see `TableEncoding.inputNames`).
     public let featureNames: [String]
+    /// The CSV feature columns read, in order (the names a model keeps to read its inputs).
+    public let columnNames: [String]
+    /// How the feature columns became `features` (fitted on this table unless given).
+    public let encoding: TableEncoding
     /// The feature values, `[n, d]`.
     public let features: Tensor
     /// The target column's name, if one was read.
@@ -12,8 +17,14 @@ public struct CSVTable {
     public let targets: Tensor?
     /// For class targets, the class names, index order; `nil` for numeric targets.
     public let classNames: [String]?
-    /// How many rows were left out under `InvalidRowPolicy.drop`.
+    /// How many rows were left out (`InvalidRowPolicy.drop`, or a missing cell under
+    /// `MissingPolicy.drop`, or a missing target under `.drop` and `.impute`).
     public let droppedRows: Int
+    /// How many of the dropped rows had a missing cell.
+    public let droppedForMissing: Int
+    /// The cells of the `CSVOptions.keep` columns, trimmed, one array per kept row (in file
+    /// order), the columns in the order asked.
+    public let keptCells: [[String]]
     /// The delimiter used (given or detected).
     public let delimiter: CSVDelimiter
 
@@ -35,9 +46,15 @@ public struct CSVTable {
 /// `classNames[i]`.
 public enum CSVReader {
     /// Reads the CSV file at `path`.
+    ///
+    /// Feature cells go through a `TableEncoding` (given in `options.encoding`, else fitted
+    /// on this table from `options.categorical` and `options.missing`): numeric columns as
+    /// numbers, categorical columns one-hot; missing cells (`MissingCell`) fail, drop their
+    /// row or are imputed.
     /// - Throws: `DataError` for an unreadable, empty or header-only file, duplicate or
-    ///   missing column names, ragged rows, and (unless dropped) empty, non-numeric, NaN or
-    ///   infinite cells; rows are named 1-based among data rows with their file line.
+    ///   missing column names, ragged rows, and (unless dropped) missing, non-numeric, NaN or
+    ///   infinite cells and unseen categories; rows are named 1-based among data rows with
+    ///   their file line.
     public static func read(_ path: String, options: CSVOptions = CSVOptions()) throws -> CSVTable {
         try parse(FileInput.readAll(path), path: path, options: options)
     }
@@ -56,9 +73,23 @@ public enum CSVReader {
             throw DataError(source: path, problem: "the file has a header row but no data rows")
         }
         let columns = try CSVColumns(header: header, path: path, options: options)
-        let rows = try readRows(records.dropFirst(), columns: columns, path: path, options: options)
+        let kept = try options.keep.map { name in
+            guard let c = columns.names.firstIndex(of: name) else {
+                throw DataError(source: path, location: "header", problem: "no kept column named \"\(name)\"; the columns are "
+                                + columns.names.map { "\"\($0)\"" }.joined(separator: ", "))
+            }
+            return c
+        }
+        for (r, record) in records.dropFirst().enumerated() where record.fields.count != columns.names.count {
+            throw DataError(source: path, location: "row \(r + 1) (line \(record.line))",
+                            problem: "has \(record.fields.count) fields; the header has \(columns.names.count) (a ragged row)")
+        }
+        let cells = records.dropFirst().map { record in columns.features.map { record.fields[$0].trimmingSpaces } }
+        let encoding = try encoding(records.dropFirst(), cells: cells, columns: columns, path: path, options: options)
+        let rows = try readRows(records.dropFirst(), cells: cells, encoding: encoding, kept: kept, columns: columns,
+                                path: path, options: options)
         guard rows.count > 0 else {
-            throw DataError(source: path, problem: "all \(rows.dropped) data rows have invalid cells and were dropped; no data is left")
+            throw DataError(source: path, problem: "all \(rows.dropped) data rows have invalid or missing cells and were dropped; no data is left")
         }
         var targets: Tensor?
         var classNames: [String]?
@@ -70,10 +101,34 @@ public enum CSVReader {
                 targets = try classIndices(rows, classNames: classNames ?? [], path: path)
             }
         }
-        return CSVTable(featureNames: columns.features.map { columns.names[$0] },
-                        features: Tensor(shape: [rows.count, columns.features.count], scalars: rows.values),
+        return CSVTable(featureNames: encoding.inputNames, columnNames: columns.features.map { columns.names[$0] },
+                        encoding: encoding, features: Tensor(shape: [rows.count, encoding.width], scalars: rows.values),
                         targetName: columns.target.map { columns.names[$0] }, targets: targets, classNames: classNames,
-                        droppedRows: rows.dropped, delimiter: delimiter)
+                        droppedRows: rows.dropped, droppedForMissing: rows.droppedForMissing, keptCells: rows.keptCells,
+                        delimiter: delimiter)
+    }
+
+    /// The given encoding (checked against the feature columns), or one fitted on the rows
+    /// that will be kept: not those with a missing target, nor under `.drop` a missing cell.
+    static func encoding(_ records: ArraySlice<CSVRecord>, cells: [[String]], columns: CSVColumns, path: String,
+                         options: CSVOptions) throws -> TableEncoding {
+        let names = columns.features.map { columns.names[$0] }
+        if let known = options.encoding {
+            guard known.columns.map(\.name) == names else {
+                throw DataError(source: path, location: "header",
+                                problem: "the feature columns \(names) do not match the encoding's \(known.columns.map(\.name))")
+            }
+            return known
+        }
+        let training = zip(records, cells).filter { record, cells in
+            let targetMissing = columns.target.map { MissingCell.isMissing(record.fields[$0].trimmingSpaces) } ?? false
+            return !targetMissing && !(options.missing == .drop && cells.contains(where: MissingCell.isMissing))
+        }.map(\.1)
+        do {
+            return try TableEncoding(fitting: training, names: names, categorical: options.categorical, missing: options.missing)
+        } catch {
+            throw DataError(source: path, location: "header", problem: error.message)
+        }
     }
 
     /// The data rows that were kept: features row-major, target cells as text (their kind is
@@ -87,38 +142,48 @@ public enum CSVReader {
         var targetIsNumeric: Bool
         var count = 0
         var dropped = 0
+        var droppedForMissing = 0
+        var keptCells: [[String]] = []
     }
 
-    /// Pass 1: structure and numbers; rows with invalid cells fail or are dropped.
-    static func readRows(_ records: ArraySlice<CSVRecord>, columns: CSVColumns, path: String,
-                         options: CSVOptions) throws -> Rows {
+    /// A row that cannot be used; `missing` when because of a missing cell.
+    struct InvalidRow: Error {
+        var error: DataError
+        var missing: Bool
+    }
+
+    /// Pass 1: encoded features (`cells`: each record's trimmed feature cells); rows with
+    /// unusable cells fail or are dropped (`invalidRows`, or the encoding's missing policy).
+    static func readRows(_ records: ArraySlice<CSVRecord>, cells: [[String]], encoding: TableEncoding, kept: [Int],
+                         columns: CSVColumns, path: String, options: CSVOptions) throws -> Rows {
         var rows = Rows(targetIsNumeric: options.targetKind != .classes)
-        rows.values.reserveCapacity(records.count * columns.features.count)
-        var rowValues = [Float](repeating: 0, count: columns.features.count)
+        rows.values.reserveCapacity(records.count * encoding.width)
+        var rowValues = [Float](repeating: 0, count: encoding.width)
         for (r, record) in records.enumerated() {
             let place = "row \(r + 1) (line \(record.line))"
-            guard record.fields.count == columns.names.count else {
-                throw DataError(source: path, location: place,
-                                problem: "has \(record.fields.count) fields; the header has \(columns.names.count) (a ragged row)")
-            }
             let target: (cell: String, number: Float)?
             do {
-                for (j, c) in columns.features.enumerated() {
-                    switch number(record.fields[c]) {
-                    case .success(let v): rowValues[j] = v
-                    case .failure(let reason):
-                        throw DataError(source: path, location: "\(place), \(columns.describe(c))", problem: reason.message)
-                    }
+                if let (j, problem) = encoding.encode(cells[r], into: &rowValues) {
+                    throw InvalidRow(error: DataError(source: path, location: "\(place), \(columns.describe(columns.features[j]))",
+                                                      problem: problem.message), missing: problem.isMissing)
                 }
                 target = try columns.target.map { t in
                     try targetCell(record.fields[t], at: "\(place), \(columns.describe(t))", path: path,
                                    kind: options.targetKind, isNumeric: &rows.targetIsNumeric)
                 }
+            } catch let invalid as InvalidRow {
+                if options.invalidRows == .drop || (invalid.missing && encoding.missing != .error) {
+                    rows.dropped += 1
+                    if invalid.missing { rows.droppedForMissing += 1 }
+                    continue
+                }
+                throw invalid.error
             } catch let invalid as DataError {
                 if options.invalidRows == .drop { rows.dropped += 1; continue }
                 throw invalid
             }
             rows.values.append(contentsOf: rowValues)
+            if !kept.isEmpty { rows.keptCells.append(kept.map { record.fields[$0].trimmingSpaces }) }
             rows.count += 1
             if let target, let t = columns.target {
                 rows.targetCells.append(target.cell)
@@ -134,7 +199,11 @@ public enum CSVReader {
     static func targetCell(_ field: String, at location: String, path: String, kind: TargetKind,
                            isNumeric: inout Bool) throws -> (cell: String, number: Float) {
         let cell = field.trimmingSpaces
-        if cell.isEmpty { throw DataError(source: path, location: location, problem: "the target is empty") }
+        if MissingCell.isMissing(cell) {
+            throw InvalidRow(error: DataError(source: path, location: location,
+                                              problem: cell.isEmpty ? "the target is empty" : "the target is missing (\"\(cell)\")"),
+                             missing: true)
+        }
         if cell.utf8.contains(0) { throw DataError(source: path, location: location, problem: CellProblem.nulByte.message) }
         guard isNumeric else { return (cell, 0) }
         switch number(cell) {
@@ -166,25 +235,10 @@ public enum CSVReader {
         return Tensor(indices)
     }
 
-    /// Why a cell is not a usable number.
-    enum CellProblem: Error {
-        case empty, notANumber(String), nan, infinite(String), nulByte
-
-        var message: String {
-            switch self {
-            case .empty: "the cell is empty; expected a number"
-            case .notANumber(let text): "\"\(text)\" is not a number"
-            case .nan: "the value is NaN; expected a finite number"
-            case .infinite(let text): "\"\(text)\" is infinite or outside the 32-bit float range; expected a finite number"
-            case .nulByte: "the cell holds a NUL byte (\\0), which no number or label contains; is this a binary file?"
-            }
-        }
-    }
-
     /// The cell as a finite Float.
     static func number(_ cell: String) -> Result<Float, CellProblem> {
         let text = cell.trimmingSpaces
-        if text.isEmpty { return .failure(.empty) }
+        if text.isEmpty { return .failure(.missing(text)) }
         // Double(_:) reads a C string: a NUL would end the number early ("12\0x" reads as 12).
         if text.utf8.contains(0) { return .failure(.nulByte) }
         guard let value = Double(text) else { return .failure(.notANumber(text)) }

@@ -1,0 +1,228 @@
+/// What to do with a missing cell (see `MissingCell`) in a feature or target column.
+public enum MissingPolicy: String, Codable, CaseIterable, Sendable {
+    /// A missing cell is an error naming its row and column.
+    case error
+    /// Rows with a missing cell are left out and counted.
+    case drop
+    /// A missing numeric feature becomes its column's training mean, a missing categorical
+    /// feature the category `TableEncoding.missingCategory`; a row whose target is missing
+    /// is still left out (a target cannot be imputed).
+    case impute
+}
+
+/// The cell texts that count as missing: the default `na_values` of pandas' `read_csv`
+/// (an empty cell, `NA`, `N/A`, `n/a`, `NaN`, `nan`, `-NaN`, `-nan`, `NULL`, `null`, `None`,
+/// `<NA>`, `#N/A`, `#N/A N/A`, `#NA`, `1.#IND`, `-1.#IND`, `1.#QNAN`, `-1.#QNAN`), matched
+/// exactly after trimming spaces.
+public enum MissingCell {
+    /// The markers, as pandas spells them.
+    public static let markers: Set<String> = [
+        "", "NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan", "NULL", "null", "None", "<NA>",
+        "#N/A", "#N/A N/A", "#NA", "1.#IND", "-1.#IND", "1.#QNAN", "-1.#QNAN",
+    ]
+
+    /// Whether `text` (already trimmed) is a missing value.
+    public static func isMissing(_ text: String) -> Bool { markers.contains(text) }
+}
+
+/// Which feature columns are one-hot encoded.
+public enum CategoricalColumns: Equatable, Sendable {
+    /// None: every feature column must be numeric.
+    case none
+    /// Every column holding a non-missing cell that is not a number.
+    case automatic
+    /// These columns (by name); all others must be numeric.
+    case named([String])
+}
+
+/// One feature column of a table and how it becomes network inputs.
+public struct FeatureColumn: Codable, Equatable, Sendable {
+    /// The column's name in the CSV header.
+    public var name: String
+    /// The categories in one-hot order (sorted as class names are), or `nil` for a numeric column.
+    public var categories: [String]?
+    /// The value a missing numeric cell takes under `MissingPolicy.impute` (the training mean).
+    public var fill: Float?
+
+    /// - Parameters:
+    ///   - name: the header name.
+    ///   - categories: the one-hot categories, or `nil` for a number.
+    ///   - fill: the imputed value of a missing numeric cell.
+    public init(name: String, categories: [String]? = nil, fill: Float? = nil) {
+        self.name = name
+        self.categories = categories
+        self.fill = fill
+    }
+
+    /// How many network inputs the column gives: 1, or one per category.
+    public var width: Int { categories?.count ?? 1 }
+}
+
+/// How a table's feature columns become the network's input vector: numeric columns are
+/// copied, categorical columns become one-hot blocks (1 at the cell's category, 0 elsewhere),
+/// missing cells follow `missing`. Fitted on training data, saved with the model and applied
+/// unchanged at prediction and evaluation, so the same cell always gives the same inputs.
+///
+/// Row of `width` inputs = concatenation over columns in order: `[x]` for a numeric column,
+/// `e_k ∈ {0, 1}^{K}` for a categorical column with K categories and the cell's category k.
+public struct TableEncoding: Codable, Equatable, Sendable {
+    /// The feature columns, in input order.
+    public var columns: [FeatureColumn]
+    /// What a missing cell does.
+    public var missing: MissingPolicy
+
+    /// The category a missing categorical cell becomes under `MissingPolicy.impute`.
+    public static let missingCategory = "missing"
+
+    /// - Parameters:
+    ///   - columns: the feature columns in input order.
+    ///   - missing: the missing-cell policy.
+    public init(columns: [FeatureColumn], missing: MissingPolicy = .error) {
+        self.columns = columns
+        self.missing = missing
+    }
+
+    /// All-numeric columns named `names` (the encoding of a plain numeric table).
+    public static func numeric(_ names: [String], missing: MissingPolicy = .error) -> TableEncoding {
+        TableEncoding(columns: names.map { FeatureColumn(name: $0) }, missing: missing)
+    }
+
+    /// The number of network inputs per row.
+    public var width: Int { columns.reduce(0) { $0 + $1.width } }
+
+    /// One name per network input: the column's name, or `column=category` for a one-hot input.
+    public var inputNames: [String] {
+        columns.flatMap { c in c.categories.map { $0.map { "\(c.name)=\($0)" } } ?? [c.name] }
+    }
+
+    /// The columns that are one-hot encoded.
+    public var categoricalColumns: [String] { columns.filter { $0.categories != nil }.map(\.name) }
+
+    /// Fits the encoding on training rows.
+    ///
+    /// A column is categorical when `categorical` names it, or under `.automatic` when one of
+    /// its non-missing cells is not a number. Its categories are the distinct non-missing
+    /// cells (integers in canonical form: "007" is the category "7"), sorted as class names are (numerically when all are integers, else by code
+    /// points), plus `missingCategory` under `.impute`. Under `.impute` a numeric column's
+    /// fill is the mean of its cells that are numbers (0 when it has none).
+    /// - Parameters:
+    ///   - rows: each training row's feature cells (trimmed), one per entry of `names`.
+    ///   - names: the feature column names.
+    ///   - categorical: which columns are categorical.
+    ///   - missing: the missing-cell policy to record.
+    /// - Throws: `EncodingProblem.unknownColumn` when `categorical` names a column not in `names`.
+    public init(fitting rows: [[String]], names: [String], categorical: CategoricalColumns,
+                missing: MissingPolicy) throws(EncodingProblem) {
+        var isCategorical = [Bool](repeating: false, count: names.count)
+        switch categorical {
+        case .none: break
+        case .named(let wanted):
+            for name in wanted {
+                guard let j = names.firstIndex(of: name) else { throw .unknownColumn(name, known: names) }
+                isCategorical[j] = true
+            }
+        case .automatic:
+            for row in rows {
+                for (j, cell) in row.enumerated() where !isCategorical[j] && !MissingCell.isMissing(cell) && Double(cell) == nil {
+                    isCategorical[j] = true
+                }
+            }
+        }
+        var columns: [FeatureColumn] = []
+        for (j, name) in names.enumerated() {
+            if isCategorical[j] {
+                var seen = Set<String>()
+                for row in rows where !MissingCell.isMissing(row[j]) { seen.insert(CSVReader.canonicalInteger(row[j]) ?? row[j]) }
+                var categories = CSVReader.sortedClassNames(seen)
+                if missing == .impute && !seen.contains(Self.missingCategory) { categories.append(Self.missingCategory) }
+                columns.append(FeatureColumn(name: name, categories: categories))
+            } else if missing == .impute {
+                var sum = 0.0, count = 0
+                for row in rows {
+                    if case .success(let v) = CSVReader.number(row[j]) { sum += Double(v); count += 1 }
+                }
+                columns.append(FeatureColumn(name: name, fill: count > 0 ? Float(sum / Double(count)) : 0))
+            } else {
+                columns.append(FeatureColumn(name: name))
+            }
+        }
+        self.init(columns: columns, missing: missing)
+    }
+
+    /// Encodes one row's feature cells (trimmed, one per column) into `out[0..<width]`.
+    /// - Returns: `nil` on success, or the first column index whose cell cannot be encoded and why.
+    public func encode(_ cells: [String], into out: inout [Float]) -> (column: Int, problem: CellProblem)? {
+        precondition(cells.count == columns.count, "\(cells.count) cells for an encoding of \(columns.count) columns")
+        precondition(out.count >= width, "the output holds \(out.count) values, the encoding needs \(width)")
+        // A missing cell is reported before any other problem of the row (it may drop the row).
+        if missing != .impute, let j = cells.firstIndex(where: MissingCell.isMissing) { return (j, .missing(cells[j])) }
+        var at = 0
+        for (j, column) in columns.enumerated() {
+            let cell = cells[j]
+            if let categories = column.categories {
+                for k in 0..<categories.count { out[at + k] = 0 }
+                var key = cell
+                if cell.utf8.contains(0) { return (j, .nulByte) }
+                if MissingCell.isMissing(cell) { key = Self.missingCategory }
+                guard let k = categories.firstIndex(of: key)
+                        ?? CSVReader.canonicalInteger(key).flatMap({ canonical in
+                            categories.firstIndex { CSVReader.canonicalInteger($0) == canonical } }) else {
+                    return (j, .unseenCategory(cell, known: categories))
+                }
+                out[at + k] = 1
+                at += categories.count
+            } else {
+                if MissingCell.isMissing(cell) {
+                    guard let fill = column.fill else { return (j, .missing(cell)) }
+                    out[at] = fill
+                } else {
+                    switch CSVReader.number(cell) {
+                    case .success(let v): out[at] = v
+                    case .failure(let problem): return (j, problem)
+                    }
+                }
+                at += 1
+            }
+        }
+        return nil
+    }
+}
+
+/// Why a table cannot be encoded as asked.
+public enum EncodingProblem: Error, Equatable, Sendable {
+    /// A categorical column that is not among the feature columns.
+    case unknownColumn(String, known: [String])
+
+    public var message: String {
+        switch self {
+        case .unknownColumn(let name, let known):
+            "no feature column named \"\(name)\" to encode as categorical; the feature columns are "
+                + known.map { "\"\($0)\"" }.joined(separator: ", ")
+        }
+    }
+}
+
+/// Why a cell is not a usable feature or target value.
+public enum CellProblem: Error, Equatable, Sendable {
+    case missing(String), notANumber(String), nan, infinite(String), nulByte, unseenCategory(String, known: [String])
+
+    /// The problem in words.
+    public var message: String {
+        switch self {
+        case .missing(let text):
+            (text.isEmpty ? "the cell is empty" : "the cell is \"\(text)\"")
+                + ", a missing value; expected a value (missing cells can be dropped or imputed)"
+        case .notANumber(let text): "\"\(text)\" is not a number"
+        case .nan: "the value is NaN; expected a finite number"
+        case .infinite(let text): "\"\(text)\" is infinite or outside the 32-bit float range; expected a finite number"
+        case .nulByte: "the cell holds a NUL byte (\\0), which no number or label contains; is this a binary file?"
+        case .unseenCategory(let text, let known):
+            "category \"\(text)\" was not seen in training; the model knows "
+                + (known.count <= 20 ? known.map { "\"\($0)\"" }.joined(separator: ", ")
+                   : known.prefix(20).map { "\"\($0)\"" }.joined(separator: ", ") + ", … (\(known.count) in all)")
+        }
+    }
+
+    /// Whether the cell is missing (as opposed to present but unusable).
+    public var isMissing: Bool { if case .missing = self { true } else { false } }
+}
