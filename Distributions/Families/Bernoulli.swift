@@ -56,10 +56,18 @@ public struct Bernoulli: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Statistics
 
+    /// 1 − p = σ(−ℓ), exact from logits (1 − σ(ℓ) rounds to 0 in Float from ℓ ≈ 17 on).
+    var complement: Tensor {
+        switch parameters {
+        case .logits(let l): return sigmoid(-l)
+        case .probs(let p): return 1 - p
+        }
+    }
+
     /// p.
     public var mean: Tensor { probs }
-    /// p(1 − p).
-    public var variance: Tensor { probs * (1 - probs) }
+    /// p(1 − p), with 1 − p = σ(−ℓ) from logits.
+    public var variance: Tensor { probs * complement }
     /// −p ln p − (1 − p) ln(1 − p); from logits p·softplus(−ℓ) + (1 − p)·softplus(ℓ).
     public var entropy: Tensor {
         switch parameters {
@@ -73,16 +81,16 @@ public struct Bernoulli: UnivariateDistribution, EntropyDistribution {
         }
     }
 
-    /// 0 below 0, 1 − p on [0, 1), 1 from 1 on.
+    /// 0 below 0, 1 − p on [0, 1) (σ(−ℓ) from logits), 1 from 1 on.
     public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, probs]) { a in a[0] < 0 ? 0 : (a[0] < 1 ? 1 - a[1] : 1) }
+        pointwiseValue([value, withoutGradients { complement }]) { a in a[0] < 0 ? 0 : (a[0] < 1 ? a[1] : 1) }
     }
 
-    /// 0 for q ≤ 1 − p, else 1.
+    /// 0 for q ≤ 1 − p (σ(−ℓ) from logits), else 1.
     public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, probs]) { a in
+        pointwiseValue([probability, withoutGradients { complement }]) { a in
             guard a[0] >= 0 && a[0] <= 1 else { return .nan }
-            return a[0] <= 1 - a[1] ? 0 : 1
+            return a[0] <= a[1] ? 0 : 1
         }
     }
 

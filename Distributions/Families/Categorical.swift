@@ -66,10 +66,11 @@ public struct Categorical: UnivariateDistribution, EntropyDistribution {
 
     /// Σₖ k pₖ, the expected class index.
     public var mean: Tensor { (probs * Tensor.range(to: Float(classCount))).sum(alongAxis: -1) }
-    /// Σₖ k² pₖ − (Σₖ k pₖ)², the variance of the class index.
+    /// Σₖ pₖ (k − μ)², the variance of the class index (centred: E[k²] − μ² cancels in Float
+    /// and can go negative).
     public var variance: Tensor {
         let k = Tensor.range(to: Float(classCount))
-        return (probs * square(k)).sum(alongAxis: -1) - square(mean)
+        return (probs * square(k - mean.expandingShape(at: -1))).sum(alongAxis: -1)
     }
     /// −Σₖ pₖ ln pₖ with 0 · ln 0 = 0 (finite for logits of ±1e4).
     public var entropy: Tensor {

@@ -1,7 +1,8 @@
 import Foundation
 
 extension Tensor {
-    /// log softmax along `axis`: x − logSumExp(x), stable for logits of any finite size.
+    /// log softmax along `axis`: (x − m) − ln Σ e^(x − m) with m the maximum, stable for logits
+    /// of any finite size (forming m + ln Σ first would lose |m| · 2⁻²⁴ to rounding).
     /// ∂/∂x = g − softmax(x) · Σ g.
     public func logSoftmax(alongAxis axis: Int = -1) -> Tensor {
         let axis = normalizedAxis(axis)
@@ -16,8 +17,8 @@ extension Tensor {
                         let shift = m.isFinite ? m : 0
                         var s: Float = 0
                         for k in 0..<n { s += expf(px[(a * n + k) * inner + i] - shift) }
-                        let lse = shift + logf(s)
-                        for k in 0..<n { let j = (a * n + k) * inner + i; po[j] = px[j] - lse }
+                        let logSum = logf(s)
+                        for k in 0..<n { let j = (a * n + k) * inner + i; po[j] = (px[j] - shift) - logSum }
                     }
                 }
             }

@@ -65,7 +65,8 @@ import Testing
                 for j in 0...k { sum += exp(Double(j) * log(rate) - rate - lgamma(Double(j) + 1)) }
                 return min(sum, 1)
             }
-            let value = Metrics.crpsDiscrete(cdf: cdf, observation: c.integers("y").first ?? Int(c.number("y")), lower: 0, upper: 200)
+            let points = (0...200).map(Double.init)
+            let value = Metrics.crpsDiscrete(points: points, cdf: (0...200).map(cdf), observation: c.number("y"))
             #expect(isApproximatelyEqual(value, c.number("crps"), absolute: 1e-9, relative: 1e-8), "\(c): got \(value)")
         }
     }

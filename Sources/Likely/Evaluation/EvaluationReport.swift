@@ -130,7 +130,7 @@ extension ProbabilisticModel {
             let mean = predictive.mean.map(Double.init)
             report.rmse = Metrics.rootMeanSquaredError(predictions: mean, targets: y)
             report.mae = Metrics.meanAbsoluteError(predictions: mean, targets: y)
-            report.crps = continuousRankedProbabilityScore(predictive, observations: y, seed: seed)
+            report.crps = predictive.continuousRankedProbabilityScore(observations: y, seed: seed)
             var levels: [String: Double] = [:], observed: [Double] = []
             for level in IntervalCoverage.standardLevels {
                 let (lower, upper) = predictive.interval(level: level)
@@ -143,46 +143,6 @@ extension ProbabilisticModel {
             report.pit = PITHistogram(values: probabilityIntegralTransform(predictive, targets: targets, seed: seed))
         }
         return report
-    }
-
-    /// Mean CRPS: exact for Normal members (the closed form of a Gaussian mixture,
-    /// Grimit et al. 2006), otherwise the sample estimator E|X − y| − ½E|X − X′| with 1000
-    /// seeded draws per input.
-    func continuousRankedProbabilityScore(_ predictive: Predictive, observations y: [Double], seed: UInt64) -> Double {
-        let n = y.count
-        if let normals = predictive.members as? [Normal] {
-            let mu = normals.map { $0.loc.broadcast(to: [n]).scalars }
-            let sigma = normals.map { $0.scale.broadcast(to: [n]).scalars }
-            let t = normals.count
-            // A(m, s²) = m(2Φ(m/s) − 1) + 2sφ(m/s), the expectation of |N(m, s²)|.
-            func a(_ m: Double, _ s: Double) -> Double {
-                guard s > 0 else { return Swift.abs(m) }
-                let z = m / s
-                return m * (2 * StandardNormal.cdf(z) - 1) + 2 * s * StandardNormal.density(z)
-            }
-            var total = 0.0
-            for i in 0..<n {
-                var first = 0.0, second = 0.0
-                for j in 0..<t {
-                    let mj = Double(mu[j][i]), sj = Double(sigma[j][i])
-                    first += a(y[i] - mj, sj)
-                    for k in 0..<t {
-                        let mk = Double(mu[k][i]), sk = Double(sigma[k][i])
-                        second += a(mj - mk, (sj * sj + sk * sk).squareRoot())
-                    }
-                }
-                total += first / Double(t) - 0.5 * second / Double(t * t)
-            }
-            return total / Double(max(n, 1))
-        }
-        var random = RandomSource(seed: seed, stream: 0xC295)
-        let draws = predictive.sample(draws: 1000, using: &random)
-        var total = 0.0
-        for i in 0..<n {
-            let samples = (0..<1000).map { Double(draws.scalars[$0 * n + i]) }
-            total += Metrics.crps(samples: samples, observation: y[i])
-        }
-        return total / Double(max(n, 1))
     }
 
     /// PIT values F(yᵢ); for count families the randomized PIT F(y − 1) + u·(F(y) − F(y − 1)).

@@ -69,22 +69,66 @@ extension Metrics {
         return crps(cdf: cdf, observation: observation, lower: lower, upper: upper)
     }
 
-    /// CRPS of a distribution on the integers from its CDF, exactly (up to truncation):
-    /// Σ_{k=lower}^{upper−1} (F(k) − 1{k ≥ y})², since F is constant on each [k, k + 1).
+    /// CRPS of a distribution on the integers, Σₖ (F(k) − 1{k ≥ y})² (F is constant on each
+    /// [k, k + 1)), from F on a grid of integers `points` k₀ < k₁ < … < k_m that spans the mass
+    /// (F(k₀ − 1) ≈ 0, F(k_m) ≈ 1) and holds y − 1 and y where they lie inside it.
+    ///
+    /// Each grid point contributes its own term gⱼ = (F(kⱼ) − 1{kⱼ ≥ y})²; the integers
+    /// strictly between kⱼ and kⱼ₊₁ contribute (kⱼ₊₁ − kⱼ − 1)(gⱼ + gⱼ₊₁)/2 (the terms are
+    /// smooth there, so the trapezoid is exact to O(stride²/sd²)); on a grid of step 1 the sum
+    /// is exact. Outside the grid every term is 1 (F ≈ 0 above y, or F ≈ 1 below it): y < k₀
+    /// adds k₀ − y, y > k_m + 1 adds y − 1 − k_m.
     /// - Parameters:
-    ///   - cdf: F(k) = P(X ≤ k).
+    ///   - points: the grid, increasing integers.
+    ///   - cdf: F(kⱼ) at each grid point.
     ///   - observation: the integer y.
-    ///   - lower: a k with F(k − 1) ≈ 0 (0 for counts).
-    ///   - upper: a k with F(k) ≈ 1; the range is widened to include y.
-    public static func crpsDiscrete(cdf: (Int) -> Double, observation y: Int, lower: Int, upper: Int) -> Double {
-        precondition(lower <= upper, "discrete CRPS range needs lower ≤ upper, got \(lower)...\(upper)")
-        let a = Swift.min(lower, y), b = Swift.max(upper, y + 1)
-        var sum = 0.0
-        for k in a..<b {
-            let d = cdf(k) - (k >= y ? 1 : 0)
-            sum += d * d
+    public static func crpsDiscrete(points: [Double], cdf: [Double], observation y: Double) -> Double {
+        requireSameCount(points.count, cdf.count, "grid points and cdf values")
+        precondition(!points.isEmpty, "discrete CRPS needs at least one grid point")
+        func term(_ j: Int) -> Double {
+            let d = cdf[j] - (points[j] >= y ? 1 : 0)
+            return d * d
         }
+        var sum = 0.0, previous = term(0)
+        sum += previous
+        for j in 1..<points.count {
+            let current = term(j)
+            sum += current + (points[j] - points[j - 1] - 1) * (previous + current) / 2
+            previous = current
+        }
+        if y < points[0] { sum += points[0] - y }
+        if y > points[points.count - 1] + 1 { sum += y - 1 - points[points.count - 1] }
         return sum
+    }
+
+    /// E|X| for X ~ N(μ, σ²): σ · 2φ(μ/σ) + μ (2Φ(μ/σ) − 1); |μ| for σ = 0.
+    public static func expectedAbsoluteNormal(mean mu: Double, standardDeviation sigma: Double) -> Double {
+        guard sigma > 0 else { return Swift.abs(mu) }
+        let z = mu / sigma
+        return 2 * sigma * StandardNormal.density(z) + mu * (2 * StandardNormal.cdf(z) - 1)
+    }
+
+    /// CRPS of the Normal mixture Σᵢ wᵢ N(μᵢ, σᵢ²) at y, in closed form (Grimit et al. 2006):
+    ///
+    ///     CRPS = Σᵢ wᵢ E|Xᵢ − y| − ½ Σᵢ Σⱼ wᵢ wⱼ E|Xᵢ − Xⱼ|,
+    ///
+    /// with Xᵢ − y ~ N(μᵢ − y, σᵢ²) and Xᵢ − Xⱼ ~ N(μᵢ − μⱼ, σᵢ² + σⱼ²) (`expectedAbsoluteNormal`).
+    /// O(K²) for K components; the weights must sum to 1.
+    public static func crpsNormalMixture(weights: [Double], means: [Double], standardDeviations: [Double],
+                                         observation y: Double) -> Double {
+        requireSameCount(weights.count, means.count, "mixture weights and means")
+        requireSameCount(standardDeviations.count, means.count, "mixture standard deviations and means")
+        var first = 0.0, second = 0.0
+        for i in weights.indices {
+            first += weights[i] * expectedAbsoluteNormal(mean: means[i] - y, standardDeviation: standardDeviations[i])
+            // The pairs i < j twice, the diagonal E|Xᵢ − Xᵢ′| = 2σᵢ/√π once.
+            second += weights[i] * weights[i] * expectedAbsoluteNormal(mean: 0, standardDeviation: standardDeviations[i] * 2.0.squareRoot())
+            for j in 0..<i {
+                let spread = (standardDeviations[i] * standardDeviations[i] + standardDeviations[j] * standardDeviations[j]).squareRoot()
+                second += 2 * weights[i] * weights[j] * expectedAbsoluteNormal(mean: means[i] - means[j], standardDeviation: spread)
+            }
+        }
+        return first - 0.5 * second
     }
 
     /// Sample-based CRPS for any distribution one can draw from (for instance the
@@ -92,7 +136,8 @@ extension Metrics {
     /// the energy form E|X − y| − ½ E|X − X'| with both expectations over the M draws.
     ///
     /// Computed in O(M log M): with the draws sorted, Σᵢ Σⱼ |xᵢ − xⱼ| = 2 Σᵢ (2i − M − 1) x₍ᵢ₎
-    /// (i from 1). With M draws the estimate is biased low by E|X − X'|/(2M).
+    /// (i from 1). With M draws the estimate is biased high by E|X − X'|/(2M): the double sum
+    /// includes the M zero terms i = j, so its mean is (1 − 1/M) E|X − X'|.
     public static func crps(samples: [Double], observation y: Double) -> Double {
         precondition(!samples.isEmpty, "sample-based CRPS needs at least one draw")
         let sorted = samples.sorted()

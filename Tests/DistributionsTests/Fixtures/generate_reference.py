@@ -145,7 +145,8 @@ for a, b in [(0.5, 0.5), (1, 1), (2, 5), (100, 30), (1, 3), (0.8, 12), (5, 0.05)
     add("beta", {"alpha": a, "beta": b}, lambda p: stats.beta(p["alpha"], p["beta"]), xs)
 
 BERNOULLI_X = [0, 1, 0.5, 2, -1]
-for logit in [-1e4, -30, -3, 0, 2, 30, 1e4]:
+# ℓ = 20, 30: 1 − p = σ(−ℓ) is 2e-9, 9e-14, where 1 − σ(ℓ) in Float is 0.
+for logit in [-1e4, -30, -3, 0, 2, 20, 30, 1e4]:
     add("bernoulli", {"logits": logit},
         lambda p: stats.bernoulli(special.expit(p["logits"])), BERNOULLI_X,
         cdf_xs=[-1, 0, 0.5, 1, 2], probs=PROBS[1:-1], discrete=True)
@@ -172,12 +173,14 @@ def categorical_case(family, params, probs, log_probs=None):
     cases.append({
         "family": family, "params": params,
         "logpdf": [[num(x), v] for x, v in zip(xs, lp)],
-        "mean": mean, "variance": float((k * k * probs).sum() - mean * mean),
+        "mean": mean, "variance": float((probs * (k - mean) ** 2).sum()),
         "entropy": float(special.entr(probs).sum()),
     })
 
 
-for logits in [[0, 0, 0], [1e4, -1e4, 0], [-2, 0.5, 3, 1], [-30, 30]]:
+# [1e4 + 3, 1e4, 1e4 − 5]: the log-softmax keeps (x − max) exact; [30, 0]: the variance is
+# p(1 − p) ≈ 9.4e-14, where E[k²] − E[k]² in Float cancels to 0 or below.
+for logits in [[0, 0, 0], [1e4, -1e4, 0], [-2, 0.5, 3, 1], [-30, 30], [1e4 + 3, 1e4, 1e4 - 5], [0, -30]]:
     logits = [F(x) for x in logits]
     lg = np.asarray(logits, dtype=np.float64)
     categorical_case("categorical", {"logits": logits}, np.exp(lg - special.logsumexp(lg)),

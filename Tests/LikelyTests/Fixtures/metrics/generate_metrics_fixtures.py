@@ -5,6 +5,7 @@ Likely with numpy, scipy and scikit-learn. Run from this folder:
 
 Every draw is seeded, so the JSON is reproducible."""
 import json
+import math
 import numpy as np
 from scipy import integrate, optimize, stats
 from sklearn.metrics import (average_precision_score, mean_poisson_deviance,
@@ -157,6 +158,68 @@ res = optimize.minimize_scalar(nll_at, bounds=(np.log(0.01), np.log(100)), metho
                                options={"xatol": 1e-10})
 out["temperature"] = {"logits": z.tolist(), "labels": yt.tolist(), "temperature": float(np.exp(res.x)),
                       "nll_at_optimum": float(res.fun), "nll_at_one": nll_at(0.0)}
+
+# CRPS of predictives (Tests/LikelyTests/CRPSTests.swift), every value in float32 inputs.
+F32 = lambda v: [float(np.float32(x)) for x in v]
+
+
+def mixture_crps_by_quadrature(weights, means, sds, y):
+    """A Normal mixture's CRPS by scipy quadrature of its cdf, split at y and at each mean."""
+    cdf = lambda t: sum(w * stats.norm(m, s).cdf(t) for w, m, s in zip(weights, means, sds))
+    lo = min(min(m - 40 * s for m, s in zip(means, sds)), y)
+    hi = max(max(m + 40 * s for m, s in zip(means, sds)), y)
+    points = sorted(set([lo, hi, y] + list(means)))
+    total = 0.0
+    for a, b in zip(points[:-1], points[1:]):
+        f = (lambda t: cdf(t) ** 2) if b <= y else (lambda t: (1 - cdf(t)) ** 2)
+        total += integrate.quad(f, a, b, epsabs=1e-13, epsrel=1e-12, limit=400)[0]
+    return total
+
+
+# An MC-dropout predictive of T = 2 mixture-density members, 2 components each, 3 inputs:
+# per input 4 Normals of weight w_tc / 2.
+mdn = {"means": [F32([-1, 2]), F32([-0.5, 2.5])], "sds": [F32([0.5, 1.5]), F32([0.7, 1])],
+       "weights": [F32([0.3, 0.7]), F32([0.6, 0.4])], "y": F32([0.1, 3.0, -4.0]), "shift": F32([0, 10, -3])}
+crps_mdn = []
+for i, y in enumerate(mdn["y"]):
+    w, m, s = [], [], []
+    for t in range(2):
+        total = sum(mdn["weights"][t])
+        for c in range(2):
+            w.append(mdn["weights"][t][c] / total / 2)
+            m.append(mdn["means"][t][c] + mdn["shift"][i])
+            s.append(mdn["sds"][t][c])
+    crps_mdn.append(mixture_crps_by_quadrature(w, m, s, y))
+mdn["crps"] = crps_mdn
+out["crps_mdn"] = mdn
+
+
+def count_crps(cdf, y, lo, hi):
+    """Σ_k (F(k) − 1{k ≥ y})² over k = 0..hi with numpy (hi far above the mass)."""
+    ks = np.arange(lo, hi + 1, dtype=np.float64)
+    total = math.fsum((cdf(ks) - (ks >= y)) ** 2)
+    return total + (lo - y if y < lo else 0.0) + (y - 1 - hi if y > hi + 1 else 0.0)
+
+
+# Count predictives: Poisson (to λ = 1e8, where the Swift side steps its grid), a T = 2
+# mixture of Poissons, negative binomial and zero-inflated Poisson; each y near and far.
+count_cases = []
+for rate, y in [(0.5, 0), (12.0, 30), (1e6, 1e6 + 2500), (1e8, 1e8 - 3e4), (1e8, 2e8), (40.0, 0)]:
+    rate, y = F32([rate, y])
+    sd = math.sqrt(rate)
+    lo, hi = max(0, math.floor(rate - 12 * sd - 10)), math.ceil(rate + 12 * sd + 10)
+    count_cases.append({"family": "poisson", "rates": [rate], "y": y,
+                        "crps": count_crps(lambda k: stats.poisson.cdf(k, rate), y, lo, hi)})
+r1, r2 = F32([3.0, 20.0])
+count_cases.append({"family": "poisson", "rates": [r1, r2], "y": 9.0,
+                    "crps": count_crps(lambda k: 0.5 * stats.poisson.cdf(k, r1) + 0.5 * stats.poisson.cdf(k, r2), 9.0, 0, 200)})
+r, p = F32([4.0, 0.8])
+count_cases.append({"family": "negbinomial", "total_count": r, "probs": p, "y": 3.0,
+                    "crps": count_crps(lambda k: stats.nbinom.cdf(k, r, 1 - p), 3.0, 0, 2000)})
+rate, gate = F32([6.0, 0.3])
+count_cases.append({"family": "zip", "rate": rate, "gate": gate, "y": 8.0,
+                    "crps": count_crps(lambda k: gate + (1 - gate) * stats.poisson.cdf(k, rate), 8.0, 0, 200)})
+out["crps_counts"] = count_cases
 
 with open("metrics_reference.json", "w") as f:
     json.dump(out, f)
