@@ -1,6 +1,13 @@
 // swift-tools-version: 6.0
-// Likely: probabilistic deep learning in Swift. The module graph points one way:
-// LikelyCLI, Examples → Likely → LikelyNN, LikelyData, Distributions → LikelyTensor → CGSL.
+// Likely: probabilistic deep learning in Swift. The module graph points one way (each line
+// is a target and its direct dependencies, as declared below):
+//   LikelyCLI      → Likely, ArgumentParser   (Likely re-exports Distributions, LikelyNN,
+//   Examples, LikelyMPIProbe → Likely          LikelyData, LikelyTensor: nothing else is imported)
+//   Likely         → Distributions, LikelyNN, LikelyData, LikelyTensor, CGSL, CMPI
+//   Distributions  → LikelyTensor, CGSL       (never LikelyNN: a head in Likely joins the two)
+//   LikelyNN       → LikelyTensor, CGSL, CKernels
+//   LikelyData     → LikelyTensor, CZlib
+//   LikelyTensor   → CGSL
 import PackageDescription
 
 let package = Package(

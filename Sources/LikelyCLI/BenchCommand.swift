@@ -1,5 +1,4 @@
 import ArgumentParser
-import CGSL
 import Foundation
 import Likely
 
@@ -9,8 +8,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time the speed cases (the same work as the PyTorch bench script).")
 
-    @Option(name: .customLong("case"), help: "Run one case: \(BenchCase.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var caseName: String?
+    @Option(name: .customLong("case"), help: "Run one case (default: every case).")
+    var caseName: BenchCase?
 
     @Option(help: "Threads for OpenBLAS and element-wise work.")
     var threads: Int = 2
@@ -19,15 +18,12 @@ struct BenchCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if let caseName, BenchCase(rawValue: caseName) == nil {
-            throw ValidationError("--case: unknown case '\(caseName)'; expected one of \(BenchCase.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256, got \(threads)") }
     }
 
     func run() throws {
         Parallel.threadCount = threads
-        let cases = caseName.map { [BenchCase(rawValue: $0)!] } ?? BenchCase.allCases
+        let cases = caseName.map { [$0] } ?? BenchCase.allCases
         for benchCase in cases {
             let result = try benchCase.run()
             print(json ? result.json : result.text)
@@ -61,7 +57,7 @@ struct BenchResult {
 }
 
 /// The speed cases, each the same work as its namesake in `shared/bench/torch_bench.py`.
-enum BenchCase: String, CaseIterable {
+enum BenchCase: String, CaseIterable, ExpressibleByArgument {
     case cnnTrain = "cnn_train_b128"
     case cnnMonteCarlo = "cnn_mc50_predict_1000"
     case mlpNormalTrain = "mlp_normal_train_b32"

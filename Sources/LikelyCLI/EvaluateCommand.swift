@@ -39,13 +39,13 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         try validate()
         let model = try ModelDirectory.load(common.modelDirectory)
-        let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: true)
+        let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: true)
         if data.droppedForMissing > 0 { printError("dropped \(data.droppedForMissing) rows with missing cells") }
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         var report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins)
         if let ood {
-            let other = try DataSource.load(ood, for: model, split: common.mnistSplit, needTargets: false)
+            let other = try DataSource.load(ood, for: model, split: common.split, needTargets: false)
             guard let outside = model.predictive(other.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
             report.ood = OutOfDistributionReport(inDistribution: predictive, outOfDistribution: outside)
         }
@@ -65,8 +65,8 @@ struct ModelDataOptions: ParsableArguments {
     @Argument(help: "A CSV file, an MNIST-layout IDX directory, or a directory with x.npy (and y.npy).")
     var data: String
 
-    @Option(help: "For IDX directories, which files to read: train or test.")
-    var split: String = "test"
+    @Option(help: "For IDX directories, which files to read.")
+    var split: MNISTSplit = .test
 
     @Option(help: "T: 0 for the deterministic network, T > 0 for T MC-dropout passes.")
     var mcSamples: Int = 0
@@ -75,11 +75,6 @@ struct ModelDataOptions: ParsableArguments {
     var seed: UInt64 = 0
 
     func check() throws {
-        guard MNISTSplit(rawValue: split.lowercased()) != nil else {
-            throw InputError("--split: unknown split '\(split)'; expected train or test")
-        }
         try OptionCheck.require((0...10_000).contains(mcSamples), "--mc-samples", "in 0...10000", got: mcSamples)
     }
-
-    var mnistSplit: MNISTSplit { MNISTSplit(rawValue: split.lowercased()) ?? .test }
 }

@@ -37,17 +37,17 @@ struct FitCommand: ParsableCommand {
     @Option(help: "The predicted distribution (default: normal for a numeric target, categorical for class labels and images).")
     var family: Family?
 
-    @Option(help: "The link for positive parameters: exp or softplus.")
-    var scaleLink: String = "exp"
+    @Option(help: "The link for positive parameters.")
+    var scaleLink: ScaleLink = .exp
 
     @Option(help: "Mixture components for --family mdn.")
     var components: Int = 3
 
-    @Option(help: "The network: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")) (default mlp for tables, seed-cnn for images).")
-    var arch: String?
+    @Option(help: "The network (default mlp for tables, seed-cnn for images).")
+    var arch: Architecture?
 
-    @Option(help: "Hidden layer sizes of mlp, comma-separated.")
-    var hidden: String = "50,50"
+    @Option(help: "Hidden layer sizes of mlp: comma-separated positive integers (an empty string: none).")
+    var hidden = LayerSizes([50, 50])
 
     @Option(help: "Dropout rate in [0, 1) (default 0 for mlp, 0.25 for the CNNs); > 0 enables MC dropout.")
     var dropout: Float?
@@ -61,8 +61,8 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Observations per gradient step.")
     var batchSize: Int = 32
 
-    @Option(help: "adam, sgd, rmsprop or adagrad.")
-    var optimizer: String = "adam"
+    @Option(help: "The optimizer.")
+    var optimizer: OptimizerName = .adam
 
     @Option(help: "Learning rate (default 0.001; 0.01 for sgd).")
     var lr: Float?
@@ -106,15 +106,6 @@ struct FitCommand: ParsableCommand {
 
     /// Every option's range and name; the data-dependent checks come in `run`.
     private func check() throws {
-        guard ScaleLink(rawValue: scaleLink.lowercased()) != nil else {
-            throw InputError("--scale-link: unknown link '\(scaleLink)'; expected exp or softplus")
-        }
-        if let arch, Architecture(rawValue: arch.lowercased()) == nil {
-            throw InputError("--arch: unknown architecture '\(arch)'; expected one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard OptimizerName(rawValue: optimizer.lowercased()) != nil else {
-            throw InputError("--optimizer: unknown optimizer '\(optimizer)'; expected adam, sgd, rmsprop or adagrad")
-        }
         try OptionCheck.require((1...1000).contains(components), "--components", "in 1...1000", got: components)
         try OptionCheck.require(epochs >= 1 && epochs <= 1_000_000, "--epochs", "≥ 1", got: epochs)
         try OptionCheck.require(batchSize >= 1 && batchSize <= 1_000_000, "--batch-size", "≥ 1", got: batchSize)
@@ -129,7 +120,6 @@ struct FitCommand: ParsableCommand {
         if calibrate && validationSplit == 0 {
             throw InputError("--calibrate fits the temperature on held-out data: give --validation-split too (e.g. 0.1)")
         }
-        _ = try OptionCheck.positiveIntegers(hidden, option: "--hidden")
         if let features { _ = try OptionCheck.names(features, option: "--features") }
         if let categorical { _ = try OptionCheck.names(categorical, option: "--categorical") }
         if let augment { _ = try AugmentationPipeline(parsing: augment, argument: "--augment") }
@@ -144,7 +134,7 @@ struct FitCommand: ParsableCommand {
             missing: missing)
         var data = loaded
         let isImage = data.exampleShape.count == 3
-        let architecture = arch.flatMap { Architecture(rawValue: $0.lowercased()) } ?? (isImage ? .seedCNN : .mlp)
+        let architecture = arch ?? (isImage ? .seedCNN : .mlp)
         if architecture.takesImages && !isImage {
             throw InputError("--arch \(architecture.rawValue) takes images [H, W, C], but DATA \(data.path) holds feature vectors of \(data.exampleShape); use --arch mlp")
         }
@@ -167,11 +157,11 @@ struct FitCommand: ParsableCommand {
         }
 
         let classCount = data.classNames?.count ?? 2
-        let head = Head(family, scaleLink: ScaleLink(rawValue: scaleLink.lowercased())!,
+        let head = Head(family, scaleLink: scaleLink,
                         classCount: family.support == .classes ? classCount : 2, components: components)
         let model = try ModelFactory.make(
             architecture: architecture, inputShape: data.exampleShape, head: head,
-            hidden: try OptionCheck.positiveIntegers(hidden, option: "--hidden"),
+            hidden: hidden.sizes,
             dropout: dropout ?? (architecture.takesImages ? 0.25 : 0), inputDropout: inputDropout, seed: seed)
         // Under mpirun every process trains on its shard of each global batch; rank 0 writes.
         let world = try ProcessGroup.current()
@@ -185,7 +175,7 @@ struct FitCommand: ParsableCommand {
         var options = TrainingOptions()
         options.epochs = epochs
         options.batchSize = batchSize
-        options.optimizer = OptimizerName(rawValue: optimizer.lowercased())!.make(learningRate: lr, momentum: momentum, weightDecay: weightDecay)
+        options.optimizer = optimizer.make(learningRate: lr, momentum: momentum, weightDecay: weightDecay)
         options.seed = seed
         options.validation = validationSplit > 0 ? .fraction(validationSplit) : .none
         options.earlyStopping = patience.map { TrainingOptions.EarlyStopping(patience: $0) }
@@ -238,7 +228,7 @@ struct FitCommand: ParsableCommand {
 extension MissingPolicy: ExpressibleByArgument {}
 
 /// The optimizers `--optimizer` names.
-enum OptimizerName: String {
+enum OptimizerName: String, CaseIterable {
     case adam, sgd, rmsprop, adagrad
 
     /// The optimizer with Keras's default learning rate unless one is given.

@@ -19,12 +19,12 @@ enum OptionCheck {
     /// Comma-separated positive integers (`--hidden 50,50`); an empty string is an empty list.
     static func positiveIntegers(_ text: String, option: String, maximum: Int = 1_000_000) throws -> [Int] {
         if text.trimmingCharacters(in: .whitespaces).isEmpty { return [] }
-        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.allSatisfy({ $0 != nil && (1...maximum).contains($0!) }) else {
+        let items = text.split(separator: ",", omittingEmptySubsequences: false)
+        let values = items.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { (1...maximum).contains($0) }
+        guard values.count == items.count else {
             throw InputError("\(option) must be comma-separated integers in 1...\(maximum), got '\(text)'")
         }
-        return parts.map { $0! }
+        return values
     }
 
     /// Comma-separated non-empty names (`--features a,b`), without duplicates.

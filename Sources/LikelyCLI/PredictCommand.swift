@@ -30,7 +30,7 @@ struct PredictCommand: ParsableCommand {
         try validate()
         let model = try ModelDirectory.load(common.modelDirectory)
         let kept = try keep.map { try OptionCheck.names($0, option: "--keep") } ?? []
-        let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: false, keep: kept)
+        let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: false, keep: kept)
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         let csv = try PredictionTable.csv(predictive, model: model, kept: kept, cells: data.keptCells)

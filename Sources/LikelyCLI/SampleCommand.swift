@@ -29,7 +29,7 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         try validate()
         let model = try ModelDirectory.load(common.modelDirectory)
-        let data = try DataSource.load(common.data, for: model, split: common.mnistSplit, needTargets: false)
+        let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: false)
         guard data.count * draws <= 100_000_000 else {
             throw InputError("--draws \(draws) for \(data.count) inputs makes \(data.count * draws) numbers; at most 100000000")
         }

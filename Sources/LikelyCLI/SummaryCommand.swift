@@ -1,7 +1,6 @@
 import ArgumentParser
-import LikelyNN
-import LikelyTensor
 import Foundation
+import Likely
 
 /// `likely summary`: a built-in architecture's layers, output shapes and parameter counts,
 /// as Keras's `model.summary()` prints them.
@@ -10,8 +9,8 @@ struct SummaryCommand: ParsableCommand {
         commandName: "summary",
         abstract: "Show a built-in architecture layer by layer (Keras-style).")
 
-    @Argument(help: "The architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var arch: String
+    @Argument(help: "The architecture.")
+    var arch: Architecture
 
     @Option(help: "Image input shape H,W,C for the convolutional architectures (default 28,28,1).")
     var input: String?
@@ -19,8 +18,8 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: "Number of input features for mlp (default 1).")
     var features: Int?
 
-    @Option(help: "Hidden layer sizes for mlp, comma-separated.")
-    var hidden: String = "50,50"
+    @Option(help: "Hidden layer sizes for mlp: comma-separated positive integers (an empty string: none).")
+    var hidden = LayerSizes([50, 50])
 
     @Option(help: "Size of the last layer (default 10 for images, 1 for mlp).")
     var outputs: Int?
@@ -32,13 +31,10 @@ struct SummaryCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard let architecture = Architecture(rawValue: arch) else {
-            throw ValidationError("ARCH: unknown architecture '\(arch)'; expected one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        if architecture.takesImages, features != nil {
+        if arch.takesImages, features != nil {
             throw ValidationError("--features: \(arch) takes images; give --input H,W,C instead")
         }
-        if !architecture.takesImages, input != nil {
+        if !arch.takesImages, input != nil {
             throw ValidationError("--input: mlp takes a feature vector; give --features N instead")
         }
         if let features, !(1...1_000_000).contains(features) {
@@ -51,38 +47,28 @@ struct SummaryCommand: ParsableCommand {
             throw ValidationError("--dropout must be in [0, 1), got \(dropout)")
         }
         _ = try parsedInput()
-        _ = try parsedHidden()
     }
 
     /// H,W,C from `--input`, each in 1...4096.
     private func parsedInput() throws -> [Int] {
         guard let input else { return [28, 28, 1] }
-        let parts = input.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 3, parts.allSatisfy({ $0 != nil && (1...4096).contains($0!) }) else {
+        let parts = input.split(separator: ",", omittingEmptySubsequences: false)
+            .compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { (1...4096).contains($0) }
+        guard parts.count == 3, input.split(separator: ",", omittingEmptySubsequences: false).count == 3 else {
             throw ValidationError("--input must be three positive integers H,W,C (each at most 4096), got '\(input)'")
         }
-        return parts.map { $0! }
-    }
-
-    /// The hidden sizes from `--hidden`, each in 1...1000000 (empty string: no hidden layer).
-    private func parsedHidden() throws -> [Int] {
-        if hidden.trimmingCharacters(in: .whitespaces).isEmpty { return [] }
-        let parts = hidden.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.allSatisfy({ $0 != nil && (1...1_000_000).contains($0!) }) else {
-            throw ValidationError("--hidden must be comma-separated positive integers (each at most 1000000), got '\(hidden)'")
-        }
-        return parts.map { $0! }
+        return parts
     }
 
     func run() throws {
-        guard let architecture = Architecture(rawValue: arch) else { throw ValidationError("ARCH: unknown architecture '\(arch)'") }
+        let architecture = arch
         let shape = architecture.takesImages ? try parsedInput() : [features ?? 1]
         let outputs = self.outputs ?? (architecture.takesImages ? 10 : 1)
         let rate = dropout ?? (architecture.takesImages ? 0.25 : 0)
         var random = RandomSource(seed: 0)
         let model: Sequential
         do {
-            model = try architecture.makeModel(inputShape: shape, hidden: try parsedHidden(), dropout: rate, outputs: outputs, using: &random)
+            model = try architecture.makeModel(inputShape: shape, hidden: hidden.sizes, dropout: rate, outputs: outputs, using: &random)
         } catch let error as LayerSpecError {
             throw ValidationError("--input: \(arch) cannot take input shape \(shape): \(error)")
         }

@@ -76,4 +76,15 @@ struct FamilyCLITests {
         #expect(wrong.status == 2)
         for family in Family.allCases { #expect(wrong.stderr.contains(family.name), "\(wrong.stderr)") }
     }
+
+    @Test func modeOptionsCompleteFromTheirChoices() throws {
+        // ArgumentParser builds the completions from the ExpressibleByArgument choices.
+        let script = try CLI.run(["--generate-completion-script", "bash"])
+        #expect(script.status == 0)
+        let words = Family.allCases.map(\.name) + Architecture.allCases.map(\.rawValue) + ScaleLink.allCases.map(\.rawValue)
+            + ["adam", "sgd", "rmsprop", "adagrad", "'train'$'\\n''test'", "sgemm_1024"]
+        for word in words { #expect(script.stdout.contains(word), "no completion for \(word)") }
+        let hidden = try CLI.run(["fit", "nowhere.csv", "--out", "nowhere", "--hidden", "50,0"])
+        #expect(hidden.status == 2 && hidden.stderr.contains("--hidden") && hidden.stderr.contains("50,0"), "\(hidden.stderr)")
+    }
 }
