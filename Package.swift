@@ -54,7 +54,7 @@ let package = Package(
 
         // Tests
         .target(name: "LikelyTestSupport", dependencies: ["LikelyTensor"], path: "Tests/LikelyTestSupport"),
-        .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"]),
+        .testTarget(name: "LikelyTensorTests", dependencies: ["LikelyTensor", "LikelyTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "LikelyTensor", "LikelyTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "LikelyNNTests", dependencies: ["LikelyNN", "LikelyTensor", "LikelyTestSupport", "CZlib"]),

@@ -121,7 +121,7 @@ public struct Bernoulli: UnivariateDistribution, EntropyDistribution {
 
     /// GSL `gsl_ran_bernoulli(p)`.
     public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([withoutGradients { probs }], using: &random) { g, a in Double(gsl_ran_bernoulli(g, a[0])) }
+        sampleElementwise([withoutGradients { probs }], using: &random) { r, a in Double(r.bernoulli(probability: a[0])) }
     }
 }
 

@@ -95,7 +95,7 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
 
     /// GSL `gsl_ran_beta(α, β)`.
     public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([alpha, beta], using: &random) { g, a in gsl_ran_beta(g, a[0], a[1]) }
+        sampleElementwise([alpha, beta], using: &random) { r, a in r.beta(a[0], a[1]) }
     }
 }
 

@@ -92,7 +92,7 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
 
     /// GSL `gsl_ran_gamma(α, 1/β)` (Marsaglia–Tsang).
     public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([concentration, rate], using: &random) { g, a in gsl_ran_gamma(g, a[0], 1 / a[1]) }
+        sampleElementwise([concentration, rate], using: &random) { r, a in r.gamma(shape: a[0], scale: 1 / a[1]) }
     }
 }
 

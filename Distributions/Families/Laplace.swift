@@ -68,7 +68,7 @@ public struct Laplace: UnivariateDistribution, EntropyDistribution, Reparameteri
 
     /// μ + GSL `gsl_ran_laplace(b)`.
     public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([loc, scale], using: &random) { g, a in a[0] + gsl_ran_laplace(g, a[1]) }
+        sampleElementwise([loc, scale], using: &random) { r, a in a[0] + r.laplace(scale: a[1]) }
     }
 
     /// μ − b · sign(u) · ln(1 − 2|u|) with u uniform on (−½, ½): differentiable in μ and b.

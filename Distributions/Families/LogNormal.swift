@@ -86,7 +86,7 @@ public struct LogNormal: UnivariateDistribution, EntropyDistribution, Reparamete
 
     /// GSL `gsl_ran_lognormal(ζ = μ, σ)`.
     public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([loc, scale], using: &random) { g, a in gsl_ran_lognormal(g, a[0], a[1]) }
+        sampleElementwise([loc, scale], using: &random) { r, a in r.logNormal(logMean: a[0], logStandardDeviation: a[1]) }
     }
 
     /// exp(μ + σ ε), differentiable in μ and σ.

@@ -96,8 +96,10 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
     /// A gamma–Poisson mixture, as GSL `gsl_ran_negative_binomial(1 − p, r)` draws it:
     /// Poisson(G · p/(1 − p)) with G ~ Gamma(r, 1), through `poissonDraw` so that any mean works.
     public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([totalCount, probs], using: &random) { g, a in
-            a[1] == 0 ? 0 : poissonDraw(g, gsl_ran_gamma(g, a[0], 1) * a[1] / (1 - a[1]))
+        sampleElementwise([totalCount, probs], using: &random) { r, a in
+            guard a[1] != 0 else { return 0 }
+            let mean = r.gamma(shape: a[0], scale: 1) * a[1] / (1 - a[1])
+            return poissonDraw(&r, mean)
         }
     }
 }

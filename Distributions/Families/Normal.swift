@@ -90,7 +90,7 @@ public struct Normal: UnivariateDistribution, EntropyDistribution, Reparameteriz
 
     /// μ + σ ε with ε ~ N(0, 1) from GSL's ziggurat sampler.
     public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([loc, scale], using: &random) { g, a in a[0] + gsl_ran_gaussian_ziggurat(g, a[1]) }
+        sampleElementwise([loc, scale], using: &random) { r, a in r.normal(mean: a[0], standardDeviation: a[1]) }
     }
 
     /// μ + σ ε, differentiable in μ and σ (ε ~ N(0, 1) is a constant of the tape).

@@ -114,7 +114,7 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
 
     /// GSL `gsl_ran_poisson(λ)`, through `poissonDraw` above λ = 10⁹ (GSL's counts are 32-bit).
     public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([rate], using: &random) { g, a in poissonDraw(g, a[0]) }
+        sampleElementwise([rate], using: &random) { r, a in poissonDraw(&r, a[0]) }
     }
 }
 

@@ -90,12 +90,12 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
 
     /// μ + σ T with T from GSL `gsl_ran_tdist(ν)`.
     public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([df, loc, scale], using: &random) { g, a in a[1] + a[2] * gsl_ran_tdist(g, a[0]) }
+        sampleElementwise([df, loc, scale], using: &random) { r, a in a[1] + a[2] * r.studentT(degreesOfFreedom: a[0]) }
     }
 
     /// μ + σ T with T ~ t(ν) drawn through GSL: differentiable in μ and σ (not in ν).
     public func reparameterizedSample(using random: inout RandomSource) -> Tensor {
-        let standard = sampleElementwise([df.broadcast(to: batchShape)], using: &random) { g, a in gsl_ran_tdist(g, a[0]) }
+        let standard = sampleElementwise([df.broadcast(to: batchShape)], using: &random) { r, a in r.studentT(degreesOfFreedom: a[0]) }
         return loc + scale * standard
     }
 }

@@ -102,8 +102,8 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
     /// 0 with probability π (GSL `gsl_ran_bernoulli`), otherwise a Poisson(λ) draw
     /// (`poissonDraw`: GSL `gsl_ran_poisson`, valid at any rate).
     public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([rate, gate], using: &random) { g, a in
-            gsl_ran_bernoulli(g, a[1]) == 1 ? 0 : poissonDraw(g, a[0])
+        sampleElementwise([rate, gate], using: &random) { r, a in
+            r.bernoulli(probability: a[1]) == 1 ? 0 : poissonDraw(&r, a[0])
         }
     }
 }

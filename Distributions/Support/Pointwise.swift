@@ -94,9 +94,9 @@ func pointwiseValue(_ inputs: [Tensor], _ kernel: (_ args: UnsafeMutablePointer<
 }
 
 /// Draws one value per element of the broadcast parameters with `draw(generator, args)`
-/// (a `gsl_ran_*` sampler), in row-major order; not differentiable.
+/// (a sampler of `RandomSource`), in row-major order; not differentiable.
 func sampleElementwise(_ parameters: [Tensor], using random: inout RandomSource,
-                       _ draw: (_ generator: UnsafeMutablePointer<gsl_rng>, _ args: UnsafeMutablePointer<Double>) -> Double) -> Tensor {
+                       _ draw: (_ random: inout RandomSource, _ args: UnsafeMutablePointer<Double>) -> Double) -> Tensor {
     _ = gslErrorHandlerOff
     let shape = commonShape(parameters)
     let wide = withoutGradients { parameters.map { $0.broadcast(to: shape) } }
@@ -104,13 +104,11 @@ func sampleElementwise(_ parameters: [Tensor], using random: inout RandomSource,
     let args = UnsafeMutablePointer<Double>.allocate(capacity: max(k, 1))
     defer { args.deallocate() }
     var values = [Float](repeating: 0, count: n)
-    random.withGenerator { generator in
-        values.withUnsafeMutableBufferPointer { out in
-            withBufferPointers(wide.map { $0.scalars }) { inputs in
-                for i in 0..<n {
-                    for j in 0..<k { args[j] = Double(inputs[j][i]) }
-                    out[i] = Float(draw(generator, args))
-                }
+    values.withUnsafeMutableBufferPointer { out in
+        withBufferPointers(wide.map { $0.scalars }) { inputs in
+            for i in 0..<n {
+                for j in 0..<k { args[j] = Double(inputs[j][i]) }
+                out[i] = Float(draw(&random, args))
             }
         }
     }

@@ -73,8 +73,12 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
             let y = Tensor((0..<128).map { _ in Float(random.integer(in: 0..<10)) })
             let optimizer = Adam(learningRate: 0.001)
             let parameters = model.parameters
+            var step: UInt64 = 0
             let seconds = timePerCall(repetitions: 20) {
-                let loss = model.loss(x, targets: y, phase: .training, using: &random)
+                // Per-example dropout streams, made each step as `fit` makes them.
+                step += 1
+                var streams = ExampleStreams(key: StreamKey(seed: 0, purpose: .dropout, epoch: step), examples: 0..<128)
+                let loss = model.loss(x, targets: y, phase: .training, using: &streams)
                 optimizer.update(parameters, with: loss.gradients())
             }
             return BenchResult(name: rawValue, itemsPerSecond: 128 / seconds, stepMilliseconds: seconds * 1e3, gflops: nil)
@@ -97,8 +101,9 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
             let y = Tensor.randomNormal([32], using: &random)
             let optimizer = Adam(learningRate: 0.001)
             let parameters = model.parameters
+            var none = ExampleStreams()  // no dropout layer: nothing draws
             let seconds = timePerCall(repetitions: 500) {
-                let loss = model.loss(x, targets: y, phase: .training, using: &random)
+                let loss = model.loss(x, targets: y, phase: .training, using: &none)
                 optimizer.update(parameters, with: loss.gradients())
             }
             return BenchResult(name: rawValue, itemsPerSecond: 32 / seconds, stepMilliseconds: seconds * 1e3, gflops: nil)

@@ -1,42 +1,60 @@
 import CGSL
 
-/// The one source of randomness: GSL's Mersenne Twister (mt19937), seeded, passed explicitly
+/// The one source of randomness: GSL's Mersenne Twister (mt19937), keyed, passed explicitly
 /// (`using random: inout RandomSource`) to whatever draws. There is no global generator; the
-/// same seed gives the same stream, bit for bit.
+/// same key gives the same stream, bit for bit.
+///
+/// A stream is named by a `StreamKey` (seed, purpose, epoch, example). The whole tuple,
+/// not 32 bits of it, decides the generator's 624-word state: two independent 64-bit digests
+/// of the key start two SplitMix64 sequences, and their xor fills the words
+///
+///     a₀ = digest(key, 1), b₀ = digest(key, 2)
+///     wordᵢ (64 bits, two mt19937 words) = mix(a₀ + (i+1)·γ₁) ⊕ mix(b₀ + (i+1)·γ₂)
+///
+/// (`mix` is SplitMix64's finaliser, γ₁ and γ₂ odd constants), so two different keys share a
+/// state with probability about 2⁻¹²⁸. (GSL's own `gsl_rng_set` keeps 32 bits of a seed: among
+/// 60,000 keyed streams two would coincide with probability about 1/3.) GSL's samplers then
+/// draw from the state as usual; the methods of `RandomSource+Sampling.swift` name them.
 ///
 /// `RandomSource` is a value: a copy continues independently from the state at the copy.
-/// `split()` and `init(seed:stream:)` make independent child streams for parallel work.
 public struct RandomSource {
     /// Owns the C generator; copied (with `gsl_rng_clone`) when a shared copy is written to.
     final class Generator {
         let pointer: UnsafeMutablePointer<gsl_rng>
-        init(seed: UInt64) {
+        init(key: StreamKey) {
             likely_gsl_disable_abort()
             pointer = gsl_rng_alloc(likely_gsl_rng_mt19937())
-            // mt19937 keeps 32 bits of its seed: fold all 64 bits in.
-            gsl_rng_set(pointer, UInt(RandomSource.mix(seed) & 0xffff_ffff))
+            RandomSource.fillState(pointer, key: key)
         }
         init(cloning other: Generator) { pointer = gsl_rng_clone(other.pointer) }
         deinit { gsl_rng_free(pointer) }
     }
 
     private var generator: Generator
+    /// The key this stream started from.
+    public let key: StreamKey
     /// The seed this stream started from.
-    public let seed: UInt64
+    public var seed: UInt64 { key.seed }
 
-    /// A generator seeded with `seed`.
+    /// The stream of `key`.
+    public init(key: StreamKey) {
+        self.key = key
+        generator = Generator(key: key)
+    }
+
+    /// The general-purpose stream of `seed` (key `(seed, .general, 0, 0)`).
     public init(seed: UInt64) {
-        self.seed = seed
-        generator = Generator(seed: seed)
+        self.init(key: StreamKey(seed: seed, purpose: .general))
     }
 
-    /// Stream number `stream` of `seed`: independent of the parent and of every other stream,
-    /// and the same whichever process or order asks for it (keyed, for example, by an input's index).
+    /// Stream number `stream` of `seed` (key `(seed, .general, 0, stream)`): independent of
+    /// every other stream, and the same whichever process or order asks for it.
     public init(seed: UInt64, stream: UInt64) {
-        self.init(seed: RandomSource.mix(seed ^ RandomSource.mix(stream &+ 0x9E37_79B9_7F4A_7C15)))
+        self.init(key: StreamKey(seed: seed, purpose: .general, example: stream))
     }
 
-    /// splitmix64's finaliser: spreads nearby integers over the whole 64-bit range.
+    /// SplitMix64's finaliser: a bijection of UInt64 that spreads nearby integers over the
+    /// whole range.
     static func mix(_ value: UInt64) -> UInt64 {
         var z = value &+ 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -44,53 +62,46 @@ public struct RandomSource {
         return z ^ (z >> 31)
     }
 
-    /// Runs `body` with the C generator, for GSL's samplers (`gsl_ran_*`).
-    public mutating func withGenerator<Result>(_ body: (UnsafeMutablePointer<gsl_rng>) throws -> Result) rethrows -> Result {
+    /// A 64-bit digest of the four words of `key`, one per `salt`.
+    static func digest(_ key: StreamKey, salt: UInt64) -> UInt64 {
+        var h = mix(salt)
+        for word in [key.seed, key.purpose.rawValue, key.epoch, key.example] { h = mix(h ^ word) }
+        return h
+    }
+
+    /// The number of 32-bit words of mt19937's state.
+    static let stateWords = 624
+
+    /// Writes the state of `key` into an mt19937 generator. GSL's state is
+    /// `struct { unsigned long mt[624]; int mti; }` (gsl/rng/mt.c); each `mt[i]` holds a 32-bit
+    /// word, and `mti = 624` makes the next draw regenerate (twist) the whole block first,
+    /// as after `gsl_rng_set`.
+    static func fillState(_ pointer: UnsafeMutablePointer<gsl_rng>, key: StreamKey) {
+        let wordSize = MemoryLayout<CUnsignedLong>.stride
+        let words = stateWords * wordSize, indexSize = MemoryLayout<CInt>.size
+        let expected = (words + indexSize + wordSize - 1) / wordSize * wordSize
+        precondition(gsl_rng_size(pointer) == expected,
+                     "GSL's mt19937 state is \(gsl_rng_size(pointer)) bytes, expected \(expected): an unknown layout")
+        let state = UnsafeMutableRawPointer(gsl_rng_state(pointer)!)
+        let mt = state.bindMemory(to: CUnsignedLong.self, capacity: stateWords)
+        var a = digest(key, salt: 1), b = digest(key, salt: 2)
+        for i in stride(from: 0, to: stateWords, by: 2) {
+            a = a &+ 0x9E37_79B9_7F4A_7C15
+            b = b &+ 0xD1B5_4A32_D192_ED03
+            let word = mix(a) ^ mix(b)
+            mt[i] = CUnsignedLong(word & 0xffff_ffff)
+            mt[i + 1] = CUnsignedLong(word >> 32)
+        }
+        (state + words).storeBytes(of: CInt(stateWords), as: CInt.self)
+    }
+
+    /// Runs `body` with the C generator, for GSL's samplers (`gsl_ran_*`). Internal: other
+    /// modules draw through the named methods of `RandomSource+Sampling.swift`.
+    mutating func withGenerator<Result>(_ body: (UnsafeMutablePointer<gsl_rng>) throws -> Result) rethrows -> Result {
         if !isKnownUniquelyReferenced(&generator) { generator = Generator(cloning: generator) }
         return try body(generator.pointer)
     }
 
-    /// A child stream seeded from this one's next draws; this stream advances.
-    public mutating func split() -> RandomSource {
-        let high = UInt64(withGenerator { gsl_rng_get($0) }), low = UInt64(withGenerator { gsl_rng_get($0) })
-        return RandomSource(seed: (high << 32) ^ low)
-    }
-
-    /// A uniform draw from [0, 1).
-    public mutating func uniform() -> Double { withGenerator { gsl_rng_uniform($0) } }
-
-    /// A uniform draw from the open interval (0, 1): safe under a logarithm.
-    public mutating func uniformPositive() -> Double { withGenerator { gsl_rng_uniform_pos($0) } }
-
-    /// A draw from N(mean, standardDeviation²) (GSL's ziggurat method).
-    public mutating func normal(mean: Double = 0, standardDeviation: Double = 1) -> Double {
-        mean + withGenerator { gsl_ran_gaussian_ziggurat($0, standardDeviation) }
-    }
-
-    /// A uniform integer in `range`.
-    public mutating func integer(in range: Range<Int>) -> Int {
-        precondition(!range.isEmpty, "integer(in:) needs a non-empty range, got \(range)")
-        return range.lowerBound + Int(withGenerator { gsl_rng_uniform_int($0, UInt(range.count)) })
-    }
-
-    /// `count` values, each 1 with probability `probability` and 0 otherwise.
-    public mutating func bernoulliMask(count: Int, probability: Double) -> [Float] {
-        precondition((0...1).contains(probability), "probability must be in [0, 1], got \(probability)")
-        return withGenerator { g in (0..<count).map { _ in gsl_rng_uniform(g) < probability ? 1 : 0 } }
-    }
-
-    /// Shuffles `array` in place (Fisher–Yates).
-    public mutating func shuffle<Element>(_ array: inout [Element]) {
-        guard array.count > 1 else { return }
-        for i in stride(from: array.count - 1, to: 0, by: -1) {
-            array.swapAt(i, integer(in: 0..<(i + 1)))
-        }
-    }
-
-    /// A uniformly random ordering of 0..<n.
-    public mutating func permutation(_ n: Int) -> [Int] {
-        var p = Array(0..<n)
-        shuffle(&p)
-        return p
-    }
+    /// The next raw 32-bit output of mt19937.
+    public mutating func next32() -> UInt32 { UInt32(truncatingIfNeeded: withGenerator { gsl_rng_get($0) }) }
 }

@@ -30,15 +30,17 @@ struct FashionMNISTTests {
         let model = Sequential.seedCNN(inputShape: [28, 28, 1], outputs: 10, dropout: 0.25, using: &random)
         let optimizer = Adam(learningRate: 0.003)
         func accuracy() -> Double {
-            let predicted = withoutGradients { model(images, phase: .inference, using: &random) }.argmax(alongAxis: 1)
+            var none = ExampleStreams()
+            let predicted = withoutGradients { model(images, phase: .inference, using: &none) }.argmax(alongAxis: 1)
             return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
         }
         var reached = 0.0
-        for _ in 0..<60 {
+        for epoch in 0..<60 {
             let order = random.permutation(256)
             for start in stride(from: 0, to: 256, by: 32) {
                 let batch = Array(order[start..<(start + 32)])
-                let logits = model(images.gather(batch), phase: .training, using: &random)
+                var streams = ExampleStreams(key: StreamKey(seed: 42, purpose: .dropout, epoch: UInt64(epoch)), examples: batch)
+                let logits = model(images.gather(batch), phase: .training, using: &streams)
                 let loss = -logits.logSoftmax(alongAxis: 1).pick(columns: batch.map { labels[$0] }).mean()
                 optimizer.update(model.parameters, with: loss.gradients())
             }
@@ -55,8 +57,9 @@ struct FashionMNISTTests {
         let x = Tensor.randomNormal([128, 28, 28, 1], using: &random)
         let labels = (0..<128).map { _ in random.integer(in: 0..<10) }
         let optimizer = Adam()
+        var streams = ExampleStreams(key: StreamKey(seed: 7, purpose: .dropout), examples: 0..<128)
         func step(update: Bool) {
-            let loss = -model(x, phase: .training, using: &random).logSoftmax(alongAxis: 1).pick(columns: labels).mean()
+            let loss = -model(x, phase: .training, using: &streams).logSoftmax(alongAxis: 1).pick(columns: labels).mean()
             let grads = loss.gradients()
             if update { optimizer.update(model.parameters, with: grads) }
         }

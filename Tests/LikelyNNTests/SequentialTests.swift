@@ -19,9 +19,10 @@ struct SequentialTests {
         #expect(model.parameters.map(\.name) == ["0.weight", "0.bias", "3.weight", "3.bias"])
         #expect(model.firstStochasticLayerIndex == 2)
         let x = Tensor.randomNormal([3, 4], using: &random)
-        let prefix = model(x, layers: 0..<2, phase: .inference, using: &random)
-        let whole = model(x, phase: .inference, using: &random)
-        #expect(isApproximatelyEqual(model(prefix, layers: 2..<4, phase: .inference, using: &random), whole))
+        var none = ExampleStreams()
+        let prefix = model(x, layers: 0..<2, phase: .inference, using: &none)
+        let whole = model(x, phase: .inference, using: &none)
+        #expect(isApproximatelyEqual(model(prefix, layers: 2..<4, phase: .inference, using: &none), whole))
         #expect(model.summary().totalParameterCount == 4 * 8 + 8 + 8 * 2 + 2)
     }
 
@@ -30,10 +31,11 @@ struct SequentialTests {
         var random = RandomSource(seed: 3)
         let model = Sequential.seedCNN(inputShape: [28, 28, 1], outputs: 10, using: &random)
         let x = Tensor.randomNormal([4, 28, 28, 1], using: &random)
-        let whole = model(x, phase: .inference, using: &random)
+        var none = ExampleStreams()
+        let whole = model(x, phase: .inference, using: &none)
         // The same layers applied one at a time: never fused.
         var y = x
-        for layer in model.layers { y = layer(y, phase: .inference, using: &random) }
+        for layer in model.layers { y = layer(y, phase: .inference, using: &none) }
         #expect(isApproximatelyEqual(whole, y.scalars, absolute: 1e-4))
         let gw = whole.sum().gradients(), gy = y.sum().gradients()
         for p in model.parameters.map(\.tensor) {
@@ -91,7 +93,8 @@ struct SequentialTests {
         // The backward path reaches every trainable parameter (per-layer gradients are checked
         // in the layer tests; ReLU kinks make a whole-network finite difference unreliable).
         let x = Tensor.randomNormal([3, 8, 8, 1], using: &random)
-        let grads = square(model(x, phase: .training, using: &random)).mean().gradients()
+        var streams = ExampleStreams(key: StreamKey(seed: 5, purpose: .dropout), examples: 0..<3)
+        let grads = square(model(x, phase: .training, using: &streams)).mean().gradients()
         #expect(model.parameters.allSatisfy { grads[$0.tensor] != nil })
     }
 }

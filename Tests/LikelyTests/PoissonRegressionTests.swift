@@ -1,4 +1,3 @@
-import CGSL
 import Foundation
 import Likely
 import Testing
@@ -16,7 +15,7 @@ struct PoissonRegressionTests {
             let x1 = -1 + 2 * random.uniform(), x2 = -1 + 2 * random.uniform()
             let rate = exp(truth[0] + truth[1] * x1 + truth[2] * x2)
             xs += [Float(x1), Float(x2)]
-            ys.append(Float(random.withGenerator { gsl_ran_poisson($0, rate) }))
+            ys.append(Float(random.poisson(mean: rate)))
         }
         let data = Dataset(features: Tensor(shape: [n, 2], scalars: xs), targets: Tensor(ys))
 

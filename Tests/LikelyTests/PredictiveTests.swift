@@ -13,27 +13,34 @@ struct PredictiveTests {
         return Tensor.randomNormal([n, 3], using: &random)
     }
 
+    /// A table network with a Dropout inside a residual block and one after it:
+    /// Dense 3→8, ReLU, Residual[Dense 8→8, ReLU, Dropout 0.3], Dropout 0.4, Dense 8→2.
+    static func residualModel() throws -> ProbabilisticModel {
+        var random = RandomSource(seed: 12)
+        let block = try ResidualBlock(inputShape: [8], body: Sequential {
+            Dense(inputSize: 8, outputSize: 8, using: &random); ReLU(); Dropout(rate: 0.3)
+        }, using: &random)
+        let network = Sequential(inputShape: [3]) {
+            Dense(inputSize: 3, outputSize: 8, using: &random); ReLU(); block; Dropout(rate: 0.4)
+            Dense(inputSize: 8, outputSize: 2, using: &random)
+        }
+        return ProbabilisticModel(network: network, head: Head(.normal), inputShape: [3])
+    }
+
     /// The cached prefix + stochastic suffix gives the distribution of a naive loop that runs
-    /// the whole network for every pass with the same per-input dropout streams.
-    @Test func mcDropoutMatchesANaiveLoop() throws {
-        let model = try Self.model(head: Head(.normal), dropout: 0.3)
+    /// every layer itself (`Dropout` included) in the `monteCarlo` phase on each input alone,
+    /// from the input's own stream (seed, monteCarloDropout, 0, i), pass after pass.
+    @Test(arguments: [false, true])
+    func mcDropoutMatchesANaiveLoop(residual: Bool) throws {
+        let model = residual ? try Self.residualModel() : try Self.model(head: Head(.normal), dropout: 0.3)
         let x = Self.inputs(7), seed: UInt64 = 77, passes = 5
         let fast = model.predictive(x, mcSamples: passes, seed: seed)
         for i in 0..<7 {
-            var stream = RandomSource(seed: seed, stream: UInt64(i))
+            var streams = ExampleStreams([RandomSource(key: StreamKey(seed: seed, purpose: .monteCarloDropout, example: UInt64(i)))])
             var means: [Float] = []
             for _ in 0..<passes {
                 var h = x.slice(alongAxis: 0, i..<(i + 1))
-                for layer in model.network.layers {
-                    if let dropout = layer as? Dropout {
-                        let keep = 1 / (1 - dropout.rate)
-                        let mask = (0..<h.count).map { _ in stream.uniform() < Double(dropout.rate) ? Float(0) : keep }
-                        h = h * Tensor(shape: h.shape, scalars: mask)
-                    } else {
-                        var unused = RandomSource(seed: 0)
-                        h = layer(h, phase: .monteCarlo, using: &unused)
-                    }
-                }
+                for layer in model.network.layers { h = layer(h, phase: .monteCarlo, using: &streams) }
                 means.append(model.head.distribution(h, scaling: model.targetScaling).mean.scalars[0])
             }
             for t in 0..<passes {
@@ -41,6 +48,21 @@ struct PredictiveTests {
                 #expect(Swift.abs(fastMean - means[t]) <= 1e-5 * max(1, Swift.abs(means[t])), "input \(i), pass \(t)")
             }
         }
+        // the passes differ: dropout is active in both places
+        #expect(fast.members[0].mean.scalars != fast.members[1].mean.scalars)
+    }
+
+    /// A residual network with dropout inside its block predicts the same bytes whatever the
+    /// chunk (batch) size and wherever the shard starts.
+    @Test func residualDropoutIsIndependentOfBatchSize() throws {
+        let model = try Self.residualModel()
+        let x = Self.inputs(23)
+        let whole = model.predictiveRawOutputs(x, mcSamples: 4, seed: 5, chunkSize: 1000)
+        for chunk in [1, 2, 7] {
+            #expect(model.predictiveRawOutputs(x, mcSamples: 4, seed: 5, chunkSize: chunk) == whole, "chunk \(chunk)")
+        }
+        let shard = model.predictiveRawOutputs(x.slice(alongAxis: 0, 9..<23), mcSamples: 4, seed: 5, firstIndex: 9)
+        #expect(shard == whole.map { Array($0[(9 * 2)...]) })
     }
 
     /// An input's MC draws depend on its index and the seed only, not on the batching.

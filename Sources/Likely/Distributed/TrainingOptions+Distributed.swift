@@ -8,14 +8,14 @@ extension TrainingOptions {
     /// - `gradientSum` adds all gradients of a step (and the loss) with one allreduce in
     ///   Double; each micro-batch's loss is its sum divided by the global batch size, so the
     ///   sum is the one-process gradient, computed the same way;
-    /// - dropout and augmentation draw from a per-process child stream (`streamKey`);
+    /// - dropout and augmentation draw from the streams of each example (seed, epoch,
+    ///   example index), so which process computes an example does not change its draws;
     /// - BatchNorm running statistics are averaged across processes at the end of each epoch.
     ///
     /// With one process nothing changes.
     public mutating func distribute(over communicator: any Communicator) {
         guard communicator.isDistributed else { return }
         shard = { communicator.shard(of: $0) }
-        streamKey = communicator.rank == 0 ? 0 : 0x5DEE_CE66_D000 &+ UInt64(communicator.rank)
         gradientSum = { buffer in communicator.allreduceSum(&buffer) }
         let userEpochEnd = epochEndHook
         epochEndHook = { model in

@@ -89,10 +89,4 @@ public struct Head: Codable, Equatable, Sendable {
             return .init(role == .scale ? value * stretch : value)
         }
     }
-
-    /// The mean negative log-likelihood of `targets` `[N]` under the distributions of `raw`:
-    /// the loss of every model. Differentiable in `raw`.
-    public func negativeLogLikelihood(_ raw: Tensor, targets: Tensor, scaling: TargetScaling? = nil) -> Tensor {
-        -distribution(raw, scaling: scaling).logProb(targets).mean()
-    }
 }

@@ -63,17 +63,20 @@ public final class ProbabilisticModel {
     }
 
     /// Raw outputs `[N, rawOutputCount]` for prepared features.
-    public func rawOutputs(_ prepared: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
-        network(prepared, phase: phase, using: &random)
+    /// - Parameter streams: one stream per row (see `ExampleStreams`); `inference` draws nothing.
+    public func rawOutputs(_ prepared: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
+        network(prepared, phase: phase, using: &streams)
     }
 
     /// The predicted distributions, in the target's original units, for prepared features.
-    public func distribution(_ prepared: Tensor, phase: Phase = .inference, using random: inout RandomSource) -> any UnivariateDistribution {
-        head.distribution(rawOutputs(prepared, phase: phase, using: &random), scaling: targetScaling)
+    public func distribution(_ prepared: Tensor, phase: Phase = .inference, using streams: inout ExampleStreams) -> any UnivariateDistribution {
+        head.distribution(rawOutputs(prepared, phase: phase, using: &streams), scaling: targetScaling)
     }
 
-    /// The training loss: mean NLL of prepared targets (training units) given prepared features.
-    public func loss(_ prepared: Tensor, targets: Tensor, phase: Phase = .training, using random: inout RandomSource) -> Tensor {
-        head.negativeLogLikelihood(rawOutputs(prepared, phase: phase, using: &random), targets: targets)
+    /// The training loss: the NLL of prepared targets (training units) given prepared
+    /// features, reduced by `reduction` (the mean by default).
+    public func loss(_ prepared: Tensor, targets: Tensor, phase: Phase = .training, reduction: Reduction = .mean,
+                     using streams: inout ExampleStreams) -> Tensor {
+        head.negativeLogLikelihood(rawOutputs(prepared, phase: phase, using: &streams), targets: targets, reduction: reduction)
     }
 }

@@ -1,4 +1,3 @@
-import CGSL
 import Foundation
 
 extension ProbabilisticModel {
@@ -8,9 +7,10 @@ extension ProbabilisticModel {
     /// T > 0 it runs T stochastic passes (`monteCarlo`): the layers before the first dropout
     /// are deterministic, so they run once per input, and only the rest runs T times.
     ///
-    /// The dropout masks of input i come from its own stream, `RandomSource(seed: seed,
-    /// stream: firstIndex + i)`, drawn in pass order; the predictive of an input is therefore
-    /// the same whatever the batch (`chunkSize`) or the process that computes it.
+    /// The dropout masks of input i come from its own stream, keyed (seed,
+    /// `.monteCarloDropout`, 0, firstIndex + i), drawn in pass order by every Dropout layer
+    /// (residual blocks included); the predictive of an input is therefore the same, bit for
+    /// bit, whatever the batch (`chunkSize`) or the process that computes it.
     /// - Parameters:
     ///   - features: `[N, …inputShape]` in the data's units.
     ///   - mcSamples: T, the number of stochastic passes (0: deterministic).
@@ -57,45 +57,21 @@ extension ProbabilisticModel {
     }
 
     private func deterministicPass(_ x: Tensor) -> Tensor {
-        var unused = RandomSource(seed: 0)
-        return network(x, phase: .inference, using: &unused)
+        var none = ExampleStreams()
+        return network(x, phase: .inference, using: &none)
     }
 
-    /// T passes of the stochastic suffix over the once-computed deterministic prefix.
+    /// T `monteCarlo` passes through `network`: the deterministic prefix (the layers before
+    /// the first stochastic one) once, then the stochastic suffix T times, both through
+    /// `Sequential` (so Conv2D+ReLU stays fused and Dropout, also inside a `ResidualBlock`,
+    /// is the one dropout op). Row i draws from the stream
+    /// (seed, `.monteCarloDropout`, 0, firstIndex + i), continued from pass to pass.
     private func stochasticPasses(_ x: Tensor, passes: Int, seed: UInt64, firstIndex: Int) -> [Tensor] {
-        let layers = network.layers
-        let split = network.firstStochasticLayerIndex ?? layers.count
-        // Layers other than top-level Dropout that draw (none in the built-in architectures)
-        // use a stream keyed by the chunk's first input.
-        var other = RandomSource(seed: seed, stream: UInt64(firstIndex) | 1 << 63)
-        let prefix = network(x, layers: 0..<split, phase: .monteCarlo, using: &other)
-        let rows = x.shape[0]
-        var streams = (0..<rows).map { RandomSource(seed: seed, stream: UInt64(firstIndex + $0)) }
-        return (0..<passes).map { _ in
-            var y = prefix
-            for layer in layers[split...] {
-                if let dropout = layer as? Dropout {
-                    y = rowwiseDropout(y, rate: dropout.rate, streams: &streams)
-                } else {
-                    y = layer(y, phase: .monteCarlo, using: &other)
-                }
-            }
-            return y
-        }
-    }
-
-    /// Inverted dropout whose mask for row i is drawn from `streams[i]`.
-    private func rowwiseDropout(_ x: Tensor, rate: Float, streams: inout [RandomSource]) -> Tensor {
-        guard rate > 0 else { return x }
-        let rows = x.shape[0], width = x.count / max(rows, 1)
-        let keep = 1 / (1 - rate), threshold = Double(rate)
-        var out = x.scalars
-        for r in 0..<rows {
-            streams[r].withGenerator { g in
-                for j in 0..<width where gsl_rng_uniform(g) < threshold { out[r * width + j] = 0 }
-            }
-            for j in 0..<width { out[r * width + j] *= keep }
-        }
-        return Tensor(shape: x.shape, scalars: out)
+        let count = network.layers.count
+        let split = network.firstStochasticLayerIndex ?? count
+        let key = StreamKey(seed: seed, purpose: .monteCarloDropout)
+        var streams = ExampleStreams(key: key, examples: firstIndex..<(firstIndex + x.shape[0]))
+        let prefix = network(x, layers: 0..<split, phase: .monteCarlo, using: &streams)
+        return (0..<passes).map { _ in network(prefix, layers: split..<count, phase: .monteCarlo, using: &streams) }
     }
 }

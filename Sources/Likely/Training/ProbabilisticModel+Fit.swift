@@ -4,11 +4,14 @@ extension ProbabilisticModel {
     /// Trains the model by minimising the mean negative log-likelihood of `data`.
     ///
     /// One step: forward (phase `training`), loss, backward (gradients keyed by parameter),
-    /// the gradient hook, the optimizer update. Every epoch draws its shuffle from
-    /// `RandomSource(seed:stream: 2·epoch)` and its dropout masks and augmentation from stream
-    /// `2·epoch + 1` (of `seed ^ streamKey`), so a run resumed from a checkpoint continues exactly as the uninterrupted
-    /// run would. Scalings (features, target) are fitted on the training part unless the model
-    /// already has them.
+    /// the gradient hook, the optimizer update. Every draw is keyed by `options.seed` and
+    /// what it is for (`StreamKey`): epoch e's order by (seed, shuffle, e); training example
+    /// i's dropout masks by (seed, dropout, e, i) and its augmentation by
+    /// (seed, augmentation, e, i). So a fit does not depend on how a batch is cut into
+    /// micro-batches or processes, and a run resumed from a checkpoint continues exactly as
+    /// the uninterrupted run would. The optimizer of `options` is a description: the fit
+    /// trains its own `fresh()` copy. Scalings (features, target) are fitted on the training
+    /// part unless the model already has them.
     /// - Parameters:
     ///   - data: features `[N, …inputShape]` and targets `[N]` in original units.
     ///   - options: epochs, batch size, optimizer, validation, callbacks.
@@ -18,22 +21,50 @@ extension ProbabilisticModel {
     /// - Returns: the history of every epoch.
     @discardableResult
     public func fit(_ data: Dataset, options: TrainingOptions, resume: String? = nil) throws -> History {
+        checkFit(data, options: options)
+        let (train, validation) = trainingData(data, options: options)
+        let optimizer = options.optimizer.fresh()
+        var state = TrainingState()
+        if let resume { state = try TrainingState.resume(from: resume, model: self, optimizer: optimizer) }
+        let batchesPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
+        var progress = ProgressBar(epochs: options.epochs, batchesPerEpoch: batchesPerEpoch, enabled: options.showProgress)
+        var epoch = state.history.epochs.count
+        while epoch < options.epochs && !state.stopped {
+            epoch += 1
+            let started = Date()
+            var record = try trainEpoch(epoch, on: train, options: options, optimizer: optimizer, progress: &progress)
+            if let validation { validate(validation, into: &record) }
+            record.seconds = Date().timeIntervalSince(started)
+            try endEpoch(record, state: &state, options: options, optimizer: optimizer)
+            progress.finishEpoch(Self.summaryLine(record, of: options.epochs))
+            options.onEpochEnd?(record)
+        }
+        finishFit(&state, lastEpoch: epoch, validation: validation, options: options)
+        return state.history
+    }
+
+    /// The preconditions of `fit`, each naming the bad value.
+    private func checkFit(_ data: Dataset, options: TrainingOptions) {
         precondition(options.epochs >= 1, "epochs must be ≥ 1, got \(options.epochs)")
         precondition(options.batchSize >= 1, "batch size must be ≥ 1, got \(options.batchSize)")
+        precondition(options.microBatchSize >= 1, "micro-batch size must be ≥ 1, got \(options.microBatchSize)")
         precondition(Array(data.features.shape.dropFirst()) == inputShape,
                      "features of shape \(data.features.shape) do not match the model's input shape \(inputShape)")
         if options.calibrateTemperature {
             precondition(head.family.support.isClassification, "temperature scaling needs a bernoulli or categorical head")
             if case .none = options.validation { preconditionFailure("temperature scaling needs validation data") }
         }
+    }
 
-        // Validation data and scalings.
+    /// The prepared training data (scaled features and targets) and the raw validation data;
+    /// fits the scalings on the training part when the model has none.
+    private func trainingData(_ data: Dataset, options: TrainingOptions) -> (train: Dataset, validation: Dataset?) {
         var train = data, validation: Dataset?
         switch options.validation {
         case .none: break
         case .data(let d): validation = d
         case .fraction(let f):
-            var random = RandomSource(seed: options.seed, stream: UInt64.max)
+            var random = RandomSource(key: StreamKey(seed: options.seed, purpose: .validationSplit))
             let split = data.split(validationFraction: f, stratified: head.family.support.isClassification, using: &random)
             train = split.train
             validation = split.validation
@@ -44,111 +75,57 @@ extension ProbabilisticModel {
         if targetScaling == nil && options.standardizeTarget && head.family.isLocationScale {
             targetScaling = TargetScaling(fitting: train.targets)
         }
-        let features = prepare(train.features), targets = prepareTargets(train.targets)
-        let prepared = Dataset(features: features, targets: targets)
+        return (Dataset(features: prepare(train.features), targets: prepareTargets(train.targets)), validation)
+    }
 
-        var state = TrainingState()
-        if let resume { state = try TrainingState.resume(from: resume, model: self, optimizer: options.optimizer) }
-        let batchesPerEpoch = (prepared.count + options.batchSize - 1) / options.batchSize
-        var progress = ProgressBar(epochs: options.epochs, batchesPerEpoch: batchesPerEpoch, enabled: options.showProgress)
-
-        var epoch = state.history.epochs.count
-        while epoch < options.epochs && !state.stopped {
-            epoch += 1
-            let started = Date()
-            var shuffle = RandomSource(seed: options.seed, stream: 2 * UInt64(epoch))
-            var draws = RandomSource(seed: options.seed ^ options.streamKey, stream: 2 * UInt64(epoch) + 1)
-            let learningRate = Double(options.optimizer.schedule.rate(atStep: options.optimizer.step))
-            // A standardized target z = (y − m)/s has NLL_y = NLL_z + ln s: report original units.
-            let unitShift = targetScaling.map { Foundation.log(Double($0.standardDeviation)) } ?? 0
-            var lossSum = 0.0, batch = 0
-            for global in prepared.batches(size: options.batchSize, order: prepared.shuffledOrder(using: &shuffle)) {
-                batch += 1
-                let loss = try step(global, options: options, draws: &draws, epoch: epoch, batch: batch)
-                lossSum += loss
-                progress.update(epoch: epoch, batch: batch, loss: lossSum / Double(batch) + unitShift)
-            }
-            try options.epochEndHook?(self)
-            var record = EpochRecord(epoch: epoch, loss: lossSum / Double(max(batch, 1)) + unitShift, learningRate: learningRate,
-                                     seconds: 0)
-            if let validation { validate(validation, into: &record) }
-            record.seconds = Date().timeIntervalSince(started)
-            state.history.epochs.append(record)
-
-            let monitored = record.validationNLL ?? record.loss
-            let improved = state.record(monitored, epoch: epoch, model: self, keepBest: options.earlyStopping?.restoreBestWeights ?? false)
-            if let stopping = options.earlyStopping, epoch - state.bestEpoch >= stopping.patience {
-                state.stopped = true
-                state.history.stoppedEarly = epoch < options.epochs
-            }
-            progress.finishEpoch(Self.summaryLine(record, of: options.epochs))
-            if let checkpoint = options.checkpoint, checkpoint.keep == .last || improved {
-                try state.save(to: checkpoint.directory, model: self, optimizer: options.optimizer)
-            }
-            options.onEpochEnd?(record)
+    /// One pass over the prepared training data in the epoch's seeded order; the record's
+    /// loss is in the target's original units (validation and seconds are filled in by `fit`).
+    private func trainEpoch(_ epoch: Int, on train: Dataset, options: TrainingOptions, optimizer: any Optimizer,
+                            progress: inout ProgressBar) throws -> EpochRecord {
+        var shuffle = RandomSource(key: StreamKey(seed: options.seed, purpose: .shuffle, epoch: UInt64(epoch)))
+        let learningRate = Double(optimizer.schedule.rate(atStep: optimizer.step))
+        // A standardized target z = (y − m)/s has NLL_y = NLL_z + ln s: report original units.
+        let unitShift = targetScaling.map { Foundation.log(Double($0.standardDeviation)) } ?? 0
+        var lossSum = 0.0, batch = 0
+        for global in train.batches(size: options.batchSize, order: train.shuffledOrder(using: &shuffle)) {
+            batch += 1
+            lossSum += try step(global, epoch: epoch, batch: batch, options: options, optimizer: optimizer)
+            progress.update(epoch: epoch, batch: batch, loss: lossSum / Double(batch) + unitShift)
         }
+        try options.epochEndHook?(self)
+        return EpochRecord(epoch: epoch, loss: lossSum / Double(max(batch, 1)) + unitShift, learningRate: learningRate,
+                           seconds: 0)
+    }
+
+    /// Records an epoch: early stopping on validation NLL (training loss without validation
+    /// data) and the checkpoint.
+    private func endEpoch(_ record: EpochRecord, state: inout TrainingState, options: TrainingOptions,
+                          optimizer: any Optimizer) throws {
+        state.history.epochs.append(record)
+        let monitored = record.validationNLL ?? record.loss
+        let improved = state.record(monitored, epoch: record.epoch, model: self,
+                                    keepBest: options.earlyStopping?.restoreBestWeights ?? false)
+        if let stopping = options.earlyStopping, record.epoch - state.bestEpoch >= stopping.patience {
+            state.stopped = true
+            state.history.stoppedEarly = record.epoch < options.epochs
+        }
+        if let checkpoint = options.checkpoint, checkpoint.keep == .last || improved {
+            try state.save(to: checkpoint.directory, model: self, optimizer: optimizer)
+        }
+    }
+
+    /// After the last epoch: the best weights put back (if asked) and temperature scaling.
+    private func finishFit(_ state: inout TrainingState, lastEpoch: Int, validation: Dataset?, options: TrainingOptions) {
         if options.earlyStopping?.restoreBestWeights == true, let best = state.bestWeights {
             for (p, values) in zip(network.parameters + network.state, best) { p.tensor.scalars = values }
             state.history.keptEpoch = state.bestEpoch
         } else {
-            state.history.keptEpoch = epoch
+            state.history.keptEpoch = lastEpoch
         }
         if options.calibrateTemperature, let validation {
             state.history.temperature = Double(calibrateTemperature(on: validation, mcSamples: options.calibrationMCSamples,
                                                                     seed: options.seed))
         }
-        return state.history
-    }
-
-    /// One optimizer step on a global batch; returns the batch's mean loss.
-    ///
-    /// The batch is cut into micro-batches of `options.microBatchSize` rows, a partition that
-    /// does not depend on the number of processes. Each micro-batch's gradient is computed on
-    /// its own (its loss is its sum divided by the global batch size) and added into one
-    /// Double buffer, with the loss in its last slot; `gradientSum` adds the buffers of all
-    /// processes (data-parallel training), and the optimizer gets the result rounded to Float
-    /// once. Sums of a few Floats in Double are exact in practice, so the step is the same, bit
-    /// for bit, whichever process computed which micro-batch.
-    private func step(_ global: Batch, options: TrainingOptions, draws: inout RandomSource,
-                      epoch: Int, batch: Int) throws -> Double {
-        let count = global.indices.count, size = max(options.microBatchSize, 1)
-        let micro = stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
-        let mine = options.shard?(0..<micro.count) ?? 0..<micro.count
-        let trainable = parameters.filter(\.isTrainable)
-        var offsets: [Int] = [], total = 0
-        for p in trainable { offsets.append(total); total += p.tensor.count }
-        var sums = [Double](repeating: 0, count: total + 1)
-        for j in mine {
-            var x = global.features.slice(alongAxis: 0, micro[j])
-            let y = global.targets.slice(alongAxis: 0, micro[j])
-            if let augmentation = options.augmentation { x = augmentation.apply(to: x, using: &draws) }
-            let raw = rawOutputs(x, phase: .training, using: &draws)
-            let loss = -head.distribution(raw).logProb(y).sum() / Float(count)
-            let value = loss.scalar
-            guard value.isFinite else { throw TrainingError(epoch: epoch, batch: batch, quantity: "loss", value: value) }
-            let gradients = loss.gradients()
-            for (p, offset) in zip(trainable, offsets) {
-                guard let g = gradients[p.tensor] else { continue }
-                try g.scalars.withUnsafeBufferPointer { pg in
-                    for i in 0..<pg.count {
-                        guard pg[i].isFinite else {
-                            throw TrainingError(epoch: epoch, batch: batch, quantity: "gradient of \(p.name)", value: pg[i])
-                        }
-                        sums[offset + i] += Double(pg[i])
-                    }
-                }
-            }
-            sums[total] += Double(value)
-        }
-        try options.gradientSum?(&sums)
-        var gradients = Gradients()
-        for (p, offset) in zip(trainable, offsets) {
-            gradients.set(Tensor(shape: p.tensor.shape, scalars: sums[offset..<(offset + p.tensor.count)].map { Float($0) }),
-                          for: p.tensor)
-        }
-        try options.gradientHook?(&gradients, parameters)
-        options.optimizer.update(parameters, with: gradients)
-        return sums[total]
     }
 
     /// Validation NLL in original units, and accuracy or RMSE, of the deterministic network.

@@ -4,9 +4,12 @@ public struct TrainingOptions {
     public var epochs = 10
     /// Observations per gradient step (the global batch).
     public var batchSize = 32
-    /// The update rule (its learning-rate schedule, weight decay and clipping included).
+    /// The update rule (its learning-rate schedule, weight decay and clipping included): a
+    /// description that no fit updates. Each fit trains with its own `optimizer.fresh()`, so
+    /// copies of the options never share moments or step counts.
     public var optimizer: any Optimizer = Adam()
-    /// Seeds every draw of training: shuffles, dropout masks, augmentation, the validation split.
+    /// Seeds every draw of training: shuffles, dropout masks, augmentation, the validation
+    /// split (each keyed by purpose, epoch and example: see `fit`).
     public var seed: UInt64 = 0
     /// Where validation data comes from.
     public var validation: Validation = .none
@@ -44,9 +47,6 @@ public struct TrainingOptions {
     /// Called at the end of each epoch's steps, before validation (data-parallel training
     /// averages BatchNorm running statistics across processes here).
     public var epochEndHook: ((ProbabilisticModel) throws -> Void)?
-    /// Mixed into the dropout and augmentation streams (0 for one process; each process of a
-    /// data-parallel run draws from its own child stream).
-    public var streamKey: UInt64 = 0
     /// Called after each epoch (logging, plots).
     public var onEpochEnd: ((EpochRecord) -> Void)?
 

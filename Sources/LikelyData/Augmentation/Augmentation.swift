@@ -94,10 +94,12 @@ public struct AugmentationPipeline: Codable, Equatable, Sendable, CustomStringCo
     /// A new batch with each image transformed by every step.
     /// - Parameters:
     ///   - images: NHWC `[n, h, w, c]`.
-    ///   - random: the source of every draw, advanced image by image.
-    public func apply(to images: Tensor, using random: inout RandomSource) -> Tensor {
+    ///   - streams: one stream per image; image i draws from `streams[i]` only, so its
+    ///     transformation does not depend on the rest of the batch.
+    public func apply(to images: Tensor, using streams: inout ExampleStreams) -> Tensor {
         precondition(images.rank == 4, "augmentation needs NHWC images [n, h, w, c], got shape \(images.shape)")
         let (n, h, w, c) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
+        streams.requireRows(n, for: "augmentation")
         let size = h * w * c
         var out = images.scalars
         var scratch = [Float](repeating: 0, count: size)
@@ -106,7 +108,7 @@ public struct AugmentationPipeline: Codable, Equatable, Sendable, CustomStringCo
                 for i in 0..<n {
                     let image = UnsafeMutableBufferPointer(rebasing: all[(i * size)..<((i + 1) * size)])
                     for step in steps {
-                        ImageKernels.apply(step, to: image, scratch: temp, height: h, width: w, channels: c, using: &random)
+                        ImageKernels.apply(step, to: image, scratch: temp, height: h, width: w, channels: c, using: &streams[i])
                     }
                 }
             }

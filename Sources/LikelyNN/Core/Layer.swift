@@ -14,8 +14,10 @@ public protocol Layer: AnyObject {
     /// - Parameters:
     ///   - x: the input batch; its per-example shape must be one this layer was built for.
     ///   - phase: training, inference or an MC-dropout pass (see `Phase`).
-    ///   - random: the source of dropout masks and any other draw.
-    func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor
+    ///   - streams: one random stream per row of `x` (see `ExampleStreams`), the source of
+    ///     dropout masks and any other draw; a layer draws row r's values from `streams[r]`
+    ///     only, so no example's output depends on the rest of its batch.
+    func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor
 
     /// The per-example output shape for a per-example input shape (no batch axis).
     func outputShape(for inputShape: [Int]) -> [Int]
@@ -50,10 +52,10 @@ extension Layer {
     /// Deterministic by default.
     public var isStochastic: Bool { false }
 
-    /// Applies the layer in `inference` phase; deterministic layers need no random source.
+    /// Applies the layer in `inference` phase, which draws nothing.
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        var random = RandomSource(seed: 0)
-        return self(x, phase: .inference, using: &random)
+        var none = ExampleStreams()
+        return self(x, phase: .inference, using: &none)
     }
 
     /// The number of scalars in parameters and state (what Keras reports as "Param #":

@@ -8,7 +8,7 @@ public protocol ActivationLayer: Layer {
 }
 
 extension ActivationLayer {
-    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+    public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         function.apply(x)
     }
 

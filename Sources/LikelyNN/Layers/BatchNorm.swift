@@ -36,7 +36,7 @@ public final class BatchNorm: Layer {
         self.epsilon = epsilon
     }
 
-    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+    public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         precondition(x.rank >= 2 && x.shape.last == scale.count,
                      "BatchNorm expects inputs whose last axis has \(scale.count) features, got shape \(x.shape)")
         guard phase.usesBatchStatistics else {

@@ -41,7 +41,7 @@ public final class Conv2D: Layer {
                   padding: padding, dilation: SpatialSize(dilation), useBias: useBias, using: &random)
     }
 
-    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+    public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         conv2d(x, filter: filter, bias: bias, strides: strides.pair, padding: padding, dilations: dilation.pair)
     }
 
@@ -105,7 +105,7 @@ public final class Conv2DTranspose: Layer {
         self.kernelInitializer = kernelInitializer
     }
 
-    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+    public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         conv2dTranspose(x, filter: filter, bias: bias, strides: strides.pair, padding: padding, dilations: dilation.pair)
     }
 

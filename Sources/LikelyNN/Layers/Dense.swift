@@ -28,7 +28,7 @@ public final class Dense: Layer {
         self.kernelInitializer = kernelInitializer
     }
 
-    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+    public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         checkInput(x, rank: 2, layer: "Dense")
         return linear(x, weight: weight, bias: bias)
     }

@@ -14,8 +14,8 @@ public final class Dropout: Layer {
         self.rate = rate
     }
 
-    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
-        phase.dropsUnits ? dropout(x, rate: rate, using: &random) : x
+    public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
+        phase.dropsUnits ? dropout(x, rate: rate, using: &streams) : x
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }

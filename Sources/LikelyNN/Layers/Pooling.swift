@@ -17,7 +17,7 @@ public final class MaxPool2D: Layer {
         self.padding = padding
     }
 
-    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+    public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         maxPool2d(x, size: poolSize.pair, strides: strides.pair, padding: padding)
     }
 
@@ -45,7 +45,7 @@ public final class AvgPool2D: Layer {
         self.padding = padding
     }
 
-    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+    public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         avgPool2d(x, size: poolSize.pair, strides: strides.pair, padding: padding)
     }
 
@@ -69,7 +69,7 @@ public final class GlobalAveragePool2D: Layer {
     /// A global average pooling layer.
     public init() {}
 
-    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+    public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         checkInput(x, rank: 4, layer: "GlobalAveragePool2D")
         return x.mean(alongAxes: [1, 2])
     }
@@ -89,7 +89,7 @@ public final class Flatten: Layer {
     /// A flatten layer.
     public init() {}
 
-    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
+    public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         precondition(x.rank >= 1, "Flatten needs a batch axis, got shape \(x.shape)")
         return x.reshaped(to: [x.shape[0], x.count / Swift.max(x.shape[0], 1)])
     }

@@ -40,9 +40,9 @@ public final class ResidualBlock: Layer {
         self.init(body: body, projection: projection)
     }
 
-    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
-        let fx = body(x, phase: phase, using: &random)
-        let px = projection.map { $0(x, phase: phase, using: &random) } ?? x
+    public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
+        let fx = body(x, phase: phase, using: &streams)
+        let px = projection.map { $0(x, phase: phase, using: &streams) } ?? x
         precondition(fx.shape == px.shape, "residual branch shape \(fx.shape) does not match shortcut shape \(px.shape)")
         return px + fx
     }

@@ -57,14 +57,14 @@ public final class Sequential: Layer {
         self.init(inputShape: inputShape, layers: layers)
     }
 
-    public func callAsFunction(_ x: Tensor, phase: Phase, using random: inout RandomSource) -> Tensor {
-        callAsFunction(x, layers: layers.indices, phase: phase, using: &random)
+    public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
+        callAsFunction(x, layers: layers.indices, phase: phase, using: &streams)
     }
 
     /// Applies only the layers at `range` (for example the deterministic prefix before the
     /// first dropout once, then the stochastic suffix many times). A `Conv2D` followed by a
     /// ReLU runs as one fused op (the same values, one pass fewer over the activations).
-    public func callAsFunction(_ x: Tensor, layers range: Range<Int>, phase: Phase, using random: inout RandomSource) -> Tensor {
+    public func callAsFunction(_ x: Tensor, layers range: Range<Int>, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         precondition(range.lowerBound >= 0 && range.upperBound <= layers.count,
                      "layer range \(range) is outside 0..<\(layers.count)")
         var y = x
@@ -74,7 +74,7 @@ public final class Sequential: Layer {
                 y = conv.forwardThenReLU(y)
                 i += 2
             } else {
-                y = layers[i](y, phase: phase, using: &random)
+                y = layers[i](y, phase: phase, using: &streams)
                 i += 1
             }
         }

@@ -24,6 +24,12 @@ public final class Adagrad: Optimizer {
         self.clipNorm = clipNorm
     }
 
+    /// The same rule and settings at step 0 with no slots (each fit trains its own copy).
+    public func fresh() -> any Optimizer {
+        Adagrad(learningRate: schedule, initialAccumulator: initialAccumulator, epsilon: epsilon,
+                weightDecay: weightDecay, clipNorm: clipNorm)
+    }
+
     public var slotNames: [String] { ["accumulator"] }
     public func initialSlotValue(_ slot: Int) -> Float { initialAccumulator }
 

@@ -32,6 +32,11 @@ public final class Adam: Optimizer {
         self.clipNorm = clipNorm
     }
 
+    /// The same rule and settings at step 0 with no slots (each fit trains its own copy).
+    public func fresh() -> any Optimizer {
+        Adam(learningRate: schedule, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, clipNorm: clipNorm)
+    }
+
     public var slotNames: [String] { ["m", "v"] }
     public func initialSlotValue(_ slot: Int) -> Float { 0 }
 
@@ -73,6 +78,12 @@ public final class AdamW: Optimizer {
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.clipNorm = clipNorm
+    }
+
+    /// The same rule and settings at step 0 with no slots (each fit trains its own copy).
+    public func fresh() -> any Optimizer {
+        AdamW(learningRate: schedule, decoupledWeightDecay: decoupledWeightDecay, beta1: beta1, beta2: beta2, epsilon: epsilon,
+              weightDecay: weightDecay, clipNorm: clipNorm)
     }
 
     public var slotNames: [String] { ["m", "v"] }

@@ -12,7 +12,7 @@ import LikelyTensor
 ///
 /// Slots are kept per parameter name, so the optimizer state can be saved as named tensors
 /// (`"<parameter>/<slot>"`) plus the step, and restored to resume training exactly.
-/// To add an optimizer: give it `slotNames`, `initialSlotValue` and `apply` (see
+/// To add an optimizer: give it `slotNames`, `initialSlotValue`, `fresh` and `apply` (see
 /// `docs/optimizers.md`).
 public protocol Optimizer: AnyObject {
     /// η as a function of the step.
@@ -29,6 +29,10 @@ public protocol Optimizer: AnyObject {
     var slotNames: [String] { get }
     /// The value every slot element starts at.
     func initialSlotValue(_ slot: Int) -> Float
+    /// A new optimizer with the same rule and settings (schedule, decay, clipping), at step 0
+    /// with no slots: `fit` trains with its own, so an optimizer held by options (and every
+    /// copy of the options) is a description that no fit updates.
+    func fresh() -> any Optimizer
 
     /// One parameter's update rule.
     /// - Parameters:

@@ -33,6 +33,12 @@ public final class RMSprop: Optimizer {
         self.clipNorm = clipNorm
     }
 
+    /// The same rule and settings at step 0 with no slots (each fit trains its own copy).
+    public func fresh() -> any Optimizer {
+        RMSprop(learningRate: schedule, rho: rho, momentum: momentum, epsilon: epsilon, centered: centered,
+                weightDecay: weightDecay, clipNorm: clipNorm)
+    }
+
     public var slotNames: [String] {
         ["velocity"] + (centered ? ["average_gradient"] : []) + (momentum > 0 ? ["momentum"] : [])
     }

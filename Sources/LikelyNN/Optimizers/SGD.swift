@@ -24,6 +24,11 @@ public final class SGD: Optimizer {
         self.clipNorm = clipNorm
     }
 
+    /// The same rule and settings at step 0 with no slots (each fit trains its own copy).
+    public func fresh() -> any Optimizer {
+        SGD(learningRate: schedule, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay, clipNorm: clipNorm)
+    }
+
     public var slotNames: [String] { momentum > 0 ? ["velocity"] : [] }
     public func initialSlotValue(_ slot: Int) -> Float { 0 }
 
