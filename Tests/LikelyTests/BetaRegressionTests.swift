@@ -15,7 +15,7 @@ struct BetaRegressionTests {
         for _ in 0..<count {
             let x = -1 + 2 * random.uniform()
             let mu = 1 / (1 + exp(-(0.5 + 1.5 * x))), phi = 12.0
-            let y = random.withGenerator { gsl_ran_beta($0, mu * phi, (1 - mu) * phi) }
+            let y = random.beta(mu * phi, (1 - mu) * phi)
             xs.append(Float(x))
             ys.append(Float(y))
             nll -= log(gsl_ran_beta_pdf(Double(Float(y)), mu * phi, (1 - mu) * phi))
