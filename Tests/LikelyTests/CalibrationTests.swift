@@ -25,7 +25,9 @@ struct CalibrationTests {
         options.epochs = 150
         options.batchSize = 32
         options.optimizer = Adam(learningRate: 0.01)
-        try model.fit(Self.data(300, seed: 4), options: options)
+        // 120 points: over-fitted enough that the over-confidence (ECE ≈ 0.2 before) is clear
+        // for any seed; with 300 the ECE before is ≈ 0.07 and the NLL-optimal T can raise it.
+        try model.fit(Self.data(120, seed: 4), options: options)
 
         let validation = Self.data(2000, seed: 5), test = Self.data(4000, seed: 6)
         let before = model.evaluate(test)
