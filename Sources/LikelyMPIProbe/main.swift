@@ -117,24 +117,53 @@ func bench(_ world: any Communicator, count: Int, repetitions: Int) {
     }
 }
 
-/// Data-parallel training of a 2-16-16-2 Normal MLP on seeded data: the weights must not
-/// depend on the number of processes beyond float rounding.
-func fitDemo(_ world: any Communicator) throws {
+/// Data-parallel training of a 2-16-16-2 Normal MLP on seeded data, with dropout `rate` after
+/// each hidden layer and global batches of 32 cut into micro-batches of `microBatch` rows:
+/// the weights must not depend on the number of processes (nor, beyond float rounding, on
+/// the micro-batch size).
+func fitDemo(_ world: any Communicator, dropout rate: Float, microBatch: Int) throws {
     var random = RandomSource(seed: 31)
     let x = Tensor.randomNormal([300, 2], using: &random)
     let y = Tensor((0..<300).map { x.scalars[2 * $0] * x.scalars[2 * $0 + 1] + Float(random.normal(standardDeviation: 0.2)) })
     var initial = RandomSource(seed: UInt64(7 + world.rank))  // different per rank: the broadcast must fix it
     let model = try ProbabilisticModel(architecture: .mlp, inputShape: [2], head: Head(.normal), hidden: [16, 16],
-                                       dropout: 0, using: &initial)
+                                       dropout: rate, using: &initial)
     model.broadcastWeights(over: world)
     var options = TrainingOptions()
     options.epochs = 3
     options.batchSize = 32
+    options.microBatchSize = microBatch
     options.seed = 5
     options.distribute(over: world)
     try model.fit(Dataset(features: x, targets: y), options: options)
     if world.isRoot {
         emit("[" + model.parameters.flatMap(\.tensor.scalars).map { "\($0)" }.joined(separator: ",") + "]")
+    }
+}
+
+/// The MC-dropout predictive of a residual table network with a Dropout inside its block and
+/// one after it, computed by all processes (`chunk` inputs per forward pass): rank 0 prints
+/// every member's means and variances.
+func predictResidual(_ world: any Communicator, chunk: Int) throws {
+    var random = RandomSource(seed: 12)
+    let block = try ResidualBlock(inputShape: [8], body: Sequential {
+        Dense(inputSize: 8, outputSize: 8, using: &random); ReLU(); Dropout(rate: 0.3)
+    }, using: &random)
+    let network = Sequential(inputShape: [3]) {
+        Dense(inputSize: 3, outputSize: 8, using: &random); ReLU(); block; Dropout(rate: 0.4)
+        Dense(inputSize: 8, outputSize: 2, using: &random)
+    }
+    let model = ProbabilisticModel(network: network, head: Head(.normal), inputShape: [3])
+    let x = Tensor.randomNormal([41, 3], using: &random)
+    let predictive: Predictive?
+    if world.isDistributed {
+        predictive = model.predictive(x, mcSamples: 6, seed: 9, over: world)
+    } else {
+        predictive = model.predictive(x, mcSamples: 6, seed: 9, chunkSize: chunk)
+    }
+    if let predictive {
+        let values = predictive.members.flatMap { $0.mean.scalars + $0.variance.scalars }
+        emit("[" + values.map { "\($0)" }.joined(separator: ",") + "]")
     }
 }
 
@@ -147,12 +176,17 @@ do {
     case "abort":
         abortDemo(world, code: Int32(arguments.dropFirst().first ?? "3") ?? 3)
     case "fit":
-        try fitDemo(world)
+        // fit [DROPOUT [MICROBATCH]]
+        let rest = arguments.dropFirst()
+        try fitDemo(world, dropout: rest.first.flatMap(Float.init) ?? 0,
+                    microBatch: rest.dropFirst().first.flatMap(Int.init) ?? 64)
+    case "predict-residual":
+        try predictResidual(world, chunk: arguments.dropFirst().first.flatMap(Int.init) ?? 1000)
     case "bench":
         let rest = arguments.dropFirst().compactMap { Int($0) }
         bench(world, count: rest.first ?? 127_000, repetitions: rest.dropFirst().first ?? 100)
     default:
-        FileHandle.standardError.write(Data("usage: LikelyMPIProbe collectives | abort CODE | bench COUNT REPS | fit\n".utf8))
+        FileHandle.standardError.write(Data("usage: LikelyMPIProbe collectives | abort CODE | bench COUNT REPS | fit [DROPOUT [MICROBATCH]] | predict-residual [CHUNK]\n".utf8))
         exit(2)
     }
 } catch {

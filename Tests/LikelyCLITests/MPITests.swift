@@ -18,24 +18,8 @@ struct MPITests {
         #expect(two.status == 0, "\(two.stderr)")
 
         // every weight equal (the outside check allows 1e-3 relative; the sums are exact)
-        let script = """
-        import sys, numpy as np
-        from safetensors.numpy import load_file
-        a, b = load_file(sys.argv[1]), load_file(sys.argv[2])
-        assert a.keys() == b.keys()
-        print(max(float(np.max(np.abs(a[k] - b[k]) / np.maximum(1e-3, np.abs(a[k])))) for k in a))
-        """
-        let compare = Process()
-        compare.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        compare.arguments = ["python3", "-c", script, scratch.path("one/weights.safetensors"), scratch.path("two/weights.safetensors")]
-        let pipe = Pipe()
-        compare.standardOutput = pipe
-        try compare.run()
-        compare.waitUntilExit()
-        let worst = Double(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines))
-        #expect(compare.terminationStatus == 0)
-        #expect(worst == 0, "largest relative weight difference \(String(describing: worst))")
+        let worst = try Self.largestRelativeDifference(scratch.path("one/weights.safetensors"), scratch.path("two/weights.safetensors"))
+        #expect(worst == 0, "largest relative weight difference \(worst)")
 
         // MC-dropout predict: the same bytes for 1 and 2 processes
         let p1 = try CLI.run(["predict", scratch.path("one"), data, "--mc-samples", "20", "--seed", "7", "--out", scratch.path("p1.csv")])
@@ -50,6 +34,55 @@ struct MPITests {
         let e1 = try CLI.run(["evaluate", scratch.path("one"), data, "--mc-samples", "10", "--json"])
         let e2 = try CLI.run(["evaluate", scratch.path("one"), data, "--mc-samples", "10", "--json"], processes: 2)
         #expect(e1.status == 0 && !e1.stdout.isEmpty && e1.stdout == e2.stdout)
+    }
+
+    /// With dropout: every example draws its masks from (seed, dropout, epoch, example), so
+    /// two processes, each computing one of a batch's two 64-row micro-batches, save the
+    /// weights of one process computing both; and MC-dropout predictions of the model are
+    /// the same bytes for 1 and 2 processes.
+    @Test(.enabled(if: mpirunAvailable))
+    func twoProcessesFitTheSameWeightsWithDropout() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV(rows: 300))
+        let common = ["--epochs", "3", "--batch-size", "128", "--dropout", "0.2", "--hidden", "16,16", "--seed", "4", "--quiet"]
+        let one = try CLI.run(["fit", data, "--out", scratch.path("one")] + common)
+        let two = try CLI.run(["fit", data, "--out", scratch.path("two")] + common, processes: 2)
+        #expect(one.status == 0 && two.status == 0, "\(one.stderr) \(two.stderr)")
+        let worst = try Self.largestRelativeDifference(scratch.path("one/weights.safetensors"), scratch.path("two/weights.safetensors"))
+        #expect(worst <= 1e-6, "largest relative weight difference \(worst)")
+
+        let p1 = try CLI.run(["predict", scratch.path("one"), data, "--mc-samples", "8", "--seed", "2", "--out", scratch.path("p1.csv")])
+        let p2 = try CLI.run(["predict", scratch.path("one"), data, "--mc-samples", "8", "--seed", "2", "--out", scratch.path("p2.csv")],
+                             processes: 2)
+        #expect(p1.status == 0 && p2.status == 0, "\(p1.stderr) \(p2.stderr)")
+        let bytes1 = try Data(contentsOf: URL(fileURLWithPath: scratch.path("p1.csv")))
+        let bytes2 = try Data(contentsOf: URL(fileURLWithPath: scratch.path("p2.csv")))
+        #expect(!bytes1.isEmpty && bytes1 == bytes2)
+    }
+
+    /// The largest |a − b| / max(10⁻³, |a|) over the tensors of two safetensors files, read
+    /// by the safetensors package (an independent reader).
+    static func largestRelativeDifference(_ a: String, _ b: String) throws -> Double {
+        let script = """
+        import sys, numpy as np
+        from safetensors.numpy import load_file
+        a, b = load_file(sys.argv[1]), load_file(sys.argv[2])
+        assert a.keys() == b.keys()
+        print(max(float(np.max(np.abs(a[k] - b[k]) / np.maximum(1e-3, np.abs(a[k])))) for k in a))
+        """
+        let compare = Process()
+        compare.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        compare.arguments = ["python3", "-c", script, a, b]
+        let pipe = Pipe()
+        compare.standardOutput = pipe
+        try compare.run()
+        compare.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        guard compare.terminationStatus == 0, let worst = Double(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            return .infinity
+        }
+        return worst
     }
 
     @Test(.enabled(if: mpirunAvailable))

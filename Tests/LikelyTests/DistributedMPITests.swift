@@ -76,6 +76,41 @@ struct DistributedMPITests {
         #expect(a == b, "largest difference \(zip(a, b).map { Swift.abs($0 - $1) }.max()!)")
     }
 
+    /// With dropout 0.2: masks are drawn per example, so 2 processes (each computing 2 of
+    /// a batch's 4 micro-batches of 8 rows) give the weights of 1 process cut the same way,
+    /// bit for bit, and of 1 process with one 32-row micro-batch up to float rounding.
+    @Test func twoProcessFitWithDropoutEqualsOneProcessFit() throws {
+        let whole = try DistributedProcessRunner.direct(["fit", "0.2", "64"])
+        let cut = try DistributedProcessRunner.direct(["fit", "0.2", "8"])
+        let two = try DistributedProcessRunner.mpirun(processes: 2, ["fit", "0.2", "8"])
+        #expect(whole.status == 0 && cut.status == 0 && two.status == 0,
+                "stderr: \(whole.standardError) \(cut.standardError) \(two.standardError)")
+        #expect(!two.timedOut)
+        func weights(_ text: String) throws -> [Float] {
+            try JSONDecoder().decode([Float].self, from: Data(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8))
+        }
+        let a = try weights(whole.standardOutput), b = try weights(cut.standardOutput), c = try weights(two.standardOutput)
+        try #require(a.count == b.count && b.count == c.count && !a.isEmpty)
+        #expect(b == c, "largest difference \(zip(b, c).map { Swift.abs($0 - $1) }.max()!)")
+        let relative = zip(a, b).map { Swift.abs($0 - $1) / max(1e-3, Swift.abs($0)) }.max()!
+        #expect(relative <= 1e-6, "largest relative difference between micro-batch cuts \(relative)")
+        // dropout did something: the weights differ from a fit without it
+        let plain = try weights(try DistributedProcessRunner.direct(["fit", "0", "64"]).standardOutput)
+        #expect(plain != a)
+    }
+
+    /// A residual network with dropout inside its block: the MC-dropout predictive is the
+    /// same bytes for 1 process (whole, or 5 inputs per pass) and 2 processes.
+    @Test func residualDropoutPredictsTheSameBytesForOneAndTwoProcesses() throws {
+        let one = try DistributedProcessRunner.direct(["predict-residual"])
+        let chunked = try DistributedProcessRunner.direct(["predict-residual", "5"])
+        let two = try DistributedProcessRunner.mpirun(processes: 2, ["predict-residual"])
+        #expect(one.status == 0 && chunked.status == 0 && two.status == 0,
+                "stderr: \(one.standardError) \(chunked.standardError) \(two.standardError)")
+        let line = { (o: DistributedProcessRunner.Outcome) in o.standardOutput.split(separator: "\n").filter { $0.hasPrefix("[") } }
+        #expect(!line(one).isEmpty && line(one) == line(chunked) && line(one) == line(two))
+    }
+
     @Test func abortOnOneRankEndsTheJobWithItsCode() throws {
         // Rank 0 waits in a barrier that rank 1 never reaches: without abort this hangs.
         let outcome = try DistributedProcessRunner.mpirun(processes: 2, ["abort", "3"], timeout: 30)
