@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
         let cases = caseName.map { [$0] } ?? BenchCase.allCases
         for benchCase in cases {
             let result = try benchCase.run()
-            print(json ? result.json : result.text)
+            writeOutput((json ? result.json : result.text) + "\n")
         }
     }
 }

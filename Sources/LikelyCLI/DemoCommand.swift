@@ -39,6 +39,8 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         try validate()
+        try OutputPaths(inputs: [("--fashion-mnist", fashionMnist)])
+            .checkDirectory(out, option: "--out", files: ["summary.json", "summary.md"])
         try makeDirectory(out, option: "--out")
         let started = Date()
         let plan = DemoPlan(quick: quick)

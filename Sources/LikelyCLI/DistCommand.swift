@@ -42,7 +42,7 @@ struct DistCommand: ParsableCommand {
             quantile: try quantile.map { try parseProbabilityList($0, option: "--quantile") },
             sample: try sample.map { try parseCount($0) },
             seed: try seed.map { try parseSeed($0) } ?? 0)
-        print(json ? report.json : report.text)
+        writeOutput((json ? report.json : report.text) + "\n")
     }
 
     /// The parameters passed on the command line, by name (without dashes).

@@ -38,6 +38,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         try validate()
+        if let plots { try common.outputPaths.checkDirectory(plots, option: "--plots", files: EvaluationPlots.names) }
         let model = try ModelDirectory.load(common.modelDirectory)
         let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: true)
         if data.droppedForMissing > 0 { printError("dropped \(data.droppedForMissing) rows with missing cells") }
@@ -53,7 +54,7 @@ struct EvaluateCommand: ParsableCommand {
             try EvaluationPlots.write(report: report, model: model, data: data, mcSamples: common.mcSamples,
                                       seed: common.seed, to: plots)
         }
-        print(json ? report.json : report.table)
+        writeOutput((json ? report.json : report.table) + "\n")
     }
 }
 
@@ -77,4 +78,8 @@ struct ModelDataOptions: ParsableArguments {
     func check() throws {
         try OptionCheck.require((0...10_000).contains(mcSamples), "--mc-samples", "in 0...10000", got: mcSamples)
     }
+
+    /// The check of the command's output paths: never MODEL_DIR or DATA, nor inside them.
+    var outputPaths: OutputPaths { OutputPaths(inputs: [("MODEL_DIR", modelDirectory), ("DATA", data)]) }
+
 }

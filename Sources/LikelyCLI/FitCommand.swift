@@ -128,13 +128,17 @@ struct FitCommand: ParsableCommand {
 
     func run() throws {
         try check()
+        let outputs = OutputPaths(inputs: [("DATA", data)])
+        try outputs.checkDirectory(out, option: "--out", files: ModelDirectory.fileNames)
+        if let plots { try outputs.checkDirectory(plots, option: "--plots", files: TrainingPlots.names) }
         let world = try ProcessGroup.current()
         let quiet = quiet || !world.isRoot
         let prepared = try prepare(quiet: quiet)
         let (model, history) = try train(prepared, settings: settings, world: world, quiet: quiet)
         guard world.isRoot else { return }
-        try ModelDirectory.save(model, to: out, history: history)
+        // The model last, so that a failure before it leaves an older model in place whole.
         if let plots { try TrainingPlots.write(history: history, model: model, to: plots) }
+        try ModelDirectory.save(model, to: out, history: history)
         if !quiet {
             let last = history.epochs.last
             var line = "saved \(out) (epochs run: \(history.epochs.count), kept epoch \(history.keptEpoch)"

@@ -22,10 +22,12 @@ struct LikelyCommand: ParsableCommand {
             try command.run()
         } catch let failure as RunFailure {
             fail("error: \(failure.message)", code: 1)
+        } catch let failure as OutputError where failure.kind == .failed {
+            fail("error: \(failure)", code: 1)  // the system failed a write: a full disk, an I/O error
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                writeOutput(fullMessage(for: error) + "\n")
                 Foundation.exit(0)
             }
             fail(fullMessage(for: error), code: 2)
@@ -35,7 +37,8 @@ struct LikelyCommand: ParsableCommand {
     /// Prints the message and ends the run with `code`; under mpirun it ends every process of
     /// the job at once (a rank that failed alone must not leave the others waiting).
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        let text = Array("\(message)\n".utf8)
+        _ = text.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }  // best effort: nowhere left to report to
         if ProcessGroup.isLaunchedByMPI, let world = try? ProcessGroup.current(), world.isDistributed {
             world.abort(code: code)
         }

@@ -4,6 +4,9 @@ import Likely
 /// The plots `likely fit --plots` writes: loss curves, and the first convolution layer's
 /// filters for CNNs. Returns the files written.
 enum TrainingPlots {
+    /// Every file `write` may create in the directory.
+    static let names = ["loss.svg", "filters.svg"]
+
     @discardableResult
     static func write(history: History, model: ProbabilisticModel, to directory: String,
                       prefix: String = "") throws -> [String] {
@@ -22,7 +25,11 @@ enum TrainingPlots {
 
     static func save(_ svg: String, _ directory: String, _ name: String) throws -> String {
         let path = DataSource.join(directory, name)
-        do { try Plots.write(svg, to: path) } catch { throw InputError("--plots: \(error)") }
+        do {
+            try Plots.write(svg, to: path)
+        } catch let error as OutputError {
+            throw OutputError(path: "--plots \(path)", kind: error.kind, error.problem)
+        }
         return path
     }
 }
@@ -32,6 +39,9 @@ enum TrainingPlots {
 /// curves (Bernoulli), the risk–coverage curve, with `--ood` a histogram of each uncertainty
 /// score in and out of distribution, and for one-feature regression the data with predictive bands.
 enum EvaluationPlots {
+    /// Every file `write` may create in the directory.
+    static let names = ["reliability.svg", "pit.svg", "coverage.svg", "roc.svg", "precision_recall.svg", "bands.svg"]
+
     @discardableResult
     static func write(report: EvaluationReport, model: ProbabilisticModel, data: LoadedData, mcSamples: Int,
                       seed: UInt64, to directory: String, prefix: String = "") throws -> [String] {

@@ -28,6 +28,7 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         try validate()
+        if let out { try common.outputPaths.checkFile(out, option: "--out", allowStream: true) }
         let model = try ModelDirectory.load(common.modelDirectory)
         let kept = try keep.map { try OptionCheck.names($0, option: "--keep") } ?? []
         let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: false, keep: kept)
@@ -105,6 +106,6 @@ func emit(_ text: String, to path: String?) throws {
     if let path {
         try writeText(text, to: path, option: "--out")
     } else {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        writeOutput(text)
     }
 }

@@ -28,6 +28,7 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         try validate()
+        if let out { try common.outputPaths.checkFile(out, option: "--out", allowStream: true) }
         let model = try ModelDirectory.load(common.modelDirectory)
         let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: false)
         guard data.count * draws <= 100_000_000 else {

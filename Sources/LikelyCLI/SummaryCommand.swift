@@ -73,6 +73,6 @@ struct SummaryCommand: ParsableCommand {
             throw ValidationError("--input: \(arch) cannot take input shape \(shape): \(error)")
         }
         let summary = model.summary()
-        print(json ? summary.json : summary.description)
+        writeOutput((json ? summary.json : summary.description) + "\n")
     }
 }

@@ -23,8 +23,18 @@ enum CLI {
     }()
 
     /// Runs `likely arguments…` to completion; with `processes`, under
-    /// `mpirun --oversubscribe -np processes` on loopback (shared memory only).
-    static func run(_ arguments: [String], processes: Int? = nil) throws -> CLIResult {
+    /// `mpirun --oversubscribe -np processes` on loopback (shared memory only). With
+    /// `stdout`, standard output goes to that file (or device) instead of being captured. A
+    /// run still going after `timeout` seconds is killed (a hang guard, not a speed claim) and
+    /// reported as crashed.
+    static func run(_ arguments: [String], processes: Int? = nil, stdout: String? = nil,
+                    timeout: TimeInterval = 300) throws -> CLIResult {
+        let process = try start(arguments, processes: processes)
+        return try finish(process, stdout: stdout, timeout: timeout)
+    }
+
+    /// The process of `likely arguments…`, configured but not started.
+    static func start(_ arguments: [String], processes: Int? = nil) throws -> Process {
         guard let executable else { throw CLIError("the likely executable was not found; run swift build --build-tests first") }
         let process = Process()
         if let processes {
@@ -40,27 +50,38 @@ enum CLI {
             process.executableURL = executable
             process.arguments = arguments
         }
+        return process
+    }
+
+    /// Runs a process from `start` to completion, capturing what it prints.
+    static func finish(_ process: Process, stdout: String? = nil, timeout: TimeInterval = 300) throws -> CLIResult {
         // Output goes to temporary files, so no pipe can fill up and block the process.
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("likely-run-\(UUID().uuidString)")
         let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)
         }
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        let out = try FileHandle(forWritingTo: stdout.map { URL(fileURLWithPath: $0) } ?? outURL)
+        let err = try FileHandle(forWritingTo: errURL)
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        let timedOut = process.isRunning
+        // SIGKILL: a child of the test runner may inherit a signal mask that blocks SIGTERM.
+        if timedOut { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         try? out.close()
         try? err.close()
         let outData = (try? Data(contentsOf: outURL)) ?? Data(), errData = (try? Data(contentsOf: errURL)) ?? Data()
         return CLIResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self),
-                         crashed: process.terminationReason == .uncaughtSignal || process.terminationStatus >= 128)
+                         crashed: timedOut || process.terminationReason == .uncaughtSignal || process.terminationStatus >= 128)
     }
 }
 

@@ -8,6 +8,8 @@ public enum ModelDirectory {
     /// The format this build writes and reads.
     public static let formatVersion = 1
     static let formatName = "likely-model"
+    /// The files `save` writes into a model directory.
+    public static let fileNames = ["model.json", "weights.safetensors", "history.csv"]
 
     /// What `model.json` holds.
     struct Description: Codable {
@@ -48,12 +50,32 @@ public enum ModelDirectory {
             throw ModelFileError(file: url.appendingPathComponent("model.json").path, "cannot encode the model: \(error)")
         }
         let tensors = (model.network.parameters + model.network.state).map { ($0.name, $0.tensor) }
-        try writeAtomically(Safetensors.encode(tensors, metadata: ["format": formatName]),
-                            to: url.appendingPathComponent("weights.safetensors"))
-        try writeAtomically(json, to: url.appendingPathComponent("model.json"))
-        if let history {
-            try writeAtomically(Data(history.csv.utf8), to: url.appendingPathComponent("history.csv"))
+        var files = [("weights.safetensors", Safetensors.encode(tensors, metadata: ["format": formatName])), ("model.json", json)]
+        if let history { files.append(("history.csv", Data(history.csv.utf8))) }
+        try writeTogether(files, in: directory)
+    }
+
+    /// Writes the named files into `directory` as one save: each is staged to a temporary
+    /// file first (the slow part) and the renames follow back to back, under an exclusive
+    /// lock on the directory, so two processes saving to the same directory leave one
+    /// complete model, never a mix, and a failure before the renames leaves the old model
+    /// whole.
+    static func writeTogether(_ files: [(name: String, data: Data)], in directory: String) throws {
+        let lock = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lock >= 0 else { throw ModelFileError(file: directory, "cannot open the model directory: \(String(cString: strerror(errno)))") }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        var staged: [StagedFile] = []
+        do {
+            for (name, data) in files {
+                staged.append(try OutputFile.stage(data, for: URL(fileURLWithPath: directory).appendingPathComponent(name).path))
+            }
+            for file in staged { try file.commit() }
+        } catch {
+            staged.forEach { $0.discard() }
+            throw error
         }
+        _ = fsync(lock)  // the renames themselves reach the disk
     }
 
     /// Reads and validates a model directory.
@@ -73,10 +95,20 @@ public enum ModelDirectory {
         return model
     }
 
-    static func readDescription(_ url: URL) throws -> Description {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ModelFileError(file: url.path, "missing or unreadable")
+    /// The bytes of a model file, which must be a regular file (a FIFO could block forever).
+    static func contents(_ url: URL) throws -> Data {
+        guard OutputFile.existing(url.path) != .nothing else {
+            throw ModelFileError(file: url.path, "missing; a model directory written by likely fit holds model.json and weights.safetensors")
         }
+        do {
+            return Data(try FileInput.readAll(url.path))
+        } catch let error as DataError {
+            throw ModelFileError(file: url.path, error.problem)
+        }
+    }
+
+    static func readDescription(_ url: URL) throws -> Description {
+        let data = try contents(url)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let description: Description
@@ -152,10 +184,7 @@ public enum ModelDirectory {
 
     /// Loads named tensors into the model's parameters and state, checking names and shapes.
     static func loadWeights(_ url: URL, into model: ProbabilisticModel) throws {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ModelFileError(file: url.path, "missing or unreadable")
-        }
-        let tensors = try Safetensors.decode(data, file: url.path).tensors
+        let tensors = try Safetensors.decode(try contents(url), file: url.path).tensors
         try assign(tensors, to: model.network.parameters + model.network.state, file: url.path)
     }
 

@@ -5,34 +5,12 @@ import Foundation
 ///
 /// `docs/plots.md` describes each plot and how to read it.
 public enum Plots {
-    /// Writes `svg` to `path` atomically: the text goes to a temporary file in the same
-    /// directory, which is then renamed over `path`, so a crash never leaves a half-written plot.
-    /// - Throws: `PlotWriteError` naming the file when the directory is missing or not writable.
+    /// Writes `svg` to `path` atomically (see `OutputFile`): a crash never leaves a
+    /// half-written plot, and nothing but a regular file is replaced.
+    /// - Throws: `OutputError` naming the file.
     public static func write(_ svg: String, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        do {
-            try Data(svg.utf8).write(to: temporary)
-        } catch {
-            throw PlotWriteError(path: path, reason: "cannot write into directory \(directory.path): \(error.localizedDescription)")
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw PlotWriteError(path: path, reason: "cannot rename the temporary file into place: \(reason)")
-        }
+        try OutputFile.write(Data(svg.utf8), to: path)
     }
-}
-
-/// A plot could not be saved; the message names the file and the cause.
-public struct PlotWriteError: Error, CustomStringConvertible {
-    /// The destination path.
-    public let path: String
-    /// What went wrong.
-    public let reason: String
-    /// "cannot save plot PATH: REASON".
-    public var description: String { "cannot save plot \(path): \(reason)" }
 }
 
 extension Plots {

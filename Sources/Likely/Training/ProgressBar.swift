@@ -30,13 +30,13 @@ public struct ProgressBar {
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
         let line = String(format: "\repoch %d/%d [%@] batch %d/%d  loss %.4f  %@ left ",
                           epoch, epochs, bar, batch, batchesPerEpoch, loss, Self.format(seconds: left))
-        FileHandle.standardOutput.write(Data(line.utf8))
+        try? StandardOutput.write(line)  // a bar that cannot be drawn is no reason to stop training
     }
 
     /// Ends the bar's line with a summary of the epoch.
     public func finishEpoch(_ summary: String) {
         guard enabled else { return }
-        FileHandle.standardOutput.write(Data("\r\u{1B}[K\(summary)\n".utf8))
+        try? StandardOutput.write("\r\u{1B}[K\(summary)\n")
     }
 
     static func format(seconds: Double) -> String {

@@ -8,17 +8,31 @@ import CZlib
 /// Low-level file access shared by the readers: whole-file reads for CSV and NPY, and a
 /// streaming reader (raw or gzip through zlib's `gzread`) for IDX, each reporting failures
 /// as `DataError`s that name the file.
-enum FileInput {
+public enum FileInput {
     /// The size in bytes of the regular file at `path`.
+    /// - Throws: `DataError` if there is no file or it is not a regular file (a directory,
+    ///   FIFO, socket or device, which could block a read forever or never end).
     static func size(of path: String) throws -> Int {
         var info = stat()
         guard stat(path, &info) == 0 else {
             throw DataError(source: path, problem: "cannot open: \(String(cString: strerror(errno)))")
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw DataError(source: path, problem: "is not a regular file (a directory or device?)")
-        }
+        try requireRegular(info, path: path)
         return Int(info.st_size)
+    }
+
+    /// Throws unless `info` describes a regular file, naming what it is instead.
+    static func requireRegular(_ info: stat, path: String) throws {
+        let kind: String
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: kind = "a directory"
+        case S_IFIFO: kind = "a FIFO (named pipe), which could block a read forever"
+        case S_IFCHR, S_IFBLK: kind = "a device"
+        case S_IFSOCK: kind = "a socket"
+        default: kind = "not a regular file"
+        }
+        throw DataError(source: path, problem: "is not a regular file: it is \(kind); expected a regular file")
     }
 
     /// Whether a regular file exists at `path`.
@@ -28,23 +42,38 @@ enum FileInput {
     }
 
     /// Whether a directory exists at `path`.
-    static func isDirectory(_ path: String) -> Bool {
+    public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// The whole content of the regular file at `path`. The allocation is the file's size
-    /// on disk, so it is bounded by what really exists.
-    static func readAll(_ path: String) throws -> [UInt8] {
-        let expected = try size(of: path)
-        guard let handle = fopen(path, "rb") else {
+    /// The whole content of the regular file at `path`. The type is checked before the
+    /// file is opened and again on the open descriptor (opened non-blocking, so a FIFO
+    /// swapped in between cannot block); the allocation is the file's size on disk, so it
+    /// is bounded by what really exists.
+    public static func readAll(_ path: String) throws -> [UInt8] {
+        _ = try size(of: path)
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
             throw DataError(source: path, problem: "cannot open: \(String(cString: strerror(errno)))")
         }
-        defer { fclose(handle) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw DataError(source: path, problem: "cannot read: \(String(cString: strerror(errno)))")
+        }
+        try requireRegular(info, path: path)
+        let expected = Int(info.st_size)
         var bytes = [UInt8](repeating: 0, count: expected)
-        let read = bytes.withUnsafeMutableBytes { fread($0.baseAddress, 1, expected, handle) }
-        guard read == expected else {
-            throw DataError(source: path, problem: "read \(read) of \(expected) bytes: \(String(cString: strerror(errno)))")
+        var done = 0
+        while done < expected {
+            let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, expected - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = n < 0 ? String(cString: strerror(errno)) : "the file shrank while it was read"
+                throw DataError(source: path, problem: "read \(done) of \(expected) bytes: \(reason)")
+            }
+            done += n
         }
         return bytes
     }
