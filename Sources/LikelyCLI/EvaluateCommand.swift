@@ -38,7 +38,10 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         try validate()
-        if let plots { try common.outputPaths.checkDirectory(plots, option: "--plots", files: EvaluationPlots.names) }
+        if let plots {
+            let inputs = common.outputPaths.inputs + (ood.map { [("--ood", $0)] } ?? [])
+            try OutputPaths(inputs: inputs).checkDirectory(plots, option: "--plots", files: EvaluationPlots.names)
+        }
         let model = try ModelDirectory.load(common.modelDirectory)
         let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: true)
         if data.droppedForMissing > 0 { printError("dropped \(data.droppedForMissing) rows with missing cells") }

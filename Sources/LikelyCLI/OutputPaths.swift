@@ -104,3 +104,9 @@ func writeOutput(_ text: String) {
 
 /// Prints a line to standard output (see `writeOutput`).
 func say(_ text: String = "") { writeOutput(text + "\n") }
+
+/// Prints a line to standard error (best effort: a failure there has nowhere to be reported).
+func printError(_ text: String) {
+    let bytes = Array((text + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+}
