@@ -35,6 +35,8 @@ struct TuneCommand: ParsableCommand {
 
     func run() throws {
         try validate()
+        try OutputPaths(inputs: [("DATA", fit.data)])
+            .checkDirectory(fit.out, option: "--out", files: ModelDirectory.fileNames + ["tuning.csv"])
         let world = try ProcessGroup.current()
         let quiet = fit.quiet || !world.isRoot
         let dimensions = try TuneSpace.dimensions(search)
