@@ -154,6 +154,9 @@ struct FashionDemo {
     var seed: UInt64
     var directory: String
 
+    /// Where Debian's package puts the Fashion-MNIST IDX files.
+    static let systemDirectory = "/usr/share/datasets/fashion-mnist"
+
     static let classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
     struct Result {

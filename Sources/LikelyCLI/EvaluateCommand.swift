@@ -28,6 +28,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Other data of the same shape (out of distribution; its targets are ignored): report how well each uncertainty score tells it from DATA.")
     var ood: String?
 
+    @Option(help: "Write a self-contained HTML page: metrics, every plot, the model card, and the conformal and OOD sections when computed.")
+    var report: String?
+
     @Flag(help: "One JSON object on stdout.")
     var json = false
 
@@ -53,11 +56,36 @@ struct EvaluateCommand: ParsableCommand {
             guard let outside = model.predictive(other.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
             report.ood = OutOfDistributionReport(inDistribution: predictive, outOfDistribution: outside)
         }
+        var written: [String] = []
         if let plots {
-            try EvaluationPlots.write(report: report, model: model, data: data, mcSamples: common.mcSamples,
-                                      seed: common.seed, to: plots)
+            written = try EvaluationPlots.write(report: report, model: model, data: data, mcSamples: common.mcSamples,
+                                                seed: common.seed, to: plots)
+        }
+        if let page = self.report {
+            if plots == nil {
+                let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("likely-report-\(UUID().uuidString)").path
+                defer { try? FileManager.default.removeItem(atPath: scratch) }
+                written = try EvaluationPlots.write(report: report, model: model, data: data, mcSamples: common.mcSamples,
+                                                    seed: common.seed, to: scratch)
+                try writeReport(page, report: report, model: model, data: data, plots: written)
+            } else {
+                try writeReport(page, report: report, model: model, data: data, plots: written)
+            }
         }
         writeOutput((json ? report.json : report.table) + "\n")
+    }
+}
+
+extension EvaluateCommand {
+    /// Writes the HTML page of `--report` (the plot files are read back and inlined).
+    func writeReport(_ path: String, report: EvaluationReport, model: ProbabilisticModel, data: LoadedData, plots: [String]) throws {
+        let svgs = plots.compactMap { file in
+            (try? String(contentsOfFile: file, encoding: .utf8)).map { (URL(fileURLWithPath: file).lastPathComponent, $0) }
+        }
+        let history = try? String(contentsOfFile: DataSource.join(common.modelDirectory, "history.csv"), encoding: .utf8)
+        let html = ReportPage.html(reportJSON: report.json, plots: svgs, model: model, modelDirectory: common.modelDirectory,
+                                   data: data, history: history)
+        try writeText(html, to: path, option: "--report")
     }
 }
 

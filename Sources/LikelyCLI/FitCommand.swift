@@ -29,6 +29,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "The CSV feature columns, comma-separated (default: every column but the target).")
     var features: String?
 
+    @Option(help: "Names of the class indices 0, 1, … of an IDX or NPY directory, comma-separated (default: the Fashion-MNIST names for /usr/share/datasets/fashion-mnist, else the indices).")
+    var classNames: String?
+
     @Option(help: "CSV feature columns to one-hot encode, comma-separated (default: every feature column holding a cell that is not a number).")
     var categorical: String?
 
@@ -183,6 +186,7 @@ struct FitCommand: ParsableCommand {
             categorical: try categorical.map { .named(try OptionCheck.names($0, option: "--categorical")) } ?? .automatic,
             missing: missing)
         var data = loaded
+        try nameClasses(&data, family: family)
         let isImage = data.exampleShape.count == 3
         let architecture = arch ?? (isImage ? .seedCNN : .mlp)
         if architecture.takesImages && !isImage {
@@ -207,6 +211,25 @@ struct FitCommand: ParsableCommand {
                 .joined(separator: ", "))
         }
         return Prepared(data: data, family: family, architecture: architecture, augmentation: augmentation)
+    }
+
+    /// Class names for IDX and NPY labels: `--class-names`, or Fashion-MNIST's for the system
+    /// package's directory; CSV tables name their classes themselves.
+    func nameClasses(_ data: inout LoadedData, family: Family) throws {
+        guard data.kind != .table, family.support.isClassification, let count = data.classNames?.count else {
+            if classNames != nil { throw InputError("--class-names names the class indices of IDX or NPY labels; DATA \(data.path) is a \(data.kind.rawValue) with \(family.support.isClassification ? "named classes" : "numeric targets")") }
+            return
+        }
+        if let classNames {
+            let names = try OptionCheck.names(classNames, option: "--class-names")
+            guard names.count == count else {
+                throw InputError("--class-names gives \(names.count) names; the labels of \(data.path) have \(count) classes")
+            }
+            data.classNames = names
+        } else if count == FashionDemo.classNames.count,
+                  URL(fileURLWithPath: data.path).standardizedFileURL.resolvingSymlinksInPath().path == FashionDemo.systemDirectory {
+            data.classNames = FashionDemo.classNames
+        }
     }
 
     /// The default epochs: 10 for images and arrays of images; for tables as many epochs as
