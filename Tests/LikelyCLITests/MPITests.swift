@@ -22,13 +22,7 @@ struct MPITests {
         #expect(worst == 0, "largest relative weight difference \(worst)")
 
         // MC-dropout predict: the same bytes for 1 and 2 processes
-        let p1 = try CLI.run(["predict", scratch.path("one"), data, "--mc-samples", "20", "--seed", "7", "--out", scratch.path("p1.csv")])
-        let p2 = try CLI.run(["predict", scratch.path("one"), data, "--mc-samples", "20", "--seed", "7", "--out", scratch.path("p2.csv")],
-                             processes: 2)
-        #expect(p1.status == 0 && p2.status == 0, "\(p1.stderr) \(p2.stderr)")
-        let bytes1 = try Data(contentsOf: URL(fileURLWithPath: scratch.path("p1.csv")))
-        let bytes2 = try Data(contentsOf: URL(fileURLWithPath: scratch.path("p2.csv")))
-        #expect(!bytes1.isEmpty && bytes1 == bytes2)
+        try Self.expectSamePredictions(scratch.path("one"), data, ["--mc-samples", "20", "--seed", "7"], in: scratch)
 
         // evaluate: the same JSON
         let e1 = try CLI.run(["evaluate", scratch.path("one"), data, "--mc-samples", "10", "--json"])
@@ -52,9 +46,13 @@ struct MPITests {
         let worst = try Self.largestRelativeDifference(scratch.path("one/weights.safetensors"), scratch.path("two/weights.safetensors"))
         #expect(worst <= 1e-6, "largest relative weight difference \(worst)")
 
-        let p1 = try CLI.run(["predict", scratch.path("one"), data, "--mc-samples", "8", "--seed", "2", "--out", scratch.path("p1.csv")])
-        let p2 = try CLI.run(["predict", scratch.path("one"), data, "--mc-samples", "8", "--seed", "2", "--out", scratch.path("p2.csv")],
-                             processes: 2)
+        try Self.expectSamePredictions(scratch.path("one"), data, ["--mc-samples", "8", "--seed", "2"], in: scratch)
+    }
+
+    /// `likely predict model data options…` writes the same bytes as 1 and as 2 processes.
+    static func expectSamePredictions(_ model: String, _ data: String, _ options: [String], in scratch: Scratch) throws {
+        let p1 = try CLI.run(["predict", model, data] + options + ["--out", scratch.path("p1.csv")])
+        let p2 = try CLI.run(["predict", model, data] + options + ["--out", scratch.path("p2.csv")], processes: 2)
         #expect(p1.status == 0 && p2.status == 0, "\(p1.stderr) \(p2.stderr)")
         let bytes1 = try Data(contentsOf: URL(fileURLWithPath: scratch.path("p1.csv")))
         let bytes2 = try Data(contentsOf: URL(fileURLWithPath: scratch.path("p2.csv")))

@@ -57,6 +57,44 @@ struct TrainingTests {
         #expect(a.parameters[0].tensor.scalars != c.parameters[0].tensor.scalars)
     }
 
+    /// Optimizer state belongs to a fit: two fits with one options value (whose Adam is a
+    /// shared class instance) start from step 0 with no moments, so identical models end
+    /// identical, and the options' optimizer is never stepped.
+    @Test func fitsWithTheSameOptionsDoNotShareOptimizerState() throws {
+        let options = Self.options(epochs: 2)
+        let copy = options
+        let a = try Self.model(), b = try Self.model()
+        try a.fit(Self.data(), options: options)
+        try b.fit(Self.data(), options: copy)
+        for (p, q) in zip(a.parameters, b.parameters) { #expect(p.tensor.scalars == q.tensor.scalars, "parameter \(p.name)") }
+        #expect(options.optimizer.step == 0 && options.optimizer.slots.isEmpty)
+    }
+
+    /// With dropout, each example draws its masks from its own stream: cutting the batches
+    /// of 16 into micro-batches of 3 instead of one changes the weights by float rounding only.
+    @Test func dropoutFitDoesNotDependOnTheMicroBatchCut() throws {
+        let whole = try Self.model(), cut = try Self.model()
+        try whole.fit(Self.data(), options: Self.options(epochs: 3))
+        var options = Self.options(epochs: 3)
+        options.microBatchSize = 3
+        try cut.fit(Self.data(), options: options)
+        for (p, q) in zip(whole.parameters, cut.parameters) {
+            let worst = zip(p.tensor.scalars, q.tensor.scalars).map { Swift.abs($0 - $1) / max(1e-3, Swift.abs($0)) }.max() ?? 0
+            #expect(worst <= 1e-6, "parameter \(p.name): relative difference \(worst)")
+        }
+    }
+
+    /// The loss's reductions, by hand: the standard Normal (raw loc 0, log-scale 0) at y = 0
+    /// and 1 has NLL ½ ln 2π = 0.9189385 and ½ ln 2π + ½ = 1.4189385.
+    @Test func lossReductions() {
+        let head = Head(.normal)
+        let raw = Tensor(shape: [2, 2], scalars: [0, 0, 0, 0]), y = Tensor([0, 1])
+        let none = head.negativeLogLikelihood(raw, targets: y, reduction: .none).scalars
+        #expect(Swift.abs(none[0] - 0.9189385) < 1e-6 && Swift.abs(none[1] - 1.4189385) < 1e-6)
+        #expect(Swift.abs(head.negativeLogLikelihood(raw, targets: y, reduction: .sum).scalar - 2.337877) < 1e-5)
+        #expect(Swift.abs(head.negativeLogLikelihood(raw, targets: y).scalar - 1.1689385) < 1e-6)
+    }
+
     @Test func earlyStoppingRestoresTheBestEpoch() throws {
         let model = try Self.model()
         var o = Self.options(epochs: 60)

@@ -136,110 +136,143 @@ private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry
     }
 }
 
-/// The im2col + `cblas_sgemm` convolution of any window and its pullback.
-private func patchMatrixConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ window: ImageWindow) -> Tensor {
-    let features = filter.shape[3]
-    let strides = (window.rows.stride, window.columns.stride)
-    let (m, k) = (window.patchCount, window.patchLength)
-    // A 1×1 kernel with stride 1 and no padding reads the image itself as its patch matrix.
-    let identityPatches = window.rows.kernel == 1 && window.columns.kernel == 1 && strides == (1, 1)
-        && window.rows.padBefore == 0 && window.columns.padBefore == 0
-    // The patch matrix is built a few images at a time into one scratch buffer of about
-    // 4 MB that stays in cache (and is rebuilt in the pullback rather than kept): the whole
-    // batch's matrix would be tens of megabytes, written once and read once. The threads
-    // build disjoint images' rows of one chunk, then one threaded sgemm takes it. The chunk
-    // size does not depend on the thread count, so neither do the β = 1 sums of ∂L/∂w.
-    let rowsPerImage = window.rows.output * window.columns.output
-    let imagesPerChunk = identityPatches ? window.batch
-        : Swift.max(1, Swift.min(window.batch, (1 << 20) / Swift.max(rowsPerImage * k, 1)))
-    let imageSize = x.shape[1] * x.shape[2] * x.shape[3]
-    // im2col writes every element of its rows (zeros at the border), so no fill is needed.
-    var scratch = [Float](count: identityPatches ? 0 : imagesPerChunk * rowsPerImage * k) { _ in }
-    // sgemm with β = 0 writes every output element, and the bias is added to each chunk
-    // while it is still in cache, so the output needs no zero fill.
-    let out = [Float](count: m * features) { o in
-        x.scalars.withUnsafeBufferPointer { px in
-            filter.scalars.withUnsafeBufferPointer { w in
-                if identityPatches {
-                    sgemm(m: m, n: features, k: k, px.baseAddress, lda: k, w.baseAddress, ldb: features, o.baseAddress, ldc: features)
-                    if let bias { bias.scalars.withUnsafeBufferPointer { addBiasRows($0, rows: m, columns: features, into: o) } }
-                    return
-                }
-                scratch.withUnsafeMutableBufferPointer { p in
-                    for first in stride(from: 0, to: window.batch, by: imagesPerChunk) {
-                        let n = Swift.min(imagesPerChunk, window.batch - first)
-                        im2colParallel(px, window, images: first..<(first + n), into: p)
-                        let chunkOut = UnsafeMutableBufferPointer(rebasing: o[(first * rowsPerImage * features)..<((first + n) * rowsPerImage * features)])
-                        sgemm(m: n * rowsPerImage, n: features, k: k, p.baseAddress, lda: k, w.baseAddress, ldb: features,
-                              chunkOut.baseAddress, ldc: features)
-                        if let bias {
-                            bias.scalars.withUnsafeBufferPointer { addBiasRows($0, rows: n * rowsPerImage, columns: features, into: chunkOut) }
-                        }
-                    }
-                }
-            }
-        }
+/// How the im2col convolution of one window cuts its batch. The patch matrix is built a few
+/// images at a time into one scratch buffer of about 4 MB that stays in cache (and is rebuilt
+/// in the pullback rather than kept): the whole batch's matrix would be tens of megabytes,
+/// written once and read once. The threads build disjoint images' rows of one chunk, then one
+/// threaded sgemm takes it. The chunk size does not depend on the thread count, so neither do
+/// the β = 1 sums of ∂L/∂w.
+private struct PatchPlan {
+    let window: ImageWindow
+    /// F, the output channels.
+    let features: Int
+    /// M = batch · outH · outW patches of K = kh · kw · C elements each.
+    let patchCount: Int, patchLength: Int
+    /// A 1×1 kernel with stride 1 and no padding reads the image itself as its patch matrix.
+    let identityPatches: Bool
+    let rowsPerImage: Int, imagesPerChunk: Int, imageSize: Int
+
+    init(_ x: Tensor, filter: Tensor, _ window: ImageWindow) {
+        self.window = window
+        features = filter.shape[3]
+        (patchCount, patchLength) = (window.patchCount, window.patchLength)
+        identityPatches = window.rows.kernel == 1 && window.columns.kernel == 1
+            && window.rows.stride == 1 && window.columns.stride == 1
+            && window.rows.padBefore == 0 && window.columns.padBefore == 0
+        rowsPerImage = window.rows.output * window.columns.output
+        imagesPerChunk = identityPatches ? window.batch
+            : Swift.max(1, Swift.min(window.batch, (1 << 20) / Swift.max(rowsPerImage * patchLength, 1)))
+        imageSize = x.shape[1] * x.shape[2] * x.shape[3]
     }
-    let value = Tensor(shape: [window.batch, window.rows.output, window.columns.output, features], scalars: out)
+
+    /// The chunks of images, in order.
+    var chunks: [Range<Int>] {
+        stride(from: 0, to: window.batch, by: imagesPerChunk).map { $0..<Swift.min($0 + imagesPerChunk, window.batch) }
+    }
+
+    /// A patch-matrix buffer for one chunk (im2col writes every element of its rows, zeros at
+    /// the border, so no fill is needed); empty for identity patches.
+    func scratch() -> [Float] {
+        [Float](count: identityPatches ? 0 : imagesPerChunk * rowsPerImage * patchLength) { _ in }
+    }
+}
+
+/// The im2col + `cblas_sgemm` convolution of any window and its pullback: Y = P·w (+ bias)
+/// with P the `[M, K]` patch matrix, built chunk by chunk (`PatchPlan`).
+private func patchMatrixConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ window: ImageWindow) -> Tensor {
+    let plan = PatchPlan(x, filter: filter, window)
+    let value = Tensor(shape: [window.batch, window.rows.output, window.columns.output, plan.features],
+                       scalars: patchMatrixForward(x, filter: filter, bias: bias, plan))
     let parents = bias.map { [x, filter, $0] } ?? [x, filter]
     return Tensor.record(value, parents: parents) { g in
         var grads: [Tensor?] = [nil, nil, nil]
-        var dx = [Float](repeating: 0, count: x.requiresGradient ? x.count : 0)
-        var dw = [Float](repeating: 0, count: filter.requiresGradient ? filter.count : 0)
-        var scratch = [Float](count: identityPatches ? 0 : imagesPerChunk * rowsPerImage * k) { _ in }
-        g.scalars.withUnsafeBufferPointer { pg in
-            x.scalars.withUnsafeBufferPointer { px in
-                filter.scalars.withUnsafeBufferPointer { w in
-                    dx.withUnsafeMutableBufferPointer { d in
-                        dw.withUnsafeMutableBufferPointer { dwp in
-                            scratch.withUnsafeMutableBufferPointer { p in
-                                for first in stride(from: 0, to: window.batch, by: imagesPerChunk) {
-                                    let n = Swift.min(imagesPerChunk, window.batch - first)
-                                    let rows = n * rowsPerImage
-                                    let gChunk = pg.baseAddress! + first * rowsPerImage * features
-                                    let image = px.baseAddress! + first * imageSize
-                                    if filter.requiresGradient {
-                                        // ∂L/∂w += Pᵀ·G for this chunk's patches P.
-                                        let patches: UnsafePointer<Float>
-                                        if identityPatches {
-                                            patches = image
-                                        } else {
-                                            im2colParallel(px, window, images: first..<(first + n), into: p)
-                                            patches = UnsafePointer(p.baseAddress!)
-                                        }
-                                        sgemm(transposeA: true, m: k, n: features, k: rows, patches, lda: k,
-                                              gChunk, ldb: features, beta: 1, dwp.baseAddress, ldc: features)
-                                    }
-                                    if x.requiresGradient {
-                                        let dImage = d.baseAddress! + first * imageSize
-                                        if identityPatches {
-                                            sgemm(transposeB: true, m: rows, n: k, k: features, gChunk, lda: features,
-                                                  w.baseAddress, ldb: features, dImage, ldc: k)
-                                        } else {
-                                            // ∂L/∂P = G·wᵀ, then scattered back onto the images.
-                                            sgemm(transposeB: true, m: rows, n: k, k: features, gChunk, lda: features,
-                                                  w.baseAddress, ldb: features, p.baseAddress, ldc: k)
-                                            col2imParallel(UnsafeBufferPointer(p), window, images: first..<(first + n), into: d)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        let (dx, dw) = patchMatrixPullback(g, x: x, filter: filter, plan)
         if x.requiresGradient { grads[0] = Tensor(shape: x.shape, scalars: dx) }
         if filter.requiresGradient { grads[1] = Tensor(shape: filter.shape, scalars: dw) }
         if let bias, bias.requiresGradient {
-            var db = [Float](repeating: 0, count: features)
+            var db = [Float](repeating: 0, count: plan.features)
             g.scalars.withUnsafeBufferPointer { pg in
-                db.withUnsafeMutableBufferPointer { addColumnSums(pg, rows: m, columns: features, into: $0) }
+                db.withUnsafeMutableBufferPointer { addColumnSums(pg, rows: plan.patchCount, columns: plan.features, into: $0) }
             }
             grads[2] = Tensor(shape: bias.shape, scalars: db)
         }
         return Array(grads.prefix(parents.count))
     }
+}
+
+/// Y = P·w + bias, `[M · F]`: sgemm with β = 0 writes every output element, and the bias is
+/// added to each chunk while it is still in cache, so the output needs no zero fill.
+private func patchMatrixForward(_ x: Tensor, filter: Tensor, bias: Tensor?, _ plan: PatchPlan) -> [Float] {
+    let (m, k, features) = (plan.patchCount, plan.patchLength, plan.features)
+    var scratch = plan.scratch()
+    return [Float](count: m * features) { o in
+        x.scalars.withUnsafeBufferPointer { px in
+            filter.scalars.withUnsafeBufferPointer { w in
+                if plan.identityPatches {
+                    sgemm(m: m, n: features, k: k, px.baseAddress, lda: k, w.baseAddress, ldb: features, o.baseAddress, ldc: features)
+                    if let bias { bias.scalars.withUnsafeBufferPointer { addBiasRows($0, rows: m, columns: features, into: o) } }
+                    return
+                }
+                scratch.withUnsafeMutableBufferPointer { p in
+                    for images in plan.chunks {
+                        im2colParallel(px, plan.window, images: images, into: p)
+                        let rows = images.count * plan.rowsPerImage
+                        let chunkOut = UnsafeMutableBufferPointer(
+                            rebasing: o[(images.lowerBound * plan.rowsPerImage * features)..<(images.upperBound * plan.rowsPerImage * features)])
+                        sgemm(m: rows, n: features, k: k, p.baseAddress, lda: k, w.baseAddress, ldb: features,
+                              chunkOut.baseAddress, ldc: features)
+                        if let bias {
+                            bias.scalars.withUnsafeBufferPointer { addBiasRows($0, rows: rows, columns: features, into: chunkOut) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// ∂L/∂x and ∂L/∂w of Y = P·w for upstream G, chunk by chunk: ∂L/∂w += Pᵀ·G and
+/// ∂L/∂P = G·wᵀ scattered back onto the images (col2im). Each is empty when not needed.
+private func patchMatrixPullback(_ g: Tensor, x: Tensor, filter: Tensor, _ plan: PatchPlan) -> (dx: [Float], dw: [Float]) {
+    var dx = [Float](repeating: 0, count: x.requiresGradient ? x.count : 0)
+    var dw = [Float](repeating: 0, count: filter.requiresGradient ? filter.count : 0)
+    var scratch = plan.scratch()
+    let (k, features) = (plan.patchLength, plan.features)
+    g.scalars.withUnsafeBufferPointer { pg in
+    x.scalars.withUnsafeBufferPointer { px in
+    filter.scalars.withUnsafeBufferPointer { w in
+    dx.withUnsafeMutableBufferPointer { d in
+    dw.withUnsafeMutableBufferPointer { dwp in
+    scratch.withUnsafeMutableBufferPointer { p in
+        for images in plan.chunks {
+            let rows = images.count * plan.rowsPerImage
+            let gChunk = pg.baseAddress! + images.lowerBound * plan.rowsPerImage * features
+            if filter.requiresGradient {
+                // ∂L/∂w += Pᵀ·G for this chunk's patches P.
+                let patches: UnsafePointer<Float>
+                if plan.identityPatches {
+                    patches = px.baseAddress! + images.lowerBound * plan.imageSize
+                } else {
+                    im2colParallel(px, plan.window, images: images, into: p)
+                    patches = UnsafePointer(p.baseAddress!)
+                }
+                sgemm(transposeA: true, m: k, n: features, k: rows, patches, lda: k,
+                      gChunk, ldb: features, beta: 1, dwp.baseAddress, ldc: features)
+            }
+            if x.requiresGradient {
+                if plan.identityPatches {
+                    sgemm(transposeB: true, m: rows, n: k, k: features, gChunk, lda: features,
+                          w.baseAddress, ldb: features, d.baseAddress! + images.lowerBound * plan.imageSize, ldc: k)
+                } else {
+                    // ∂L/∂P = G·wᵀ, then scattered back onto the images.
+                    sgemm(transposeB: true, m: rows, n: k, k: features, gChunk, lda: features,
+                          w.baseAddress, ldb: features, p.baseAddress, ldc: k)
+                    col2imParallel(UnsafeBufferPointer(p), plan.window, images: images, into: d)
+                }
+            }
+        }
+    } } } } } }
+    return (dx, dw)
 }
 
 /// Transposed 2-D convolution (Keras `Conv2DTranspose`): the adjoint of `conv2d` in its
