@@ -354,6 +354,8 @@ enum ModelFactory {
             network = try Sequential(specs: specs, inputShape: inputShape, using: &random)
         } catch let error as LayerSpecError {
             throw InputError("--arch \(architecture.rawValue) cannot take inputs of shape \(inputShape): \(error)")
+        } catch let error as NetworkSizeError {
+            throw InputError("--arch \(architecture.rawValue) with --hidden \(hidden.map(String.init).joined(separator: ",")) on inputs of shape \(inputShape): \(error)")
         }
         return ProbabilisticModel(network: network, head: head, inputShape: inputShape)
     }

@@ -71,6 +71,8 @@ struct SummaryCommand: ParsableCommand {
             model = try architecture.makeModel(inputShape: shape, hidden: hidden.sizes, dropout: rate, outputs: outputs, using: &random)
         } catch let error as LayerSpecError {
             throw ValidationError("--input: \(arch) cannot take input shape \(shape): \(error)")
+        } catch let error as NetworkSizeError {
+            throw ValidationError("\(arch) on input shape \(shape): \(error)")
         }
         let summary = model.summary()
         writeOutput((json ? summary.json : summary.description) + "\n")

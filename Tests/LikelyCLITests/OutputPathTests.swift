@@ -193,3 +193,23 @@ final class Locked<Value>: @unchecked Sendable {
         #expect(!r.crashed && r.status == 2 && r.stderr.contains("model.json") && r.stderr.contains("FIFO"), "\(r.status) \(r.stderr)")
     }
 }
+
+/// Allocations that outside input controls are sized before they are made.
+@Suite struct SizeLimitTests {
+    @Test func aNetworkTooLargeIsRefusedWithItsSize() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let (model, data) = try OutputPathTests.fitted(scratch)
+        // 1 input → 10⁶ → 10⁶: the second layer alone holds 10¹² weights (4.0 TB).
+        try BadInputTests.expectRejected(["fit", data, "--out", scratch.path("big"), "--hidden", "1000000,1000000"],
+                                         naming: ["--hidden", "(dense)", "4.0 TB", "268435456"])
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("big")))
+        // A model.json whose first dense layer has 10¹² units.
+        let json = try String(contentsOfFile: model + "/model.json", encoding: .utf8)
+        let huge = json.replacingOccurrences(of: "\"units\" : 4", with: "\"units\" : 1000000000000")
+        try #require(huge != json)
+        try scratch.write("huge/model.json", huge)
+        try FileManager.default.copyItem(atPath: model + "/weights.safetensors", toPath: scratch.path("huge/weights.safetensors"))
+        try BadInputTests.expectRejected(["predict", scratch.path("huge"), data], naming: ["model.json", "layers[0] (dense)", "TB"])
+    }
+}

@@ -99,6 +99,31 @@ public indirect enum LayerSpec: Codable, Sendable, Hashable {
         }
     }
 
+    /// The weights the layer will hold for inputs of `inputShape`, known before it is built
+    /// (0 for layers without parameters; nested layers are counted as they are built);
+    /// `nil` when the count overflows `Int`.
+    func plannedParameterCount(inputShape: [Int]) -> Int? {
+        func product(_ factors: Int...) -> Int? {
+            var p = 1
+            for f in factors {
+                let (q, overflow) = p.multipliedReportingOverflow(by: Swift.max(f, 0))
+                if overflow { return nil }
+                p = q
+            }
+            return p
+        }
+        switch self {
+        case let .dense(units, _, _):
+            return inputShape.count == 1 ? product(inputShape[0] + 1, units) : 0
+        case let .conv2D(filters, kernel, _, _, _, _, _), let .conv2DTranspose(filters, kernel, _, _, _, _, _):
+            return inputShape.count == 3 ? product(kernel.rows, kernel.columns, inputShape[2] + 1, filters) : 0
+        case .batchNorm:
+            return product(4, inputShape.last ?? 0)
+        default:
+            return 0
+        }
+    }
+
     /// Rebuilds the layer for inputs of per-example shape `inputShape`, drawing fresh weights.
     /// - Throws: `LayerSpecError` when a field is out of range or the input shape does not fit.
     public func makeLayer(inputShape: [Int], using random: inout RandomSource) throws -> any Layer {
@@ -169,6 +194,36 @@ public indirect enum LayerSpec: Codable, Sendable, Hashable {
         case .sequential(let layers):
             return try Sequential(specs: layers, inputShape: inputShape, using: &random)
         }
+    }
+}
+
+/// A network too large to build: its weights or one layer's activations would exceed the
+/// documented limits (`Sequential.maximumParameterCount`, `Sequential.maximumActivationCount`).
+public struct NetworkSizeError: Error, CustomStringConvertible {
+    /// Where the layer sits (`"layers[1]"`).
+    public var path: String
+    /// The layer kind (`"dense"`).
+    public var kind: String
+    /// What would be needed; `nil` when the count overflows `Int`.
+    public var needed: Int?
+    /// Weights (`true`) or one example's activations (`false`).
+    public var isWeights: Bool
+
+    public var description: String {
+        let limit = isWeights ? Sequential.maximumParameterCount : Sequential.maximumActivationCount
+        let amount = needed.map { "\($0) numbers (\(Self.bytes(Double($0) * 4)))" } ?? "more than \(Int.max) numbers"
+        if isWeights {
+            return "\(path) (\(kind)): the network would need \(amount) of weights; at most \(limit) (\(Self.bytes(Double(limit) * 4))) are allowed — use fewer or smaller layers"
+        }
+        return "\(path) (\(kind)): one example's output would be \(amount); at most \(limit) (\(Self.bytes(Double(limit) * 4))) per layer are allowed — use fewer filters or smaller images"
+    }
+
+    /// A byte count in decimal units: "4.0 TB".
+    static func bytes(_ n: Double) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB", "PB", "EB"]
+        var value = n, unit = 0
+        while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }
+        return String(format: unit == 0 ? "%.0f %@" : "%.1f %@", value, units[unit])
     }
 }
 

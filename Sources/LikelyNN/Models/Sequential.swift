@@ -40,18 +40,48 @@ public final class Sequential: Layer {
     /// Rebuilds a model from its layer descriptions, propagating the shape from `inputShape`
     /// (per example, without the batch axis) and drawing fresh weights.
     /// - Throws: `LayerSpecError` naming the first description that does not fit.
+    /// The most weights a network built from specs may hold: 2²⁸ = 268,435,456 float32
+    /// values (1.07 GB; training with Adam holds about four times that). Checked before each
+    /// layer allocates, so a model file or an option asking for more is refused, never tried.
+    public static let maximumParameterCount = 1 << 28
+    /// The most values one example's output of one layer may hold: 2²⁶ (268 MB).
+    public static let maximumActivationCount = 1 << 26
+
+    /// - Throws: `LayerSpecError` for a field out of range, `NetworkSizeError` for a network
+    ///   beyond `maximumParameterCount` or a layer output beyond `maximumActivationCount`.
     public convenience init(specs: [LayerSpec], inputShape: [Int], using random: inout RandomSource) throws {
         var shape = inputShape
         var layers: [any Layer] = []
+        var total = 0
         for (index, spec) in specs.enumerated() {
             let layer: any Layer
+            let planned = spec.plannedParameterCount(inputShape: shape)
+            let (sum, overflow) = total.addingReportingOverflow(planned ?? 0)
+            guard let planned, !overflow, sum <= Self.maximumParameterCount else {
+                throw NetworkSizeError(path: "layers[\(index)]", kind: spec.kind, needed: planned.flatMap { overflow ? nil : total + $0 }, isWeights: true)
+            }
             do {
                 layer = try spec.makeLayer(inputShape: shape, using: &random)
             } catch var error as LayerSpecError {
                 error.path = "layers[\(index)]" + (error.path.isEmpty ? "" : "." + error.path.replacingOccurrences(of: "layers[", with: "body["))
                 throw error
+            } catch var error as NetworkSizeError {
+                error.path = "layers[\(index)]." + error.path.replacingOccurrences(of: "layers[", with: "body[")
+                throw error
+            }
+            total += layer.parameters.reduce(0) { $0 + $1.tensor.count }
+            guard total <= Self.maximumParameterCount else {
+                throw NetworkSizeError(path: "layers[\(index)]", kind: spec.kind, needed: total, isWeights: true)
             }
             shape = layer.outputShape(for: shape)
+            var elements = 1
+            for extent in shape {
+                let (p, overflow) = elements.multipliedReportingOverflow(by: extent)
+                guard !overflow, p <= Self.maximumActivationCount else {
+                    throw NetworkSizeError(path: "layers[\(index)]", kind: spec.kind, needed: overflow ? nil : p, isWeights: false)
+                }
+                elements = p
+            }
             layers.append(layer)
         }
         self.init(inputShape: inputShape, layers: layers)
