@@ -62,15 +62,14 @@ struct EvaluateCommand: ParsableCommand {
                                                 seed: common.seed, to: plots)
         }
         if let page = self.report {
+            // Without --plots the plots are drawn in a scratch directory, inlined, and removed.
+            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("likely-report-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: scratch) }
             if plots == nil {
-                let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("likely-report-\(UUID().uuidString)").path
-                defer { try? FileManager.default.removeItem(atPath: scratch) }
                 written = try EvaluationPlots.write(report: report, model: model, data: data, mcSamples: common.mcSamples,
                                                     seed: common.seed, to: scratch)
-                try writeReport(page, report: report, model: model, data: data, plots: written)
-            } else {
-                try writeReport(page, report: report, model: model, data: data, plots: written)
             }
+            try writeReport(page, report: report, model: model, data: data, plots: written)
         }
         writeOutput((json ? report.json : report.table) + "\n")
     }
