@@ -35,8 +35,10 @@ extension ProbabilisticModel {
                                          examples: examples)
             x = augmentation.apply(to: x, using: &streams)
         }
-        var streams = ExampleStreams(key: StreamKey(seed: options.seed, purpose: .dropout, epoch: UInt64(epoch)),
-                                     examples: examples)
+        // A network without dropout draws nothing: no streams to make.
+        var streams = network.isStochastic
+            ? ExampleStreams(key: StreamKey(seed: options.seed, purpose: .dropout, epoch: UInt64(epoch)), examples: examples)
+            : ExampleStreams()
         let loss = loss(x, targets: y, phase: .training, reduction: .sum, using: &streams) / Float(globalCount)
         let value = loss.scalar
         guard value.isFinite else { throw TrainingError(epoch: epoch, batch: batch, quantity: "loss", value: value) }

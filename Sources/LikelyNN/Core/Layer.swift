@@ -38,7 +38,8 @@ public protocol Layer: AnyObject {
 
     /// Whether the output depends on the random source in `monteCarlo` phase (Dropout, or a
     /// container holding one). The MC-dropout predictive runs the layers before the first
-    /// stochastic one once and only the rest T times.
+    /// stochastic one once and only the rest T times. A layer that draws must say so:
+    /// training passes of a network with no stochastic layer get no streams.
     var isStochastic: Bool { get }
 }
 
