@@ -14,7 +14,8 @@ struct EvaluateCommand: ParsableCommand {
             "0.95"); classification adds accuracy, brier, ece, mce; bernoulli adds roc_auc, pr_auc. \
             Every report has aurc, the area under the risk-coverage curve (abstaining on the most \
             uncertain inputs first). --ood OTHER adds ood: n_in, n_out and, per uncertainty score \
-            (entropy, mutual_information, max_probability; or sd, epistemic_sd), auroc, aupr and fpr95.
+            (entropy, mutual_information, max_probability; or sd, epistemic_sd), auroc, aupr and fpr95. \
+            --level L adds conformal: level, method, n_calibration, coverage and mean_width or mean_set_size.
             """)
 
     @OptionGroup var common: ModelDataOptions
@@ -31,12 +32,16 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Write a self-contained HTML page: metrics, every plot, the model card, and the conformal and OOD sections when computed.")
     var report: String?
 
+    @Option(help: "With stored conformity scores (likely conformalize): report the coverage and size of the conformal regions at level L in (0, 1).")
+    var level: Double?
+
     @Flag(help: "One JSON object on stdout.")
     var json = false
 
     func validate() throws {
         try common.check()
         try OptionCheck.require((1...1000).contains(bins), "--bins", "in 1...1000", got: bins)
+        try ConformalLevel.check(level)
     }
 
     func run() throws {
@@ -46,11 +51,13 @@ struct EvaluateCommand: ParsableCommand {
             try OutputPaths(inputs: inputs).checkDirectory(plots, option: "--plots", files: EvaluationPlots.names)
         }
         let model = try ModelDirectory.load(common.modelDirectory)
+        if level != nil { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, mcSamples: common.mcSamples) }
         let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: true)
         if data.droppedForMissing > 0 { printError("dropped \(data.droppedForMissing) rows with missing cells") }
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         var report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins)
+        if let level { report.conformal = model.conformalReport(predictive, targets: data.dataset.targets, level: level) }
         if let ood {
             let other = try DataSource.load(ood, for: model, split: common.split, needTargets: false)
             guard let outside = model.predictive(other.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }

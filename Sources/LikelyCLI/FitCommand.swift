@@ -101,6 +101,12 @@ struct FitCommand: ParsableCommand {
     @Option(help: "With --calibrate: the MC-dropout passes of the predictive to calibrate (0: the deterministic network).")
     var calibrateMcSamples: Int = 0
 
+    @Option(help: "Fraction in [0, 1) of the data held out (before any validation split) to conformalize the fitted model on; its conformity scores are saved with it, for predict/evaluate --level.")
+    var conformalSplit: Double = 0
+
+    @Option(help: "With --conformal-split: the MC-dropout passes of the predictive to conformalize (0: deterministic).")
+    var conformalMcSamples: Int = 0
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -121,6 +127,8 @@ struct FitCommand: ParsableCommand {
         try OptionCheck.require(validationSplit >= 0 && validationSplit < 1, "--validation-split", "in [0, 1)", got: validationSplit)
         if let patience { try OptionCheck.require(patience >= 1, "--patience", "≥ 1", got: patience) }
         try OptionCheck.require(calibrateMcSamples >= 0 && calibrateMcSamples <= 10_000, "--calibrate-mc-samples", "in 0...10000", got: calibrateMcSamples)
+        try OptionCheck.require(conformalSplit >= 0 && conformalSplit < 1, "--conformal-split", "in [0, 1)", got: conformalSplit)
+        try OptionCheck.require(conformalMcSamples >= 0 && conformalMcSamples <= 10_000, "--conformal-mc-samples", "in 0...10000", got: conformalMcSamples)
         if calibrate && validationSplit == 0 {
             throw InputError("--calibrate fits the temperature on held-out data: give --validation-split too (e.g. 0.1)")
         }
@@ -136,8 +144,13 @@ struct FitCommand: ParsableCommand {
         if let plots { try outputs.checkDirectory(plots, option: "--plots", files: TrainingPlots.names) }
         let world = try ProcessGroup.current()
         let quiet = quiet || !world.isRoot
-        let prepared = try prepare(quiet: quiet)
+        var prepared = try prepare(quiet: quiet)
+        let calibration = try holdOutCalibration(&prepared)
         let (model, history) = try train(prepared, settings: settings, world: world, quiet: quiet)
+        if let calibration {
+            guard let predictive = model.predictive(calibration.features, mcSamples: conformalMcSamples, seed: seed, over: world) else { return }
+            model.conformalize(predictive, targets: calibration.targets, mcSamples: conformalMcSamples, seed: seed)
+        }
         guard world.isRoot else { return }
         // The model last, so that a failure before it leaves an older model in place whole.
         if let plots { try TrainingPlots.write(history: history, model: model, to: plots) }
@@ -148,8 +161,25 @@ struct FitCommand: ParsableCommand {
             if let last { line += String(format: ", final loss %.4f", last.loss) }
             if let nll = last?.validationNLL { line += String(format: ", validation NLL %.4f", nll) }
             if let t = history.temperature { line += String(format: ", temperature %.4f", t) }
+            if let c = model.conformal { line += ", \(c.count) conformity scores" }
             say(line + ")")
         }
+    }
+
+    /// With `--conformal-split F`: removes a seeded fraction F of the examples (stratified by
+    /// class) from `prepared` and returns them, the calibration set of the fitted model.
+    func holdOutCalibration(_ prepared: inout Prepared) throws -> Dataset? {
+        guard conformalSplit > 0 else { return nil }
+        let all = prepared.data.dataset, n = all.count
+        let held = Int((Double(n) * conformalSplit).rounded())
+        guard held >= 1 && held < n else {
+            throw InputError("--conformal-split \(conformalSplit) of \(n) examples leaves \(held) for calibration and \(n - held) for training; each needs at least one")
+        }
+        var random = RandomSource(seed: seed, stream: 0xC0F0_5A11)
+        let split = all.split(validationFraction: conformalSplit, stratified: prepared.family.support.isClassification, using: &random)
+        prepared.data.features = split.train.features
+        prepared.data.targets = split.train.targets
+        return split.validation
     }
 
     /// The options `likely tune` searches or holds fixed (`nil`: the default).

@@ -13,7 +13,8 @@ struct LikelyCommand: ParsableCommand {
         abstract: "Probabilistic deep learning: networks that output distributions, trained by negative log-likelihood.",
         version: LikelyVersion.string,
         subcommands: [BenchCommand.self, DistCommand.self, SummaryCommand.self,
-                      FitCommand.self, TuneCommand.self, EvaluateCommand.self, PredictCommand.self, SampleCommand.self, DemoCommand.self])
+                      FitCommand.self, TuneCommand.self, EvaluateCommand.self, PredictCommand.self, SampleCommand.self,
+                      ConformalizeCommand.self, DemoCommand.self])
 
     static func main() {
         HeapReuse.keepFreedMemoryForReuse()  // step buffers reused, not refaulted (docs/performance.md)

@@ -10,7 +10,9 @@ struct PredictCommand: ParsableCommand {
         discussion: """
             Regression and counts: mean, sd, aleatoric_sd, epistemic_sd, q05, q95 (sd² = aleatoric_sd² + \
             epistemic_sd²; q05 and q95 are quantiles of the predictive). Classification: p_0 … p_{K-1}, \
-            predicted (the class name), entropy, mutual_information (nats). Standard output unless --out.
+            predicted (the class name), entropy, mutual_information (nats). With --level L on a conformalized \
+            model: lower, upper (regression, counts) or set (class names joined by |), set_size. Standard \
+            output unless --out.
             """)
 
     @OptionGroup var common: ModelDataOptions
@@ -21,20 +23,26 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "CSV input columns to copy into the output before the predictions (identifiers), comma-separated.")
     var keep: String?
 
+    @Option(help: "With stored conformity scores (likely conformalize): add the conformal region of level L in (0, 1): lower, upper or set, set_size.")
+    var level: Double?
+
     func validate() throws {
         try common.check()
         if let keep { _ = try OptionCheck.names(keep, option: "--keep") }
+        try ConformalLevel.check(level)
     }
 
     func run() throws {
         try validate()
         if let out { try common.outputPaths.checkFile(out, option: "--out", allowStream: true) }
         let model = try ModelDirectory.load(common.modelDirectory)
+        if level != nil { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, mcSamples: common.mcSamples) }
         let kept = try keep.map { try OptionCheck.names($0, option: "--keep") } ?? []
         let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: false, keep: kept)
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
-        let csv = try PredictionTable.csv(predictive, model: model, kept: kept, cells: data.keptCells)
+        let region = level.map { model.conformalRegion(predictive, level: $0) }
+        let csv = try PredictionTable.csv(predictive, model: model, region: region, kept: kept, cells: data.keptCells)
         try emit(csv, to: out)
     }
 }
@@ -42,10 +50,11 @@ struct PredictCommand: ParsableCommand {
 /// The CSV text of `likely predict`.
 enum PredictionTable {
     /// - Parameters:
+    ///   - region: the conformal region of each input, as extra columns.
     ///   - kept: the names of input columns copied before the predictions.
     ///   - cells: their text, one array per input row.
-    static func csv(_ predictive: Predictive, model: ProbabilisticModel, kept: [String] = [], cells: [[String]] = []) throws -> String {
-        var lines = summary(predictive, model: model)
+    static func csv(_ predictive: Predictive, model: ProbabilisticModel, region: ConformalRegion? = nil, kept: [String] = [], cells: [[String]] = []) throws -> String {
+        var lines = summary(predictive, model: model, region: region)
         guard !kept.isEmpty else { return lines.joined(separator: "\n") + "\n" }
         let header = lines[0].split(separator: ",").map(String.init)
         if let clash = kept.first(where: header.contains) {
@@ -58,7 +67,7 @@ enum PredictionTable {
     }
 
     /// The header line, then one line per input.
-    static func summary(_ predictive: Predictive, model: ProbabilisticModel) -> [String] {
+    static func summary(_ predictive: Predictive, model: ProbabilisticModel, region: ConformalRegion?) -> [String] {
         var lines: [String] = []
         let n = predictive.count
         if model.head.family.support.isClassification {
@@ -66,23 +75,33 @@ enum PredictionTable {
             let probabilities = uncertainty.meanProbabilities
             let k = probabilities.shape[1]
             let names = model.classNames ?? model.head.classNamesByIndex ?? (0..<k).map(String.init)
-            lines.append(((0..<k).map { "p_\($0)" } + ["predicted", "entropy", "mutual_information"]).joined(separator: ","))
+            var sets: [[Int]]?
+            if case .sets(let s) = region { sets = s }
+            lines.append(((0..<k).map { "p_\($0)" } + ["predicted", "entropy", "mutual_information"]
+                          + (sets == nil ? [] : ["set", "set_size"])).joined(separator: ","))
             let p = probabilities.scalars
             for i in 0..<n {
                 let row = Array(p[(i * k)..<((i + 1) * k)])
                 let best = row.indices.max { row[$0] < row[$1] } ?? 0
-                let cells = row.map(number) + [csvField(best < names.count ? names[best] : String(best)),
+                var cells = row.map(number) + [csvField(best < names.count ? names[best] : String(best)),
                                                number(uncertainty.predictiveEntropy[i]), number(uncertainty.mutualInformation[i])]
+                if let set = sets?[i] {
+                    cells += [csvField(set.map { $0 < names.count ? names[$0] : String($0) }.joined(separator: "|")), String(set.count)]
+                }
                 lines.append(cells.joined(separator: ","))
             }
         } else {
-            lines.append("mean,sd,aleatoric_sd,epistemic_sd,q05,q95")
+            var bounds: (lower: [Float], upper: [Float])?
+            if case .intervals(let lower, let upper) = region { bounds = (lower, upper) }
+            lines.append("mean,sd,aleatoric_sd,epistemic_sd,q05,q95" + (bounds == nil ? "" : ",lower,upper"))
             let mean = predictive.mean, aleatoric = predictive.aleatoricVariance, epistemic = predictive.epistemicVariance
             let q05 = predictive.quantile(0.05), q95 = predictive.quantile(0.95)
             for i in 0..<n {
                 let a = Double(max(aleatoric[i], 0)), e = Double(max(epistemic[i], 0))
-                lines.append([number(mean[i]), number((a + e).squareRoot()), number(a.squareRoot()), number(e.squareRoot()),
-                              number(q05[i]), number(q95[i])].joined(separator: ","))
+                var cells = [number(mean[i]), number((a + e).squareRoot()), number(a.squareRoot()), number(e.squareRoot()),
+                             number(q05[i]), number(q95[i])]
+                if let bounds { cells += [number(bounds.lower[i]), number(bounds.upper[i])] }
+                lines.append(cells.joined(separator: ","))
             }
         }
         return lines

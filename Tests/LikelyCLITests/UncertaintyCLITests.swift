@@ -47,3 +47,67 @@ import Testing
         #expect(missing.status == 2 && missing.stderr.contains("nope.csv"))
     }
 }
+
+/// `likely conformalize`, `fit --conformal-split` and `--level` on predict and evaluate.
+@Suite struct ConformalCLITests {
+    @Test func regressionRegions() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("data.csv", Fixtures.regressionCSV())
+        let calibration = try scratch.write("calibration.csv", Fixtures.regressionCSV(rows: 120))
+        let model = scratch.path("model")
+        EndToEndTests.expectSuccess(try CLI.run(["fit", data, "--out", model, "--epochs", "3", "--quiet"]), "fit")
+        let early = try CLI.run(["predict", model, data, "--level", "0.9"])
+        #expect(early.status == 2 && early.stderr.contains("conformalize"), "--level before conformalize: \(early.stderr)")
+        EndToEndTests.expectSuccess(try CLI.run(["conformalize", model, calibration]), "conformalize")
+        let json = try String(contentsOfFile: "\(model)/model.json", encoding: .utf8)
+        #expect(json.contains("\"conformal\"") && json.contains("\"cqr\""))
+        let predict = try CLI.run(["predict", model, data, "--level", "0.9"])
+        EndToEndTests.expectSuccess(predict, "predict --level")
+        let rows = predict.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.first == "mean,sd,aleatoric_sd,epistemic_sd,q05,q95,lower,upper")
+        for row in rows.dropFirst() {
+            let v = row.split(separator: ",").compactMap { Double($0) }
+            #expect(v.count == 8 && v[6] < v[0] && v[0] < v[7], "row \(row)")
+        }
+        let evaluate = try CLI.run(["evaluate", model, data, "--level", "0.9", "--json"])
+        EndToEndTests.expectSuccess(evaluate, "evaluate --level")
+        let conformal = try #require(try EndToEndTests.json(evaluate.stdout)["conformal"] as? [String: Any])
+        #expect(Set(conformal.keys) == ["level", "method", "n_calibration", "coverage", "mean_width"])
+        #expect(conformal["n_calibration"] as? Int == 120 && conformal["method"] as? String == "cqr")
+        #expect((conformal["coverage"] as? Double).map { (0...1).contains($0) } == true)
+        let mismatch = try CLI.run(["evaluate", model, data, "--level", "0.9", "--mc-samples", "3"])
+        #expect(mismatch.status == 2 && mismatch.stderr.contains("--mc-samples 0"), "\(mismatch.stderr)")
+        for bad in ["0", "1", "1.5", "nan"] {
+            let r = try CLI.run(["predict", model, data, "--level", bad])
+            #expect(r.status == 2 && r.stderr.contains("--level"), "--level \(bad): \(r.stderr)")
+        }
+        let wrong = try CLI.run(["conformalize", model, calibration, "--method", "lac"])
+        #expect(wrong.status == 2 && wrong.stderr.contains("cqr"), "\(wrong.stderr)")
+    }
+
+    @Test func classificationSets() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("data.csv", Fixtures.classificationCSV(rows: 120))
+        let model = scratch.path("model")
+        EndToEndTests.expectSuccess(try CLI.run(["fit", data, "--out", model, "--epochs", "3", "--quiet", "--conformal-split", "0.25"]),
+                                    "fit --conformal-split")
+        let predict = try CLI.run(["predict", model, data, "--level", "0.8"])
+        EndToEndTests.expectSuccess(predict, "predict --level")
+        let rows = predict.stdout.split(separator: "\n").map(String.init)
+        #expect(rows.first == "p_0,p_1,p_2,predicted,entropy,mutual_information,set,set_size")
+        for row in rows.dropFirst() {
+            let cells = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let members = cells[6].isEmpty ? [] : cells[6].split(separator: "|").map(String.init)
+            #expect(members.allSatisfy { ["cat", "dog", "eel"].contains($0) } && Int(cells[7]) == members.count, "row \(row)")
+        }
+        for method in ["aps", "raps"] {
+            EndToEndTests.expectSuccess(try CLI.run(["conformalize", model, data, "--method", method]), "conformalize --method \(method)")
+            let evaluate = try CLI.run(["evaluate", model, data, "--level", "0.8", "--json"])
+            let conformal = try #require(try EndToEndTests.json(evaluate.stdout)["conformal"] as? [String: Any])
+            #expect(Set(conformal.keys) == ["level", "method", "n_calibration", "coverage", "mean_set_size"])
+            #expect(conformal["method"] as? String == method && conformal["n_calibration"] as? Int == 120)
+        }
+    }
+}

@@ -27,6 +27,8 @@ public struct EvaluationReport: Encodable {
     public var aurc: Double?
     /// Out-of-distribution detection against other data (`evaluate --ood`).
     public var ood: OutOfDistributionReport?
+    /// Coverage and size of conformal regions (`evaluate --level`).
+    public var conformal: ConformalReport?
 
     /// Reliability-diagram data (classification).
     public var reliability: ReliabilityDiagram?
@@ -42,7 +44,7 @@ public struct EvaluationReport: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case n, mcSamples = "mc_samples", nll, rmse, mae, crps, coverage, accuracy, brier, ece, mce
-        case rocAUC = "roc_auc", prAUC = "pr_auc", aurc, ood
+        case rocAUC = "roc_auc", prAUC = "pr_auc", aurc, ood, conformal
     }
 
     /// The report as one line of JSON (keys sorted, absent metrics left out).
@@ -72,6 +74,10 @@ public struct EvaluationReport: Encodable {
                 let s = ood.scores[name]!
                 rows.append(("ood \(name)", "auroc \(fmt(s.auroc)) aupr \(fmt(s.aupr)) fpr95 \(fmt(s.fpr95))"))
             }
+        }
+        if let c = conformal {
+            rows.append(("conformal \(EvaluationReport.levelKey(c.level)) (\(c.method.rawValue), n \(c.nCalibration))",
+                         "coverage \(fmt(c.coverage)) " + (c.meanSetSize.map { "mean set size \(fmt($0))" } ?? "mean width \(fmt(c.meanWidth))")))
         }
         let width = rows.map(\.0.count).max() ?? 0
         return rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }.joined(separator: "\n")

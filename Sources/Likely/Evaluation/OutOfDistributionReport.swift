@@ -16,7 +16,7 @@ public struct OutOfDistributionReport: Encodable {
     /// Compares the predictive of the in-distribution inputs with that of the others; both
     /// must come from the same model (and the same members and passes).
     public init(inDistribution: Predictive, outOfDistribution: Predictive) {
-        precondition(inDistribution.head.family == outOfDistribution.head.family,
+        precondition(inDistribution.head.family.name == outOfDistribution.head.family.name,
                      "both predictives must come from one model, got \(inDistribution.head.family.name) and \(outOfDistribution.head.family.name)")
         nIn = inDistribution.count
         nOut = outOfDistribution.count

@@ -29,6 +29,8 @@ public final class ProbabilisticModel {
     /// How the table's feature columns (`featureNames`) become the inputs: numbers, one-hot
     /// categories, the missing-cell policy and imputed values (tables).
     public var featureEncoding: TableEncoding?
+    /// Conformity scores from a calibration set (`conformalize(on:)`), saved with the model.
+    public var conformal: ConformalCalibration?
 
     /// Joins a backbone to a head.
     /// - Precondition: the network's output width equals `head.rawOutputCount`.

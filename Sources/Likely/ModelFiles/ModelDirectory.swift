@@ -25,6 +25,7 @@ public enum ModelDirectory {
         var featureNames: [String]?
         var targetName: String?
         var featureEncoding: TableEncoding?
+        var conformal: ConformalCalibration?
     }
 
     /// Writes `model` (and, if given, `history.csv`) into `directory`, creating it if needed.
@@ -35,20 +36,7 @@ public enum ModelDirectory {
         } catch {
             throw ModelFileError(file: directory, "cannot create the model directory: \(error.localizedDescription)")
         }
-        let description = Description(
-            format: formatName, formatVersion: formatVersion, likelyVersion: likelyVersion,
-            inputShape: model.inputShape, layers: model.network.specs, head: model.head,
-            featureScaling: model.featureScaling, targetScaling: model.targetScaling,
-            classNames: model.classNames, featureNames: model.featureNames, targetName: model.targetName,
-            featureEncoding: model.featureEncoding)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        let json: Data
-        do { json = try encoder.encode(description) } catch {
-            throw ModelFileError(file: url.appendingPathComponent("model.json").path, "cannot encode the model: \(error)")
-        }
+        let json = try descriptionJSON(model, file: url.appendingPathComponent("model.json").path)
         let tensors = (model.network.parameters + model.network.state).map { ($0.name, $0.tensor) }
         var files = [("weights.safetensors", Safetensors.encode(tensors, metadata: ["format": formatName])), ("model.json", json)]
         if let history { files.append(("history.csv", Data(history.csv.utf8))) }
@@ -76,6 +64,30 @@ public enum ModelDirectory {
             throw error
         }
         _ = fsync(lock)  // the renames themselves reach the disk
+    }
+
+    /// Rewrites only `model.json` of an existing model directory (atomically): for what lives
+    /// there alone, such as the conformal calibration; the weights are left as they are.
+    public static func saveDescription(_ model: ProbabilisticModel, to directory: String) throws {
+        let url = URL(fileURLWithPath: directory).appendingPathComponent("model.json")
+        try writeAtomically(try descriptionJSON(model, file: url.path), to: url)
+    }
+
+    /// The text of `model.json`.
+    static func descriptionJSON(_ model: ProbabilisticModel, file: String) throws -> Data {
+        let description = Description(
+            format: formatName, formatVersion: formatVersion, likelyVersion: likelyVersion,
+            inputShape: model.inputShape, layers: model.network.specs, head: model.head,
+            featureScaling: model.featureScaling, targetScaling: model.targetScaling,
+            classNames: model.classNames, featureNames: model.featureNames, targetName: model.targetName,
+            featureEncoding: model.featureEncoding, conformal: model.conformal)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .throw
+        do { return try encoder.encode(description) } catch {
+            throw ModelFileError(file: file, "cannot encode the model: \(error)")
+        }
     }
 
     /// Reads and validates a model directory.
@@ -179,6 +191,12 @@ public enum ModelDirectory {
         model.featureNames = d.featureNames
         model.targetName = d.targetName
         model.featureEncoding = d.featureEncoding
+        if let c = d.conformal {
+            guard c.method.isForClassification == d.head.family.support.isClassification else {
+                throw ModelFileError(file: file, "field conformal.method: the \(c.method.rawValue) score does not apply to a \(d.head.family.name) head")
+            }
+            model.conformal = c
+        }
         return model
     }
 
