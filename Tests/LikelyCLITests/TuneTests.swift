@@ -85,23 +85,7 @@ import Testing
             let u = try #require(Double(x[5])), v = try #require(Double(y[5]))
             #expect(abs(u - v) <= 1e-5 * max(1, abs(u)), "\(x) vs \(y)")
         }
-        let script = """
-        import sys, numpy as np
-        from safetensors.numpy import load_file
-        a, b = load_file(sys.argv[1]), load_file(sys.argv[2])
-        assert a.keys() == b.keys()
-        print(max(float(np.max(np.abs(a[k] - b[k]) / np.maximum(1e-3, np.abs(a[k])))) for k in a))
-        """
-        let compare = Process()
-        compare.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        compare.arguments = ["python3", "-c", script, scratch.path("one/weights.safetensors"), scratch.path("two/weights.safetensors")]
-        let pipe = Pipe()
-        compare.standardOutput = pipe
-        try compare.run()
-        compare.waitUntilExit()
-        let worst = Double(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines))
-        #expect(compare.terminationStatus == 0)
-        #expect((worst ?? 1) < 1e-3, "largest relative weight difference \(String(describing: worst))")
+        let worst = try MPITests.largestRelativeDifference(scratch.path("one/weights.safetensors"), scratch.path("two/weights.safetensors"))
+        #expect(worst < 1e-3, "largest relative weight difference \(worst)")
     }
 }
