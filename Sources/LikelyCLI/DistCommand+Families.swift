@@ -90,9 +90,10 @@ struct DistSpec {
         let numbers = isList ? try parseList(text, option: option) : [try parseNumber(text, option: option)]
         if !isLogit { try check(numbers, parameter.constraint, option: option) }
         let tensor = Tensor(numbers.map(Float.init))
-        // The distributions compute in Float: 1e-300 becomes 0 and 0.9999999999 becomes 1.
-        if !isLogit, let (index, bad) = tensor.scalars.enumerated().first(where: { !parameter.constraint.contains(Double($0.element)) }) {
-            throw DistInputError("\(option): \(numbers[index]) is \(bad) in single precision, which is not \(parameter.constraint.expectation)")
+        // The distributions compute in Float: 1e-300 becomes 0, 0.9999999999 becomes 1, 1e300 ∞.
+        let domain = isLogit ? Family.Constraint.real : parameter.constraint
+        if let (index, bad) = tensor.scalars.enumerated().first(where: { !domain.contains(Double($0.element)) }) {
+            throw DistInputError("\(option): \(numbers[index]) is \(bad) in single precision, which is not \(domain.expectation)")
         }
         let value = isLogit ? ParameterValues.Value(value: { parameter.link.forward(tensor) }, logits: tensor)
                             : ParameterValues.Value(tensor)
