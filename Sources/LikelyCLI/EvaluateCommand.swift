@@ -46,10 +46,9 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         try validate()
-        if let plots {
-            let inputs = common.outputPaths.inputs + (ood.map { [("--ood", $0)] } ?? [])
-            try OutputPaths(inputs: inputs).checkDirectory(plots, option: "--plots", files: EvaluationPlots.names)
-        }
+        let outputs = OutputPaths(inputs: common.outputPaths.inputs + (ood.map { [("--ood", $0)] } ?? []))
+        if let plots { try outputs.checkDirectory(plots, option: "--plots", files: EvaluationPlots.names) }
+        if let page = self.report { try outputs.checkFile(page, option: "--report", allowStream: true) }
         let model = try ModelDirectory.load(common.modelDirectory)
         if level != nil { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, mcSamples: common.mcSamples) }
         let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: true)

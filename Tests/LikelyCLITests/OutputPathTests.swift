@@ -97,6 +97,8 @@ import Testing
                                          naming: ["--out", "inside MODEL_DIR"])
         try BadInputTests.expectRejected(["predict", model, data, "--out", model], naming: ["--out", "MODEL_DIR"])
         try BadInputTests.expectRejected(["evaluate", model, data, "--plots", model + "/plots"], naming: ["--plots", "inside MODEL_DIR"])
+        try BadInputTests.expectRejected(["evaluate", model, data, "--report", data], naming: ["--report", "DATA", "reads"])
+        try BadInputTests.expectRejected(["evaluate", model, data, "--report", model + "/model.json"], naming: ["--report", "inside MODEL_DIR"])
         // The same file under another name (a hard link, a path with ..) is still the input.
         let hard = scratch.path("hard.csv")
         try FileManager.default.linkItem(atPath: data, toPath: hard)
