@@ -105,6 +105,15 @@ import Testing
         let weights = try Data(contentsOf: URL(fileURLWithPath: "\(truncated)/weights.safetensors"))
         try weights.prefix(weights.count / 2).write(to: URL(fileURLWithPath: "\(truncated)/weights.safetensors"))
         try Self.expectRejected(["sample", truncated, data, "--draws", "2"], naming: ["weights.safetensors"])
+        // A zero standard deviation would turn every prediction into NaN.
+        let zeroScale = try copy("zeroscale")
+        let modelURL = URL(fileURLWithPath: "\(zeroScale)/model.json")
+        var model = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: modelURL)) as? [String: Any])
+        var scaling = try #require(model["feature_scaling"] as? [String: Any])
+        scaling["standard_deviation"] = [0.0]
+        model["feature_scaling"] = scaling
+        try JSONSerialization.data(withJSONObject: model).write(to: modelURL)
+        try Self.expectRejected(["predict", zeroScale, data], naming: ["model.json", "feature_scaling", "standard deviation"])
         try Self.expectRejected(["evaluate", scratch.path("absent"), data], naming: ["absent"])
         // Data without a column the model was trained on.
         let other = try scratch.write("other.csv", "z,y\n1,2\n3,4\n")

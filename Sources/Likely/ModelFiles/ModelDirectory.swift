@@ -164,6 +164,9 @@ public enum ModelDirectory {
         if let s = d.featureScaling, s.featureShape != d.inputShape || s.mean.count != elementCount(d.inputShape) || s.standardDeviation.count != s.mean.count {
             throw ModelFileError(file: file, "field feature_scaling: expected \(elementCount(d.inputShape)) means and standard deviations for input shape \(d.inputShape)")
         }
+        if let s = d.featureScaling, let i = s.mean.indices.first(where: { !(s.mean[$0].isFinite && s.standardDeviation[$0] > 0 && s.standardDeviation[$0].isFinite) }) {
+            throw ModelFileError(file: file, "field feature_scaling: feature \(i + 1) has mean \(s.mean[i]) and standard deviation \(s.standardDeviation[i]); expected a finite mean and a positive standard deviation")
+        }
         if let t = d.targetScaling, !(t.standardDeviation > 0 && t.standardDeviation.isFinite && t.mean.isFinite) {
             throw ModelFileError(file: file, "field target_scaling: expected a finite mean and a positive standard deviation")
         }
