@@ -20,7 +20,7 @@ struct EvaluateCommand: ParsableCommand {
 
     @OptionGroup var common: ModelDataOptions
 
-    @Option(help: "Equal-width confidence bins of the reliability diagram, ECE and MCE.")
+    @Option(parsing: .unconditional, help: "Equal-width confidence bins of the reliability diagram, ECE and MCE.")
     var bins: Int = 15
 
     @Option(help: "Directory for SVG plots: reliability diagram, PIT histogram, coverage curve, ROC/PR, predictive bands.")
@@ -105,10 +105,10 @@ struct ModelDataOptions: ParsableArguments {
     @Option(help: "For IDX directories, which files to read.")
     var split: MNISTSplit = .test
 
-    @Option(help: "T: 0 for the deterministic network, T > 0 for T MC-dropout passes.")
+    @Option(parsing: .unconditional, help: "T: 0 for the deterministic network, T > 0 for T MC-dropout passes.")
     var mcSamples: Int = 0
 
-    @Option(help: "Seed of the MC-dropout masks and of any sampling.")
+    @Option(parsing: .unconditional, help: "Seed of the MC-dropout masks and of any sampling.", transform: OptionCheck.seed)
     var seed: UInt64 = 0
 
     func check() throws {

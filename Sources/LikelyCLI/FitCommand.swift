@@ -44,8 +44,8 @@ struct FitCommand: ParsableCommand {
     @Option(help: "The link for positive parameters.")
     var scaleLink: ScaleLink = .exp
 
-    @Option(help: "Mixture components for --family mdn.")
-    var components: Int = 3
+    @Option(parsing: .unconditional, help: "Mixture components for --family mdn (default 3).")
+    var components: Int?
 
     @Option(help: "The network (default mlp for tables, seed-cnn for images).")
     var arch: Architecture?
@@ -53,34 +53,34 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Hidden layer sizes of mlp: comma-separated positive integers (an empty string: none).")
     var hidden = LayerSizes([50, 50])
 
-    @Option(help: "Dropout rate in [0, 1) (default 0.1 for mlp on CSV tables, 0 for mlp on arrays and images, 0.25 for the CNNs); > 0 enables MC dropout.")
+    @Option(parsing: .unconditional, help: "Dropout rate in [0, 1) (default 0.1 for mlp on CSV tables, 0 for mlp on arrays and images, 0.25 for the CNNs); > 0 enables MC dropout.")
     var dropout: Float?
 
-    @Option(help: "Dropout rate in [0, 1) on the inputs.")
+    @Option(parsing: .unconditional, help: "Dropout rate in [0, 1) on the inputs.")
     var inputDropout: Float = 0
 
-    @Option(help: "Passes over the training data (default: 10 for images; for tables enough for about 500 gradient steps, within 10...1000).")
+    @Option(parsing: .unconditional, help: "Passes over the training data (default: 10 for images; for tables enough for about 500 gradient steps, within 10...1000).")
     var epochs: Int?
 
-    @Option(help: "Observations per gradient step.")
+    @Option(parsing: .unconditional, help: "Observations per gradient step.")
     var batchSize: Int = 32
 
     @Option(help: "The optimizer.")
     var optimizer: OptimizerName = .adam
 
-    @Option(help: "Learning rate (default 0.001; 0.01 for sgd).")
+    @Option(parsing: .unconditional, help: "Learning rate (default 0.001; 0.01 for sgd).")
     var lr: Float?
 
-    @Option(help: "Momentum of sgd and rmsprop, in [0, 1).")
+    @Option(parsing: .unconditional, help: "Momentum of sgd and rmsprop, in [0, 1).")
     var momentum: Float = 0
 
-    @Option(help: "L2 weight decay λ ≥ 0 added to every gradient.")
+    @Option(parsing: .unconditional, help: "L2 weight decay λ ≥ 0 added to every gradient.")
     var weightDecay: Float = 0
 
-    @Option(help: "Fraction in [0, 1) of the data held out for validation (stratified for classes).")
+    @Option(parsing: .unconditional, help: "Fraction in [0, 1) of the data held out for validation (stratified for classes).")
     var validationSplit: Double = 0
 
-    @Option(help: "Stop after N epochs without improvement of validation NLL (training loss without validation) and keep the best weights.")
+    @Option(parsing: .unconditional, help: "Stop after N epochs without improvement of validation NLL (training loss without validation) and keep the best weights.")
     var patience: Int?
 
     @Flag(help: "Do not standardize the features and the target.")
@@ -89,7 +89,8 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Image augmentation, comma-separated: flip, shift, rotate, noise, crop (optionally name=value).")
     var augment: String?
 
-    @Option(help: "Seed of the initial weights, shuffles, dropout masks and the validation split.")
+    @Option(parsing: .unconditional, help: "Seed of the initial weights, shuffles, dropout masks and the validation split.",
+            transform: OptionCheck.seed)
     var seed: UInt64 = 0
 
     @Option(help: "Directory for SVG plots: loss curves, and the first convolution layer's filters for CNNs.")
@@ -98,8 +99,8 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "After training, fit temperature scaling on the validation split (bernoulli and categorical; needs --validation-split).")
     var calibrate = false
 
-    @Option(help: "With --calibrate: the MC-dropout passes of the predictive to calibrate (0: the deterministic network).")
-    var calibrateMcSamples: Int = 0
+    @Option(parsing: .unconditional, help: "With --calibrate: the MC-dropout passes of the predictive to calibrate (default 0: the deterministic network).")
+    var calibrateMcSamples: Int?
 
     @Option(help: "Fraction in [0, 1) of the data held out (before any validation split) to conformalize the fitted model on; its conformity scores are saved with it, for predict/evaluate --level.")
     var conformalSplit: Double = 0
@@ -116,17 +117,28 @@ struct FitCommand: ParsableCommand {
 
     /// Every option's range and name; the data-dependent checks come in `run`.
     private func check() throws {
-        try OptionCheck.require((1...1000).contains(components), "--components", "in 1...1000", got: components)
-        if let epochs { try OptionCheck.require(epochs >= 1 && epochs <= 1_000_000, "--epochs", "≥ 1", got: epochs) }
-        try OptionCheck.require(batchSize >= 1 && batchSize <= 1_000_000, "--batch-size", "≥ 1", got: batchSize)
+        if let components {
+            try OptionCheck.require((1...1000).contains(components), "--components", "in 1...1000", got: components)
+            guard family?.name == "mdn" else {
+                throw InputError("--components sets the mixture components of --family mdn; the family here is \(family?.name ?? "chosen from the data"), which has none")
+            }
+        }
+        if let epochs { try OptionCheck.require(epochs >= 1 && epochs <= 1_000_000, "--epochs", "in 1...1000000", got: epochs) }
+        try OptionCheck.require(batchSize >= 1 && batchSize <= 1_000_000, "--batch-size", "in 1...1000000", got: batchSize)
         if let dropout { try OptionCheck.require(dropout >= 0 && dropout < 1, "--dropout", "in [0, 1)", got: dropout) }
         try OptionCheck.require(inputDropout >= 0 && inputDropout < 1, "--input-dropout", "in [0, 1)", got: inputDropout)
         if let lr { try OptionCheck.require(lr > 0 && lr.isFinite, "--lr", "a positive number", got: lr) }
         try OptionCheck.require(momentum >= 0 && momentum < 1, "--momentum", "in [0, 1)", got: momentum)
+        if momentum != 0 && optimizer != .sgd && optimizer != .rmsprop {
+            throw InputError("--momentum applies to --optimizer sgd and rmsprop; \(optimizer.rawValue) has no momentum setting")
+        }
         try OptionCheck.require(weightDecay >= 0 && weightDecay.isFinite, "--weight-decay", "≥ 0", got: weightDecay)
         try OptionCheck.require(validationSplit >= 0 && validationSplit < 1, "--validation-split", "in [0, 1)", got: validationSplit)
         if let patience { try OptionCheck.require(patience >= 1, "--patience", "≥ 1", got: patience) }
-        try OptionCheck.require(calibrateMcSamples >= 0 && calibrateMcSamples <= 10_000, "--calibrate-mc-samples", "in 0...10000", got: calibrateMcSamples)
+        if let calibrateMcSamples {
+            try OptionCheck.require(calibrateMcSamples >= 0 && calibrateMcSamples <= 10_000, "--calibrate-mc-samples", "in 0...10000", got: calibrateMcSamples)
+            guard calibrate else { throw InputError("--calibrate-mc-samples applies only with --calibrate") }
+        }
         try OptionCheck.require(conformalSplit >= 0 && conformalSplit < 1, "--conformal-split", "in [0, 1)", got: conformalSplit)
         try OptionCheck.require(conformalMcSamples >= 0 && conformalMcSamples <= 10_000, "--conformal-mc-samples", "in 0...10000", got: conformalMcSamples)
         if calibrate && validationSplit == 0 {
@@ -159,7 +171,10 @@ struct FitCommand: ParsableCommand {
             let last = history.epochs.last
             var line = "saved \(out) (epochs run: \(history.epochs.count), kept epoch \(history.keptEpoch)"
             if let last { line += String(format: ", final loss %.4f", last.loss) }
-            if let nll = last?.validationNLL { line += String(format: ", validation NLL %.4f", nll) }
+            // The kept epoch's validation NLL: with --patience that is the best epoch, not the last.
+            if let nll = history.epochs.first(where: { $0.epoch == history.keptEpoch })?.validationNLL {
+                line += String(format: ", its validation NLL %.4f", nll)
+            }
             if let t = history.temperature { line += String(format: ", temperature %.4f", t) }
             if let c = model.conformal { line += ", \(c.count) conformity scores" }
             say(line + ")")
@@ -284,7 +299,7 @@ struct FitCommand: ParsableCommand {
         }
         let classCount = data.classNames?.count ?? 2
         let head = Head(family, scaleLink: scaleLink,
-                        classCount: family.support == .classes ? classCount : 2, components: components)
+                        classCount: family.support == .classes ? classCount : 2, components: components ?? 3)
         let model = try ModelFactory.make(
             architecture: architecture, inputShape: data.exampleShape, head: head, hidden: settings.hidden,
             dropout: settings.dropout ?? (architecture.takesImages ? 0.25 : data.kind == .table ? FitDefaults.tableDropout : 0), inputDropout: inputDropout, seed: seed)
@@ -312,7 +327,7 @@ struct FitCommand: ParsableCommand {
                 throw InputError("--calibrate applies to bernoulli and categorical heads, not \(family.name)")
             }
             options.calibrateTemperature = true
-            options.calibrationMCSamples = calibrateMcSamples
+            options.calibrationMCSamples = calibrateMcSamples ?? 0
         }
         let terminal = isatty(STDOUT_FILENO) == 1
         options.showProgress = progress && !quiet && terminal
@@ -320,7 +335,9 @@ struct FitCommand: ParsableCommand {
             options.onEpochEnd = { record in say(EpochLine.text(record, of: epochs)) }
         }
         if progress && !quiet {
-            say("fitting \(architecture.rawValue) with a \(family.name) head on \(data.count) examples of \(data.exampleShape) from \(data.kind.rawValue) \(data.path)")
+            let held = settings.validationSplit > 0 ? Int((Double(data.count) * settings.validationSplit).rounded()) : 0
+            let counted = held > 0 ? "\(data.count - held) examples (\(held) more held out for validation)" : "\(data.count) examples"
+            say("fitting \(architecture.rawValue) with a \(family.name) head on \(counted) of \(data.exampleShape) from \(data.kind.rawValue) \(data.path)")
         }
         do {
             return (model, try model.fit(data.dataset, options: options))

@@ -11,6 +11,14 @@ struct InputError: Error, CustomStringConvertible {
 
 /// Checked parsing of the list and range options the subcommands share.
 enum OptionCheck {
+    /// A seed: an integer in 0...2⁶⁴−1 (a negative number is named as such, not "missing").
+    static func seed(_ text: String) throws -> UInt64 {
+        guard let value = UInt64(text.trimmingCharacters(in: .whitespaces)) else {
+            throw InputError("--seed must be an integer in 0...\(UInt64.max), got '\(text)'")
+        }
+        return value
+    }
+
     /// Throws "`name` must be `expected`, got `value`" unless `valid`.
     static func require<T>(_ valid: Bool, _ name: String, _ expected: String, got value: T) throws {
         guard valid else { throw InputError("\(name) must be \(expected), got \(value)") }

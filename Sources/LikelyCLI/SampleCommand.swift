@@ -15,7 +15,7 @@ struct SampleCommand: ParsableCommand {
 
     @OptionGroup var common: ModelDataOptions
 
-    @Option(help: "Draws per input.")
+    @Option(parsing: .unconditional, help: "Draws per input.")
     var draws: Int
 
     @Option(help: "The CSV file to write (default: standard output).")

@@ -215,3 +215,41 @@ final class Locked<Value>: @unchecked Sendable {
         try BadInputTests.expectRejected(["predict", scratch.path("huge"), data], naming: ["model.json", "layers[0] (dense)", "TB"])
     }
 }
+
+/// Messages that tell the truth: real bounds, negative numbers named as such, ignored
+/// options refused, and the kept epoch's own validation NLL.
+@Suite struct TruthfulMessageTests {
+    @Test func boundsNegativesAndIgnoredOptions() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("data.csv", Fixtures.regressionCSV(rows: 40))
+        let out = scratch.path("m")
+        try BadInputTests.expectRejected(["fit", data, "--out", out, "--epochs", "2000000"], naming: ["--epochs", "1...1000000"])
+        try BadInputTests.expectRejected(["fit", data, "--out", out, "--seed", "-1"], naming: ["--seed", "0...", "-1"])
+        try BadInputTests.expectRejected(["fit", data, "--out", out, "--epochs", "-5"], naming: ["--epochs", "-5"])
+        try BadInputTests.expectRejected(["fit", data, "--out", out, "--momentum", "0.9"], naming: ["--momentum", "adam"])
+        try BadInputTests.expectRejected(["fit", data, "--out", out, "--components", "4"], naming: ["--components", "mdn"])
+        try BadInputTests.expectRejected(["fit", data, "--out", out, "--calibrate-mc-samples", "5"], naming: ["--calibrate-mc-samples", "--calibrate"])
+        for r in [try CLI.run(["fit", data, "--out", out, "--seed", "-1"])] {
+            #expect(!r.stderr.contains("Missing value"), "\(r.stderr)")
+        }
+    }
+
+    @Test func theKeptEpochsValidationNLLAndTheTrainingCount() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("data.csv", Fixtures.regressionCSV(rows: 100))
+        let r = try CLI.run(["fit", data, "--out", scratch.path("m"), "--epochs", "40", "--validation-split", "0.2",
+                             "--patience", "3", "--lr", "0.05"])
+        try #require(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("on 80 examples (20 more held out for validation)"), "\(r.stdout)")
+        let history = try String(contentsOfFile: scratch.path("m/history.csv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let kept = try #require(r.stdout.range(of: #"kept epoch (\d+)"#, options: .regularExpression)
+            .map { Int(r.stdout[$0].split(separator: " ").last!)! })
+        let row = try #require(history.first { Int($0[0]) == kept })
+        let printed = try #require(r.stdout.range(of: #"its validation NLL (-?[0-9.]+)"#, options: .regularExpression)
+            .map { Double(r.stdout[$0].split(separator: " ").last!)! })
+        #expect(abs(printed - Double(row[2])!) < 1e-4, "kept epoch \(kept): printed \(printed), history \(row[2])")
+    }
+}
