@@ -111,6 +111,9 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Flag(help: "Continue from MODEL_DIR/checkpoint (written after every epoch of an earlier fit with the same options) up to --epochs.")
+    var resume = false
+
     func validate() throws {
         try check()
     }
@@ -158,7 +161,12 @@ struct FitCommand: ParsableCommand {
         let quiet = quiet || !world.isRoot
         var prepared = try prepare(quiet: quiet)
         let calibration = try holdOutCalibration(&prepared)
-        let (model, history) = try train(prepared, settings: settings, world: world, quiet: quiet)
+        let checkpoint = DataSource.join(out, FitDefaults.checkpointDirectory)
+        if resume, !FileManager.default.fileExists(atPath: DataSource.join(checkpoint, "training.json")) {
+            throw InputError("--resume: no checkpoint in \(checkpoint) (an earlier fit of \(out) writes one after every epoch)")
+        }
+        let (model, history) = try train(prepared, settings: settings, world: world, quiet: quiet,
+                                         checkpoint: world.isRoot ? checkpoint : nil, resume: resume ? checkpoint : nil)
         if let calibration {
             guard let predictive = model.predictive(calibration.features, mcSamples: conformalMcSamples, seed: seed, over: world) else { return }
             model.conformalize(predictive, targets: calibration.targets, mcSamples: conformalMcSamples, seed: seed)
@@ -288,8 +296,11 @@ struct FitCommand: ParsableCommand {
 
     /// Builds the model of `settings` and trains it on `prepared` (data-parallel over
     /// `world`); only rank 0's result is to be saved.
+    /// - Parameters:
+    ///   - checkpoint: a directory to write the training state to after every epoch.
+    ///   - resume: a checkpoint directory to continue from.
     func train(_ prepared: Prepared, settings: Settings, world: any Communicator, quiet: Bool,
-               progress: Bool = true) throws -> (ProbabilisticModel, History) {
+               progress: Bool = true, checkpoint: String? = nil, resume: String? = nil) throws -> (ProbabilisticModel, History) {
         let data = prepared.data, family = prepared.family, architecture = prepared.architecture
         if settings.validationSplit > 0 {
             let held = Int((Double(data.count) * settings.validationSplit).rounded())
@@ -340,7 +351,10 @@ struct FitCommand: ParsableCommand {
             say("fitting \(architecture.rawValue) with a \(family.name) head on \(counted) of \(data.exampleShape) from \(data.kind.rawValue) \(data.path)")
         }
         do {
-            return (model, try model.fit(data.dataset, options: options))
+            options.checkpoint = checkpoint.map { TrainingOptions.Checkpointing(directory: $0, keep: .last) }
+            return (model, try model.fit(data.dataset, options: options, resume: resume))
+        } catch let error as ModelFileError where resume != nil {
+            throw InputError("--resume: \(error)")
         } catch let error as TrainingError {
             throw RunFailure(message: error.description)
         }
@@ -359,6 +373,8 @@ enum FitDefaults {
     static let tableSteps = 500
     /// The dropout rate of `mlp` on tables when `--dropout` is not given.
     static let tableDropout: Float = 0.1
+    /// Where `fit` keeps the state `--resume` continues from, inside MODEL_DIR.
+    static let checkpointDirectory = "checkpoint"
 }
 
 /// The optimizers `--optimizer` names.

@@ -86,3 +86,25 @@ import Testing
         try BadInputTests.expectRejected(["predict", model, data], naming: ["column \"size\"", "missing value"])
     }
 }
+
+/// `fit --resume`: a fit stopped after 3 epochs and resumed to 6 equals a 6-epoch fit.
+@Suite struct ResumeTests {
+    @Test func resumedFitHasTheWeightsOfAnUninterruptedOne() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV(rows: 50))
+        let common = ["--dropout", "0.2", "--seed", "3", "--quiet"]
+        let whole = try CLI.run(["fit", data, "--out", scratch.path("whole"), "--epochs", "6"] + common)
+        let first = try CLI.run(["fit", data, "--out", scratch.path("parts"), "--epochs", "3"] + common)
+        #expect(whole.status == 0 && first.status == 0, "\(whole.stderr) \(first.stderr)")
+        #expect(FileManager.default.fileExists(atPath: scratch.path("parts/checkpoint/training.json")))
+        let rest = try CLI.run(["fit", data, "--out", scratch.path("parts"), "--epochs", "6", "--resume"] + common)
+        #expect(rest.status == 0, "\(rest.stderr)")
+        let a = try Data(contentsOf: URL(fileURLWithPath: scratch.path("whole/weights.safetensors")))
+        let b = try Data(contentsOf: URL(fileURLWithPath: scratch.path("parts/weights.safetensors")))
+        #expect(a == b, "resumed weights differ from the uninterrupted fit's")
+        let history = try String(contentsOfFile: scratch.path("parts/history.csv"), encoding: .utf8)
+        #expect(history.split(separator: "\n").count == 7)
+        try BadInputTests.expectRejected(["fit", data, "--out", scratch.path("fresh"), "--resume"], naming: ["--resume", "no checkpoint"])
+    }
+}
