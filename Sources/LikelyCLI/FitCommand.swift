@@ -161,7 +161,7 @@ struct FitCommand: ParsableCommand {
         let quiet = quiet || !world.isRoot
         var prepared = try prepare(quiet: quiet)
         let calibration = try holdOutCalibration(&prepared)
-        let checkpoint = DataSource.join(out, FitDefaults.checkpointDirectory)
+        let checkpoint = FitDefaults.checkpoint(of: out)
         if resume, !FileManager.default.fileExists(atPath: DataSource.join(checkpoint, "training.json")) {
             throw InputError("--resume: no checkpoint in \(checkpoint) (an earlier fit of \(out) writes one after every epoch)")
         }
@@ -373,8 +373,11 @@ enum FitDefaults {
     static let tableSteps = 500
     /// The dropout rate of `mlp` on tables when `--dropout` is not given.
     static let tableDropout: Float = 0.1
-    /// Where `fit` keeps the state `--resume` continues from, inside MODEL_DIR.
-    static let checkpointDirectory = "checkpoint"
+    /// Where `fit` keeps the state `--resume` continues from: the sibling directory
+    /// `MODEL_DIR.checkpoint`, so a killed fit never touches the previous model in MODEL_DIR.
+    static func checkpoint(of out: String) -> String {
+        (out.hasSuffix("/") ? String(out.dropLast()) : out) + ".checkpoint"
+    }
 }
 
 /// The optimizers `--optimizer` names.
