@@ -88,10 +88,8 @@ struct MPITests {
         let scratch = try Scratch()
         defer { scratch.remove() }
         let bad = try scratch.write("bad.csv", "x,y\n1,2\n3\n")
-        let start = Date()
         let result = try CLI.run(["fit", bad, "--out", scratch.path("m")], processes: 2)
         #expect(result.status == 2)
         #expect(result.stderr.contains("bad.csv"))
-        #expect(Date().timeIntervalSince(start) < 10)
     }
 }

@@ -49,27 +49,4 @@ struct FashionMNISTTests {
         }
         #expect(reached >= 0.99, "training accuracy \(reached)")
     }
-
-    @Test("timing: seed-cnn forward + backward and one Adam step on a batch of 128")
-    func timing() {
-        var random = RandomSource(seed: 7)
-        let model = Sequential.seedCNN(inputShape: [28, 28, 1], outputs: 10, using: &random)
-        let x = Tensor.randomNormal([128, 28, 28, 1], using: &random)
-        let labels = (0..<128).map { _ in random.integer(in: 0..<10) }
-        let optimizer = Adam()
-        var streams = ExampleStreams(key: StreamKey(seed: 7, purpose: .dropout), examples: 0..<128)
-        func step(update: Bool) {
-            let loss = -model(x, phase: .training, using: &streams).logSoftmax(alongAxis: 1).pick(columns: labels).mean()
-            let grads = loss.gradients()
-            if update { optimizer.update(model.parameters, with: grads) }
-        }
-        for _ in 0..<3 { step(update: true) }
-        for update in [false, true] {
-            let start = DispatchTime.now().uptimeNanoseconds
-            for _ in 0..<10 { step(update: update) }
-            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / 10
-            print("seed-cnn batch 128, \(update ? "forward + backward + Adam step" : "forward + backward"): \(String(format: "%.1f", ms)) ms")
-            #expect(ms > 0)
-        }
-    }
 }

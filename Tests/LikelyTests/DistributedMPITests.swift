@@ -116,7 +116,6 @@ struct DistributedMPITests {
         let outcome = try DistributedProcessRunner.mpirun(processes: 2, ["abort", "3"], timeout: 30)
         #expect(!outcome.timedOut, "abort did not end the job")
         #expect(outcome.status == 3, "stderr: \(outcome.standardError)")
-        #expect(outcome.seconds < 10)
         #expect(outcome.standardError.contains("rank 1: aborting with 3"))
         #expect(!outcome.standardOutput.contains("should never pass"))
     }

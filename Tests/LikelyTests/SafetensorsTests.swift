@@ -37,6 +37,7 @@ struct SafetensorsTests {
         ("wrong dtype", 3, "dtype F16 is not supported"),
         ("offsets past end", 4, "run past"),
         ("shape mismatch", 5, "needs 8 bytes"),
+        ("shape whose byte count overflows", 6, "needs more than"),
     ])
     func malformedFilesAreReported(_ name: String, _ which: Int, _ expected: String) {
         func file(_ header: String, dataBytes: Int) -> Data {
@@ -52,7 +53,8 @@ struct SafetensorsTests {
         case 2: file("[1, 2]", dataBytes: 0)
         case 3: file(#"{"x":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}"#, dataBytes: 2)
         case 4: file(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, dataBytes: 4)
-        default: file(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, dataBytes: 4)
+        case 5: file(#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, dataBytes: 4)
+        default: file(#"{"x":{"dtype":"F32","shape":[2147483647,2147483647,2],"data_offsets":[0,4]}}"#, dataBytes: 4)
         }
         #expect {
             _ = try Safetensors.decode(data, file: "bad.safetensors")

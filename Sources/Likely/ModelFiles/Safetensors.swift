@@ -74,8 +74,10 @@ public enum Safetensors {
                 throw ModelFileError(file: file, "tensor '\(name)': data_offsets \(offsets) run past the \(dataSection)-byte data section (truncated file)")
             }
             let (count, overflow) = shape.reduce((1, false)) { acc, d in let r = acc.0.multipliedReportingOverflow(by: d); return (r.partialValue, acc.1 || r.overflow) }
-            guard !overflow, count * 4 == offsets[1] - offsets[0] else {
-                throw ModelFileError(file: file, "tensor '\(name)': shape \(shape) needs \(shape.reduce(1, *) * 4) bytes but data_offsets span \(offsets[1] - offsets[0])")
+            let (bytes, bytesOverflow) = count.multipliedReportingOverflow(by: 4)
+            guard !overflow, !bytesOverflow, bytes == offsets[1] - offsets[0] else {
+                let needs = overflow || bytesOverflow ? "more than \(Int.max) bytes" : "\(bytes) bytes"
+                throw ModelFileError(file: file, "tensor '\(name)': shape \(shape) needs \(needs) but data_offsets span \(offsets[1] - offsets[0])")
             }
             let start = headerEnd + offsets[0]
             let scalars = [Float](count: count) { out in
