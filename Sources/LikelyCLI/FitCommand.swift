@@ -397,11 +397,13 @@ enum OptimizerName: String, CaseIterable {
 
 /// One line per epoch when stdout is not a terminal (logs, pipes).
 enum EpochLine {
-    static func text(_ record: EpochRecord, of epochs: Int) -> String {
+    /// - Parameter scoredOn: the name of the held-out data the epoch is scored on: `val` for a
+    ///   validation split, `test` where the demo scores its test files (`test_nll`, ...).
+    static func text(_ record: EpochRecord, of epochs: Int, scoredOn: String = "val") -> String {
         var line = String(format: "epoch %d/%d  loss %.4f", record.epoch, epochs, record.loss)
-        if let nll = record.validationNLL { line += String(format: "  val_nll %.4f", nll) }
-        if let accuracy = record.validationAccuracy { line += String(format: "  val_accuracy %.4f", accuracy) }
-        if let rmse = record.validationRMSE { line += String(format: "  val_rmse %.4f", rmse) }
+        if let nll = record.validationNLL { line += String(format: "  \(scoredOn)_nll %.4f", nll) }
+        if let accuracy = record.validationAccuracy { line += String(format: "  \(scoredOn)_accuracy %.4f", accuracy) }
+        if let rmse = record.validationRMSE { line += String(format: "  \(scoredOn)_rmse %.4f", rmse) }
         return line + String(format: "  %.1fs", record.seconds)
     }
 }
