@@ -182,26 +182,33 @@ struct DistReport {
     var quantile: [Float]?
     var sample: [Float]?
 
-    /// A number as JSON; non-finite values as Python's json module writes them
-    /// (`Infinity`, `-Infinity`, `NaN`).
-    static func format(_ x: Float) -> String {
-        if x.isNaN { return "NaN" }
-        if x.isInfinite { return x > 0 ? "Infinity" : "-Infinity" }
-        return "\(x)"
-    }
+    /// A number for the text output (nan, inf, -inf as Swift prints them).
+    static func format(_ x: Float) -> String { "\(x)" }
 
     static func format(_ x: Double) -> String { "\(x)" }
 
+    /// One JSON object. A number that is not finite is `null`, with its reason under
+    /// `"notes"` keyed by its JSON Pointer (`JSONNumbers`: e.g. `"/mean"`, `"/logpdf/2"`).
     var json: String {
+        var notes: [(pointer: String, reason: String)] = []
+        func number(_ x: Float, _ path: [String], reason: String? = nil) -> String {
+            x.isFinite ? "\(x)" : JSONNumbers.number(Double(x), at: path, reason: reason, notes: &notes)
+        }
         let paramFields = params.map { p in
-            "\"\(p.name)\": " + (p.isList ? "[" + p.value.map(DistReport.format).joined(separator: ", ") + "]" : DistReport.format(p.value[0]))
+            "\"\(p.name)\": " + (p.isList ? "[" + p.value.map { "\($0)" }.joined(separator: ", ") + "]" : "\(p.value[0])")
         }
         var fields = ["\"family\": \"\(family)\"", "\"params\": {" + paramFields.joined(separator: ", ") + "}",
-                      "\"mean\": \(DistReport.format(mean))", "\"variance\": \(DistReport.format(variance))"]
-        if let entropy { fields.append("\"entropy\": \(DistReport.format(entropy))") }
+                      "\"mean\": " + number(mean, ["mean"], reason: mean.isNaN ? "undefined: the mean does not exist for these parameters" : nil),
+                      "\"variance\": " + number(variance, ["variance"], reason: variance.isNaN
+                        ? "undefined: the variance does not exist for these parameters"
+                        : (variance.isInfinite ? "+infinity: the variance diverges for these parameters" : nil))]
+        if let entropy { fields.append("\"entropy\": " + number(entropy, ["entropy"])) }
         for (key, values) in [("logpdf", logpdf), ("cdf", cdf), ("quantile", quantile), ("sample", sample)] {
-            if let values { fields.append("\"\(key)\": [" + values.map(DistReport.format).joined(separator: ", ") + "]") }
+            guard let values else { continue }
+            let items = values.enumerated().map { number($1, [key, "\($0)"]) }
+            fields.append("\"\(key)\": [" + items.joined(separator: ", ") + "]")
         }
+        if let field = JSONNumbers.notesField(notes) { fields.append(field) }
         return "{" + fields.joined(separator: ", ") + "}"
     }
 

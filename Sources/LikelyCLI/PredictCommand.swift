@@ -44,11 +44,26 @@ struct PredictCommand: ParsableCommand {
         let region = level.map { model.conformalRegion(predictive, level: $0) }
         let csv = try PredictionTable.csv(predictive, model: model, region: region, kept: kept, cells: data.keptCells)
         try emit(csv, to: out)
+        if let note = PredictionTable.undefinedNote(predictive) { printError(note) }
     }
 }
 
 /// The CSV text of `likely predict`.
 enum PredictionTable {
+    /// The note printed to standard error when cells are left empty because the mean or the
+    /// variance is not finite (a Student's t has no mean for df ≤ 1 and an infinite variance
+    /// for df ≤ 2), nil when every number is finite. Classification never has such cells.
+    static func undefinedNote(_ predictive: Predictive) -> String? {
+        guard !predictive.head.family.support.isClassification else { return nil }
+        let mean = predictive.mean, variance = predictive.totalVariance
+        let noMean = mean.filter { !$0.isFinite }.count, noSD = variance.filter { !$0.isFinite }.count
+        guard noMean + noSD > 0 else { return nil }
+        var parts: [String] = []
+        if noMean > 0 { parts.append("mean is empty on \(noMean) of \(mean.count) rows (it does not exist there)") }
+        if noSD > 0 { parts.append("sd is empty on \(noSD) of \(variance.count) rows (the predictive variance is infinite or undefined there)") }
+        return "note: " + parts.joined(separator: "; ") + ", as for a Student's t with df ≤ 2 (df ≤ 1: no mean)"
+    }
+
     /// - Parameters:
     ///   - region: the conformal region of each input, as extra columns.
     ///   - kept: the names of input columns copied before the predictions.
@@ -108,8 +123,9 @@ enum PredictionTable {
     }
 }
 
-/// The shortest text that reads back as the same Float.
-func number(_ x: Float) -> String { x.isFinite ? "\(x)" : (x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf")) }
+/// The shortest text that reads back as the same Float; an empty cell (CSV's null) where the
+/// value is not finite, e.g. the sd of a Student's t with df ≤ 2 (`PredictionTable.undefinedNote`).
+func number(_ x: Float) -> String { x.isFinite ? "\(x)" : "" }
 
 /// A Double rounded to Float precision, in the same form.
 func number(_ x: Double) -> String { number(Float(x)) }

@@ -13,11 +13,19 @@ public struct EvaluationReport: Encodable {
     public var rmse: Double?
     public var mae: Double?
     public var crps: Double?
-    /// Fraction of observations inside the central predictive interval, keyed "0.5", "0.8", "0.9", "0.95".
+    /// Fraction of observations inside the central predictive interval, keyed "0.5", "0.8", "0.9", "0.95",
+    /// over the observations whose interval has no NaN bound (an infinite bound covers).
     public var coverage: [String: Double]?
+    /// Per level, how many observations were left out of `coverage` because a bound of their
+    /// interval was NaN (absent when none was).
+    public var coverageExcluded: [String: Int]?
     // Classification
     public var accuracy: Double?
+    /// The multi-class Brier score (1/N) Σᵢ Σₖ (pᵢₖ − 1{yᵢ = k})² for every classification head,
+    /// Bernoulli included (K = 2): a 2-class categorical and a Bernoulli agree.
     public var brier: Double?
+    /// Bernoulli only: the binary Brier score (1/N) Σᵢ (pᵢ − yᵢ)² (scikit-learn's), half of `brier`.
+    public var brierBinary: Double?
     public var ece: Double?
     public var mce: Double?
     // Bernoulli
@@ -44,21 +52,21 @@ public struct EvaluationReport: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case n, mcSamples = "mc_samples", nll, rmse, mae, crps, coverage, accuracy, brier, ece, mce
+        case coverageExcluded = "coverage_excluded", brierBinary = "brier_binary"
         case rocAUC = "roc_auc", prAUC = "pr_auc", aurc, ood, conformal
     }
 
-    /// The report as one line of JSON (keys sorted, absent metrics left out).
+    /// The report as one line of JSON (keys sorted, absent metrics left out, a number that is
+    /// not finite as `null` with its reason under `"notes"`: `JSONNumbers`).
     public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+        (try? JSONNumbers.encode(self)) ?? "{\"error\": \"the report could not be encoded\"}"
     }
 
     /// A short human-readable table.
     public var table: String {
         var rows: [(String, String)] = [("n", "\(n)"), ("mc_samples", "\(mcSamples)"), ("nll", fmt(nll))]
         for (key, value) in [("rmse", rmse), ("mae", mae), ("crps", crps), ("accuracy", accuracy), ("brier", brier),
+                             ("brier_binary", brierBinary),
                              ("ece", ece), ("mce", mce), ("roc_auc", rocAUC), ("pr_auc", prAUC), ("aurc", aurc)] {
             if let value { rows.append((key, fmt(value))) }
         }
@@ -128,7 +136,7 @@ extension ProbabilisticModel {
                 let positive = labels.map { $0 == 1 }
                 report.roc = ROCCurve(scores: scores, labels: positive)
                 report.precisionRecall = PrecisionRecallCurve(scores: scores, labels: positive)
-                report.brier = Metrics.brierScore(probabilities: scores, labels: positive)  // (p − y)², as sklearn
+                report.brierBinary = Metrics.brierScore(probabilities: scores, labels: positive)  // (p − y)², as sklearn
                 report.rocAUC = report.roc?.area
                 report.prAUC = report.precisionRecall?.averagePrecision
             }
@@ -137,14 +145,18 @@ extension ProbabilisticModel {
             report.rmse = Metrics.rootMeanSquaredError(predictions: mean, targets: y)
             report.mae = Metrics.meanAbsoluteError(predictions: mean, targets: y)
             report.crps = predictive.continuousRankedProbabilityScore(observations: y, seed: seed)
-            var levels: [String: Double] = [:], observed: [Double] = []
+            var levels: [String: Double] = [:], excluded: [String: Int] = [:], observed: [Double] = []
             for level in IntervalCoverage.standardLevels {
                 let (lower, upper) = predictive.interval(level: level)
-                let c = Metrics.coverage(lower: lower.map(Double.init), upper: upper.map(Double.init), observations: y)
+                let (l, u) = (lower.map(Double.init), upper.map(Double.init))
+                let c = Metrics.coverage(lower: l, upper: u, observations: y)
                 levels[EvaluationReport.levelKey(level)] = c
+                let left = Metrics.undefinedBoundCount(lower: l, upper: u)
+                if left > 0 { excluded[EvaluationReport.levelKey(level)] = left }
                 observed.append(c)
             }
             report.coverage = levels
+            report.coverageExcluded = excluded.isEmpty ? nil : excluded
             report.coverageCurve = IntervalCoverage(levels: IntervalCoverage.standardLevels, observed: observed, count: n)
             report.pit = PITHistogram(values: probabilityIntegralTransform(predictive, targets: targets, seed: seed))
         }

@@ -25,22 +25,35 @@ public struct IntervalCoverage: Equatable, Sendable {
 }
 
 extension Metrics {
-    /// Fraction of observations inside their own interval: (1/N) Σᵢ 1{lᵢ ≤ yᵢ ≤ uᵢ}.
+    /// Fraction of observations inside their own interval, (1/M) Σᵢ 1{lᵢ ≤ yᵢ ≤ uᵢ} over the M
+    /// observations whose bounds are not NaN: a NaN bound (a quantile that could not be
+    /// computed) is left out rather than scored as a miss, and `undefinedBoundCount` says how
+    /// many were. An infinite bound is a real one (it covers its side).
     /// - Parameters:
     ///   - lower: lᵢ per observation.
     ///   - upper: uᵢ per observation.
     ///   - observations: yᵢ.
-    /// - Returns: the coverage in [0, 1]; 0 for empty arrays.
+    /// - Returns: the coverage in [0, 1]; 0 for empty arrays, NaN when every bound pair is undefined.
     public static func coverage(lower: [Double], upper: [Double], observations: [Double]) -> Double {
         requireSameCount(lower.count, observations.count, "lower bounds and observations")
         requireSameCount(upper.count, observations.count, "upper bounds and observations")
         guard !observations.isEmpty else { return 0 }
-        var inside = 0
-        for i in observations.indices where lower[i] <= observations[i] && observations[i] <= upper[i] { inside += 1 }
-        return Double(inside) / Double(observations.count)
+        var inside = 0, scored = 0
+        for i in observations.indices where !lower[i].isNaN && !upper[i].isNaN {
+            scored += 1
+            if lower[i] <= observations[i] && observations[i] <= upper[i] { inside += 1 }
+        }
+        return scored == 0 ? .nan : Double(inside) / Double(scored)
     }
 
-    /// Coverage of central intervals at each level, from each observation's quantile function.
+    /// How many intervals have a NaN bound (left out by `coverage(lower:upper:observations:)`).
+    public static func undefinedBoundCount(lower: [Double], upper: [Double]) -> Int {
+        requireSameCount(lower.count, upper.count, "lower and upper bounds")
+        return zip(lower, upper).filter { $0.isNaN || $1.isNaN }.count
+    }
+
+    /// Coverage of central intervals at each level, from each observation's quantile function
+    /// (NaN bounds left out, as in `coverage(lower:upper:observations:)`).
     /// - Parameters:
     ///   - levels: nominal levels α in (0, 1), for instance `IntervalCoverage.standardLevels`.
     ///   - observations: yᵢ.
@@ -50,12 +63,9 @@ extension Metrics {
         var observed: [Double] = []
         for level in levels {
             precondition(level > 0 && level < 1, "coverage level must be in (0, 1), got \(level)")
-            var inside = 0
-            for (i, y) in observations.enumerated() {
-                let lo = quantile(i, 0.5 - level / 2), hi = quantile(i, 0.5 + level / 2)
-                if lo <= y && y <= hi { inside += 1 }
-            }
-            observed.append(observations.isEmpty ? 0 : Double(inside) / Double(observations.count))
+            let lower = observations.indices.map { quantile($0, 0.5 - level / 2) }
+            let upper = observations.indices.map { quantile($0, 0.5 + level / 2) }
+            observed.append(coverage(lower: lower, upper: upper, observations: observations))
         }
         return IntervalCoverage(levels: levels, observed: observed, count: observations.count)
     }
