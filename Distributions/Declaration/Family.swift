@@ -66,6 +66,14 @@ public struct Family: Sendable, CustomStringConvertible {
         support == .real && parameters.contains { $0.role == .location }
     }
 
+    /// Whether the family follows a change of units y = b·z of a positive target (a
+    /// log-location shifted by ln b, a rate divided by b), so a network can be trained on
+    /// targets divided by a stored positive scale b and report in original units: a positive
+    /// support and a log-location or inverse-scale parameter (log-normal, gamma).
+    public var isPositiveScale: Bool {
+        support == .positive && parameters.contains { $0.role == .logLocation || $0.role == .inverseScale }
+    }
+
     /// The parameter called `name`, or nil.
     public func parameter(named name: String) -> Parameter? {
         parameters.first { $0.name == name }

@@ -46,4 +46,33 @@ import Testing
         let b2 = try Self.dist(["beta", "--alpha", "0.05", "--beta", "5", "--quantile", "0.75"])
         #expect(Self.close(Self.first(b2, "quantile"), 4.09e-4, 1e-2), "\(b2)")
     }
+
+    @Test func modelWithAZeroFeatureStandardDeviationIsRefused() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("data.csv", Fixtures.regressionCSV())
+        let model = scratch.path("model")
+        EndToEndTests.expectSuccess(try CLI.run(["fit", data, "--out", model, "--epochs", "1"]), "fit")
+        let file = model + "/model.json"
+        var description = try EndToEndTests.json(try String(contentsOfFile: file, encoding: .utf8))
+        var scaling = try #require(description["feature_scaling"] as? [String: Any])
+        var sd = try #require(scaling["standard_deviation"] as? [Double])
+        sd[0] = 0
+        scaling["standard_deviation"] = sd
+        description["feature_scaling"] = scaling
+        try JSONSerialization.data(withJSONObject: description).write(to: URL(fileURLWithPath: file))
+        let r = try CLI.run(["predict", model, data])
+        #expect(r.status == 2 && !r.crashed, "predict with a zero feature sd: \(r.status) \(r.stderr)")
+        #expect(r.stderr.contains("feature_scaling") && r.stderr.contains("standard deviation 1"), "\(r.stderr)")
+    }
+
+    @Test func targetsBeyondFloatParametersAreRefused() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let rows = (0..<30).map { "\(Double($0) / 30),\($0 % 2 == 0 ? "3e38" : "-3e38")" }
+        let data = try scratch.write("huge.csv", "x,y\n" + rows.joined(separator: "\n") + "\n")
+        let r = try CLI.run(["fit", data, "--out", scratch.path("model"), "--epochs", "1"])
+        #expect(r.status == 2 && !r.crashed, "fit on ±3e38 targets: \(r.status) \(r.stderr)")
+        #expect(r.stderr.contains("1e30"), "\(r.stderr)")
+    }
 }

@@ -31,8 +31,9 @@ struct FamilyDeclarationTests {
         case "laplace": return Laplace(loc: loc, scale: Tensor(positive(c(1)).scalars.map { $0 * b }))
         case "studentt": return StudentT(df: softplus(c(2), floor: 1), loc: loc,
                                          scale: Tensor(positive(c(1)).scalars.map { $0 * b }))
-        case "lognormal": return LogNormal(loc: c(0), scale: positive(c(1)))
-        case "gamma": return Gamma(concentration: positive(c(0)), rate: positive(c(1)))
+        // Positive families under a change of units y = b·z: ln X's location + ln b, the rate / b.
+        case "lognormal": return LogNormal(loc: Tensor(c(0).scalars.map { $0 + Float(Foundation.log(Double(b))) }), scale: positive(c(1)))
+        case "gamma": return Gamma(concentration: positive(c(0)), rate: Tensor(positive(c(1)).scalars.map { $0 / b }))
         case "beta": return Beta(alpha: positive(c(0)), beta: positive(c(1)))
         case "poisson": return Poisson(rate: exp(c(0)))
         case "negbinomial": return NegativeBinomial(totalCount: positive(c(0)), probs: sigmoid(c(1)))
@@ -71,7 +72,7 @@ struct FamilyDeclarationTests {
                 let r = Self.raw(head.rawOutputCount)
                 let raw = Tensor(shape: [4, head.rawOutputCount], scalars: r.flatMap { $0 })
                 let scaling = b == 1 ? nil : TargetScaling(mean: a, standardDeviation: b)
-                let (shift, stretch) = family.isLocationScale ? (a, b) : (0, 1)
+                let (shift, stretch) = family.isLocationScale ? (a, b) : (family.isPositiveScale ? (0, b) : (0, 1))
                 guard let want = Self.expected(family, r, link: link, a: shift, b: stretch, temperature: head.temperature) else { return }
                 let got = head.distribution(raw, scaling: scaling)
                 let y = Self.targets(family)

@@ -50,5 +50,14 @@ extension Family {
             throw TargetError(family: self, problem: .value(index: index, value: values[index]),
                               expected: support.expectation(classCount: classes))
         }
+        // Finite but beyond what the head's Float32 parameters hold: ±3e38 gave NaN predictions.
+        if !support.isClassification, let index = values.firstIndex(where: { Swift.abs($0) > Family.largestTarget }) {
+            throw TargetError(family: self, problem: .value(index: index, value: values[index]),
+                              expected: "a magnitude ≤ 1e30 (larger targets overflow the model's Float32 parameters; rescale them, e.g. to thousands)")
+        }
     }
+
+    /// The largest |y| a regression or count target may have: the predictive's location and
+    /// scale (a standardized target's mean ± sd, squared in its variance) must stay in Float32.
+    public static let largestTarget: Float = 1e30
 }

@@ -55,7 +55,7 @@ public struct Head: Codable, Equatable, Sendable {
     public func distribution(_ raw: Tensor, scaling: TargetScaling? = nil) -> any UnivariateDistribution {
         precondition(raw.rank == 2 && raw.shape[1] == rawOutputCount,
                      "\(family.name) head needs raw outputs [N, \(rawOutputCount)], got \(raw.shape)")
-        let scaling = family.isLocationScale ? scaling : nil
+        let scaling = family.isLocationScale || family.isPositiveScale ? scaling : nil
         var values = ParameterValues()
         var start = 0
         for parameter in family.parameters {
@@ -71,21 +71,25 @@ public struct Head: Codable, Equatable, Sendable {
 
     /// One parameter from its raw outputs r: link(r), then for a standardized target
     /// y = a + b·z a location a + b·link(r) and a scale b·link(r) (ln b + r for an exp
-    /// link); a class score r/T.
+    /// link), a rate link(r)/b (r − ln b) and a log-location ln b + link(r); a class score r/T.
     func value(of parameter: Family.Parameter, raw r: Tensor, scaling: TargetScaling?) -> ParameterValues.Value {
         let link = parameter.followsScaleLink ? scaleLink.link : parameter.link
         let role = parameter.role
         let stretch = scaling?.standardDeviation ?? 1, shift = scaling?.mean ?? 0
         switch link {
         case .exp:
-            let logarithm = scaling != nil && role == .scale ? r + Float(Foundation.log(Double(stretch))) : r
-            return .init(value: { role == .scale ? exp(r) * stretch : exp(r) }, logarithm: logarithm)
+            let logStretch = Float(Foundation.log(Double(stretch)))
+            let logarithm = scaling == nil ? r : (role == .scale ? r + logStretch : (role == .inverseScale ? r - logStretch : r))
+            return .init(value: { role == .scale ? exp(r) * stretch : (role == .inverseScale ? exp(r) / stretch : exp(r)) },
+                         logarithm: logarithm)
         case .sigmoid, .softmax:
             let logits = role == .classScore && temperature != 1 ? r / temperature : r
             return .init(value: { link.forward(logits) }, logits: logits)
         case .identity, .softplus:
             let value = link.forward(r)
             if scaling != nil && role == .location { return .init(value * stretch + shift) }
+            if scaling != nil && role == .logLocation { return .init(value + Float(Foundation.log(Double(stretch)))) }
+            if role == .inverseScale { return .init(value / stretch) }
             return .init(role == .scale ? value * stretch : value)
         }
     }

@@ -7,8 +7,9 @@ import Foundation
 /// the mean negative log-likelihood of the observations, the same code for every head.
 ///
 /// Scaling travels with the model: `featureScaling` standardizes table features with training
-/// statistics, and for location-scale families `targetScaling` standardizes the target for
-/// training while every prediction is reported in the target's original units.
+/// statistics, and `targetScaling` standardizes the target of a location-scale family (or
+/// divides that of a log-normal or gamma by its training mean) for training, while every
+/// prediction is reported in the target's original units.
 public final class ProbabilisticModel {
     /// The backbone.
     public let network: Sequential

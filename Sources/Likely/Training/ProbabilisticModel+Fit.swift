@@ -74,6 +74,8 @@ extension ProbabilisticModel {
         }
         if targetScaling == nil && options.standardizeTarget && head.family.isLocationScale {
             targetScaling = TargetScaling(fitting: train.targets)
+        } else if targetScaling == nil && options.standardizeTarget && head.family.isPositiveScale {
+            targetScaling = TargetScaling(scaleFitting: train.targets)
         }
         return (Dataset(features: prepare(train.features), targets: prepareTargets(train.targets)), validation)
     }
