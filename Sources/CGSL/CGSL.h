@@ -9,6 +9,7 @@
 #include <cblas.h>
 #define __GSL_CBLAS_H__
 
+#include <malloc.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_math.h>
 #include <gsl/gsl_rng.h>
@@ -28,5 +29,12 @@ static inline const gsl_rng_type *likely_gsl_rng_mt19937(void) { return gsl_rng_
 /// Turns GSL's default error handler (which aborts the process) off; callers check
 /// return codes and domains themselves.
 static inline void likely_gsl_disable_abort(void) { gsl_set_error_handler_off(); }
+
+/// glibc's mallopt: M_MMAP_THRESHOLD and M_TRIM_THRESHOLD for the whole process, so freed
+/// step buffers stay in the heap for reuse (HeapReuse.swift). <malloc.h> is not in Swift's Glibc module.
+static inline void likely_keep_freed_memory(int mmap_threshold, int trim_threshold) {
+    mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+    mallopt(M_TRIM_THRESHOLD, trim_threshold);
+}
 
 #endif

@@ -187,7 +187,7 @@ struct FashionDemo {
         options.seed = seed
         options.validation = .data(test)
         options.showProgress = isatty(STDOUT_FILENO) == 1
-        if !options.showProgress { options.onEpochEnd = { say(EpochLine.text($0, of: plan.imageEpochs, scoredOn: "test")) } }
+        if !options.showProgress { options.onEpochEnd = { say(ProbabilisticModel.epochLine($0, of: plan.imageEpochs, scoredOn: "test")) } }
         let history: History
         do { history = try model.fit(train, options: options) } catch let error as TrainingError {
             throw RunFailure(message: "demo Fashion-MNIST: \(error)")

@@ -343,7 +343,7 @@ struct FitCommand: ParsableCommand {
         let terminal = isatty(STDOUT_FILENO) == 1
         options.showProgress = progress && !quiet && terminal
         if progress && !quiet && !terminal {
-            options.onEpochEnd = { record in say(EpochLine.text(record, of: epochs)) }
+            options.onEpochEnd = { record in say(ProbabilisticModel.epochLine(record, of: epochs)) }
         }
         if progress && !quiet {
             let held = settings.validationSplit > 0 ? Int((Double(data.count) * settings.validationSplit).rounded()) : 0
@@ -392,19 +392,6 @@ enum OptimizerName: String, CaseIterable {
         case .rmsprop: RMSprop(learningRate: .constant(learningRate ?? 0.001), momentum: momentum, weightDecay: weightDecay)
         case .adagrad: Adagrad(learningRate: .constant(learningRate ?? 0.001), weightDecay: weightDecay)
         }
-    }
-}
-
-/// One line per epoch when stdout is not a terminal (logs, pipes).
-enum EpochLine {
-    /// - Parameter scoredOn: the name of the held-out data the epoch is scored on: `val` for a
-    ///   validation split, `test` where the demo scores its test files (`test_nll`, ...).
-    static func text(_ record: EpochRecord, of epochs: Int, scoredOn: String = "val") -> String {
-        var line = String(format: "epoch %d/%d  loss %.4f", record.epoch, epochs, record.loss)
-        if let nll = record.validationNLL { line += String(format: "  \(scoredOn)_nll %.4f", nll) }
-        if let accuracy = record.validationAccuracy { line += String(format: "  \(scoredOn)_accuracy %.4f", accuracy) }
-        if let rmse = record.validationRMSE { line += String(format: "  \(scoredOn)_rmse %.4f", rmse) }
-        return line + String(format: "  %.1fs", record.seconds)
     }
 }
 

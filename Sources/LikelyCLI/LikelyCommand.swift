@@ -11,7 +11,7 @@ struct LikelyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "likely",
         abstract: "Probabilistic deep learning: networks that output distributions, trained by negative log-likelihood.",
-        version: LikelyVersion.string,
+        version: likelyVersion,
         subcommands: [BenchCommand.self, DistCommand.self, SummaryCommand.self,
                       FitCommand.self, TuneCommand.self, EvaluateCommand.self, PredictCommand.self, SampleCommand.self,
                       ConformalizeCommand.self, DemoCommand.self])
@@ -52,7 +52,3 @@ struct RunFailure: Error {
     var message: String
 }
 
-/// The release this build belongs to.
-enum LikelyVersion {
-    static let string = "0.1.0"
-}

@@ -1,3 +1,5 @@
+import CGSL
+
 /// The C heap's policy for the large, short-lived buffers that tensor ops allocate.
 ///
 /// Every op returns a new tensor, so a training step allocates and frees tens of megabytes.
@@ -15,12 +17,6 @@ public enum HeapReuse {
     /// Sets glibc's `M_MMAP_THRESHOLD` and `M_TRIM_THRESHOLD` to the values above, for the
     /// whole process; call it once at start-up. Results are unchanged: only where memory comes from.
     public static func keepFreedMemoryForReuse() {
-        _ = glibcMallopt(-3, mmapThreshold)  // M_MMAP_THRESHOLD
-        _ = glibcMallopt(-1, trimThreshold)  // M_TRIM_THRESHOLD
+        likely_keep_freed_memory(mmapThreshold, trimThreshold)
     }
 }
-
-/// glibc's `int mallopt(int param, int value)` (declared in <malloc.h>, which the Glibc
-/// module does not export); params M_TRIM_THRESHOLD = −1, M_MMAP_THRESHOLD = −3.
-@_silgen_name("mallopt")
-func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32

@@ -73,10 +73,9 @@ public final class MPICommunicator: Communicator {
         checkRoot(root)
         return lock.withLock { _ in
             var counts = [Int64](repeating: 0, count: rank == root ? size : 0)
+            // Only the root receives: elsewhere `counts` is empty and has no base address.
             let countStatus = counts.withUnsafeMutableBufferPointer { received in
-                received.baseAddress!.withMemoryRebound(to: CLongLong.self, capacity: received.count) {
-                    likely_mpi_gather_int64(CLongLong(values.count), rank == root ? $0 : nil, Int32(root))
-                }
+                likely_mpi_gather_int64(CLongLong(values.count), rank == root ? received.baseAddress : nil, Int32(root))
             }
             check(countStatus, "MPI_Gather of the counts")
             let total = counts.reduce(0, +)

@@ -248,5 +248,5 @@ public enum ModelDirectory {
     }
 }
 
-/// The version written into model files.
+/// The release this build belongs to: written into model files and printed by `likely --version`.
 public let likelyVersion = "0.1.0"

@@ -36,7 +36,7 @@ extension ProbabilisticModel {
             if let validation { validate(validation, into: &record) }
             record.seconds = Date().timeIntervalSince(started)
             try endEpoch(record, state: &state, options: options, optimizer: optimizer)
-            progress.finishEpoch(Self.summaryLine(record, of: options.epochs))
+            progress.finishEpoch(Self.epochLine(record, of: options.epochs))
             options.onEpochEnd?(record)
         }
         finishFit(&state, lastEpoch: epoch, validation: validation, options: options)
@@ -144,11 +144,15 @@ extension ProbabilisticModel {
         }
     }
 
-    static func summaryLine(_ r: EpochRecord, of epochs: Int) -> String {
+    /// The one line that reports an epoch (the progress bar's summary and the CLI's log line):
+    /// `epoch 3/10  loss 0.4123  val_nll 0.3987  val_accuracy 0.8812  4.1s`.
+    /// - Parameter scoredOn: the name of the held-out data the epoch is scored on: `val` for a
+    ///   validation split, `test` where the demo scores its test files (`test_nll`, ...).
+    public static func epochLine(_ r: EpochRecord, of epochs: Int, scoredOn: String = "val") -> String {
         var line = String(format: "epoch %d/%d  loss %.4f", r.epoch, epochs, r.loss)
-        if let v = r.validationNLL { line += String(format: "  val_nll %.4f", v) }
-        if let a = r.validationAccuracy { line += String(format: "  val_accuracy %.4f", a) }
-        if let e = r.validationRMSE { line += String(format: "  val_rmse %.4g", e) }
+        if let v = r.validationNLL { line += String(format: "  \(scoredOn)_nll %.4f", v) }
+        if let a = r.validationAccuracy { line += String(format: "  \(scoredOn)_accuracy %.4f", a) }
+        if let e = r.validationRMSE { line += String(format: "  \(scoredOn)_rmse %.4g", e) }
         return line + String(format: "  %.1fs", r.seconds)
     }
 }
