@@ -22,7 +22,10 @@ public enum Safetensors {
             header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + 4 * tensor.count]] as [String: Any]
             offset += 4 * tensor.count
         }
-        var json = try! JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        // The header holds only our own strings and integers: failing to serialise it is a programmer error.
+        guard var json = try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]) else {
+            preconditionFailure("safetensors header for tensors \(tensors.map(\.name)) is not serialisable as JSON")
+        }
         while json.count % 8 != 0 { json.append(UInt8(ascii: " ")) }
         var data = Data(capacity: 8 + json.count + offset)
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }

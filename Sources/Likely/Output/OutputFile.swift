@@ -95,7 +95,7 @@ public enum OutputFile {
         guard case .directory = existing(directory.isEmpty ? "." : directory) else {
             throw OutputError(path: path, kind: .refused, "the directory \(directory) does not exist")
         }
-        var template = Array(((directory.isEmpty ? "" : directory + "/") + "." + (target as NSString).lastPathComponent + ".XXXXXX").utf8CString)
+        var template = Array(((directory.isEmpty ? "" : directory + "/") + "." + (target as NSString).lastPathComponent + "." + String(repeating: "X", count: 6)).utf8CString)  // mkstemp's template
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw failure(path, "cannot create a temporary file in \(directory)") }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
