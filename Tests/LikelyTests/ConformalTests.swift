@@ -117,15 +117,8 @@ struct ConformalTests {
     /// exactly the classes whose score is ≤ q̂.
     @Test(.enabled(if: FileManager.default.fileExists(atPath: FashionMNISTTests.directory)))
     func fashionMNISTCoverage() throws {
-        let train = try MNISTDirectory.load(FashionMNISTTests.directory, split: .train).subset(Array(0..<10000))
+        let model = try FashionMNISTTests.brieflyTrainedSeedCNN(images: 10000, seed: 3)
         let test = try MNISTDirectory.load(FashionMNISTTests.directory, split: .test)
-        var random = RandomSource(seed: 3)
-        let model = try ProbabilisticModel(architecture: .seedCNN, inputShape: [28, 28, 1],
-                                           head: Head(.categorical, classCount: 10), dropout: 0.25, using: &random)
-        var options = TrainingOptions()
-        options.epochs = 2
-        options.batchSize = 128
-        try model.fit(train, options: options)
         let predictive = model.predictive(test.features)
         let labels = test.targets
         let n = test.count
