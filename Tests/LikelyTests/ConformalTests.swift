@@ -119,6 +119,7 @@ struct ConformalTests {
     func fashionMNISTCoverage() throws {
         let model = try FashionMNISTTests.brieflyTrainedSeedCNN(images: 10000, seed: 3)
         let test = try MNISTDirectory.load(FashionMNISTTests.directory, split: .test)
+        var random = RandomSource(seed: 4)  // the calibration/test splits
         let predictive = model.predictive(test.features)
         let labels = test.targets
         let n = test.count
