@@ -83,40 +83,44 @@ public struct Categorical: UnivariateDistribution, EntropyDistribution {
 
     /// P(X ≤ x) = Σ_{k ≤ ⌊x⌋} pₖ for class indices read as ordered integers (0 below 0, 1 from K − 1).
     public func cdf(_ value: Tensor) -> Tensor {
-        let cumulative = withoutGradients { probs }
-        let k = classCount
-        let shape = broadcastShape(batchShape, value.shape)
-        let p = cumulative.broadcast(to: shape + [k]).scalars
-        let x = value.broadcast(to: shape).scalars
-        var out = [Float](repeating: 0, count: x.count)
-        for i in 0..<x.count {
-            guard x[i] >= 0 else { continue }
-            let top = Swift.min(k - 1, Int(Swift.min(x[i], Float(k)).rounded(.down)))
+        perElement(value) { p, x in
+            guard x >= 0 else { return 0 }
+            let top = Swift.min(p.count - 1, Int(Swift.min(x, Float(p.count)).rounded(.down)))
             var total = 0.0
-            for j in 0...top { total += Double(p[i * k + j]) }
-            out[i] = Float(Swift.min(total, 1))
+            for j in 0...top { total += Double(p[j]) }
+            return Float(Swift.min(total, 1))
         }
-        return Tensor(shape: shape, scalars: out)
     }
 
     /// The smallest class index k with Σ_{j ≤ k} pⱼ ≥ q (NaN for q outside [0, 1]).
     public func quantile(_ probability: Tensor) -> Tensor {
-        let cumulative = withoutGradients { probs }
+        perElement(probability) { p, q in
+            q >= 0 && q <= 1 ? Float(Self.firstClass(reaching: Double(q), p)) : .nan
+        }
+    }
+
+    /// `body(p, x)` for each element of the batch broadcast against `value`: p the element's K
+    /// class probabilities, x its value.
+    private func perElement(_ value: Tensor, _ body: (UnsafeBufferPointer<Float>, Float) -> Float) -> Tensor {
         let k = classCount
-        let shape = broadcastShape(batchShape, probability.shape)
-        let p = cumulative.broadcast(to: shape + [k]).scalars
-        let q = probability.broadcast(to: shape).scalars
-        var out = [Float](repeating: 0, count: q.count)
-        for i in 0..<q.count {
-            guard q[i] >= 0 && q[i] <= 1 else { out[i] = .nan; continue }
-            var total = 0.0, chosen = k - 1
-            for j in 0..<k {
-                total += Double(p[i * k + j])
-                if total >= Double(q[i]) && p[i * k + j] > 0 { chosen = j; break }
-            }
-            out[i] = Float(chosen)
+        let shape = broadcastShape(batchShape, value.shape)
+        let p = withoutGradients { probs }.broadcast(to: shape + [k]).scalars
+        let x = value.broadcast(to: shape).scalars
+        let out = p.withUnsafeBufferPointer { all in
+            x.indices.map { i in body(UnsafeBufferPointer(rebasing: all[(i * k)..<((i + 1) * k)]), x[i]) }
         }
         return Tensor(shape: shape, scalars: out)
+    }
+
+    /// The smallest class j with pⱼ > 0 and Σ_{i ≤ j} pᵢ ≥ u; the last class with pⱼ > 0 when
+    /// rounding leaves the total short of u.
+    static func firstClass(reaching u: Double, _ p: UnsafeBufferPointer<Float>) -> Int {
+        var total = 0.0
+        for j in p.indices {
+            total += Double(p[j])
+            if total >= u && p[j] > 0 { return j }
+        }
+        return p.lastIndex { $0 > 0 } ?? p.count - 1
     }
 
     // MARK: - Log-probability
@@ -144,15 +148,11 @@ public struct Categorical: UnivariateDistribution, EntropyDistribution {
         let p = withoutGradients { probs }
         let k = classCount, n = p.count / k
         var out = [Float](repeating: 0, count: n)
-        for r in 0..<n {
-            let u = random.uniform()
-            var cumulative = 0.0, chosen = k - 1
-            for j in 0..<k {
-                cumulative += Double(p.scalars[r * k + j])
-                if u < cumulative && p.scalars[r * k + j] > 0 { chosen = j; break }
+        p.scalars.withUnsafeBufferPointer { all in
+            for r in 0..<n {
+                let u = random.uniform()
+                out[r] = Float(Self.firstClass(reaching: u, UnsafeBufferPointer(rebasing: all[(r * k)..<((r + 1) * k)])))
             }
-            while chosen > 0 && p.scalars[r * k + chosen] == 0 { chosen -= 1 }
-            out[r] = Float(chosen)
         }
         return Tensor(shape: batchShape, scalars: out)
     }

@@ -95,14 +95,11 @@ public struct Mixture<Component: Distribution>: Distribution {
         let draws = withoutGradients { stacked { $0.sample(using: &random) } }
         let w = withoutGradients { weights.broadcast(to: shape + [t]) }
         var out = [Float](repeating: 0, count: n)
-        for i in 0..<n {
-            let u = random.uniform()
-            var cumulative = 0.0, chosen = t - 1
-            for j in 0..<t {
-                cumulative += Double(w.scalars[i * t + j])
-                if u < cumulative { chosen = j; break }
+        w.scalars.withUnsafeBufferPointer { all in
+            for i in 0..<n {
+                let chosen = Categorical.firstClass(reaching: random.uniform(), UnsafeBufferPointer(rebasing: all[(i * t)..<((i + 1) * t)]))
+                out[i] = draws.scalars[i * t + chosen]
             }
-            out[i] = draws.scalars[i * t + chosen]
         }
         return Tensor(shape: shape, scalars: out)
     }

@@ -29,7 +29,7 @@ func pointwise(_ inputs: [Tensor],
     if n == 0 { return Tensor(shape: shape, scalars: []) }
     let differentiable = GradientRecording.isEnabled && wide.contains { $0.requiresGradient }
     var partials = [Float](repeating: 0, count: differentiable ? n * k : 0)
-    let args = UnsafeMutablePointer<Double>.allocate(capacity: k)
+    let args = UnsafeMutablePointer<Double>.allocate(capacity: max(k, 1))
     let local = UnsafeMutablePointer<Double>.allocate(capacity: k)
     defer { args.deallocate(); local.deallocate() }
     let sources = wide.map { $0.scalars }
@@ -79,7 +79,7 @@ func pointwiseValue(_ inputs: [Tensor], _ kernel: (_ args: UnsafeMutablePointer<
     let shape = commonShape(inputs)
     let wide = withoutGradients { inputs.map { $0.broadcast(to: shape) } }
     let n = elementCount(shape), k = inputs.count
-    let args = UnsafeMutablePointer<Double>.allocate(capacity: k)
+    let args = UnsafeMutablePointer<Double>.allocate(capacity: max(k, 1))
     defer { args.deallocate() }
     var values = [Float](repeating: 0, count: n)
     values.withUnsafeMutableBufferPointer { out in
@@ -97,22 +97,7 @@ func pointwiseValue(_ inputs: [Tensor], _ kernel: (_ args: UnsafeMutablePointer<
 /// (a sampler of `RandomSource`), in row-major order; not differentiable.
 func sampleElementwise(_ parameters: [Tensor], using random: inout RandomSource,
                        _ draw: (_ random: inout RandomSource, _ args: UnsafeMutablePointer<Double>) -> Double) -> Tensor {
-    _ = gslErrorHandlerOff
-    let shape = commonShape(parameters)
-    let wide = withoutGradients { parameters.map { $0.broadcast(to: shape) } }
-    let n = elementCount(shape), k = parameters.count
-    let args = UnsafeMutablePointer<Double>.allocate(capacity: max(k, 1))
-    defer { args.deallocate() }
-    var values = [Float](repeating: 0, count: n)
-    values.withUnsafeMutableBufferPointer { out in
-        withBufferPointers(wide.map { $0.scalars }) { inputs in
-            for i in 0..<n {
-                for j in 0..<k { args[j] = Double(inputs[j][i]) }
-                out[i] = Float(draw(&random, args))
-            }
-        }
-    }
-    return Tensor(shape: shape, scalars: values)
+    pointwiseValue(parameters) { args in draw(&random, args) }
 }
 
 /// Runs `body` with read-only pointers to every array at once.

@@ -54,33 +54,13 @@ extension Tensor {
         return permuted(p)
     }
 
-    /// The elements with index in `range` along `axis`.  The pullback pads the gradient with zeros.
+    /// The elements with index in `range` along `axis`: `gather` of the range's indices, so
+    /// the pullback puts the gradient back in place, zeros elsewhere.
     public func slice(alongAxis axis: Int, _ range: Range<Int>) -> Tensor {
         let axis = normalizedAxis(axis)
         precondition(range.lowerBound >= 0 && range.upperBound <= shape[axis],
                      "range \(range) is outside axis \(axis) of extent \(shape[axis]) in shape \(shape)")
-        let (outer, n, inner) = axisSplit(shape, axis)
-        let m = range.count
-        var outShape = shape
-        outShape[axis] = m
-        var out = [Float](repeating: 0, count: outer * m * inner)
-        scalars.withUnsafeBufferPointer { px in
-            out.withUnsafeMutableBufferPointer { po in
-                for a in 0..<outer {
-                    let src = (a * n + range.lowerBound) * inner, dst = a * m * inner
-                    for j in 0..<(m * inner) { po[dst + j] = px[src + j] }
-                }
-            }
-        }
-        let inputShape = shape
-        return Tensor.record(Tensor(shape: outShape, scalars: out), parents: [self]) { g in
-            var grad = [Float](repeating: 0, count: outer * n * inner)
-            for a in 0..<outer {
-                let dst = (a * n + range.lowerBound) * inner, src = a * m * inner
-                for j in 0..<(m * inner) { grad[dst + j] = g.scalars[src + j] }
-            }
-            return [Tensor(shape: inputShape, scalars: grad)]
-        }
+        return gather(Array(range), alongAxis: axis)
     }
 
     /// Joins tensors along an existing axis; all other extents must agree.

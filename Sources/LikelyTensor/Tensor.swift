@@ -32,6 +32,14 @@ public final class Tensor: CustomStringConvertible {
         self.requiresGradient = requiresGradient
     }
 
+    /// A tensor of `shape` whose scalars start at zero and are then written by `body` through
+    /// one buffer (a BLAS product, a scatter-add kernel): the form every op's gradient takes.
+    public convenience init(zeros shape: [Int], writing body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+        var scalars = [Float](repeating: 0, count: elementCount(shape))
+        scalars.withUnsafeMutableBufferPointer { body($0) }
+        self.init(shape: shape, scalars: scalars)
+    }
+
     /// A rank-0 tensor holding one value.
     public convenience init(_ value: Float) {
         self.init(shape: [], scalars: [value])

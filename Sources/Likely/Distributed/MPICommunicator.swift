@@ -43,28 +43,21 @@ public final class MPICommunicator: Communicator {
     }
 
     /// Two `MPI_Bcast`s: the root's element count, then its elements.
-    public func broadcast(_ buffer: inout [Float], from root: Int) {
+    public func broadcast(_ buffer: inout [Float], from root: Int) { broadcastElements(&buffer, from: root, unit: "floats") }
+
+    /// Two `MPI_Bcast`s: the root's byte count, then its bytes.
+    public func broadcast(_ bytes: inout [UInt8], from root: Int) { broadcastElements(&bytes, from: root, unit: "bytes") }
+
+    /// The root's element count, then its elements as bytes; other ranks' buffers are resized first.
+    private func broadcastElements<Element: Numeric>(_ buffer: inout [Element], from root: Int, unit: String) {
         checkRoot(root)
         lock.withLock { _ in
             let count = broadcastCount(buffer.count, from: root)
-            if rank != root { buffer = [Float](repeating: 0, count: count) }
+            if rank != root { buffer = [Element](repeating: 0, count: count) }
             let status = buffer.withUnsafeMutableBytes {
                 likely_mpi_broadcast_bytes($0.baseAddress, $0.count, Int32(root))
             }
-            check(status, "MPI_Bcast of \(count) floats")
-        }
-    }
-
-    /// Two `MPI_Bcast`s: the root's byte count, then its bytes.
-    public func broadcast(_ bytes: inout [UInt8], from root: Int) {
-        checkRoot(root)
-        lock.withLock { _ in
-            let count = broadcastCount(bytes.count, from: root)
-            if rank != root { bytes = [UInt8](repeating: 0, count: count) }
-            let status = bytes.withUnsafeMutableBytes {
-                likely_mpi_broadcast_bytes($0.baseAddress, $0.count, Int32(root))
-            }
-            check(status, "MPI_Bcast of \(count) bytes")
+            check(status, "MPI_Bcast of \(count) \(unit)")
         }
     }
 

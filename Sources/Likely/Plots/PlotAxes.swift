@@ -67,6 +67,19 @@ struct PlotAxes {
         return s
     }
 
+    /// A 640×420 document with this frame drawn: where every standard plot starts.
+    func framedDocument(title: String, xLabel: String, yLabel: String) -> SVGDocument {
+        var doc = SVGDocument(width: 640, height: 420)
+        drawFrame(into: &doc, title: title, xLabel: xLabel, yLabel: yLabel)
+        return doc
+    }
+
+    /// A dashed grey reference line between two data points: a plot's diagonal, chance level
+    /// or baseline.
+    func drawReference(into doc: inout SVGDocument, from a: (x: Double, y: Double), to b: (x: Double, y: Double), className: String) {
+        doc.line(x1: x(a.x), y1: y(a.y), x2: x(b.x), y2: y(b.y), stroke: PlotColor.grey, strokeWidth: 1.5, dash: "5 4", className: className)
+    }
+
     /// Draws grid, frame, ticks, tick labels, axis titles and the plot title.
     func drawFrame(into doc: inout SVGDocument, title: String, xLabel: String, yLabel: String) {
         let bottom = top + plotHeight, right = left + plotWidth

@@ -2,9 +2,8 @@ extension Plots {
     /// ROC curve (true- against false-positive rate) with the chance diagonal and the AUC.
     public static func rocCurve(_ curve: ROCCurve, title: String = "ROC curve") -> String {
         let axes = PlotAxes(x: 0...1, y: 0...1)
-        var doc = SVGDocument(width: 640, height: 420)
-        axes.drawFrame(into: &doc, title: title, xLabel: "false-positive rate", yLabel: "true-positive rate")
-        doc.line(x1: axes.x(0), y1: axes.y(0), x2: axes.x(1), y2: axes.y(1), stroke: PlotColor.grey, strokeWidth: 1.5, dash: "5 4", className: "diagonal")
+        var doc = axes.framedDocument(title: title, xLabel: "false-positive rate", yLabel: "true-positive rate")
+        axes.drawReference(into: &doc, from: (0, 0), to: (1, 1), className: "diagonal")
         let points = finitePairs(curve.falsePositiveRates, curve.truePositiveRates).map { axes.point($0.x, $0.y) }
         doc.polyline(points, stroke: PlotColor.blue, strokeWidth: 2, className: "curve")
         let auc = curve.area.map { format($0, digits: 4) } ?? "undefined (one class)"
@@ -19,10 +18,8 @@ extension Plots {
     /// and the average precision.
     public static func precisionRecallCurve(_ curve: PrecisionRecallCurve, title: String = "Precision–recall curve") -> String {
         let axes = PlotAxes(x: 0...1, y: 0...1.02)
-        var doc = SVGDocument(width: 640, height: 420)
-        axes.drawFrame(into: &doc, title: title, xLabel: "recall", yLabel: "precision")
-        let chance = axes.y(curve.positiveRate)
-        doc.line(x1: axes.x(0), y1: chance, x2: axes.x(1), y2: chance, stroke: PlotColor.grey, strokeWidth: 1.5, dash: "5 4", className: "chance")
+        var doc = axes.framedDocument(title: title, xLabel: "recall", yLabel: "precision")
+        axes.drawReference(into: &doc, from: (0, curve.positiveRate), to: (1, curve.positiveRate), className: "chance")
         // AP's step function: precision Pₙ holds over recall (Rₙ₋₁, Rₙ].
         var steps: [(x: Double, y: Double)] = []
         let pairs = finitePairs(curve.recalls, curve.precisions)

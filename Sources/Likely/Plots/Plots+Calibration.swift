@@ -4,9 +4,8 @@ extension Plots {
     /// its count written above the bar (empty bins have a zero-height bar and no count).
     public static func reliabilityDiagram(_ diagram: ReliabilityDiagram, title: String = "Reliability diagram") -> String {
         let axes = PlotAxes(x: 0...1, y: 0...1.08)
-        var doc = SVGDocument(width: 640, height: 420)
-        axes.drawFrame(into: &doc, title: title, xLabel: "confidence", yLabel: "accuracy")
-        doc.line(x1: axes.x(0), y1: axes.y(0), x2: axes.x(1), y2: axes.y(1), stroke: PlotColor.grey, strokeWidth: 1.5, dash: "5 4", className: "diagonal")
+        var doc = axes.framedDocument(title: title, xLabel: "confidence", yLabel: "accuracy")
+        axes.drawReference(into: &doc, from: (0, 0), to: (1, 1), className: "diagonal")
         let edges = diagram.edges
         for b in 0..<diagram.binCount {
             let x0 = axes.x(edges[b]) + 1, x1 = axes.x(edges[b + 1]) - 1
@@ -34,8 +33,7 @@ extension Plots {
         let densities = histogram.densities
         let top = Swift.max((densities.max() ?? 1) * 1.15, 1.3)
         let axes = PlotAxes(x: 0...1, y: 0...top)
-        var doc = SVGDocument(width: 640, height: 420)
-        axes.drawFrame(into: &doc, title: title, xLabel: "PIT value F(y)", yLabel: "density")
+        var doc = axes.framedDocument(title: title, xLabel: "PIT value F(y)", yLabel: "density")
         for b in 0..<histogram.binCount {
             let x0 = axes.x(histogram.edges[b]) + 1, x1 = axes.x(histogram.edges[b + 1]) - 1
             doc.rect(x: x0, y: axes.y(densities[b]), width: x1 - x0, height: axes.y(0) - axes.y(densities[b]),
@@ -53,9 +51,8 @@ extension Plots {
     /// with the diagonal. Points below the diagonal: intervals too narrow (over-confident).
     public static func coverageCurve(_ coverage: IntervalCoverage, title: String = "Interval coverage") -> String {
         let axes = PlotAxes(x: 0...1, y: 0...1)
-        var doc = SVGDocument(width: 640, height: 420)
-        axes.drawFrame(into: &doc, title: title, xLabel: "nominal coverage of the central interval", yLabel: "observed coverage")
-        doc.line(x1: axes.x(0), y1: axes.y(0), x2: axes.x(1), y2: axes.y(1), stroke: PlotColor.grey, strokeWidth: 1.5, dash: "5 4", className: "diagonal")
+        var doc = axes.framedDocument(title: title, xLabel: "nominal coverage of the central interval", yLabel: "observed coverage")
+        axes.drawReference(into: &doc, from: (0, 0), to: (1, 1), className: "diagonal")
         let order = coverage.levels.indices.sorted { coverage.levels[$0] < coverage.levels[$1] }
         let points = finitePairs(order.map { coverage.levels[$0] }, order.map { coverage.observed[$0] }).map { axes.point($0.x, $0.y) }
         doc.polyline(points, stroke: PlotColor.blue, strokeWidth: 2, className: "coverage")

@@ -21,8 +21,7 @@ extension Plots {
         let yData = PlotAxes.range(covering: dataY + mean + bandValues)
         let yRange = yData.lowerBound...(yData.upperBound + 0.45 * (yData.upperBound - yData.lowerBound))
         let axes = PlotAxes(x: PlotAxes.range(covering: dataX + gridX, padding: 0.02), y: yRange)
-        var doc = SVGDocument(width: 640, height: 420)
-        axes.drawFrame(into: &doc, title: title, xLabel: xLabel, yLabel: yLabel)
+        var doc = axes.framedDocument(title: title, xLabel: xLabel, yLabel: yLabel)
         var legend: [(label: String, symbol: PlotAxes.LegendSymbol)] = []
 
         for band in total.sorted(by: { $0.level > $1.level }) {

@@ -11,8 +11,7 @@ extension Plots {
         let epochsCount = Swift.max(training.count, validation?.count ?? 0)
         let xRange = epochsCount > 1 ? 1...Double(epochsCount) : PlotAxes.range(covering: [1])
         let axes = PlotAxes(x: xRange, y: PlotAxes.range(covering: training + (validation ?? [])))
-        var doc = SVGDocument(width: 640, height: 420)
-        axes.drawFrame(into: &doc, title: title, xLabel: "epoch", yLabel: yLabel)
+        var doc = axes.framedDocument(title: title, xLabel: "epoch", yLabel: yLabel)
         var legend: [(label: String, symbol: PlotAxes.LegendSymbol)] = []
         for (values, name, color) in [(training, "training", PlotColor.blue), (validation ?? [], "validation", PlotColor.orange)] where !values.isEmpty {
             let points = finitePairs(values.indices.map { Double($0 + 1) }, values).map { axes.point($0.x, $0.y) }

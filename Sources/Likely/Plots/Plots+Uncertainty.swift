@@ -11,12 +11,10 @@ extension Plots {
         let risks = indices.map { curve.risks[$0] }, coverages = indices.map { curve.coverages[$0] }
         let top = (risks.filter(\.isFinite).max() ?? 1) * 1.1
         let axes = PlotAxes(x: 0...1, y: 0...(top > 0 ? top : 1))
-        var doc = SVGDocument(width: 640, height: 420)
-        axes.drawFrame(into: &doc, title: title, xLabel: "coverage (fraction of inputs kept, most certain first)",
-                       yLabel: "selective \(riskName)")
+        var doc = axes.framedDocument(title: title, xLabel: "coverage (fraction of inputs kept, most certain first)",
+                                      yLabel: "selective \(riskName)")
         if let full = curve.risks.last, full.isFinite {
-            doc.line(x1: axes.x(0), y1: axes.y(full), x2: axes.x(1), y2: axes.y(full), stroke: PlotColor.grey,
-                     strokeWidth: 1.5, dash: "5 4", className: "full-coverage")
+            axes.drawReference(into: &doc, from: (0, full), to: (1, full), className: "full-coverage")
         }
         doc.polyline(finitePairs(coverages, risks).map { axes.point($0.x, $0.y) }, stroke: PlotColor.blue, strokeWidth: 2,
                      className: "curve")
@@ -47,8 +45,7 @@ extension Plots {
         let inside = densities(inDistribution), outside = densities(outOfDistribution)
         let top = Swift.max(inside.max() ?? 1, outside.max() ?? 1) * 1.1
         let axes = PlotAxes(x: lo...(lo + width * Double(binCount)), y: 0...(top > 0 ? top : 1))
-        var doc = SVGDocument(width: 640, height: 420)
-        axes.drawFrame(into: &doc, title: title ?? "\(scoreName): in vs out of distribution", xLabel: scoreName, yLabel: "density")
+        var doc = axes.framedDocument(title: title ?? "\(scoreName): in vs out of distribution", xLabel: scoreName, yLabel: "density")
         for (densities, color, name) in [(inside, PlotColor.blue, "in"), (outside, PlotColor.orange, "out")] {
             for b in 0..<binCount where densities[b] > 0 {
                 let x0 = axes.x(lo + Double(b) * width), x1 = axes.x(lo + Double(b + 1) * width)

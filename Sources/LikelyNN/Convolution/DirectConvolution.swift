@@ -51,6 +51,64 @@ struct DirectGeometry {
     }
 }
 
+/// Where the kernel taps of one output pixel, or of four adjacent interior ones, read.
+struct PixelTaps {
+    /// The image within the batch.
+    var image: Int
+    /// The output pixel's index oy·outWidth + ox (the first of four).
+    var pixel: Int
+    /// The kernel rows whose input row lies inside the image.
+    var rows: Range<Int>
+    /// The kernel columns whose input column lies inside the image (all of them for four pixels).
+    var columns: Range<Int>
+    /// The input offset, within the image, of the pixel under tap (0, 0), possibly outside the
+    /// image (never read there).
+    var corner: Int
+}
+
+extension DirectGeometry {
+    /// Visits every output pixel of `images` images in row order. Interior pixels, whose whole
+    /// kernel row lies inside the image, go to `four` four at a time and then each to `one` with
+    /// `afterFour` true (for the channels `four` leaves); the other pixels go to `one` alone.
+    @inline(__always)
+    func forEachPixel(images: Int, four: (PixelTaps) -> Void, one: (_ taps: PixelTaps, _ afterFour: Bool) -> Void) {
+        let rowStride = width * inChannels
+        // Output columns first..<end have their whole kernel row inside the image.
+        let first = Swift.max(0, padLeft)
+        let end = Swift.max(first, Swift.min(outWidth, width + padLeft - kernelWidth + 1))
+        for b in 0..<images {
+            for oy in 0..<outHeight {
+                let rows = Swift.max(0, padTop - oy)..<Swift.min(kernelHeight, height + padTop - oy)
+                var ox = 0
+                while ox < outWidth {
+                    let quad = ox >= first && ox &+ 4 <= end
+                    if quad {
+                        four(PixelTaps(image: b, pixel: oy &* outWidth &+ ox, rows: rows, columns: 0..<kernelWidth,
+                                       corner: (oy &- padTop) &* rowStride &+ (ox &- padLeft) &* inChannels))
+                    }
+                    let count = quad ? 4 : 1
+                    for px in ox..<(ox &+ count) {
+                        one(PixelTaps(image: b, pixel: oy &* outWidth &+ px, rows: rows,
+                                      columns: Swift.max(0, padLeft - px)..<Swift.min(kernelWidth, width + padLeft - px),
+                                      corner: (oy &- padTop) &* rowStride &+ (px &- padLeft) &* inChannels), quad)
+                    }
+                    ox &+= count
+                }
+            }
+        }
+    }
+
+    /// Calls `body(input, tap)` for each kernel tap (ky, kx) of `taps`: the input offset of the
+    /// tap's pixel within the image, and the tap's offset (ky·kw + kx)·C·F into the kernel.
+    @inline(__always)
+    func forEachTap(_ taps: PixelTaps, _ body: (_ input: Int, _ tap: Int) -> Void) {
+        let rowStride = width * inChannels, tapStride = inChannels * outChannels
+        for ky in taps.rows {
+            for kx in taps.columns { body(taps.corner &+ ky &* rowStride &+ kx &* inChannels, (ky &* kernelWidth &+ kx) &* tapStride) }
+        }
+    }
+}
+
 @inline(__always)
 private func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
@@ -67,87 +125,56 @@ private func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
 /// sum kept in registers); writes every output scalar.
 func directConvolution(_ input: UnsafePointer<Float>, _ g: DirectGeometry, images: Int, weights: UnsafePointer<Float>,
                        bias: UnsafePointer<Float>?, relu: Bool = false, into output: UnsafeMutablePointer<Float>) {
-    let (h, wd, c, f) = (g.height, g.width, g.inChannels, g.outChannels)
-    let (oh, ow, kh, kw) = (g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth)
+    let (c, f) = (g.inChannels, g.outChannels)
     let blocks = f / 8
-    let rowStride = wd * c, tapStride = c * f
     let zero = SIMD8<Float>()
-    // Output columns first..<end have their whole kernel row inside the image.
-    let first = Swift.max(0, g.padLeft)
-    let end = Swift.max(first, Swift.min(ow, wd + g.padLeft - kw + 1))
-    for b in 0..<images {
-        let image = input + b * g.inputSize
-        let out = output + b * g.outputSize
-        for oy in 0..<oh {
-            // Kernel rows whose input row iy = oy − padTop + ky lies inside the image.
-            let ky0 = Swift.max(0, g.padTop - oy), ky1 = Swift.min(kh, h + g.padTop - oy)
-            var ox = 0
-            while ox < ow {
-                // Four interior pixels at once: each weight vector loaded once for all four,
-                // four independent sums in registers.
-                let quad = ox >= first && ox &+ 4 <= end
-                if quad {
-                    let o = out + (oy &* ow &+ ox) &* f
-                    let corner = (oy &- g.padTop) &* rowStride &+ (ox &- g.padLeft) &* c
-                    for block in 0..<blocks {
-                        let start: SIMD8<Float> = bias.map { load8($0 + block &* 8) } ?? zero
-                        var (s0, s1, s2, s3) = (start, start, start, start)
-                        for ky in ky0..<ky1 {
-                            for kx in 0..<kw {
-                                let px = image + (corner &+ ky &* rowStride &+ kx &* c)
-                                let pw = weights + ((ky &* kw &+ kx) &* tapStride &+ block &* 8)
-                                for ci in 0..<c {
-                                    let wv = load8(pw + ci &* f)
-                                    s0 += SIMD8(repeating: px[ci]) * wv
-                                    s1 += SIMD8(repeating: px[c &+ ci]) * wv
-                                    s2 += SIMD8(repeating: px[2 &* c &+ ci]) * wv
-                                    s3 += SIMD8(repeating: px[3 &* c &+ ci]) * wv
-                                }
-                            }
-                        }
-                        if relu {
-                            s0.replace(with: zero, where: s0 .< zero); s1.replace(with: zero, where: s1 .< zero)
-                            s2.replace(with: zero, where: s2 .< zero); s3.replace(with: zero, where: s3 .< zero)
-                        }
-                        store8(s0, o + block &* 8); store8(s1, o + (f &+ block &* 8))
-                        store8(s2, o + (2 &* f &+ block &* 8)); store8(s3, o + (3 &* f &+ block &* 8))
-                    }
+    g.forEachPixel(images: images, four: { taps in
+        // Four interior pixels at once: each weight vector loaded once for all four, four
+        // independent sums in registers.
+        let image = input + taps.image &* g.inputSize
+        let o = output + taps.image &* g.outputSize + taps.pixel &* f
+        for block in 0..<blocks {
+            let start: SIMD8<Float> = bias.map { load8($0 + block &* 8) } ?? zero
+            var (s0, s1, s2, s3) = (start, start, start, start)
+            g.forEachTap(taps) { at, tap in
+                let (px, pw) = (image + at, weights + (tap &+ block &* 8))
+                for ci in 0..<c {
+                    let wv = load8(pw + ci &* f)
+                    s0 += SIMD8(repeating: px[ci]) * wv
+                    s1 += SIMD8(repeating: px[c &+ ci]) * wv
+                    s2 += SIMD8(repeating: px[2 &* c &+ ci]) * wv
+                    s3 += SIMD8(repeating: px[3 &* c &+ ci]) * wv
                 }
-                // One pixel at a time: the border pixels, and the channels past the last full block.
-                let count = quad ? 4 : 1
-                for px0 in ox..<(ox &+ count) {
-                    let kx0 = Swift.max(0, g.padLeft - px0), kx1 = Swift.min(kw, wd + g.padLeft - px0)
-                    let o = out + (oy &* ow &+ px0) &* f
-                    // The input pixel under kernel tap (0, 0), possibly outside the image (never read there).
-                    let corner = (oy &- g.padTop) &* rowStride &+ (px0 &- g.padLeft) &* c
-                    for block in (quad ? blocks : 0)..<blocks {
-                        var sum: SIMD8<Float> = bias.map { load8($0 + block &* 8) } ?? zero
-                        for ky in ky0..<ky1 {
-                            for kx in kx0..<kx1 {
-                                let px = image + (corner &+ ky &* rowStride &+ kx &* c)
-                                let pw = weights + ((ky &* kw &+ kx) &* tapStride &+ block &* 8)
-                                for ci in 0..<c { sum += SIMD8(repeating: px[ci]) * load8(pw + ci &* f) }
-                            }
-                        }
-                        if relu { sum.replace(with: zero, where: sum .< zero) }
-                        store8(sum, o + block &* 8)
-                    }
-                    for fi in (blocks &* 8)..<f {
-                        var sum: Float = bias?[fi] ?? 0
-                        for ky in ky0..<ky1 {
-                            for kx in kx0..<kx1 {
-                                let px = image + (corner &+ ky &* rowStride &+ kx &* c)
-                                let pw = weights + ((ky &* kw &+ kx) &* tapStride &+ fi)
-                                for ci in 0..<c { sum += px[ci] * pw[ci &* f] }
-                            }
-                        }
-                        o[fi] = relu && sum < 0 ? 0 : sum
-                    }
-                }
-                ox &+= count
             }
+            if relu {
+                s0.replace(with: zero, where: s0 .< zero); s1.replace(with: zero, where: s1 .< zero)
+                s2.replace(with: zero, where: s2 .< zero); s3.replace(with: zero, where: s3 .< zero)
+            }
+            store8(s0, o + block &* 8); store8(s1, o + (f &+ block &* 8))
+            store8(s2, o + (2 &* f &+ block &* 8)); store8(s3, o + (3 &* f &+ block &* 8))
         }
-    }
+    }, one: { taps, afterFour in
+        // One pixel: a border pixel, or the channels past the last full block of an interior one.
+        let image = input + taps.image &* g.inputSize
+        let o = output + taps.image &* g.outputSize + taps.pixel &* f
+        for block in (afterFour ? blocks : 0)..<blocks {
+            var sum: SIMD8<Float> = bias.map { load8($0 + block &* 8) } ?? zero
+            g.forEachTap(taps) { at, tap in
+                let (px, pw) = (image + at, weights + (tap &+ block &* 8))
+                for ci in 0..<c { sum += SIMD8(repeating: px[ci]) * load8(pw + ci &* f) }
+            }
+            if relu { sum.replace(with: zero, where: sum .< zero) }
+            store8(sum, o + block &* 8)
+        }
+        for fi in (blocks &* 8)..<f {
+            var sum: Float = bias?[fi] ?? 0
+            g.forEachTap(taps) { at, tap in
+                let (px, pw) = (image + at, weights + (tap &+ fi))
+                for ci in 0..<c { sum += px[ci] * pw[ci &* f] }
+            }
+            o[fi] = relu && sum < 0 ? 0 : sum
+        }
+    })
 }
 
 /// The kernel of the input gradient: w'[ky', kx', f, c] = w[kh − 1 − ky', kw − 1 − kx', c, f]
@@ -170,73 +197,45 @@ func flippedTransposedKernel(_ w: UnsafePointer<Float>, _ g: DirectGeometry, int
 /// Vectorized over output channels; `dw` (kh·kw·C·F scalars) stays in L1 cache.
 func directKernelGradient(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>, _ g: DirectGeometry,
                           images: Int, into dw: UnsafeMutablePointer<Float>) {
-    let (h, wd, c, f) = (g.height, g.width, g.inChannels, g.outChannels)
-    let (oh, ow, kh, kw) = (g.outHeight, g.outWidth, g.kernelHeight, g.kernelWidth)
+    let (c, f) = (g.inChannels, g.outChannels)
     let blocks = f / 8
-    let rowStride = wd * c, tapStride = c * f
-    let first = Swift.max(0, g.padLeft)
-    let end = Swift.max(first, Swift.min(ow, wd + g.padLeft - kw + 1))
-    for b in 0..<images {
-        let image = input + b * g.inputSize
-        let grad = gradient + b * g.outputSize
-        for oy in 0..<oh {
-            let ky0 = Swift.max(0, g.padTop - oy), ky1 = Swift.min(kh, h + g.padTop - oy)
-            var ox = 0
-            while ox < ow {
-                // Four interior pixels at once: each accumulator loaded and stored once for four.
-                let quad = ox >= first && ox &+ 4 <= end
-                if quad {
-                    let pg = grad + (oy &* ow &+ ox) &* f
-                    let corner = (oy &- g.padTop) &* rowStride &+ (ox &- g.padLeft) &* c
-                    for block in 0..<blocks {
-                        let g0 = load8(pg + block &* 8), g1 = load8(pg + (f &+ block &* 8))
-                        let g2 = load8(pg + (2 &* f &+ block &* 8)), g3 = load8(pg + (3 &* f &+ block &* 8))
-                        for ky in ky0..<ky1 {
-                            for kx in 0..<kw {
-                                let px = image + (corner &+ ky &* rowStride &+ kx &* c)
-                                let pw = dw + ((ky &* kw &+ kx) &* tapStride &+ block &* 8)
-                                for ci in 0..<c {
-                                    var acc = load8(pw + ci &* f)
-                                    acc += SIMD8(repeating: px[ci]) * g0
-                                    acc += SIMD8(repeating: px[c &+ ci]) * g1
-                                    acc += SIMD8(repeating: px[2 &* c &+ ci]) * g2
-                                    acc += SIMD8(repeating: px[3 &* c &+ ci]) * g3
-                                    store8(acc, pw + ci &* f)
-                                }
-                            }
-                        }
-                    }
+    g.forEachPixel(images: images, four: { taps in
+        // Four interior pixels at once: each accumulator loaded and stored once for four.
+        let image = input + taps.image &* g.inputSize
+        let pg = gradient + taps.image &* g.outputSize + taps.pixel &* f
+        for block in 0..<blocks {
+            let g0 = load8(pg + block &* 8), g1 = load8(pg + (f &+ block &* 8))
+            let g2 = load8(pg + (2 &* f &+ block &* 8)), g3 = load8(pg + (3 &* f &+ block &* 8))
+            g.forEachTap(taps) { at, tap in
+                let (px, pw) = (image + at, dw + (tap &+ block &* 8))
+                for ci in 0..<c {
+                    var acc = load8(pw + ci &* f)
+                    acc += SIMD8(repeating: px[ci]) * g0
+                    acc += SIMD8(repeating: px[c &+ ci]) * g1
+                    acc += SIMD8(repeating: px[2 &* c &+ ci]) * g2
+                    acc += SIMD8(repeating: px[3 &* c &+ ci]) * g3
+                    store8(acc, pw + ci &* f)
                 }
-                let count = quad ? 4 : 1
-                for px0 in ox..<(ox &+ count) {
-                    let kx0 = Swift.max(0, g.padLeft - px0), kx1 = Swift.min(kw, wd + g.padLeft - px0)
-                    let pg = grad + (oy &* ow &+ px0) &* f
-                    let corner = (oy &- g.padTop) &* rowStride &+ (px0 &- g.padLeft) &* c
-                    for block in (quad ? blocks : 0)..<blocks {
-                        let gv = load8(pg + block &* 8)
-                        for ky in ky0..<ky1 {
-                            for kx in kx0..<kx1 {
-                                let px = image + (corner &+ ky &* rowStride &+ kx &* c)
-                                let pw = dw + ((ky &* kw &+ kx) &* tapStride &+ block &* 8)
-                                for ci in 0..<c { store8(load8(pw + ci &* f) + SIMD8(repeating: px[ci]) * gv, pw + ci &* f) }
-                            }
-                        }
-                    }
-                    for fi in (blocks &* 8)..<f {
-                        let gv = pg[fi]
-                        for ky in ky0..<ky1 {
-                            for kx in kx0..<kx1 {
-                                let px = image + (corner &+ ky &* rowStride &+ kx &* c)
-                                let pw = dw + ((ky &* kw &+ kx) &* tapStride &+ fi)
-                                for ci in 0..<c { pw[ci &* f] += px[ci] * gv }
-                            }
-                        }
-                    }
-                }
-                ox &+= count
             }
         }
-    }
+    }, one: { taps, afterFour in
+        let image = input + taps.image &* g.inputSize
+        let pg = gradient + taps.image &* g.outputSize + taps.pixel &* f
+        for block in (afterFour ? blocks : 0)..<blocks {
+            let gv = load8(pg + block &* 8)
+            g.forEachTap(taps) { at, tap in
+                let (px, pw) = (image + at, dw + (tap &+ block &* 8))
+                for ci in 0..<c { store8(load8(pw + ci &* f) + SIMD8(repeating: px[ci]) * gv, pw + ci &* f) }
+            }
+        }
+        for fi in (blocks &* 8)..<f {
+            let gv = pg[fi]
+            g.forEachTap(taps) { at, tap in
+                let (px, pw) = (image + at, dw + (tap &+ fi))
+                for ci in 0..<c { pw[ci &* f] += px[ci] * gv }
+            }
+        }
+    })
 }
 
 /// Runs the direct convolution over a batch, the images shared out across the threads.

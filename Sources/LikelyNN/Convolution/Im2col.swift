@@ -14,46 +14,37 @@ struct ImageWindow {
     var patchLength: Int { rows.kernel * columns.kernel * channels }
 }
 
-/// im2col: writes every window of `image` ([batch, H, W, C]) as one row of `patches`
-/// ([batch·outH·outW, kh·kw·C], columns ordered (ky, kx, c) like a `[kh, kw, C, F]` kernel),
-/// with zeros where the window hangs over the border.
-func im2col(_ image: UnsafeBufferPointer<Float>, _ w: ImageWindow, into patches: UnsafeMutableBufferPointer<Float>) {
-    let (h, wd, c) = (w.rows.input, w.columns.input, w.channels)
-    let (oh, ow, kh, kw) = (w.rows.output, w.columns.output, w.rows.kernel, w.columns.kernel)
-    let length = w.patchLength
-    guard let src = image.baseAddress, let dst = patches.baseAddress else { return }
-    for b in 0..<w.batch {
-        for oy in 0..<oh {
-            for ox in 0..<ow {
-                var out = dst + ((b * oh + oy) * ow + ox) * length
-                for ky in 0..<kh {
-                    let iy = oy * w.rows.stride - w.rows.padBefore + ky * w.rows.dilation
-                    if iy < 0 || iy >= h {
-                        out.update(repeating: 0, count: kw * c)
-                        out += kw * c
-                        continue
-                    }
-                    let rowBase = src + (b * h + iy) * wd * c
-                    let ix0 = ox * w.columns.stride - w.columns.padBefore
-                    if w.columns.dilation == 1 && ix0 >= 0 && ix0 + kw <= wd {
-                        // The window's row lies inside the image: its kw·c values are contiguous.
-                        let from = rowBase + ix0 * c
-                        for j in 0..<(kw * c) { out[j] = from[j] }
-                        out += kw * c
-                        continue
-                    }
-                    for kx in 0..<kw {
-                        let ix = ox * w.columns.stride - w.columns.padBefore + kx * w.columns.dilation
-                        if ix < 0 || ix >= wd {
-                            out.update(repeating: 0, count: c)
-                        } else if c < 16 {
-                            // A few channels: a plain loop beats a memmove call per tap.
-                            let from = rowBase + ix * c
-                            for ch in 0..<c { out[ch] = from[ch] }
-                        } else {
-                            out.update(from: rowBase + ix * c, count: c)
+extension ImageWindow {
+    /// Visits every window's patch as runs: `body(patch, pixel, count)` says that the `count`
+    /// patch values from offset `patch` (in the `[patchCount, patchLength]` matrix) lie over
+    /// the `count` image values from offset `pixel` (in `[batch, H, W, C]`), or over the border
+    /// when `pixel` is `nil`. A kernel row that lies inside the image is one run of kw·C values;
+    /// otherwise each tap is a run of C.
+    @inline(__always)
+    func forEachRun(_ body: (_ patch: Int, _ pixel: Int?, _ count: Int) -> Void) {
+        let (h, wd, c) = (rows.input, columns.input, channels)
+        let (oh, ow, kh, kw) = (rows.output, columns.output, rows.kernel, columns.kernel)
+        for b in 0..<batch {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let patch = ((b * oh + oy) * ow + ox) * patchLength
+                    for ky in 0..<kh {
+                        let segment = patch + ky * kw * c
+                        let iy = oy * rows.stride - rows.padBefore + ky * rows.dilation
+                        if iy < 0 || iy >= h {
+                            body(segment, nil, kw * c)
+                            continue
                         }
-                        out += c
+                        let rowBase = (b * h + iy) * wd * c
+                        let ix0 = ox * columns.stride - columns.padBefore
+                        if columns.dilation == 1 && ix0 >= 0 && ix0 + kw <= wd {
+                            body(segment, rowBase + ix0 * c, kw * c)
+                            continue
+                        }
+                        for kx in 0..<kw {
+                            let ix = ix0 + kx * columns.dilation
+                            body(segment + kx * c, ix < 0 || ix >= wd ? nil : rowBase + ix * c, c)
+                        }
                     }
                 }
             }
@@ -61,37 +52,31 @@ func im2col(_ image: UnsafeBufferPointer<Float>, _ w: ImageWindow, into patches:
     }
 }
 
+/// im2col: writes every window of `image` ([batch, H, W, C]) as one row of `patches`
+/// ([batch·outH·outW, kh·kw·C], columns ordered (ky, kx, c) like a `[kh, kw, C, F]` kernel),
+/// with zeros where the window hangs over the border.
+func im2col(_ image: UnsafeBufferPointer<Float>, _ w: ImageWindow, into patches: UnsafeMutableBufferPointer<Float>) {
+    guard let src = image.baseAddress, let dst = patches.baseAddress else { return }
+    w.forEachRun { patch, pixel, count in
+        let out = dst + patch
+        guard let pixel else { out.update(repeating: 0, count: count); return }
+        if count < 16 {
+            // A few values: a plain loop beats a memmove call.
+            for j in 0..<count { out[j] = src[pixel + j] }
+        } else {
+            out.update(from: src + pixel, count: count)
+        }
+    }
+}
+
 /// col2im, the adjoint of `im2col`: adds every row of `patches` back onto the image
 /// positions its window covers (`image` must be zeroed first); border taps are dropped.
 func col2im(_ patches: UnsafeBufferPointer<Float>, _ w: ImageWindow, into image: UnsafeMutableBufferPointer<Float>) {
-    let (h, wd, c) = (w.rows.input, w.columns.input, w.channels)
-    let (oh, ow, kh, kw) = (w.rows.output, w.columns.output, w.rows.kernel, w.columns.kernel)
-    let length = w.patchLength
     guard let src = patches.baseAddress, let dst = image.baseAddress else { return }
-    for b in 0..<w.batch {
-        for oy in 0..<oh {
-            for ox in 0..<ow {
-                let patch = src + ((b * oh + oy) * ow + ox) * length
-                for ky in 0..<kh {
-                    let iy = oy * w.rows.stride - w.rows.padBefore + ky * w.rows.dilation
-                    if iy < 0 || iy >= h { continue }
-                    let rowBase = dst + (b * h + iy) * wd * c
-                    let ix0 = ox * w.columns.stride - w.columns.padBefore
-                    if w.columns.dilation == 1 && ix0 >= 0 && ix0 + kw <= wd {
-                        // The window's row lies inside the image: one contiguous run of kw·c values.
-                        let from = patch + ky * kw * c, to = rowBase + ix0 * c
-                        for j in 0..<(kw * c) { to[j] += from[j] }
-                        continue
-                    }
-                    for kx in 0..<kw {
-                        let ix = ox * w.columns.stride - w.columns.padBefore + kx * w.columns.dilation
-                        if ix < 0 || ix >= wd { continue }
-                        let from = patch + (ky * kw + kx) * c, to = rowBase + ix * c
-                        for ch in 0..<c { to[ch] += from[ch] }
-                    }
-                }
-            }
-        }
+    w.forEachRun { patch, pixel, count in
+        guard let pixel else { return }
+        let (from, to) = (src + patch, dst + pixel)
+        for j in 0..<count { to[j] += from[j] }
     }
 }
 

@@ -1,16 +1,14 @@
 import LikelyTensor
 
-/// A 2-D convolution over NHWC images (Keras `Conv2D`), computed by `conv2d`.
-///
-/// Shapes: x `[batch, H, W, inputChannels]`, kernel `[kh, kw, inputChannels, filters]`,
-/// bias `[filters]`, y `[batch, outH, outW, filters]` with
-/// out = ⌊(n + 2p − d(f − 1) − 1)/s⌋ + 1 per axis. Parameters: kh·kw·C·F + F.
-public final class Conv2D: Layer {
-    /// The kernel, `[kh, kw, inputChannels, filters]`.
+/// What a convolution and a transposed convolution share: a kernel, an optional bias, and
+/// the window's strides, padding and dilation. The kernel's shape is the subclass's
+/// (`[kh, kw, C, F]` for `Conv2D`, `[kh, kw, F, C]` for `Conv2DTranspose`); the bias is `[F]`.
+public class ConvolutionLayer {
+    /// The kernel.
     public let filter: Tensor
     /// The bias, `[filters]`, or `nil`.
     public let bias: Tensor?
-    /// Steps between windows.
+    /// Steps between windows (upsampling steps of a transposed convolution).
     public let strides: SpatialSize
     /// Border handling.
     public let padding: Padding
@@ -19,6 +17,28 @@ public final class Conv2D: Layer {
     /// How the kernel was initialized.
     public let kernelInitializer: Initializer
 
+    /// A kernel of `filterShape` and a bias of `filters` freshly drawn, kernel first.
+    init(filterShape: [Int], filters: Int, strides: SpatialSize, padding: Padding, dilation: SpatialSize, useBias: Bool,
+         kernelInitializer: Initializer, biasInitializer: Initializer, using random: inout RandomSource) {
+        filter = kernelInitializer.makeTensor(shape: filterShape, using: &random)
+        bias = useBias ? biasInitializer.makeTensor(shape: [filters], using: &random) : nil
+        self.strides = strides
+        self.padding = padding
+        self.dilation = dilation
+        self.kernelInitializer = kernelInitializer
+    }
+
+    public var parameters: [NamedTensor] {
+        [NamedTensor(name: "weight", tensor: filter)] + (bias.map { [NamedTensor(name: "bias", tensor: $0)] } ?? [])
+    }
+}
+
+/// A 2-D convolution over NHWC images (Keras `Conv2D`), computed by `conv2d`.
+///
+/// Shapes: x `[batch, H, W, inputChannels]`, kernel `[kh, kw, inputChannels, filters]`,
+/// bias `[filters]`, y `[batch, outH, outW, filters]` with
+/// out = ⌊(n + 2p − d(f − 1) − 1)/s⌋ + 1 per axis. Parameters: kh·kw·C·F + F.
+public final class Conv2D: ConvolutionLayer, Layer {
     /// A convolution with freshly drawn weights (Glorot uniform kernel, zero bias by default).
     public init(inputChannels: Int, filters: Int, kernelSize: SpatialSize, strides: SpatialSize = SpatialSize(1),
                 padding: Padding = .valid, dilation: SpatialSize = SpatialSize(1), useBias: Bool = true,
@@ -26,12 +46,9 @@ public final class Conv2D: Layer {
                 using random: inout RandomSource) {
         precondition(inputChannels > 0 && filters > 0, "Conv2D needs positive channel counts, got \(inputChannels) → \(filters)")
         precondition(kernelSize.rows > 0 && kernelSize.columns > 0, "Conv2D kernel size must be positive, got \(kernelSize)")
-        filter = kernelInitializer.makeTensor(shape: [kernelSize.rows, kernelSize.columns, inputChannels, filters], using: &random)
-        bias = useBias ? biasInitializer.makeTensor(shape: [filters], using: &random) : nil
-        self.strides = strides
-        self.padding = padding
-        self.dilation = dilation
-        self.kernelInitializer = kernelInitializer
+        super.init(filterShape: [kernelSize.rows, kernelSize.columns, inputChannels, filters], filters: filters, strides: strides,
+                   padding: padding, dilation: dilation, useBias: useBias, kernelInitializer: kernelInitializer,
+                   biasInitializer: biasInitializer, using: &random)
     }
 
     /// A square-kernel convenience: `Conv2D(inputChannels: 1, filters: 8, kernelSize: 3, padding: .same, using: &r)`.
@@ -60,10 +77,6 @@ public final class Conv2D: Layer {
                 filter.shape[3]]
     }
 
-    public var parameters: [NamedTensor] {
-        [NamedTensor(name: "weight", tensor: filter)] + (bias.map { [NamedTensor(name: "bias", tensor: $0)] } ?? [])
-    }
-
     public var spec: LayerSpec {
         .conv2D(filters: filter.shape[3], kernelSize: SpatialSize(filter.shape[0], filter.shape[1]), strides: strides,
                 padding: padding, dilation: dilation, useBias: bias != nil, kernelInitializer: kernelInitializer)
@@ -77,32 +90,16 @@ public final class Conv2D: Layer {
 /// Shapes: x `[batch, H, W, inputChannels]`, kernel `[kh, kw, filters, inputChannels]`,
 /// y `[batch, outH, outW, filters]`; out per axis: valid (n − 1)s + d(f − 1) + 1, same n·s,
 /// explicit p (n − 1)s − 2p + d(f − 1) + 1. Parameters: kh·kw·F·C + F.
-public final class Conv2DTranspose: Layer {
-    /// The kernel, `[kh, kw, filters, inputChannels]`.
-    public let filter: Tensor
-    /// The bias, `[filters]`, or `nil`.
-    public let bias: Tensor?
-    /// Upsampling steps.
-    public let strides: SpatialSize
-    /// Border handling.
-    public let padding: Padding
-    /// Spacing between kernel taps.
-    public let dilation: SpatialSize
-    /// How the kernel was initialized.
-    public let kernelInitializer: Initializer
-
+public final class Conv2DTranspose: ConvolutionLayer, Layer {
     /// A transposed convolution with freshly drawn weights.
     public init(inputChannels: Int, filters: Int, kernelSize: SpatialSize, strides: SpatialSize = SpatialSize(1),
                 padding: Padding = .valid, dilation: SpatialSize = SpatialSize(1), useBias: Bool = true,
                 kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
                 using random: inout RandomSource) {
         precondition(inputChannels > 0 && filters > 0, "Conv2DTranspose needs positive channel counts, got \(inputChannels) → \(filters)")
-        filter = kernelInitializer.makeTensor(shape: [kernelSize.rows, kernelSize.columns, filters, inputChannels], using: &random)
-        bias = useBias ? biasInitializer.makeTensor(shape: [filters], using: &random) : nil
-        self.strides = strides
-        self.padding = padding
-        self.dilation = dilation
-        self.kernelInitializer = kernelInitializer
+        super.init(filterShape: [kernelSize.rows, kernelSize.columns, filters, inputChannels], filters: filters, strides: strides,
+                   padding: padding, dilation: dilation, useBias: useBias, kernelInitializer: kernelInitializer,
+                   biasInitializer: biasInitializer, using: &random)
     }
 
     public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
@@ -115,10 +112,6 @@ public final class Conv2DTranspose: Layer {
         return [WindowGeometry(transposedInput: inputShape[0], kernel: filter.shape[0], stride: strides.rows, dilation: dilation.rows, padding: padding).input,
                 WindowGeometry(transposedInput: inputShape[1], kernel: filter.shape[1], stride: strides.columns, dilation: dilation.columns, padding: padding).input,
                 filter.shape[2]]
-    }
-
-    public var parameters: [NamedTensor] {
-        [NamedTensor(name: "weight", tensor: filter)] + (bias.map { [NamedTensor(name: "bias", tensor: $0)] } ?? [])
     }
 
     public var spec: LayerSpec {

@@ -1,8 +1,8 @@
 import LikelyTensor
 
-/// Max pooling over NHWC images (Keras `MaxPooling2D`); no parameters.
+/// What max and average pooling share: a window slid over NHWC images with no parameters,
 /// y `[batch, outH, outW, C]` with out = ⌊(n + 2p − f)/s⌋ + 1 per axis.
-public final class MaxPool2D: Layer {
+public class Pool2D {
     /// The window.
     public let poolSize: SpatialSize
     /// Steps between windows (the pool size by default, as in Keras).
@@ -10,19 +10,25 @@ public final class MaxPool2D: Layer {
     /// Border handling.
     public let padding: Padding
 
-    /// A max-pooling layer; `strides` defaults to `poolSize`.
+    /// A pooling layer; `strides` defaults to `poolSize`.
     public init(poolSize: SpatialSize = SpatialSize(2), strides: SpatialSize? = nil, padding: Padding = .valid) {
         self.poolSize = poolSize
         self.strides = strides ?? poolSize
         self.padding = padding
     }
 
+    public func outputShape(for inputShape: [Int]) -> [Int] {
+        precondition(inputShape.count == 3, "pooling expects input shape [H, W, C], got \(inputShape)")
+        return [convolutionOutputSize(input: inputShape[0], kernel: poolSize.rows, stride: strides.rows, padding: padding),
+                convolutionOutputSize(input: inputShape[1], kernel: poolSize.columns, stride: strides.columns, padding: padding),
+                inputShape[2]]
+    }
+}
+
+/// Max pooling over NHWC images (Keras `MaxPooling2D`).
+public final class MaxPool2D: Pool2D, Layer {
     public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         maxPool2d(x, size: poolSize.pair, strides: strides.pair, padding: padding)
-    }
-
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        poolingOutputShape(inputShape, poolSize, strides, padding)
     }
 
     public var spec: LayerSpec { .maxPool2D(poolSize: poolSize, strides: strides, padding: padding) }
@@ -30,38 +36,13 @@ public final class MaxPool2D: Layer {
 }
 
 /// Average pooling over NHWC images (Keras `AveragePooling2D`); padded cells are not counted.
-public final class AvgPool2D: Layer {
-    /// The window.
-    public let poolSize: SpatialSize
-    /// Steps between windows (the pool size by default).
-    public let strides: SpatialSize
-    /// Border handling.
-    public let padding: Padding
-
-    /// An average-pooling layer; `strides` defaults to `poolSize`.
-    public init(poolSize: SpatialSize = SpatialSize(2), strides: SpatialSize? = nil, padding: Padding = .valid) {
-        self.poolSize = poolSize
-        self.strides = strides ?? poolSize
-        self.padding = padding
-    }
-
+public final class AvgPool2D: Pool2D, Layer {
     public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         avgPool2d(x, size: poolSize.pair, strides: strides.pair, padding: padding)
     }
 
-    public func outputShape(for inputShape: [Int]) -> [Int] {
-        poolingOutputShape(inputShape, poolSize, strides, padding)
-    }
-
     public var spec: LayerSpec { .avgPool2D(poolSize: poolSize, strides: strides, padding: padding) }
     public var kindName: String { "average_pooling2d" }
-}
-
-private func poolingOutputShape(_ inputShape: [Int], _ pool: SpatialSize, _ strides: SpatialSize, _ padding: Padding) -> [Int] {
-    precondition(inputShape.count == 3, "pooling expects input shape [H, W, C], got \(inputShape)")
-    return [convolutionOutputSize(input: inputShape[0], kernel: pool.rows, stride: strides.rows, padding: padding),
-            convolutionOutputSize(input: inputShape[1], kernel: pool.columns, stride: strides.columns, padding: padding),
-            inputShape[2]]
 }
 
 /// The mean of each channel over all positions: `[batch, H, W, C]` → `[batch, C]`.

@@ -328,30 +328,24 @@ public func conv2dTranspose(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, st
         q.withUnsafeBufferPointer { pq in
             filter.scalars.withUnsafeBufferPointer { w in
                 if x.requiresGradient {
-                    var dx = [Float](repeating: 0, count: x.count)
-                    dx.withUnsafeMutableBufferPointer { d in
+                    grads[0] = Tensor(zeros: x.shape) { d in
                         sgemm(m: m, n: inChannels, k: k, pq.baseAddress, lda: k, w.baseAddress, ldb: inChannels, d.baseAddress, ldc: inChannels)
                     }
-                    grads[0] = Tensor(shape: x.shape, scalars: dx)
                 }
                 if filter.requiresGradient {
-                    var dw = [Float](repeating: 0, count: filter.count)
-                    x.scalars.withUnsafeBufferPointer { px in
-                        dw.withUnsafeMutableBufferPointer { d in
+                    grads[1] = Tensor(zeros: filter.shape) { d in
+                        x.scalars.withUnsafeBufferPointer { px in
                             sgemm(transposeA: true, m: k, n: inChannels, k: m, pq.baseAddress, lda: k,
                                   px.baseAddress, ldb: inChannels, d.baseAddress, ldc: inChannels)
                         }
                     }
-                    grads[1] = Tensor(shape: filter.shape, scalars: dw)
                 }
             }
         }
         if let bias, bias.requiresGradient {
-            var db = [Float](repeating: 0, count: features)
-            g.scalars.withUnsafeBufferPointer { pg in
-                db.withUnsafeMutableBufferPointer { addColumnSums(pg, rows: g.count / features, columns: features, into: $0) }
+            grads[2] = Tensor(zeros: bias.shape) { db in
+                g.scalars.withUnsafeBufferPointer { addColumnSums($0, rows: g.count / features, columns: features, into: db) }
             }
-            grads[2] = Tensor(shape: bias.shape, scalars: db)
         }
         return Array(grads.prefix(parents.count))
     }

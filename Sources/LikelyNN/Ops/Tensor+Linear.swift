@@ -27,29 +27,23 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         var grads: [Tensor?] = [nil, nil, nil]
         g.scalars.withUnsafeBufferPointer { pg in
             if x.requiresGradient {
-                var dx = [Float](repeating: 0, count: x.count)
-                weight.scalars.withUnsafeBufferPointer { w in
-                    dx.withUnsafeMutableBufferPointer { d in
+                grads[0] = Tensor(zeros: x.shape) { d in
+                    weight.scalars.withUnsafeBufferPointer { w in
                         sgemm(transposeB: true, m: n, n: inputs, k: outputs, pg.baseAddress, lda: outputs,
                               w.baseAddress, ldb: outputs, d.baseAddress, ldc: inputs)
                     }
                 }
-                grads[0] = Tensor(shape: x.shape, scalars: dx)
             }
             if weight.requiresGradient {
-                var dw = [Float](repeating: 0, count: weight.count)
-                x.scalars.withUnsafeBufferPointer { px in
-                    dw.withUnsafeMutableBufferPointer { d in
+                grads[1] = Tensor(zeros: weight.shape) { d in
+                    x.scalars.withUnsafeBufferPointer { px in
                         sgemm(transposeA: true, m: inputs, n: outputs, k: n, px.baseAddress, lda: inputs,
                               pg.baseAddress, ldb: outputs, d.baseAddress, ldc: outputs)
                     }
                 }
-                grads[1] = Tensor(shape: weight.shape, scalars: dw)
             }
             if let bias, bias.requiresGradient {
-                var db = [Float](repeating: 0, count: outputs)
-                db.withUnsafeMutableBufferPointer { addColumnSums(pg, rows: n, columns: outputs, into: $0) }
-                grads[2] = Tensor(shape: bias.shape, scalars: db)
+                grads[2] = Tensor(zeros: bias.shape) { addColumnSums(pg, rows: n, columns: outputs, into: $0) }
             }
         }
         return Array(grads.prefix(parents.count))

@@ -2,11 +2,7 @@
 ///
 /// a ← a + g², w ← w − η·g/√(a + ε). Slot: `accumulator`.
 public final class Adagrad: Optimizer {
-    public var schedule: LearningRateSchedule
-    public var weightDecay: Float
-    public var clipNorm: Float?
-    public var step = 0
-    public var slots: [String: [Float]] = [:]
+    public var core: OptimizerCore
     /// The accumulator's starting value.
     public let initialAccumulator: Float
     /// ε.
@@ -17,11 +13,9 @@ public final class Adagrad: Optimizer {
                 weightDecay: Float = 0, clipNorm: Float? = nil) {
         precondition(initialAccumulator >= 0, "initial accumulator must be ≥ 0, got \(initialAccumulator)")
         precondition(epsilon > 0, "epsilon must be positive, got \(epsilon)")
-        schedule = learningRate
+        core = OptimizerCore(schedule: learningRate, weightDecay: weightDecay, clipNorm: clipNorm)
         self.initialAccumulator = initialAccumulator
         self.epsilon = epsilon
-        self.weightDecay = weightDecay
-        self.clipNorm = clipNorm
     }
 
     /// The same rule and settings at step 0 with no slots (each fit trains its own copy).

@@ -12,19 +12,11 @@ import LikelyTensor
 ///
 /// Slots are kept per parameter name, so the optimizer state can be saved as named tensors
 /// (`"<parameter>/<slot>"`) plus the step, and restored to resume training exactly.
-/// To add an optimizer: give it `slotNames`, `initialSlotValue`, `fresh` and `apply` (see
-/// `docs/optimizers.md`).
+/// To add an optimizer: give it a `core`, `slotNames`, `initialSlotValue`, `fresh` and
+/// `apply` (see `docs/optimizers.md`).
 public protocol Optimizer: AnyObject {
-    /// η as a function of the step.
-    var schedule: LearningRateSchedule { get set }
-    /// λ of L2 weight decay added to every gradient (0: none).
-    var weightDecay: Float { get set }
-    /// The global gradient-norm limit, or `nil` for no clipping.
-    var clipNorm: Float? { get set }
-    /// The number of updates made so far.
-    var step: Int { get set }
-    /// Per parameter name, its slots laid end to end (slot k at k·n..<(k + 1)·n).
-    var slots: [String: [Float]] { get set }
+    /// The settings of the shared step (schedule, decay, clipping) and the state it updates.
+    var core: OptimizerCore { get set }
     /// The names of the per-parameter slots, in storage order.
     var slotNames: [String] { get }
     /// The value every slot element starts at.
@@ -43,6 +35,31 @@ public protocol Optimizer: AnyObject {
     ///   - step: t + 1, the 1-based number of this update (for bias corrections).
     func apply(to weights: UnsafeMutableBufferPointer<Float>, gradient: UnsafeBufferPointer<Float>,
                slots: UnsafeMutableBufferPointer<Float>, learningRate: Float, step: Int)
+}
+
+/// What every optimizer holds besides its own rule: the settings of the shared step and the
+/// state (step count, slots) that the step updates.
+public struct OptimizerCore {
+    /// η as a function of the step.
+    public var schedule: LearningRateSchedule
+    /// λ of L2 weight decay added to every gradient (0: none).
+    public var weightDecay: Float
+    /// The global gradient-norm limit, or `nil` for no clipping.
+    public var clipNorm: Float?
+    /// The number of updates made so far.
+    public var step = 0
+    /// Per parameter name, its slots laid end to end (slot k at k·n..<(k + 1)·n).
+    public var slots: [String: [Float]] = [:]
+
+    /// The settings of a new optimizer, at step 0 with no slots.
+    public init(schedule: LearningRateSchedule, weightDecay: Float, clipNorm: Float?) {
+        self.schedule = schedule
+        self.weightDecay = weightDecay
+        self.clipNorm = clipNorm
+    }
+
+    /// The same settings at step 0 with no slots.
+    public var fresh: OptimizerCore { OptimizerCore(schedule: schedule, weightDecay: weightDecay, clipNorm: clipNorm) }
 }
 
 /// An optimizer's state: the step count and every slot as a named tensor.
@@ -70,12 +87,23 @@ public struct OptimizerStateError: Error, CustomStringConvertible {
 }
 
 extension Optimizer {
+    /// η as a function of the step.
+    public var schedule: LearningRateSchedule { get { core.schedule } set { core.schedule = newValue } }
+    /// λ of L2 weight decay added to every gradient (0: none).
+    public var weightDecay: Float { get { core.weightDecay } set { core.weightDecay = newValue } }
+    /// The global gradient-norm limit, or `nil` for no clipping.
+    public var clipNorm: Float? { get { core.clipNorm } set { core.clipNorm = newValue } }
+    /// The number of updates made so far.
+    public var step: Int { get { core.step } set { core.step = newValue } }
+    /// Per parameter name, its slots laid end to end (slot k at k·n..<(k + 1)·n).
+    public var slots: [String: [Float]] { get { core.slots } set { core.slots = newValue } }
+
     /// Updates every trainable parameter that has a gradient, in place.
     /// - Parameters:
     ///   - parameters: the model's named parameters (`model.parameters`); frozen ones are skipped.
     ///   - gradients: from `loss.gradients()`, after any gradient hook.
     public func update(_ parameters: [NamedTensor], with gradients: Gradients) {
-        let eta = schedule.rate(atStep: step)
+        let eta = core.schedule.rate(atStep: core.step)
         let pairs = parameters.compactMap { p -> (NamedTensor, Tensor)? in
             guard p.isTrainable, let g = gradients[p.tensor] else { return nil }
             return (p, g)
@@ -90,12 +118,12 @@ extension Optimizer {
         }
         let slotCount = slotNames.count
         let lambda = weightDecay
-        step += 1
+        core.step += 1
         for (p, g) in pairs {
             let n = p.tensor.count
-            if slots[p.name]?.count != slotCount * n {
-                precondition(slots[p.name] == nil, "parameter '\(p.name)' changed size to \(n) since its optimizer slots were made")
-                slots[p.name] = (0..<slotCount).flatMap { [Float](repeating: initialSlotValue($0), count: n) }
+            if core.slots[p.name]?.count != slotCount * n {
+                precondition(core.slots[p.name] == nil, "parameter '\(p.name)' changed size to \(n) since its optimizer slots were made")
+                core.slots[p.name] = (0..<slotCount).flatMap { [Float](repeating: initialSlotValue($0), count: n) }
             }
             var gradient = g.scalars
             if scale != 1 || lambda != 0 {
@@ -105,10 +133,10 @@ extension Optimizer {
                     }
                 }
             }
-            let t = step
+            let t = core.step
             gradient.withUnsafeBufferPointer { pg in
                 p.tensor.scalars.withUnsafeMutableBufferPointer { w in
-                    slots[p.name, default: []].withUnsafeMutableBufferPointer { s in
+                    core.slots[p.name, default: []].withUnsafeMutableBufferPointer { s in
                         apply(to: w, gradient: pg, slots: s, learningRate: eta, step: t)
                     }
                 }
@@ -150,7 +178,7 @@ extension Optimizer {
             }
             restored[p.name] = stored
         }
-        slots = restored
-        step = state.step
+        core.slots = restored
+        core.step = state.step
     }
 }

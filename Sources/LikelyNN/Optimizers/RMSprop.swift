@@ -4,11 +4,7 @@
 /// Δ = η·g/√d; with momentum μ: m ← μ·m + Δ and w ← w − m, else w ← w − Δ.
 /// Slots: `velocity`, then `average_gradient` (centered), then `momentum` (μ > 0).
 public final class RMSprop: Optimizer {
-    public var schedule: LearningRateSchedule
-    public var weightDecay: Float
-    public var clipNorm: Float?
-    public var step = 0
-    public var slots: [String: [Float]] = [:]
+    public var core: OptimizerCore
     /// ρ, the decay of the squared-gradient average.
     public let rho: Float
     /// μ.
@@ -24,13 +20,11 @@ public final class RMSprop: Optimizer {
         precondition(rho >= 0 && rho < 1, "rho must be in [0, 1), got \(rho)")
         precondition(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got \(momentum)")
         precondition(epsilon > 0, "epsilon must be positive, got \(epsilon)")
-        schedule = learningRate
+        core = OptimizerCore(schedule: learningRate, weightDecay: weightDecay, clipNorm: clipNorm)
         self.rho = rho
         self.momentum = momentum
         self.epsilon = epsilon
         self.centered = centered
-        self.weightDecay = weightDecay
-        self.clipNorm = clipNorm
     }
 
     /// The same rule and settings at step 0 with no slots (each fit trains its own copy).

@@ -3,11 +3,7 @@
 /// Without momentum: w ← w − η·g. With momentum μ: v ← μ·v − η·g, then w ← w + v, or with
 /// Nesterov w ← w + μ·v − η·g. Slot: `velocity` (only with momentum).
 public final class SGD: Optimizer {
-    public var schedule: LearningRateSchedule
-    public var weightDecay: Float
-    public var clipNorm: Float?
-    public var step = 0
-    public var slots: [String: [Float]] = [:]
+    public var core: OptimizerCore
     /// μ, in [0, 1).
     public let momentum: Float
     /// Whether to use the Nesterov look-ahead.
@@ -17,11 +13,9 @@ public final class SGD: Optimizer {
     public init(learningRate: LearningRateSchedule = 0.01, momentum: Float = 0, nesterov: Bool = false,
                 weightDecay: Float = 0, clipNorm: Float? = nil) {
         precondition(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got \(momentum)")
-        schedule = learningRate
+        core = OptimizerCore(schedule: learningRate, weightDecay: weightDecay, clipNorm: clipNorm)
         self.momentum = momentum
         self.nesterov = nesterov
-        self.weightDecay = weightDecay
-        self.clipNorm = clipNorm
     }
 
     /// The same rule and settings at step 0 with no slots (each fit trains its own copy).
