@@ -170,10 +170,10 @@ private struct PatchPlan {
         stride(from: 0, to: window.batch, by: imagesPerChunk).map { $0..<Swift.min($0 + imagesPerChunk, window.batch) }
     }
 
-    /// A patch-matrix buffer for one chunk (im2col writes every element of its rows, zeros at
-    /// the border, so no fill is needed); empty for identity patches.
+    /// A zeroed patch-matrix buffer for one chunk (im2col then writes every element of a
+    /// chunk's rows; a shorter last chunk leaves the rest unread); empty for identity patches.
     func scratch() -> [Float] {
-        [Float](count: identityPatches ? 0 : imagesPerChunk * rowsPerImage * patchLength) { _ in }
+        [Float](repeating: 0, count: identityPatches ? 0 : imagesPerChunk * rowsPerImage * patchLength)
     }
 }
 

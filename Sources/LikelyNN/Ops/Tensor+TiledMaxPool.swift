@@ -22,10 +22,8 @@ func tiledMaxPool2x2(_ x: Tensor, _ w: ImageWindow) -> Tensor {
     let (h, wd, c, oh, ow) = (w.rows.input, w.columns.input, w.channels, w.rows.output, w.columns.output)
     let outCount = w.batch * oh * ow * c
     let keepWinners = GradientRecording.isEnabled && x.requiresGradient
-    // The kernel writes every element.
-    var winners = [Int32](unsafeUninitializedCapacity: keepWinners ? outCount : 0) { _, initialized in
-        initialized = keepWinners ? outCount : 0
-    }
+    // Zeroed, then the kernel writes every element.
+    var winners = [Int32](repeating: 0, count: keepWinners ? outCount : 0)
     let (imageSize, outputSize) = (h * wd * c, oh * ow * c)
     let minimumImages = Swift.max(1, (1 << 15) / Swift.max(imageSize, 1))
     let out = [Float](count: outCount) { po in
