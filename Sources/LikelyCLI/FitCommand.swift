@@ -299,8 +299,11 @@ struct FitCommand: ParsableCommand {
     /// - Parameters:
     ///   - checkpoint: a directory to write the training state to after every epoch.
     ///   - resume: a checkpoint directory to continue from.
+    ///   - validation: held-out examples to validate on instead of `settings.validationSplit`
+    ///     (`likely tune`'s cross-validation folds).
     func train(_ prepared: Prepared, settings: Settings, world: any Communicator, quiet: Bool,
-               progress: Bool = true, checkpoint: String? = nil, resume: String? = nil) throws -> (ProbabilisticModel, History) {
+               progress: Bool = true, checkpoint: String? = nil, resume: String? = nil,
+               validation: Dataset? = nil) throws -> (ProbabilisticModel, History) {
         let data = prepared.data, family = prepared.family, architecture = prepared.architecture
         if settings.validationSplit > 0 {
             let held = Int((Double(data.count) * settings.validationSplit).rounded())
@@ -313,7 +316,7 @@ struct FitCommand: ParsableCommand {
                         classCount: family.support == .classes ? classCount : 2, components: components ?? 3)
         let model = try ModelFactory.make(
             architecture: architecture, inputShape: data.exampleShape, head: head, hidden: settings.hidden,
-            dropout: settings.dropout ?? (architecture.takesImages ? 0.25 : data.kind == .table ? FitDefaults.tableDropout : 0), inputDropout: inputDropout, seed: seed)
+            dropout: settings.dropout ?? FitDefaults.dropout(architecture, data.kind), inputDropout: inputDropout, seed: seed)
         // Under mpirun every process trains on its shard of each global batch; rank 0 writes.
         model.broadcastWeights(over: world)
         model.classNames = family.support.isClassification ? data.classNames : nil
@@ -327,7 +330,7 @@ struct FitCommand: ParsableCommand {
         options.batchSize = batchSize
         options.optimizer = optimizer.make(learningRate: settings.lr, momentum: momentum, weightDecay: settings.weightDecay)
         options.seed = seed
-        options.validation = settings.validationSplit > 0 ? .fraction(settings.validationSplit) : .none
+        options.validation = validation.map { .data($0) } ?? (settings.validationSplit > 0 ? .fraction(settings.validationSplit) : .none)
         options.earlyStopping = settings.patience.map { TrainingOptions.EarlyStopping(patience: $0) }
         options.augmentation = prepared.augmentation
         options.standardizeFeatures = !noStandardize
@@ -373,6 +376,11 @@ enum FitDefaults {
     static let tableSteps = 500
     /// The dropout rate of `mlp` on tables when `--dropout` is not given.
     static let tableDropout: Float = 0.1
+    /// The dropout rate when `--dropout` is not given: 0.25 for the CNNs, `tableDropout` for
+    /// `mlp` on CSV tables, 0 for `mlp` on arrays and images.
+    static func dropout(_ architecture: Architecture, _ kind: DataKind) -> Float {
+        architecture.takesImages ? 0.25 : kind == .table ? tableDropout : 0
+    }
     /// Where `fit` keeps the state `--resume` continues from: the sibling directory
     /// `MODEL_DIR.checkpoint`, so a killed fit never touches the previous model in MODEL_DIR.
     static func checkpoint(of out: String) -> String {
@@ -384,13 +392,17 @@ enum FitDefaults {
 enum OptimizerName: String, CaseIterable {
     case adam, sgd, rmsprop, adagrad
 
-    /// The optimizer with Keras's default learning rate unless one is given.
+    /// Keras's default learning rate: 0.01 for sgd, 0.001 for the others.
+    var defaultLearningRate: Float { self == .sgd ? 0.01 : 0.001 }
+
+    /// The optimizer with `defaultLearningRate` unless one is given.
     func make(learningRate: Float?, momentum: Float, weightDecay: Float) -> any Optimizer {
-        switch self {
-        case .adam: Adam(learningRate: .constant(learningRate ?? 0.001), weightDecay: weightDecay)
-        case .sgd: SGD(learningRate: .constant(learningRate ?? 0.01), momentum: momentum, weightDecay: weightDecay)
-        case .rmsprop: RMSprop(learningRate: .constant(learningRate ?? 0.001), momentum: momentum, weightDecay: weightDecay)
-        case .adagrad: Adagrad(learningRate: .constant(learningRate ?? 0.001), weightDecay: weightDecay)
+        let rate = LearningRateSchedule.constant(learningRate ?? defaultLearningRate)
+        return switch self {
+        case .adam: Adam(learningRate: rate, weightDecay: weightDecay)
+        case .sgd: SGD(learningRate: rate, momentum: momentum, weightDecay: weightDecay)
+        case .rmsprop: RMSprop(learningRate: rate, momentum: momentum, weightDecay: weightDecay)
+        case .adagrad: Adagrad(learningRate: rate, weightDecay: weightDecay)
         }
     }
 }

@@ -39,6 +39,12 @@ enum TrainingPlots {
 /// curves (Bernoulli), the risk–coverage curve, with `--ood` a histogram of each uncertainty
 /// score in and out of distribution, and for one-feature regression the data with predictive bands.
 enum EvaluationPlots {
+    /// An OOD score's name with what it measures where the JSON key alone misleads:
+    /// `max_probability` is 1 − maxₖ p̄ₖ (higher: less certain), not the probability itself.
+    static func scoreLabel(_ name: String) -> String {
+        name == "max_probability" ? "max_probability (1 − max p)" : name
+    }
+
     /// Every file `write` may create in the directory.
     static let names = ["reliability.svg", "pit.svg", "coverage.svg", "roc.svg", "precision_recall.svg", "bands.svg"]
 
@@ -60,7 +66,7 @@ enum EvaluationPlots {
         if let ood = report.ood {
             for score in ood.values {
                 try save(Plots.scoreHistograms(inDistribution: score.inDistribution, outOfDistribution: score.outOfDistribution,
-                                               scoreName: score.name, auroc: ood.scores[score.name]?.auroc),
+                                               scoreName: scoreLabel(score.name), auroc: ood.scores[score.name]?.auroc),
                          "ood-\(score.name).svg")
             }
         }

@@ -27,17 +27,10 @@ enum ReportPage {
                             : plots.map { figure($0.1, caption: $0.0) }.joined(separator: "\n")))
         body.append(section("model-card", "Model card", modelCard(model, data: data, modelDirectory: modelDirectory, history: history)))
         if let conformal = report["conformal"] as? [String: Any] {
-            body.append(section("conformal", "Conformal prediction", metricsTable(conformal)))
+            body.append(section("conformal", "Conformal prediction", conformalSection(conformal)))
         }
         if let ood = report["ood"] as? [String: Any] {
-            var rows = "<p>In distribution: \(ood["n_in"].map { "\($0)" } ?? "?") examples; out of distribution: "
-                + "\(ood["n_out"].map { "\($0)" } ?? "?") examples. A higher score means more likely out of distribution.</p>"
-            rows += "<table><tr><th>score</th><th>AUROC</th><th>AUPR</th><th>FPR at 95% TPR</th></tr>"
-            for (name, value) in ((ood["scores"] as? [String: Any]) ?? [:]).sorted(by: { $0.key < $1.key }) {
-                let v = value as? [String: Any] ?? [:]
-                rows += "<tr><td>\(escape(name))</td><td>\(cell(v["auroc"]))</td><td>\(cell(v["aupr"]))</td><td>\(cell(v["fpr95"]))</td></tr>"
-            }
-            body.append(section("ood", "Out-of-distribution detection", rows + "</table>"))
+            body.append(section("ood", "Out-of-distribution detection", oodSection(ood)))
         }
         return """
             <!DOCTYPE html>
@@ -161,6 +154,41 @@ enum ReportPage {
         return parts.joined(separator: "\n")
     }
 
+    // MARK: - Conformal and out-of-distribution sections
+
+    /// What the `conformal` numbers mean, then the numbers under readable names.
+    static func conformalSection(_ c: [String: Any]) -> String {
+        let level = c["level"] as? Double, coverage = c["coverage"] as? Double
+        var text = "<p>Split-conformal regions at level L = \(cell(level)) from \(cell(c["n_calibration"])) conformity scores "
+            + "(<code>\(escape(cell(c["method"])))</code>, stored by <code>likely conformalize</code>): for exchangeable data a region "
+            + "holds the truth with probability at least L. "
+        if let coverage { text += String(format: "Here they held it for %.1f%% of the examples.", 100 * coverage) }
+        text += "</p>"
+        var rows = [("level L", cell(level)), ("conformity score", cell(c["method"])), ("calibration scores", cell(c["n_calibration"])),
+                    ("empirical coverage", cell(coverage))]
+        if c["mean_width"] != nil { rows.append(("mean interval width", cell(c["mean_width"]))) }
+        if let size = c["mean_set_size"] {
+            rows.append(("mean set size", cell(size)))
+            if let s = size as? Double, s < 1 { text += "<p>A mean set size below 1: some sets are empty (no class reaches the threshold).</p>" }
+        }
+        return text + keyValueTable(rows)
+    }
+
+    /// The counts, how to read AUROC, and a row per uncertainty score.
+    static func oodSection(_ ood: [String: Any]) -> String {
+        var text = "<p>In distribution: \(cell(ood["n_in"])) examples; out of distribution: \(cell(ood["n_out"])) examples. "
+            + "Each score is higher for less certain predictions; AUROC is the chance that an outside example scores higher than "
+            + "an inside one (1: perfect separation, 0.5: none, below 0.5: the model is more certain on the outside data).</p>"
+        text += "<table><tr><th>score</th><th>AUROC</th><th>AUPR</th><th>FPR at 95% TPR</th></tr>"
+        func fixed(_ value: Any?) -> String { (value as? Double).map { String(format: "%.4f", $0) } ?? "—" }
+        for (name, value) in ((ood["scores"] as? [String: Any]) ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let v = value as? [String: Any] ?? [:]
+            text += "<tr><td>\(escape(EvaluationPlots.scoreLabel(name)))</td><td>\(fixed(v["auroc"]))</td><td>\(fixed(v["aupr"]))</td>"
+                + "<td>\(fixed(v["fpr95"]))</td></tr>"
+        }
+        return text + "</table>"
+    }
+
     // MARK: - HTML pieces
 
     static func section(_ id: String, _ title: String, _ content: String) -> String {
@@ -195,6 +223,7 @@ enum ReportPage {
         switch value {
         case let x as Double where x == x.rounded() && abs(x) < 1e15 && !(value is Bool): return String(format: "%.0f", x)
         case let x as Double: return String(format: "%.6g", x)
+        case is NSNull: return "—"
         case let x?: return "\(x)"
         case nil: return "—"
         }

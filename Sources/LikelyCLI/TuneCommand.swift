@@ -2,35 +2,48 @@ import ArgumentParser
 import Foundation
 import Likely
 
-/// `likely tune`: seeded random search of fit options, scored on a validation split, then a
-/// refit of the best configuration on all the data.
+/// `likely tune`: seeded random search of fit options, each trial scored by cross-validation
+/// (or one validation split), then a refit of the best configuration on all the data.
 struct TuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tune",
-        abstract: "Search dropout, weight decay, hidden widths and learning rate on a validation split; refit the best.",
+        abstract: "Search dropout, weight decay, hidden widths and learning rate on validation data; refit the best.",
         discussion: """
-            Each trial draws the searched options (seeded by --seed): dropout uniform in [0, 0.5], \
-            weight decay log-uniform in [1e-6, 1e-2], hidden one of 50, 100, 200, 50,50, 100,100, 200,200, \
-            lr log-uniform in [3e-4, 1e-2]; the others are held at their fit values. Every trial trains \
-            on the same training part (--validation-split, default 0.2) with early stopping (--patience, \
-            default 10) and is scored by its best validation NLL. MODEL_DIR receives tuning.csv (one row \
-            per trial) and the best configuration refitted on all of DATA for the epochs its trial kept: \
-            an ordinary model directory. Under mpirun the trials are spread over the ranks; the result \
-            is the same as one process's.
+            Trial 1 is fit's own configuration (the options given, else fit's defaults); each further \
+            trial draws the searched options (seeded by --seed): dropout uniform in [0, 0.5], weight \
+            decay log-uniform in [1e-6, 1e-2], hidden one of 50, 100, 200, 50,50, 100,100, 200,200, lr \
+            log-uniform in [3e-4, 1e-2]; the others are held at their fit values. A trial is scored by \
+            its mean best validation NLL over --folds cross-validation folds (default 5 for at most 1000 \
+            examples, else 1: one --validation-split part, default 0.2), each trained with early stopping \
+            (--patience, default 10) for at most --epochs (default: 4 times fit's default for tables, \
+            at most 1000). MODEL_DIR receives tuning.csv (rewritten after every trial; --resume skips the \
+            trials it holds) and the best configuration refitted on all of DATA for the mean epochs its \
+            folds kept: an ordinary model directory. Under mpirun the trials are spread over the ranks; \
+            the result is the same as one process's.
             """)
 
     @OptionGroup var fit: FitCommand
 
-    @Option(help: "Trials of the random search.")
+    @Option(help: "Trials of the random search, the first being fit's own configuration.")
     var trials: Int = 20
 
     @Option(help: "The options to search, comma-separated: dropout, weight-decay, hidden, lr.")
     var search: String = TuneSpace.Dimension.allCases.map(\.rawValue).joined(separator: ",")
 
+    @Option(help: "Cross-validation folds scoring each trial (default: 5 for at most 1000 examples, else 1: one --validation-split part).")
+    var folds: Int?
+
     func validate() throws {
         try OptionCheck.require((1...10_000).contains(trials), "--trials", "in 1...10000", got: trials)
         _ = try TuneSpace.dimensions(search)
+        if let folds {
+            try OptionCheck.require((1...20).contains(folds), "--folds", "in 1...20", got: folds)
+            if folds > 1 && fit.validationSplit > 0 {
+                throw InputError("--folds \(folds) cross-validates on every example; --validation-split holds out one part: give one of them")
+            }
+        }
         if fit.calibrate { throw InputError("--calibrate is not searched by tune; calibrate with likely fit") }
+        if fit.conformalSplit > 0 { throw InputError("--conformal-split is not applied by tune; conformalize the tuned model with likely conformalize") }
     }
 
     func run() throws {
@@ -39,55 +52,108 @@ struct TuneCommand: ParsableCommand {
             .checkDirectory(fit.out, option: "--out", files: ModelDirectory.fileNames + ["tuning.csv"])
         let world = try ProcessGroup.current()
         let quiet = fit.quiet || !world.isRoot
-        let dimensions = try TuneSpace.dimensions(search)
         let prepared = try fit.prepare(quiet: quiet)
+        let validation = TuneValidation(
+            folds: folds ?? (fit.validationSplit > 0 ? 1 : TuneValidation.defaultFolds(examples: prepared.data.count)),
+            fraction: fit.validationSplit > 0 ? fit.validationSplit : 0.2)
+        let parts = try validation.parts(of: prepared, seed: fit.seed)
+
+        // Trial 1: fit's configuration with its defaults spelt out; then the draws.
         var base = fit.settings
-        if base.validationSplit == 0 { base.validationSplit = 0.2 }
-        if base.patience == nil { base.patience = 10 }
-        let space = TuneSpace(dimensions: dimensions, base: base)
-        let settings = space.draw(trials, seed: fit.seed)
+        base.dropout = base.dropout ?? FitDefaults.dropout(prepared.architecture, prepared.data.kind)
+        base.lr = base.lr ?? fit.optimizer.defaultLearningRate
+        base.validationSplit = 0
+        base.patience = base.patience ?? 10
+        base.epochs = base.epochs ?? TuneSpace.epochCap(parts[0].training, batchSize: fit.batchSize)
+        let space = TuneSpace(dimensions: try TuneSpace.dimensions(search), base: base)
+        let settings = [base] + space.draw(trials - 1, seed: fit.seed)
+        let csvPath = DataSource.join(fit.out, "tuning.csv")
 
         // Trial i runs on rank i mod size, alone; the scores are summed over ranks.
-        var scores = [Double](repeating: 0, count: 3 * trials)
-        for i in stride(from: world.rank, to: trials, by: world.size) {
-            // A diverging trial (non-finite loss) scores +∞; bad input still ends the run.
-            var outcome: (ProbabilisticModel, History)?
-            do {
-                outcome = try fit.train(prepared, settings: settings[i], world: SingleProcessCommunicator(), quiet: true, progress: false)
-            } catch is RunFailure {
-                outcome = nil
-            }
-            let nll = outcome?.1.epochs.compactMap(\.validationNLL).filter(\.isFinite).min() ?? .infinity
-            scores[3 * i] = nll
-            scores[3 * i + 1] = Double(outcome?.1.epochs.count ?? 0)
-            scores[3 * i + 2] = Double(outcome?.1.keptEpoch ?? 0)
-            if !quiet { say(TuneSpace.line(i, of: trials, settings[i], nll: nll, epochs: Int(scores[3 * i + 1]))) }
+        var scores = [TrialScore](repeating: .none, count: trials)
+        if fit.resume {
+            let finished = try space.finished(in: csvPath, settings, folds: validation.folds)
+            for (i, score) in finished.enumerated() where i % world.size == world.rank { scores[i] = score }
+            if !quiet { say("resuming: \(finished.filter(\.done).count) of \(trials) trials already in \(csvPath)") }
         }
-        world.allreduceSum(&scores)
+        try makeDirectory(fit.out, option: "--out")
+        for i in stride(from: world.rank, to: trials, by: world.size) where !scores[i].done {
+            scores[i] = try score(settings[i], on: parts)
+            if !quiet { say(TuneSpace.line(i, of: trials, settings[i], scores[i], folds: validation.folds)) }
+            // Finished trials are never lost: the table is rewritten (atomically) after each.
+            if world.isRoot {
+                try writeText(space.csv(settings, scores: scores, folds: validation.folds), to: csvPath, option: "--out")
+            }
+        }
+        var flat = scores.flatMap(\.values)
+        world.allreduceSum(&flat)
+        scores = (0..<trials).map { TrialScore(Array(flat[(4 * $0)..<(4 * $0 + 4)])) }
         guard world.isRoot else { return }
         if !quiet {
             for i in 0..<trials where i % world.size != 0 {
-                say(TuneSpace.line(i, of: trials, settings[i], nll: scores[3 * i], epochs: Int(scores[3 * i + 1])))
+                say(TuneSpace.line(i, of: trials, settings[i], scores[i], folds: validation.folds))
             }
         }
-        let nll = (0..<trials).map { scores[3 * $0] }
-        guard let best = nll.indices.filter({ nll[$0].isFinite }).min(by: { nll[$0] < nll[$1] }) else {
+        try writeText(space.csv(settings, scores: scores, folds: validation.folds), to: csvPath, option: "--out")
+        guard let best = scores.indices.filter({ scores[$0].nll.isFinite }).min(by: { scores[$0].nll < scores[$1].nll }) else {
             throw RunFailure(message: "every one of the \(trials) trials failed (non-finite validation NLL); try a smaller --lr range or more data")
         }
-        try makeDirectory(fit.out, option: "--out")
-        try writeText(space.csv(settings, scores: scores), to: DataSource.join(fit.out, "tuning.csv"), option: "--out")
 
         var refit = settings[best]
-        refit.validationSplit = 0
         refit.patience = nil
-        refit.epochs = max(1, Int(scores[3 * best + 2]))
+        refit.epochs = max(1, Int(scores[best].bestEpoch.rounded()))
         if !quiet {
-            say("best: trial \(best + 1) (" + space.describe(settings[best]) + String(format: ", validation NLL %.4f); ", nll[best])
+            say("best: trial \(best + 1) (" + space.describe(settings[best]) + String(format: ", validation NLL %.4f); ", scores[best].nll)
                 + "refitting on all \(prepared.data.count) examples for \(refit.epochs!) epochs")
         }
         let (model, history) = try fit.train(prepared, settings: refit, world: SingleProcessCommunicator(), quiet: quiet, progress: false)
         try ModelDirectory.save(model, to: fit.out, history: history)
         if !quiet { say("saved \(fit.out) (tuning.csv: \(trials) trials)") }
+    }
+
+    /// Trains `settings` on every part; a diverging fold (non-finite loss) makes the trial
+    /// fail (+∞), bad input still ends the run.
+    func score(_ settings: FitCommand.Settings, on parts: [TuneValidation.Part]) throws -> TrialScore {
+        var nll = 0.0, run = 0.0, kept = 0.0
+        for part in parts {
+            let history: History
+            do {
+                history = try fit.train(part.training, settings: settings, world: SingleProcessCommunicator(), quiet: true,
+                                        progress: false, validation: part.validation).1
+            } catch is RunFailure {
+                return TrialScore(nll: .infinity, epochsRun: 0, bestEpoch: 0)
+            }
+            let best = history.epochs.compactMap(\.validationNLL).filter(\.isFinite).min() ?? .infinity
+            guard best.isFinite else { return TrialScore(nll: .infinity, epochsRun: 0, bestEpoch: 0) }
+            nll += best
+            run += Double(history.epochs.count)
+            kept += Double(history.keptEpoch)
+        }
+        let k = Double(parts.count)
+        return TrialScore(nll: nll / k, epochsRun: run / k, bestEpoch: kept / k)
+    }
+}
+
+/// A trial's outcome: its validation NLL (mean over the folds; +∞ when it failed) and the
+/// mean epochs run and kept, or `none` before it ran.
+struct TrialScore {
+    var nll: Double
+    var epochsRun: Double
+    var bestEpoch: Double
+    var done = true
+
+    static let none = TrialScore(nll: 0, epochsRun: 0, bestEpoch: 0, done: false)
+
+    init(nll: Double, epochsRun: Double, bestEpoch: Double, done: Bool = true) {
+        (self.nll, self.epochsRun, self.bestEpoch, self.done) = (nll, epochsRun, bestEpoch, done)
+    }
+
+    /// The four numbers summed over the ranks (each trial's are nonzero on one rank only);
+    /// +∞ survives the sum.
+    var values: [Double] { [nll, epochsRun, bestEpoch, done ? 1 : 0] }
+
+    init(_ values: [Double]) {
+        self.init(nll: values[0], epochsRun: values[1], bestEpoch: values[2], done: values[3] > 0)
     }
 }
 
@@ -132,6 +198,14 @@ struct TuneSpace {
         }
     }
 
+    /// The epoch cap of a trial when --epochs is not given: for tables 4 times fit's default
+    /// for the training part (about 2000 gradient steps; early stopping ends most trials far
+    /// sooner), at most 1000; fit's default otherwise.
+    static func epochCap(_ training: FitCommand.Prepared, batchSize: Int) -> Int {
+        let epochs = FitCommand.defaultEpochs(training, batchSize: batchSize, validationSplit: 0)
+        return training.data.kind == .table ? min(1000, 4 * epochs) : epochs
+    }
+
     /// "dropout 0.12, weight-decay 3.1e-05, hidden 100,100, lr 0.0021"
     func describe(_ s: FitCommand.Settings) -> String {
         String(format: "dropout %.3g, weight-decay %.3g, hidden ", s.dropout ?? 0, s.weightDecay)
@@ -139,23 +213,75 @@ struct TuneSpace {
     }
 
     /// The progress line of one trial.
-    static func line(_ i: Int, of count: Int, _ s: FitCommand.Settings, nll: Double, epochs: Int) -> String {
+    static func line(_ i: Int, of count: Int, _ s: FitCommand.Settings, _ score: TrialScore, folds: Int) -> String {
         let space = TuneSpace(dimensions: [], base: s)
-        return "trial \(i + 1)/\(count): " + space.describe(s)
-            + (nll.isFinite ? String(format: "  val_nll %.4f", nll) : "  failed (non-finite loss)") + "  epochs \(epochs)"
+        let scored = folds > 1 ? " (mean of \(folds) folds)" : ""
+        return "trial \(i + 1)/\(count)\(i == 0 ? " (fit's configuration)" : ""): " + space.describe(s)
+            + (score.nll.isFinite ? String(format: "  val_nll %.4f", score.nll) + scored : "  failed (non-finite loss)")
+            + "  epochs " + Self.epochs(score.epochsRun)
     }
 
-    /// `tuning.csv`: trial, the four values, the best validation NLL (empty when the trial
-    /// failed), the epochs run and the epoch kept.
-    func csv(_ settings: [FitCommand.Settings], scores: [Double]) -> String {
-        var lines = ["trial,dropout,weight_decay,hidden,lr,val_nll,epochs_run,best_epoch"]
-        for (i, s) in settings.enumerated() {
-            let nll = scores[3 * i]
-            lines.append([String(i + 1), number(s.dropout ?? 0), number(s.weightDecay),
-                          csvField(s.hidden.map(String.init).joined(separator: ",")), number(s.lr ?? 0.001),
-                          nll.isFinite ? number(nll) : "", String(Int(scores[3 * i + 1])), String(Int(scores[3 * i + 2]))]
-                .joined(separator: ","))
+    /// A mean of epochs: an integer when it is one, else one decimal.
+    static func epochs(_ x: Double) -> String {
+        x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x)
+    }
+
+    static let header = "trial,dropout,weight_decay,hidden,lr,val_nll,epochs_run,best_epoch,folds"
+
+    /// The cells of trial i's values: trial, dropout, weight decay, hidden, lr.
+    func values(_ i: Int, _ s: FitCommand.Settings) -> String {
+        [String(i + 1), number(s.dropout ?? 0), number(s.weightDecay),
+         csvField(s.hidden.map(String.init).joined(separator: ",")), number(s.lr ?? 0.001)].joined(separator: ",")
+    }
+
+    /// `tuning.csv`: a row per finished trial: its values, the validation NLL (the mean over
+    /// the folds, at full precision; empty when the trial failed), the mean epochs run and
+    /// kept, and the folds.
+    func csv(_ settings: [FitCommand.Settings], scores: [TrialScore], folds: Int) -> String {
+        var lines = [Self.header]
+        for (i, s) in settings.enumerated() where scores[i].done {
+            let score = scores[i]
+            lines.append([values(i, s), score.nll.isFinite ? "\(score.nll)" : "", Self.epochs(score.epochsRun),
+                          Self.epochs(score.bestEpoch), String(folds)].joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The trials an earlier run of the same search finished, read from its `tuning.csv`
+    /// (`--resume`): `none` for the trials it lacks.
+    /// - Throws: `InputError` when the file is missing or unreadable, or a row is not of this
+    ///   search (other values, folds or columns), naming the row.
+    func finished(in path: String, _ settings: [FitCommand.Settings], folds: Int) throws -> [TrialScore] {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw InputError("--resume: no \(path) (an earlier likely tune with the same --out writes it after every trial)")
+        }
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw InputError("--resume: cannot read \(path) as UTF-8 text (\(error.localizedDescription))")
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        guard lines.first == Self.header else {
+            throw InputError("--resume: \(path) does not start with the header \(Self.header)")
+        }
+        var scores = [TrialScore](repeating: .none, count: settings.count)
+        for (r, line) in lines.enumerated().dropFirst() {
+            func bad(_ problem: String) -> InputError { InputError("--resume: \(path) line \(r + 1): \(problem)") }
+            guard let trial = Int(line.prefix { $0 != "," }), (1...settings.count).contains(trial) else {
+                throw bad("expected a trial number in 1...\(settings.count) first")
+            }
+            let expected = values(trial - 1, settings[trial - 1])
+            guard line.hasPrefix(expected + ",") else {
+                throw bad("trial \(trial) was run with other values than this search draws (\(expected)); resume with the same --seed, --search, --trials and fit options")
+            }
+            let cells = line.dropFirst(expected.count + 1).split(separator: ",", omittingEmptySubsequences: false)
+            guard cells.count == 4, let run = Double(cells[1]), let kept = Double(cells[2]), cells[0].isEmpty || Double(cells[0]) != nil else {
+                throw bad("expected val_nll, epochs_run, best_epoch, folds after the values, got \(cells.joined(separator: ","))")
+            }
+            guard cells[3] == String(folds) else {
+                throw bad("trial \(trial) was scored on \(cells[3]) folds, this search on \(folds); resume with the same --folds")
+            }
+            scores[trial - 1] = TrialScore(nll: Double(cells[0]) ?? .infinity, epochsRun: run, bestEpoch: kept)
+        }
+        return scores
     }
 }

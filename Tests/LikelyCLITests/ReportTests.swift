@@ -86,4 +86,36 @@ import Testing
         // --class-names is for IDX/NPY labels only.
         try BadInputTests.expectRejected(["fit", data, "--out", scratch.path("m2"), "--missing", "impute", "--class-names", "a,b"], naming: ["--class-names"])
     }
+
+    @Test func conformalAndOutOfDistributionSectionsAreRendered() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("kinds.csv", Fixtures.classificationCSV(rows: 90))
+        // The same columns far outside the training range of a and b.
+        let shifted = Fixtures.classificationCSV(rows: 30).split(separator: "\n").enumerated().map { i, line in
+            guard i > 0 else { return String(line) }
+            let cells = line.split(separator: ",")
+            return "\(Double(cells[0])! + 6),\(Double(cells[1])! - 6),\(cells[2])"
+        }.joined(separator: "\n") + "\n"
+        let other = try scratch.write("shifted.csv", shifted)
+        let model = scratch.path("model")
+        let fit = try CLI.run(["fit", data, "--out", model, "--epochs", "5", "--quiet"])
+        #expect(fit.status == 0, "fit failed: \(fit.stderr)")
+        let conformalize = try CLI.run(["conformalize", model, data])
+        #expect(conformalize.status == 0, "conformalize failed: \(conformalize.stderr)")
+        let page = scratch.path("report.html")
+        let evaluate = try CLI.run(["evaluate", model, data, "--level", "0.9", "--ood", other, "--report", page])
+        #expect(evaluate.status == 0, "evaluate failed: \(evaluate.stderr)")
+        #expect(try Self.parse(page).ids == ["metrics", "plots", "model-card", "conformal", "ood"])
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        Self.expectSelfContained(html)
+        // The conformal section: the level, the score, the calibration size, coverage and set size.
+        let conformal = try #require(html.components(separatedBy: "<section id=\"conformal\">").last?.components(separatedBy: "</section>").first)
+        for text in ["0.9", "lac", "90", "coverage", "size"] { #expect(conformal.contains(text), "the conformal section lacks \(text): \(conformal)") }
+        // The OOD section: both counts and a row of AUROC, AUPR and FPR95 per score.
+        let ood = try #require(html.components(separatedBy: "<section id=\"ood\">").last?.components(separatedBy: "</section>").first)
+        #expect(ood.contains("In distribution: 90 examples; out of distribution: 30 examples"), "\(ood)")
+        for score in ["entropy", "max_probability (1 − max p)"] { #expect(ood.contains("<td>\(score)</td>"), "the OOD table lacks \(score): \(ood)") }
+        #expect(ood.contains("<th>AUROC</th><th>AUPR</th><th>FPR at 95% TPR</th>"))
+    }
 }

@@ -26,13 +26,20 @@ import Testing
         #expect(run.stdout.split(separator: "\n").filter { $0.hasPrefix("trial ") }.count == 4, "\(run.stdout)")
         let csv = try String(contentsOfFile: scratch.path("tuned/tuning.csv"), encoding: .utf8)
         let table = Self.rows(csv)
-        #expect(table[0] == ["trial", "dropout", "weight_decay", "hidden", "lr", "val_nll", "epochs_run", "best_epoch"])
+        #expect(table[0] == ["trial", "dropout", "weight_decay", "hidden", "lr", "val_nll", "epochs_run", "best_epoch", "folds"])
         #expect(table.count == 5)
-        for row in table.dropFirst() {
+        // Trial 1 is fit's own configuration (its table defaults: 50,50, dropout 0.1, Adam at 0.001).
+        #expect(table[1][0..<5] == ["1", "0.1", "0.0", "50,50", "0.001"], "\(table[1])")
+        #expect(run.stdout.contains("trial 1/4 (fit's configuration): dropout 0.1, weight-decay 0, hidden 50,50, lr 0.001"), "\(run.stdout)")
+        for row in table.dropFirst(2) {
             let dropout = try #require(Double(row[1])), decay = try #require(Double(row[2])), lr = try #require(Double(row[4]))
             #expect((0...0.5).contains(dropout) && (1e-6...1e-2).contains(decay) && (3e-4...1e-2).contains(lr), "\(row)")
             #expect(["50", "100", "200", "50,50", "100,100", "200,200"].contains(row[3]), "\(row)")
-            #expect(Double(row[5])?.isFinite == true && Int(row[6])! >= Int(row[7])! && Int(row[7])! >= 1, "\(row)")
+        }
+        for row in table.dropFirst() {
+            // 80 examples: 5-fold cross-validation; the epochs are means over the folds, ≤ the cap 15.
+            let run = try #require(Double(row[6])), kept = try #require(Double(row[7]))
+            #expect(Double(row[5])?.isFinite == true && run <= 15 && run >= kept && kept >= 1 && row[8] == "5", "\(row)")
         }
         // The refitted model holds the best trial's widths and is an ordinary model directory.
         let best = table.dropFirst().min { Double($0[5])! < Double($1[5])! }!
@@ -41,7 +48,7 @@ import Testing
         let units = best[3].split(separator: ",").map { "\"units\" : \($0)" }
         #expect(units.allSatisfy(json.contains), "model.json lacks \(units)")
         let history = try String(contentsOfFile: scratch.path("tuned/history.csv"), encoding: .utf8)
-        #expect(history.split(separator: "\n").count == Int(best[7])! + 1, "the refit runs the best trial's kept epochs")
+        #expect(history.split(separator: "\n").count == Int(Double(best[7])!.rounded()) + 1, "the refit runs the best trial's mean kept epochs")
         let evaluate = try CLI.run(["evaluate", scratch.path("tuned"), data, "--json"])
         #expect(evaluate.status == 0, "\(evaluate.stderr)")
 
@@ -57,6 +64,36 @@ import Testing
         #expect(Set(lrRows.map { $0[4] }).count == 2)
     }
 
+    @Test func resumeSkipsTheFinishedTrials() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV(rows: 60))
+        let common = ["--trials", "4", "--epochs", "8", "--seed", "3", "--folds", "2"]
+        let whole = try CLI.run(["tune", data, "--out", scratch.path("whole"), "--quiet"] + common)
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let csv = try String(contentsOfFile: scratch.path("whole/tuning.csv"), encoding: .utf8)
+        let lines = csv.split(separator: "\n")
+        #expect(lines.count == 5 && lines.dropFirst().allSatisfy { $0.hasSuffix(",2") }, "\(csv)")
+
+        // An interrupted search: its tuning.csv holds trials 1 and 3 only.
+        _ = try scratch.write("part/tuning.csv", [lines[0], lines[1], lines[3]].joined(separator: "\n") + "\n")
+        let resumed = try CLI.run(["tune", data, "--out", scratch.path("part"), "--resume"] + common)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resuming: 2 of 4 trials already in"), "\(resumed.stdout)")
+        let ran = resumed.stdout.split(separator: "\n").filter { $0.hasPrefix("trial ") }
+        #expect(ran.count == 2 && ran[0].hasPrefix("trial 2/4") && ran[1].hasPrefix("trial 4/4"), "\(ran)")
+        #expect(try String(contentsOfFile: scratch.path("part/tuning.csv"), encoding: .utf8) == csv)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.path("part/weights.safetensors")))
+                == Data(contentsOf: URL(fileURLWithPath: scratch.path("whole/weights.safetensors"))))
+
+        // Another seed draws other trials: the rows are refused, naming the file and line.
+        try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("part"), "--resume", "--trials", "4", "--epochs", "8",
+                                          "--seed", "4", "--folds", "2"], naming: ["--resume", "tuning.csv", "line 3", "--seed"])
+        try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("part"), "--resume", "--trials", "4", "--epochs", "8",
+                                          "--seed", "3", "--folds", "3"], naming: ["tuning.csv", "2 folds", "--folds"])
+        try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("none"), "--resume"], naming: ["--resume", "tuning.csv"])
+    }
+
     @Test func badTuneOptionsExitTwo() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
@@ -64,6 +101,10 @@ import Testing
         try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("m"), "--search", "dropout,depth"], naming: ["--search", "depth"])
         try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("m"), "--trials", "0"], naming: ["--trials"])
         try BadInputTests.expectRejected(["tune", scratch.path("none.csv"), "--out", scratch.path("m")], naming: ["none.csv"])
+        try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("m"), "--folds", "3", "--validation-split", "0.2"],
+                                         naming: ["--folds", "--validation-split"])
+        try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("m"), "--folds", "0"], naming: ["--folds"])
+        try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("m"), "--folds", "15"], naming: ["--folds 15", "30 examples", "20"])
     }
 
     @Test(.enabled(if: mpirunAvailable))
