@@ -108,6 +108,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "With --conformal-split: the MC-dropout passes of the predictive to conformalize (0: deterministic).")
     var conformalMcSamples: Int = 0
 
+    @Option(parsing: .unconditional, help: "Train a deep ensemble of M members, each from its own seed stream (derived from --seed); the predictive is their equal-weight mixture.")
+    var ensemble: Int = 1
+
     @Flag(help: "No progress output.")
     var quiet = false
 
@@ -138,6 +141,8 @@ struct FitCommand: ParsableCommand {
         try OptionCheck.require(weightDecay >= 0 && weightDecay.isFinite, "--weight-decay", "≥ 0", got: weightDecay)
         try OptionCheck.require(validationSplit >= 0 && validationSplit < 1, "--validation-split", "in [0, 1)", got: validationSplit)
         if let patience { try OptionCheck.require(patience >= 1, "--patience", "≥ 1", got: patience) }
+        try OptionCheck.require((1...ProbabilisticModel.maximumMemberCount).contains(ensemble), "--ensemble",
+                                "in 1...\(ProbabilisticModel.maximumMemberCount)", got: ensemble)
         if let calibrateMcSamples {
             try OptionCheck.require(calibrateMcSamples >= 0 && calibrateMcSamples <= 10_000, "--calibrate-mc-samples", "in 0...10000", got: calibrateMcSamples)
             guard calibrate else { throw InputError("--calibrate-mc-samples applies only with --calibrate") }
@@ -162,11 +167,15 @@ struct FitCommand: ParsableCommand {
         var prepared = try prepare(quiet: quiet)
         let calibration = try holdOutCalibration(&prepared)
         let checkpoint = FitDefaults.checkpoint(of: out)
-        if resume, !FileManager.default.fileExists(atPath: DataSource.join(checkpoint, "training.json")) {
-            throw InputError("--resume: no checkpoint in \(checkpoint) (an earlier fit of \(out) writes one after every epoch)")
+        // An ensemble keeps member j's checkpoint in CHECKPOINT/member_j; member 0 comes first.
+        let firstCheckpoint = ensemble > 1 ? DataSource.join(checkpoint, "member_0") : checkpoint
+        if resume, !FileManager.default.fileExists(atPath: DataSource.join(firstCheckpoint, "training.json")) {
+            throw InputError("--resume: no checkpoint in \(checkpoint) (an earlier fit of \(out) with the same --ensemble writes one after every epoch)")
         }
+        // Member-parallel (M ≥ N): each rank checkpoints its own members; else rank 0 alone.
+        let writesCheckpoint = world.isRoot || ensemble >= world.size
         let (model, history) = try train(prepared, settings: settings, world: world, quiet: quiet,
-                                         checkpoint: world.isRoot ? checkpoint : nil, resume: resume ? checkpoint : nil)
+                                         checkpoint: writesCheckpoint ? checkpoint : nil, resume: resume ? checkpoint : nil)
         if let calibration {
             guard let predictive = model.predictive(calibration.features, mcSamples: conformalMcSamples, seed: seed, over: world) else { return }
             model.conformalize(predictive, targets: calibration.targets, mcSamples: conformalMcSamples, seed: seed)
@@ -177,11 +186,17 @@ struct FitCommand: ParsableCommand {
         try ModelDirectory.save(model, to: out, history: history)
         if !quiet {
             let last = history.epochs.last
-            var line = "saved \(out) (epochs run: \(history.epochs.count), kept epoch \(history.keptEpoch)"
-            if let last { line += String(format: ", final loss %.4f", last.loss) }
-            // The kept epoch's validation NLL: with --patience that is the best epoch, not the last.
-            if let nll = history.epochs.first(where: { $0.epoch == history.keptEpoch })?.validationNLL {
-                line += String(format: ", its validation NLL %.4f", nll)
+            var line: String
+            if model.memberCount > 1 {
+                line = "saved \(out) (\(model.memberCount) members, epochs run: \(history.epochs.count), kept epochs "
+                    + history.keptEpochs.map(String.init).joined(separator: ",")
+            } else {
+                line = "saved \(out) (epochs run: \(history.epochs.count), kept epoch \(history.keptEpoch)"
+                if let last { line += String(format: ", final loss %.4f", last.loss) }
+                // The kept epoch's validation NLL: with --patience that is the best epoch, not the last.
+                if let nll = history.epochs.first(where: { $0.epoch == history.keptEpoch })?.validationNLL {
+                    line += String(format: ", its validation NLL %.4f", nll)
+                }
             }
             if let t = history.temperature { line += String(format: ", temperature %.4f", t) }
             if let c = model.conformal { line += ", \(c.count) conformity scores" }
@@ -316,7 +331,8 @@ struct FitCommand: ParsableCommand {
                         classCount: family.support == .classes ? classCount : 2, components: components ?? 3)
         let model = try ModelFactory.make(
             architecture: architecture, inputShape: data.exampleShape, head: head, hidden: settings.hidden,
-            dropout: settings.dropout ?? FitDefaults.dropout(architecture, data.kind), inputDropout: inputDropout, seed: seed)
+            dropout: settings.dropout ?? FitDefaults.dropout(architecture, data.kind), inputDropout: inputDropout, seed: seed,
+            members: ensemble)
         // Under mpirun every process trains on its shard of each global batch; rank 0 writes.
         model.broadcastWeights(over: world)
         model.classNames = family.support.isClassification ? data.classNames : nil
@@ -335,7 +351,7 @@ struct FitCommand: ParsableCommand {
         options.augmentation = prepared.augmentation
         options.standardizeFeatures = !noStandardize
         options.standardizeTarget = !noStandardize
-        options.distribute(over: world)
+        options.distribute(over: world, members: ensemble)
         if calibrate {
             guard family.support.isClassification else {
                 throw InputError("--calibrate applies to bernoulli and categorical heads, not \(family.name)")
@@ -351,7 +367,8 @@ struct FitCommand: ParsableCommand {
         if progress && !quiet {
             let held = settings.validationSplit > 0 ? Int((Double(data.count) * settings.validationSplit).rounded()) : 0
             let counted = held > 0 ? "\(data.count - held) examples (\(held) more held out for validation)" : "\(data.count) examples"
-            say("fitting \(architecture.rawValue) with a \(family.name) head on \(counted) of \(data.exampleShape) from \(data.kind.rawValue) \(data.path)")
+            let what = ensemble > 1 ? "an ensemble of \(ensemble) \(architecture.rawValue) members" : architecture.rawValue
+            say("fitting \(what) with a \(family.name) head on \(counted) of \(data.exampleShape) from \(data.kind.rawValue) \(data.path)")
         }
         do {
             options.checkpoint = checkpoint.map { TrainingOptions.Checkpointing(directory: $0, keep: .last) }
@@ -410,20 +427,22 @@ enum OptimizerName: String, CaseIterable {
 /// Builds the network of `likely fit`.
 enum ModelFactory {
     /// A built-in architecture sized for `head`, with an input dropout layer first when
-    /// `inputDropout` > 0.
+    /// `inputDropout` > 0; with `members` M > 1 a deep ensemble whose member j draws its
+    /// initial weights from `ProbabilisticModel.memberSeed(seed, member: j)` (member 0 from
+    /// `seed`, the network of a single fit).
     static func make(architecture: Architecture, inputShape: [Int], head: Head, hidden: [Int], dropout: Float,
-                     inputDropout: Float, seed: UInt64) throws -> ProbabilisticModel {
-        var random = RandomSource(seed: seed, stream: 0x1417)
+                     inputDropout: Float, seed: UInt64, members: Int = 1) throws -> ProbabilisticModel {
         var specs = architecture.specs(inputShape: inputShape, hidden: hidden, dropout: dropout, outputs: head.rawOutputCount)
         if inputDropout > 0 { specs.insert(.dropout(rate: inputDropout), at: 0) }
-        let network: Sequential
         do {
-            network = try Sequential(specs: specs, inputShape: inputShape, using: &random)
+            return try ProbabilisticModel(members: members, seed: seed, head: head, inputShape: inputShape) { memberSeed in
+                var random = RandomSource(seed: memberSeed, stream: 0x1417)
+                return try Sequential(specs: specs, inputShape: inputShape, using: &random)
+            }
         } catch let error as LayerSpecError {
             throw InputError("--arch \(architecture.rawValue) cannot take inputs of shape \(inputShape): \(error)")
         } catch let error as NetworkSizeError {
             throw InputError("--arch \(architecture.rawValue) with --hidden \(hidden.map(String.init).joined(separator: ",")) on inputs of shape \(inputShape): \(error)")
         }
-        return ProbabilisticModel(network: network, head: head, inputShape: inputShape)
     }
 }

@@ -12,9 +12,11 @@ enum TrainingPlots {
                       prefix: String = "") throws -> [String] {
         try makeDirectory(directory, option: "--plots")
         var written: [String] = []
-        let validation = history.epochs.compactMap(\.validationNLL)
-        let loss = Plots.lossCurves(training: history.epochs.map(\.loss),
-                                    validation: validation.count == history.epochs.count && !validation.isEmpty ? validation : nil,
+        // An ensemble's curves are member 0's (every member is trained alike).
+        let epochs = history.epochs.filter { ($0.member ?? 0) == 0 }
+        let validation = epochs.compactMap(\.validationNLL)
+        let loss = Plots.lossCurves(training: epochs.map(\.loss),
+                                    validation: validation.count == epochs.count && !validation.isEmpty ? validation : nil,
                                     yLabel: "NLL per observation")
         written.append(try save(loss, directory, prefix + "loss.svg"))
         if let conv = model.network.layers.lazy.compactMap({ $0 as? Conv2D }).first {

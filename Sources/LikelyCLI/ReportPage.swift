@@ -94,7 +94,9 @@ enum ReportPage {
                     ("scale link", model.head.scaleLink.rawValue), ("raw outputs", "\(model.head.rawOutputCount)")]
         if model.head.temperature != 1 { head.append(("temperature", String(format: "%.4g", model.head.temperature))) }
         parts.append("<h3>Head</h3>" + keyValueTable(head))
-        parts.append("<h3>Members</h3><p>\(members(modelDirectory)) (ensemble members; the predictive is their equal-weight mixture).</p>")
+        parts.append("<h3>Members</h3><p>" + (model.memberCount > 1
+            ? "\(model.memberCount) ensemble members of the architecture above, each trained from its own seed stream; the predictive is their equal-weight mixture."
+            : "1 (a single network; <code>likely fit --ensemble M</code> trains a deep ensemble).") + "</p>")
 
         if let history, let plot = historyPlot(history) {
             parts.append("<h3>Training history</h3>" + figure(plot.svg, caption: "loss per epoch (history.csv)") + "<p>\(plot.summary)</p>")
@@ -110,23 +112,19 @@ enum ReportPage {
         return parts.joined(separator: "\n")
     }
 
-    /// `members` from model.json (1 when the field is absent).
-    static func members(_ directory: String) -> Int {
-        guard let bytes = FileManager.default.contents(atPath: DataSource.join(directory, "model.json")),
-              let object = (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any] else { return 1 }
-        return object["members"] as? Int ?? 1
-    }
-
-    /// Loss curves from history.csv and a one-line summary.
+    /// Loss curves from history.csv (member 0's for an ensemble) and a one-line summary.
     static func historyPlot(_ csv: String) -> (svg: String, summary: String)? {
-        let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        var lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         guard let header = lines.first, let lossColumn = header.firstIndex(of: "loss"), lines.count > 1 else { return nil }
+        if let memberColumn = header.firstIndex(of: "member") {
+            lines = [header] + lines.dropFirst().filter { $0.count > memberColumn && $0[memberColumn] == "0" }
+        }
         let validationColumn = header.firstIndex(of: "val_nll")
         let loss = lines.dropFirst().compactMap { $0.count > lossColumn ? Double($0[lossColumn]) : nil }
         let validation = validationColumn.map { c in lines.dropFirst().compactMap { $0.count > c ? Double($0[c]) : nil } } ?? []
         guard !loss.isEmpty else { return nil }
         let svg = Plots.lossCurves(training: loss, validation: validation.count == loss.count ? validation : nil, yLabel: "NLL per observation")
-        var summary = "\(loss.count) epochs; final training loss " + String(format: "%.4f", loss.last!)
+        var summary = (header.contains("member") ? "member 0: " : "") + "\(loss.count) epochs; final training loss " + String(format: "%.4f", loss.last!)
         if let best = validation.min() { summary += String(format: "; best validation NLL %.4f", best) }
         return (svg, summary + ".")
     }

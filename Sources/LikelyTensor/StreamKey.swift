@@ -23,6 +23,8 @@ public struct StreamKey: Hashable, Sendable, CustomStringConvertible {
         case monteCarloDropout
         /// Draws from predictive or fitted distributions.
         case sampling
+        /// The seed of an ensemble member j ≥ 1, keyed (seed, `.ensembleMember`, 0, j).
+        case ensembleMember
     }
 
     /// The user's seed.

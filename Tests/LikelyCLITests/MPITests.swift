@@ -49,6 +49,40 @@ struct MPITests {
         try Self.expectSamePredictions(scratch.path("one"), data, ["--mc-samples", "8", "--seed", "2"], in: scratch)
     }
 
+    /// `--ensemble 4` under `mpirun -np 2` trains members member-parallel (rank 0 members 0
+    /// and 2, rank 1 members 1 and 3) and saves the same bytes as one process, with dropout
+    /// on; `--ensemble 3 -np 4` (fewer members than ranks) trains each member data-parallel;
+    /// and predictions of the ensemble are the same bytes for 1 and 2 processes.
+    @Test(.enabled(if: mpirunAvailable))
+    func twoProcessesFitTheSameEnsemble() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV(rows: 200))
+        let common = ["--epochs", "2", "--batch-size", "128", "--dropout", "0.2", "--hidden", "16,16", "--seed", "6",
+                      "--validation-split", "0.2", "--quiet"]
+        let one = try CLI.run(["fit", data, "--out", scratch.path("one"), "--ensemble", "4"] + common)
+        let two = try CLI.run(["fit", data, "--out", scratch.path("two"), "--ensemble", "4"] + common, processes: 2)
+        #expect(one.status == 0 && two.status == 0, "\(one.stderr) \(two.stderr)")
+        for file in ["weights.safetensors", "model.json"] {
+            let a = try Data(contentsOf: URL(fileURLWithPath: scratch.path("one/" + file)))
+            let b = try Data(contentsOf: URL(fileURLWithPath: scratch.path("two/" + file)))
+            #expect(!a.isEmpty && a == b, "\(file) differs between 1 and 2 processes")
+        }
+        let h1 = try String(contentsOfFile: scratch.path("one/history.csv"), encoding: .utf8)
+        let h2 = try String(contentsOfFile: scratch.path("two/history.csv"), encoding: .utf8)
+        // the same rows but for the seconds column
+        func withoutSeconds(_ csv: String) -> [String] { csv.split(separator: "\n").map { $0.split(separator: ",").dropLast().joined(separator: ",") } }
+        #expect(withoutSeconds(h1) == withoutSeconds(h2) && withoutSeconds(h1).count == 1 + 4 * 2)
+
+        let three = try CLI.run(["fit", data, "--out", scratch.path("three"), "--ensemble", "3"] + common)
+        let four = try CLI.run(["fit", data, "--out", scratch.path("four"), "--ensemble", "3"] + common, processes: 4)
+        #expect(three.status == 0 && four.status == 0, "\(three.stderr) \(four.stderr)")
+        let worst = try Self.largestRelativeDifference(scratch.path("three/weights.safetensors"), scratch.path("four/weights.safetensors"))
+        #expect(worst <= 1e-6, "largest relative weight difference \(worst)")
+
+        try Self.expectSamePredictions(scratch.path("one"), data, ["--mc-samples", "3", "--seed", "2"], in: scratch)
+    }
+
     /// `likely predict model data options…` writes the same bytes as 1 and as 2 processes.
     static func expectSamePredictions(_ model: String, _ data: String, _ options: [String], in scratch: Scratch) throws {
         let p1 = try CLI.run(["predict", model, data] + options + ["--out", scratch.path("p1.csv")])

@@ -11,11 +11,11 @@ extension ProbabilisticModel {
     public func predictive(_ features: Tensor, mcSamples: Int, seed: UInt64,
                            over communicator: any Communicator) -> Predictive? {
         guard communicator.isDistributed else { return predictive(features, mcSamples: mcSamples, seed: seed) }
-        let n = features.shape[0], width = head.rawOutputCount, passes = max(mcSamples, 1)
+        let n = features.shape[0], width = head.rawOutputCount, passes = memberCount * max(mcSamples, 1)
         let mine = communicator.shard(of: 0..<n)
         let local = predictiveRawOutputs(features.slice(alongAxis: 0, mine), mcSamples: mcSamples, seed: seed,
                                          firstIndex: mine.lowerBound)
-        // One gather: rank r sends its passes back to back, passes × [n_r · width].
+        // One gather: rank r sends its passes (of every member) back to back, passes × [n_r · width].
         let gathered = communicator.gather(local.flatMap { $0 }, to: 0)
         guard communicator.isRoot else { return nil }
         var raw = [[Float]](repeating: [], count: passes)

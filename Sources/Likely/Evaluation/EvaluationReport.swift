@@ -7,6 +7,8 @@ public struct EvaluationReport: Encodable {
     public var n: Int
     /// T, the MC-dropout passes (0: deterministic).
     public var mcSamples: Int
+    /// M, the ensemble members whose mixture was scored (1: a single network).
+    public var members = 1
     /// Mean negative log-likelihood per observation, natural log, original units.
     public var nll: Double
     // Regression and counts
@@ -51,7 +53,7 @@ public struct EvaluationReport: Encodable {
     public var riskCoverage: RiskCoverageCurve?
 
     enum CodingKeys: String, CodingKey {
-        case n, mcSamples = "mc_samples", nll, rmse, mae, crps, coverage, accuracy, brier, ece, mce
+        case n, mcSamples = "mc_samples", members, nll, rmse, mae, crps, coverage, accuracy, brier, ece, mce
         case coverageExcluded = "coverage_excluded", brierBinary = "brier_binary"
         case rocAUC = "roc_auc", prAUC = "pr_auc", aurc, ood, conformal
     }
@@ -64,7 +66,9 @@ public struct EvaluationReport: Encodable {
 
     /// A short human-readable table.
     public var table: String {
-        var rows: [(String, String)] = [("n", "\(n)"), ("mc_samples", "\(mcSamples)"), ("nll", fmt(nll))]
+        var rows: [(String, String)] = [("n", "\(n)"), ("mc_samples", "\(mcSamples)")]
+        if members > 1 { rows.append(("members", "\(members)")) }
+        rows.append(("nll", fmt(nll)))
         for (key, value) in [("rmse", rmse), ("mae", mae), ("crps", crps), ("accuracy", accuracy), ("brier", brier),
                              ("brier_binary", brierBinary),
                              ("ece", ece), ("mce", mce), ("roc_auc", rocAUC), ("pr_auc", prAUC), ("aurc", aurc)] {
@@ -118,6 +122,7 @@ extension ProbabilisticModel {
         let logLikelihood = predictive.logLikelihood(targets)
         var report = EvaluationReport(n: n, mcSamples: mcSamples,
                                       nll: -logLikelihood.reduce(0.0) { $0 + Double($1) } / Double(max(n, 1)))
+        report.members = memberCount
         let y = targets.scalars.map(Double.init)
         let selective = predictive.riskCoverage(targets: targets)
         report.riskCoverage = selective

@@ -1,6 +1,8 @@
 import Foundation
 
-/// A network whose outputs are the parameters of a distribution: backbone + head.
+/// A network whose outputs are the parameters of a distribution: backbone + head; or a deep
+/// ensemble of M such backbones sharing the head, whose predictive is the equal-weight
+/// mixture of the members' (see `ProbabilisticModel+Members.swift`).
 ///
 /// The backbone maps a batch of (scaled) features `[N, …inputShape]` to raw outputs
 /// `[N, head.rawOutputCount]`; the head turns them into one distribution per row. The loss is
@@ -11,8 +13,13 @@ import Foundation
 /// divides that of a log-normal or gamma by its training mean) for training, while every
 /// prediction is reported in the target's original units.
 public final class ProbabilisticModel {
-    /// The backbone.
-    public let network: Sequential
+    /// The backbones, M ≥ 1 of the same architecture: one for a single network, the members of
+    /// a deep ensemble otherwise.
+    public let members: [Sequential]
+    /// The (first member's) backbone: the network itself when the model has one member.
+    public var network: Sequential { members[0] }
+    /// M, the number of members.
+    public var memberCount: Int { members.count }
     /// The distribution family and its links (and a fitted temperature).
     public internal(set) var head: Head
     /// The per-example input shape (`[features]` or `[H, W, C]`).
@@ -35,11 +42,26 @@ public final class ProbabilisticModel {
 
     /// Joins a backbone to a head.
     /// - Precondition: the network's output width equals `head.rawOutputCount`.
-    public init(network: Sequential, head: Head, inputShape: [Int]) {
-        let outputs = network.outputShape(for: inputShape)
-        precondition(outputs == [head.rawOutputCount],
-                     "the network outputs \(outputs) values per example but the \(head.family.name) head needs \(head.rawOutputCount)")
-        self.network = network
+    public convenience init(network: Sequential, head: Head, inputShape: [Int]) {
+        self.init(members: [network], head: head, inputShape: inputShape)
+    }
+
+    /// Joins M ≥ 1 backbones of the same architecture (distinct objects, each with its own
+    /// weights) to one head: a deep ensemble.
+    /// - Precondition: at least one member, no member twice, the same layer descriptions, and
+    ///   every output width equal to `head.rawOutputCount`.
+    public init(members: [Sequential], head: Head, inputShape: [Int]) {
+        precondition(!members.isEmpty, "a model needs at least one member network")
+        precondition(Set(members.map(ObjectIdentifier.init)).count == members.count,
+                     "the \(members.count) members must be distinct networks (one network passed twice would share its weights)")
+        for (j, member) in members.enumerated() {
+            let outputs = member.outputShape(for: inputShape)
+            precondition(outputs == [head.rawOutputCount],
+                         "member \(j): the network outputs \(outputs) values per example but the \(head.family.name) head needs \(head.rawOutputCount)")
+            precondition(j == 0 || member.specs == members[0].specs,
+                         "member \(j) has layers \(member.specs.map(\.kind)), member 0 \(members[0].specs.map(\.kind)): members share one architecture")
+        }
+        self.members = members
         self.head = head
         self.inputShape = inputShape
     }
@@ -52,8 +74,18 @@ public final class ProbabilisticModel {
         self.init(network: network, head: head, inputShape: inputShape)
     }
 
-    /// The trainable parameters and their names (`"0.weight"`, …).
-    public var parameters: [NamedTensor] { network.parameters }
+    /// The trainable parameters and their names (`"0.weight"`, …), of every member: member j's
+    /// prefixed `member_j.` when the model has more than one.
+    public var parameters: [NamedTensor] { memberTensors(\.parameters) }
+
+    /// Every tensor a model file stores (parameters then state, member by member), named as
+    /// in `weights.safetensors`: `"0.weight"` for one member, `"member_j.0.weight"` for M > 1.
+    public var namedTensors: [NamedTensor] { memberTensors(\.namedTensors) }
+
+    private func memberTensors(_ tensors: (Sequential) -> [NamedTensor]) -> [NamedTensor] {
+        guard members.count > 1 else { return tensors(network) }
+        return members.enumerated().flatMap { j, member in tensors(member).map { $0.prefixed("member_\(j)") } }
+    }
 
     /// Features as the network sees them: standardized when the model has feature scaling.
     public func prepare(_ features: Tensor) -> Tensor {
@@ -65,19 +97,21 @@ public final class ProbabilisticModel {
         targetScaling.map { $0.standardize(targets) } ?? targets
     }
 
-    /// Raw outputs `[N, rawOutputCount]` for prepared features.
+    /// Raw outputs `[N, rawOutputCount]` of the (first member's) network for prepared features;
+    /// the whole ensemble's are `predictiveRawOutputs`.
     /// - Parameter streams: one stream per row (see `ExampleStreams`); `inference` draws nothing.
     public func rawOutputs(_ prepared: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         network(prepared, phase: phase, using: &streams)
     }
 
-    /// The predicted distributions, in the target's original units, for prepared features.
+    /// The predicted distributions of the (first member's) network, in the target's original
+    /// units, for prepared features; the ensemble's mixture is `predictive(_:)`.
     public func distribution(_ prepared: Tensor, phase: Phase = .inference, using streams: inout ExampleStreams) -> any UnivariateDistribution {
         head.distribution(rawOutputs(prepared, phase: phase, using: &streams), scaling: targetScaling)
     }
 
-    /// The training loss: the NLL of prepared targets (training units) given prepared
-    /// features, reduced by `reduction` (the mean by default).
+    /// The training loss of the (first member's) network: the NLL of prepared targets
+    /// (training units) given prepared features, reduced by `reduction` (the mean by default).
     public func loss(_ prepared: Tensor, targets: Tensor, phase: Phase = .training, reduction: Reduction = .mean,
                      using streams: inout ExampleStreams) -> Tensor {
         head.negativeLogLikelihood(rawOutputs(prepared, phase: phase, using: &streams), targets: targets, reduction: reduction)

@@ -1,9 +1,10 @@
 import Foundation
 
 /// A model on disk: a directory holding `model.json` (architecture, head, links, scaling
-/// statistics, class names, format version) and `weights.safetensors` (every parameter and
-/// state tensor, float32 little endian, named `"<layer>.<name>"`). Each file is written to a
-/// temporary name and renamed, so a crash mid-save never destroys the previous model.
+/// statistics, class names, format version; `"members": M` for an ensemble of M > 1) and
+/// `weights.safetensors` (every parameter and state tensor, float32 little endian, named
+/// `"<layer>.<name>"`, for an ensemble `"member_j.<layer>.<name>"`). Each file is written to
+/// a temporary name and renamed, so a crash mid-save never destroys the previous model.
 public enum ModelDirectory {
     /// The format this build writes and reads.
     public static let formatVersion = 1
@@ -26,6 +27,8 @@ public enum ModelDirectory {
         var targetName: String?
         var featureEncoding: TableEncoding?
         var conformal: ConformalCalibration?
+        /// M, the ensemble's members; absent for one network (files before ensembles too).
+        var members: Int?
     }
 
     /// Writes `model` (and, if given, `history.csv`) into `directory`, creating it if needed.
@@ -37,7 +40,7 @@ public enum ModelDirectory {
             throw ModelFileError(file: directory, "cannot create the model directory: \(error.localizedDescription)")
         }
         let json = try descriptionJSON(model, file: url.appendingPathComponent("model.json").path)
-        let tensors = (model.network.parameters + model.network.state).map { ($0.name, $0.tensor) }
+        let tensors = model.namedTensors.map { ($0.name, $0.tensor) }
         var files = [("weights.safetensors", Safetensors.encode(tensors, metadata: ["format": formatName])), ("model.json", json)]
         if let history { files.append(("history.csv", Data(history.csv.utf8))) }
         try writeTogether(files, in: directory)
@@ -80,7 +83,8 @@ public enum ModelDirectory {
             inputShape: model.inputShape, layers: model.network.specs, head: model.head,
             featureScaling: model.featureScaling, targetScaling: model.targetScaling,
             classNames: model.classNames, featureNames: model.featureNames, targetName: model.targetName,
-            featureEncoding: model.featureEncoding, conformal: model.conformal)
+            featureEncoding: model.featureEncoding, conformal: model.conformal,
+            members: model.memberCount > 1 ? model.memberCount : nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -101,9 +105,9 @@ public enum ModelDirectory {
         }
         let jsonURL = url.appendingPathComponent("model.json")
         let description = try readDescription(jsonURL)
-        let model = try build(description, file: jsonURL.path)
         let weightsURL = url.appendingPathComponent("weights.safetensors")
-        try loadWeights(weightsURL, into: model)
+        let model = try build(description, file: jsonURL.path, weightsBytes: fileSize(weightsURL))
+        try loadWeights(url.appendingPathComponent("weights.safetensors"), into: model)
         return model
     }
 
@@ -140,7 +144,19 @@ public enum ModelDirectory {
         return description
     }
 
-    static func build(_ d: Description, file: String) throws -> ProbabilisticModel {
+    /// The size in bytes of a model file (`nil` when it cannot be read: loading it then says why).
+    static func fileSize(_ url: URL) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int
+    }
+
+    /// The model `d` describes, with fresh weights.
+    /// - Parameter weightsBytes: the size of the weights file, checked against the members'
+    ///   size before members 1... are allocated (`nil`: not checked).
+    static func build(_ d: Description, file: String, weightsBytes: Int? = nil) throws -> ProbabilisticModel {
+        let memberCount = d.members ?? 1
+        guard (1...ProbabilisticModel.maximumMemberCount).contains(memberCount) else {
+            throw ModelFileError(file: file, "field members: expected an integer in 1...\(ProbabilisticModel.maximumMemberCount), got \(memberCount)")
+        }
         guard !d.inputShape.isEmpty, d.inputShape.allSatisfy({ $0 > 0 && $0 <= 1 << 20 }), elementCount(d.inputShape) <= 1 << 26 else {
             throw ModelFileError(file: file, "field input_shape: expected positive extents, got \(d.inputShape)")
         }
@@ -156,6 +172,15 @@ public enum ModelDirectory {
             network = try Sequential(specs: d.layers, inputShape: d.inputShape, using: &random)
         } catch {
             throw ModelFileError(file: file, "field layers: \(error)")
+        }
+        // Size the other members before allocating them: M members of this network need
+        // M × (its floats) × 4 bytes of weights, which the weights file must hold.
+        let floats = network.namedTensors.reduce(0) { $0 + $1.tensor.count }
+        if memberCount > 1, let weightsBytes {
+            let (needed, overflow) = (floats * 4).multipliedReportingOverflow(by: memberCount)
+            guard !overflow, needed <= weightsBytes else {
+                throw ModelFileError(file: file, "field members: \(memberCount) members of \(floats) weights each need \(overflow ? "more than \(Int.max)" : "\(needed)") bytes of weights; weights.safetensors has \(weightsBytes)")
+            }
         }
         let outputs = network.outputShape(for: d.inputShape)
         guard outputs == [d.head.rawOutputCount] else {
@@ -187,7 +212,13 @@ public enum ModelDirectory {
                 throw ModelFileError(file: file, "field feature_encoding: column \"\(bad.name)\" has a non-finite fill")
             }
         }
-        let model = ProbabilisticModel(network: network, head: d.head, inputShape: d.inputShape)
+        var networks = [network]
+        for _ in 1..<memberCount {
+            do { networks.append(try Sequential(specs: d.layers, inputShape: d.inputShape, using: &random)) } catch {
+                throw ModelFileError(file: file, "field layers: \(error)")
+            }
+        }
+        let model = ProbabilisticModel(members: networks, head: d.head, inputShape: d.inputShape)
         model.featureScaling = d.featureScaling
         model.targetScaling = d.targetScaling
         model.classNames = d.classNames
@@ -203,17 +234,23 @@ public enum ModelDirectory {
         return model
     }
 
-    /// Loads named tensors into the model's parameters and state, checking names and shapes.
+    /// Loads named tensors into the model's parameters and state (every member's), checking
+    /// names and shapes: the file must hold exactly the model's members.
     static func loadWeights(_ url: URL, into model: ProbabilisticModel) throws {
         let tensors = try Safetensors.decode(try contents(url), file: url.path).tensors
-        try assign(tensors, to: model.network.parameters + model.network.state, file: url.path)
+        try assign(tensors, to: model.namedTensors, file: url.path, members: model.memberCount)
     }
 
     /// Copies `tensors` into `targets` by name; every target must be present with its shape,
     /// and no tensor may be left over.
-    static func assign(_ tensors: [String: Tensor], to targets: [NamedTensor], file: String) throws {
+    /// - Parameter members: M of the model, for the messages of a file with other members.
+    static func assign(_ tensors: [String: Tensor], to targets: [NamedTensor], file: String, members: Int = 1) throws {
         for target in targets {
             guard let stored = tensors[target.name] else {
+                let fileMembers = Set(tensors.keys.compactMap(memberIndex)).count
+                if fileMembers != (members > 1 ? members : 0) {
+                    throw ModelFileError(file: file, "holds the weights of \(max(fileMembers, 1)) member(s) but model.json field members says \(members): tensor '\(target.name)' is missing")
+                }
                 throw ModelFileError(file: file, "tensor '\(target.name)' is missing")
             }
             guard stored.shape == target.tensor.shape else {
@@ -225,9 +262,18 @@ public enum ModelDirectory {
         }
         let expected = Set(targets.map(\.name))
         if let extra = tensors.keys.sorted().first(where: { !expected.contains($0) }) {
+            if let j = memberIndex(extra), j >= members || members == 1 {
+                throw ModelFileError(file: file, "tensor '\(extra)' belongs to member \(j), but model.json field members says \(members)")
+            }
             throw ModelFileError(file: file, "tensor '\(extra)' does not belong to the architecture")
         }
         for target in targets { target.tensor.scalars = tensors[target.name]!.scalars }
+    }
+
+    /// j of a tensor named `member_j.…`.
+    static func memberIndex(_ name: String) -> Int? {
+        guard name.hasPrefix("member_"), let dot = name.firstIndex(of: ".") else { return nil }
+        return Int(name[name.index(name.startIndex, offsetBy: 7)..<dot])
     }
 
     /// A decoding error in the file's own terms: snake_case field paths (`layers[2].units`).

@@ -11,6 +11,10 @@ extension ProbabilisticModel {
     /// `.monteCarloDropout`, 0, firstIndex + i), drawn in pass order by every Dropout layer
     /// (residual blocks included); the predictive of an input is therefore the same, bit for
     /// bit, whatever the batch (`chunkSize`) or the process that computes it.
+    ///
+    /// An ensemble of M members contributes M·max(T, 1) mixture members: each member's one
+    /// deterministic pass (T = 0) or T passes, member j's masks keyed by
+    /// `memberSeed(seed, member: j)` in place of `seed` (member 0's by `seed` itself).
     /// - Parameters:
     ///   - features: `[N, …inputShape]` in the data's units.
     ///   - mcSamples: T, the number of stochastic passes (0: deterministic).
@@ -23,7 +27,8 @@ extension ProbabilisticModel {
         return predictive(fromRawOutputs: raw, count: features.shape[0])
     }
 
-    /// The raw network outputs of each pass, `passes × [N · rawOutputCount]` row-major: what
+    /// The raw network outputs of each pass, `(M · passes) × [N · rawOutputCount]` row-major,
+    /// member-major (member j's pass t at index j · passes + t, passes = max(T, 1)): what
     /// `predictive(_:mcSamples:seed:firstIndex:chunkSize:)` computes before the head. Each
     /// input's outputs depend only on the input, its index and the seed.
     public func predictiveRawOutputs(_ features: Tensor, mcSamples: Int = 0, seed: UInt64 = 0,
@@ -32,23 +37,26 @@ extension ProbabilisticModel {
         precondition(Array(features.shape.dropFirst()) == inputShape,
                      "features of shape \(features.shape) do not match the model's input shape \(inputShape)")
         let n = features.shape[0], passes = max(mcSamples, 1)
-        var raw = [[Float]](repeating: [], count: passes)
+        var raw = [[Float]](repeating: [], count: memberCount * passes)
         withoutGradients {
             var start = 0
             while start < n {
                 let end = min(start + chunkSize, n)
                 let chunk = prepare(features.slice(alongAxis: 0, start..<end))
-                let outputs = mcSamples == 0
-                    ? [deterministicPass(chunk)]
-                    : stochasticPasses(chunk, passes: mcSamples, seed: seed, firstIndex: firstIndex + start)
-                for t in 0..<passes { raw[t] += outputs[t].scalars }
+                for (j, member) in members.enumerated() {
+                    let outputs = mcSamples == 0
+                        ? [deterministicPass(chunk, through: member)]
+                        : stochasticPasses(chunk, through: member, passes: mcSamples,
+                                           seed: Self.memberSeed(seed, member: j), firstIndex: firstIndex + start)
+                    for t in 0..<passes { raw[j * passes + t] += outputs[t].scalars }
+                }
                 start = end
             }
         }
         return raw
     }
 
-    /// The predictive of `count` inputs from the raw outputs of each pass.
+    /// The predictive of `count` inputs from the raw outputs of each pass (of each member).
     public func predictive(fromRawOutputs raw: [[Float]], count n: Int) -> Predictive {
         let width = head.rawOutputCount
         precondition(raw.allSatisfy { $0.count == n * width }, "raw outputs do not hold \(n) rows of \(width)")
@@ -56,17 +64,18 @@ extension ProbabilisticModel {
         return Predictive(head: head, members: members)
     }
 
-    private func deterministicPass(_ x: Tensor) -> Tensor {
+    private func deterministicPass(_ x: Tensor, through network: Sequential) -> Tensor {
         var none = ExampleStreams()
         return network(x, phase: .inference, using: &none)
     }
 
-    /// T `monteCarlo` passes through `network`: the deterministic prefix (the layers before
+    /// T `monteCarlo` passes through one member's `network`: the deterministic prefix (the layers before
     /// the first stochastic one) once, then the stochastic suffix T times, both through
     /// `Sequential` (so Conv2D+ReLU stays fused and Dropout, also inside a `ResidualBlock`,
     /// is the one dropout op). Row i draws from the stream
     /// (seed, `.monteCarloDropout`, 0, firstIndex + i), continued from pass to pass.
-    private func stochasticPasses(_ x: Tensor, passes: Int, seed: UInt64, firstIndex: Int) -> [Tensor] {
+    private func stochasticPasses(_ x: Tensor, through network: Sequential, passes: Int, seed: UInt64,
+                                  firstIndex: Int) -> [Tensor] {
         let count = network.layers.count
         let split = network.firstStochasticLayerIndex ?? count
         let key = StreamKey(seed: seed, purpose: .monteCarloDropout)

@@ -1,28 +1,69 @@
 import Foundation
 
 extension ProbabilisticModel {
-    /// Trains the model by minimising the mean negative log-likelihood of `data`.
+    /// Trains the model by minimising the mean negative log-likelihood of `data`: each member
+    /// in turn for an ensemble (see `ProbabilisticModel+Members.swift`).
     ///
     /// One step: forward (phase `training`), loss, backward (gradients keyed by parameter),
-    /// the gradient hook, the optimizer update. Every draw is keyed by `options.seed` and
-    /// what it is for (`StreamKey`): epoch e's order by (seed, shuffle, e); training example
-    /// i's dropout masks by (seed, dropout, e, i) and its augmentation by
-    /// (seed, augmentation, e, i). So a fit does not depend on how a batch is cut into
-    /// micro-batches or processes, and a run resumed from a checkpoint continues exactly as
-    /// the uninterrupted run would. The optimizer of `options` is a description: the fit
-    /// trains its own `fresh()` copy. Scalings (features, target) are fitted on the training
-    /// part unless the model already has them.
+    /// the gradient hook, the optimizer update. Every draw is keyed by the member's seed
+    /// s = `memberSeed(options.seed, member: j)` (s = `options.seed` for a single network)
+    /// and what it is for (`StreamKey`): epoch e's order by (s, shuffle, e); training example
+    /// i's dropout masks by (s, dropout, e, i) and its augmentation by (s, augmentation, e, i).
+    /// So a fit does not depend on how a batch is cut into micro-batches or processes, and a
+    /// run resumed from a checkpoint continues exactly as the uninterrupted run would. The
+    /// optimizer of `options` is a description: each member trains its own `fresh()` copy.
+    /// Scalings (features, target) are fitted on the training part unless the model already
+    /// has them; the validation split (keyed by `options.seed`) is the same for every member,
+    /// and so are the early-stopping rules, applied to each member on its own. Training M
+    /// members costs M single fits. Temperature scaling, if asked for, fits one T for the
+    /// whole predictive (the mixture over members) after the last member.
     /// - Parameters:
     ///   - data: features `[N, …inputShape]` and targets `[N]` in original units.
-    ///   - options: epochs, batch size, optimizer, validation, callbacks.
-    ///   - resume: a checkpoint directory written by an earlier run with `keep: .last`.
+    ///   - options: epochs, batch size, optimizer, validation, callbacks. An ensemble keeps
+    ///     member j's checkpoint in the subdirectory `member_j` of `options.checkpoint`.
+    ///   - resume: a checkpoint directory written by an earlier run with `keep: .last` (for an
+    ///     ensemble, members without a `member_j` checkpoint there start afresh).
     /// - Throws: `TrainingError` for a non-finite loss or gradient (naming epoch, batch and
     ///   parameter); `ModelFileError` for a checkpoint that cannot be read or written.
-    /// - Returns: the history of every epoch.
+    /// - Returns: the history of every epoch (of every member, in member order).
     @discardableResult
     public func fit(_ data: Dataset, options: TrainingOptions, resume: String? = nil) throws -> History {
         checkFit(data, options: options)
         let (train, validation) = trainingData(data, options: options)
+        var histories: [History] = []
+        for j in options.trainedMembers?(memberCount) ?? Array(0..<memberCount) {
+            precondition(members.indices.contains(j), "trainedMembers gave member \(j) of a model of \(memberCount)")
+            var memberOptions = options
+            memberOptions.seed = Self.memberSeed(options.seed, member: j)
+            let ensemble = memberCount > 1
+            memberOptions.checkpoint = options.checkpoint.map {
+                ensemble ? TrainingOptions.Checkpointing(directory: Self.memberDirectory($0.directory, j), keep: $0.keep) : $0
+            }
+            var memberResume = resume
+            if ensemble, let resume {
+                let directory = Self.memberDirectory(resume, j)
+                memberResume = FileManager.default.fileExists(atPath: directory + "/training.json") ? directory : nil
+            }
+            histories.append(try member(j).fitNetwork(train, validation: validation, options: memberOptions,
+                                                      member: ensemble ? j : nil, resume: memberResume))
+        }
+        if let exchange = options.memberExchange { histories = try exchange(self, histories) }
+        var history = memberCount == 1 ? histories[0] : History(members: histories)
+        if options.calibrateTemperature, let validation {
+            history.temperature = Double(calibrateTemperature(on: validation, mcSamples: options.calibrationMCSamples,
+                                                              seed: options.seed))
+        }
+        return history
+    }
+
+    /// Where member j of an ensemble keeps its checkpoint inside `directory`.
+    static func memberDirectory(_ directory: String, _ j: Int) -> String {
+        URL(fileURLWithPath: directory).appendingPathComponent("member_\(j)").path
+    }
+
+    /// Trains this model's one network on prepared training data (the body of `fit`).
+    private func fitNetwork(_ train: Dataset, validation: Dataset?, options: TrainingOptions, member: Int?,
+                            resume: String?) throws -> History {
         let optimizer = options.optimizer.fresh()
         var state = TrainingState()
         if let resume { state = try TrainingState.resume(from: resume, model: self, optimizer: optimizer) }
@@ -33,13 +74,14 @@ extension ProbabilisticModel {
             epoch += 1
             let started = Date()
             var record = try trainEpoch(epoch, on: train, options: options, optimizer: optimizer, progress: &progress)
+            record.member = member
             if let validation { validate(validation, into: &record) }
             record.seconds = Date().timeIntervalSince(started)
             try endEpoch(record, state: &state, options: options, optimizer: optimizer)
             progress.finishEpoch(Self.epochLine(record, of: options.epochs))
             options.onEpochEnd?(record)
         }
-        finishFit(&state, lastEpoch: epoch, validation: validation, options: options)
+        finishFit(&state, lastEpoch: epoch)
         return state.history
     }
 
@@ -116,18 +158,15 @@ extension ProbabilisticModel {
         }
     }
 
-    /// After the last epoch: the best weights put back (if asked) and temperature scaling.
-    private func finishFit(_ state: inout TrainingState, lastEpoch: Int, validation: Dataset?, options: TrainingOptions) {
-        if options.earlyStopping?.restoreBestWeights == true, let best = state.bestWeights {
-            for (p, values) in zip(network.parameters + network.state, best) { p.tensor.scalars = values }
+    /// After the last epoch: the best weights put back (when early stopping kept them).
+    private func finishFit(_ state: inout TrainingState, lastEpoch: Int) {
+        if let best = state.bestWeights {
+            for (p, values) in zip(network.namedTensors, best) { p.tensor.scalars = values }
             state.history.keptEpoch = state.bestEpoch
         } else {
             state.history.keptEpoch = lastEpoch
         }
-        if options.calibrateTemperature, let validation {
-            state.history.temperature = Double(calibrateTemperature(on: validation, mcSamples: options.calibrationMCSamples,
-                                                                    seed: options.seed))
-        }
+        state.history.keptEpochs = [state.history.keptEpoch]
     }
 
     /// Validation NLL in original units, and accuracy or RMSE, of the deterministic network.
@@ -145,11 +184,12 @@ extension ProbabilisticModel {
     }
 
     /// The one line that reports an epoch (the progress bar's summary and the CLI's log line):
-    /// `epoch 3/10  loss 0.4123  val_nll 0.3987  val_accuracy 0.8812  4.1s`.
+    /// `epoch 3/10  loss 0.4123  val_nll 0.3987  val_accuracy 0.8812  4.1s`, preceded by
+    /// `member 2  ` for an ensemble's member.
     /// - Parameter scoredOn: the name of the held-out data the epoch is scored on: `val` for a
     ///   validation split, `test` where the demo scores its test files (`test_nll`, ...).
     public static func epochLine(_ r: EpochRecord, of epochs: Int, scoredOn: String = "val") -> String {
-        var line = String(format: "epoch %d/%d  loss %.4f", r.epoch, epochs, r.loss)
+        var line = (r.member.map { "member \($0)  " } ?? "") + String(format: "epoch %d/%d  loss %.4f", r.epoch, epochs, r.loss)
         if let v = r.validationNLL { line += String(format: "  \(scoredOn)_nll %.4f", v) }
         if let a = r.validationAccuracy { line += String(format: "  \(scoredOn)_accuracy %.4f", a) }
         if let e = r.validationRMSE { line += String(format: "  \(scoredOn)_rmse %.4g", e) }

@@ -47,6 +47,14 @@ public struct TrainingOptions {
     /// Called at the end of each epoch's steps, before validation (data-parallel training
     /// averages BatchNorm running statistics across processes here).
     public var epochEndHook: ((ProbabilisticModel) throws -> Void)?
+    /// Which members of an ensemble of M this process trains (member-parallel training), in
+    /// order; `nil`: all of them.
+    public var trainedMembers: ((Int) -> [Int])?
+    /// Called once this process's members are trained, before temperature scaling, with the
+    /// model and the histories of the members it trained (in `trainedMembers` order); returns
+    /// every member's history in member order. Member-parallel training gives every process
+    /// every member's weights here.
+    public var memberExchange: ((ProbabilisticModel, [History]) throws -> [History])?
     /// Called after each epoch (logging, plots).
     public var onEpochEnd: ((EpochRecord) -> Void)?
 
