@@ -1,83 +1,117 @@
 import Foundation
 import Likely
 
-/// The demo's results as a printed table, `summary.json` and `summary.md`.
-struct DemoSummary {
-    var out: String
+/// The demo's results as a printed table, `summary.json` and `summary.md`. Every score is on
+/// held-out test data; the JSON names them `test`, `test_in_gap`, `test_outside_gap`.
+struct DemoSummary: Encodable {
     var quick: Bool
     var seconds: Double
     var regression: RegressionDemo.Result
-    var images: FashionDemo.Result
+    var fashionMNIST: FashionDemo.Result
 
-    /// Rows of (metric, deterministic network, MC dropout).
-    private var regressionRows: [(String, Double?, Double?)] {
-        let r = regression.report, d = regression.deterministic
-        return [("NLL", d.nll, r.nll), ("RMSE", d.rmse, r.rmse), ("CRPS", d.crps, r.crps),
-                ("coverage 50%", d.coverage?["0.5"], r.coverage?["0.5"]),
-                ("coverage 90%", d.coverage?["0.9"], r.coverage?["0.9"]),
-                ("coverage 95%", d.coverage?["0.95"], r.coverage?["0.95"]),
-                ("oracle NLL", regression.oracleNLL, regression.oracleNLL)]
+    enum CodingKeys: String, CodingKey { case quick, seconds, regression, fashionMNIST = "fashion_mnist" }
+
+    /// A table row: the metric and its value per method (nil: undefined).
+    typealias Row = (name: String, values: [Double?])
+
+    private var regressionMethods: [DemoMethodResult] { regression.order.compactMap { regression.methods[$0] } }
+    private var imageMethods: [DemoMethodResult] { fashionMNIST.order.compactMap { fashionMNIST.methods[$0] } }
+
+    /// A finite value, or nil.
+    private static func defined(_ x: Double?) -> Double? { x.flatMap { $0.isFinite ? $0 : nil } }
+
+    var regressionRows: [Row] {
+        let m = regressionMethods
+        func row(_ name: String, _ value: (DemoMethodResult) -> Double?) -> Row { (name, m.map { Self.defined(value($0)) }) }
+        return [row("test NLL") { $0.test.nll }, row("test RMSE") { $0.test.rmse }, row("test coverage 90%") { $0.test.coverage?["0.9"] },
+                row("gap NLL") { $0.testInGap?.nll }, row("gap coverage 90%") { $0.testInGap?.coverage },
+                row("gap 90% width") { $0.testInGap?.meanWidth }, row("gap epistemic sd") { $0.testInGap?.meanEpistemicSD },
+                row("outside NLL") { $0.testOutsideGap?.nll }, row("outside cov. 90%") { $0.testOutsideGap?.coverage },
+                row("outside 90% width") { $0.testOutsideGap?.meanWidth },
+                row("outside epist. sd") { $0.testOutsideGap?.meanEpistemicSD }]
     }
 
-    private var imageRows: [(String, Double?, Double?)] {
-        let r = images.report, d = images.deterministic
-        return [("accuracy", d.accuracy, r.accuracy), ("NLL", d.nll, r.nll), ("ECE", d.ece, r.ece), ("Brier", d.brier, r.brier)]
+    var imageRows: [Row] {
+        let m = imageMethods
+        func row(_ name: String, _ value: (DemoMethodResult) -> Double?) -> Row { (name, m.map { Self.defined(value($0)) }) }
+        func auroc(_ score: String) -> (DemoMethodResult) -> Double? { { $0.test.ood?.scores[score]?.auroc } }
+        return [row("accuracy") { $0.test.accuracy }, row("NLL") { $0.test.nll }, row("ECE") { $0.test.ece },
+                row("AURC") { $0.test.aurc },
+                row("OOD AUROC MI", auroc("mutual_information")), row("OOD AUROC 1−maxp", auroc("max_probability")),
+                row("OOD AUROC entropy", auroc("entropy")),
+                row("LAC 90% coverage") { $0.test.conformal?.coverage }, row("LAC 90% set size") { $0.test.conformal?.meanSetSize }]
     }
 
-    private func cell(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "-" }
+    private static func cell(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "-" }
 
     /// The table printed at the end of the demo.
     var table: String {
         var lines: [String] = []
-        func section(_ title: String, _ rows: [(String, Double?, Double?)], mc: Int) {
+        func section(_ title: String, _ labels: [String], _ rows: [Row]) {
             lines.append(title)
-            lines.append("  " + "metric".padding(toLength: 14, withPad: " ", startingAt: 0) + "deterministic".leftPadded(14) + "MC dropout (T=\(mc))".leftPadded(20))
-            for (name, d, m) in rows {
-                lines.append("  " + name.padding(toLength: 14, withPad: " ", startingAt: 0) + cell(d).leftPadded(14) + cell(m).leftPadded(20))
+            lines.append("  " + "metric".padding(toLength: 18, withPad: " ", startingAt: 0) + labels.map { $0.leftPadded(20) }.joined())
+            for row in rows {
+                lines.append("  " + row.name.padding(toLength: 18, withPad: " ", startingAt: 0) + row.values.map { Self.cell($0).leftPadded(20) }.joined())
             }
         }
-        section(String(format: "Heteroscedastic regression (Normal head, %d test points, %d epochs, %.0f s)",
-                       regression.report.n, regression.epochs, regression.seconds), regressionRows, mc: regression.report.mcSamples)
+        let r = regression, inGap = regressionMethods.first?.testInGap?.n ?? 0
+        section(String(format: "Regression with a gap (no training x in (%g, %g); %d test points, %d in the gap; %d epochs, %.0f s)",
+                       r.gap[0], r.gap[1], r.nTest, inGap, r.epochs, r.seconds), regressionMethods.map(\.label), regressionRows)
+        lines.append(String(format: "  oracle NLL (the true distribution): test %.4f, gap %.4f, outside %.4f",
+                            r.oracleNLL, r.oracleNLLInGap, r.oracleNLLOutsideGap))
         lines.append("")
-        section(String(format: "Fashion-MNIST (seed-cnn, %d test images, %d epochs, %.0f s)",
-                       images.report.n, images.epochs, images.seconds), imageRows, mc: images.report.mcSamples)
+        let f = fashionMNIST
+        section(String(format: "Fashion-MNIST (seed-cnn, %d training images, %d epochs; %d test images, %d foreign; %.0f s)",
+                       f.nTrain, f.epochs, f.nTest, f.nForeign, f.seconds), imageMethods.map(\.label), imageRows)
         return lines.joined(separator: "\n")
     }
 
-    /// `summary.md`: the table and what each plot shows.
-    var markdown: String {
-        func rows(_ r: [(String, Double?, Double?)]) -> String {
-            r.map { "| \($0.0) | \(cell($0.1)) | \(cell($0.2)) |" }.joined(separator: "\n")
+    /// `summary.md`: the tables, what each row means and what each plot shows.
+    func markdown(out: String) -> String {
+        func table(_ labels: [String], _ rows: [Row]) -> String {
+            (["| metric | " + labels.joined(separator: " | ") + " |", "|---" + String(repeating: "|---", count: labels.count) + "|"]
+             + rows.map { "| \($0.name) | " + $0.values.map(Self.cell).joined(separator: " | ") + " |" }).joined(separator: "\n")
         }
+        let r = regression, f = fashionMNIST
+        let members = regressionMethods.last?.members ?? 0, imageMembers = imageMethods.last?.members ?? 0
         return """
             # likely demo\(quick ? " --quick" : "")
 
-            Finished in \(String(format: "%.0f", seconds)) s. Every number is on held-out data.
+            Finished in \(String(format: "%.0f", seconds)) s. Every number is on held-out test data ("-": undefined).
 
-            ## Heteroscedastic regression
+            ## Regression with a gap
 
-            y = 2 sin x + x/2 + (0.1 + 0.3|x|)·ε, x ~ U(−4, 4); MLP 50-50 with dropout 0.1 and a Normal
-            head (mean and log-scale both depend on x); \(regression.report.n) test points,
-            \(regression.epochs) epochs. The oracle NLL uses the true mean and noise.
+            y = 2 sin x + x/2 + (0.1 + 0.3|x|)·ε; \(r.nTrain) training points with x uniform on [−4, 4]
+            except the gap (\(r.gap[0]), \(r.gap[1])), \(r.nTest) test points with x uniform on [−4, 4]
+            (\(regressionMethods.first?.testInGap?.n ?? 0) in the gap). MLP 50-50 with dropout 0.1 and a Normal head;
+            the same network deterministically and with MC dropout, and an ensemble of \(members) such
+            networks trained from other seeds (each member deterministic). "gap" rows score the test points
+            inside the gap, "outside" rows the others; coverage is the share of test points inside
+            their central 90% predictive interval, width that interval's mean length, epistemic sd
+            the spread of the passes' or members' means. Oracle NLL (the true distribution): test
+            \(String(format: "%.4f", r.oracleNLL)), gap \(String(format: "%.4f", r.oracleNLLInGap)), outside \(String(format: "%.4f", r.oracleNLLOutsideGap)).
 
-            | metric | deterministic | MC dropout (T=\(regression.report.mcSamples)) |
-            |---|---|---|
-            \(rows(regressionRows))
+            \(table(regressionMethods.map(\.label), regressionRows))
 
-            Plots: `regression-bands.svg` (test data, predictive mean, 50%/95% bands of the total
-            predictive filled, aleatoric bands dashed), `regression-pit.svg`, `regression-coverage.svg`,
-            `regression-loss.svg`.
+            Plots: `regression-bands-deterministic.svg`, `regression-bands-mc-dropout.svg`,
+            `regression-bands-ensemble.svg` (training data, the gap shaded, predictive mean, 50%/95%
+            bands of the total predictive filled, aleatoric bands dashed), `regression-pit.svg`,
+            `regression-coverage.svg`, `regression-risk-coverage.svg` (MC dropout), `regression-loss.svg`.
 
             ## Fashion-MNIST
 
-            seed-cnn with dropout 0.25 and a categorical head; \(images.report.n) test images,
-            \(images.epochs) epochs.
+            seed-cnn with dropout 0.25 and a categorical head, \(f.nTrain) training images, \(f.epochs) epochs;
+            an ensemble of \(imageMembers) such networks. Scored on \(f.nTest) test images; the conformal LAC
+            sets are calibrated on \(f.nCalibration) other test images. OOD AUROC: how well each uncertainty
+            score tells \(f.nForeign) foreign images (\(ForeignImages.description)) from the test
+            images (½ chance, 1 perfect); "-" for mutual information of the deterministic network,
+            which is 0 for every input.
 
-            | metric | deterministic | MC dropout (T=\(images.report.mcSamples)) |
-            |---|---|---|
-            \(rows(imageRows))
+            \(table(imageMethods.map(\.label), imageRows))
 
             Plots: `fashion-reliability.svg` (reliability diagram with bin counts),
+            `fashion-risk-coverage.svg`, `fashion-ood-mutual_information.svg` and the other
+            `fashion-ood-*.svg` (each score's histogram on test and foreign images, MC dropout),
             `fashion-uncertain.svg` (the test images with the highest mutual information),
             `fashion-filters.svg` (first convolution layer), `fashion-loss.svg`.
 
@@ -86,17 +120,15 @@ struct DemoSummary {
             """
     }
 
-    /// `summary.json`: both reports (the keys of `likely evaluate --json`) and the timings.
+    /// `summary.json`: every method's test report (the keys of `likely evaluate --json`), the
+    /// gap scores and the timings; nulls explained under `"notes"`.
     var json: String {
-        func object(_ r: EvaluationReport) -> String { r.json }
-        return """
-            {"quick": \(quick), "seconds": \(String(format: "%.1f", seconds)),
-             "regression": {"mc_dropout": \(object(regression.report)), "deterministic": \(object(regression.deterministic)), \
-            "oracle_nll": \(String(format: "%.6f", regression.oracleNLL)), "epochs": \(regression.epochs), "seconds": \(String(format: "%.1f", regression.seconds))},
-             "fashion_mnist": {"mc_dropout": \(object(images.report)), "deterministic": \(object(images.deterministic)), \
-            "epochs": \(images.epochs), "seconds": \(String(format: "%.1f", images.seconds))}}
-
-            """
+        var reasons: [String: String] = [:]
+        for field in ["auroc", "aupr", "fpr95"] {
+            reasons[JSONNumbers.pointer(["fashion_mnist", "methods", "deterministic", "test", "ood", "scores", "mutual_information", field])] =
+                FashionDemo.noDisagreement
+        }
+        return ((try? JSONNumbers.encode(self, reasons: reasons)) ?? "{\"error\": \"the summary could not be encoded\"}") + "\n"
     }
 }
 

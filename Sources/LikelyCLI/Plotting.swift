@@ -85,9 +85,20 @@ enum EvaluationPlots {
     /// aleatoric part alone (mean ± z·√(aleatoric variance)).
     static func bands(model: ProbabilisticModel, x: [Double], y: [Double], mcSamples: Int, seed: UInt64,
                       xLabel: String = "x", yLabel: String = "y", gridCount: Int = 200) -> String {
+        bands(x: x, y: y, title: mcSamples > 0 ? "Predictive distribution (MC dropout, T = \(mcSamples))" : "Predictive distribution",
+              xLabel: xLabel, yLabel: yLabel, gridCount: gridCount) {
+            model.predictive($0, mcSamples: mcSamples, seed: seed)
+        }
+    }
+
+    /// The same plot from any predictive of the `[gridCount, 1]` grid inputs (`predict`),
+    /// with `shaded` x intervals as in `Plots.regressionBands`.
+    static func bands(x: [Double], y: [Double], title: String, xLabel: String = "x", yLabel: String = "y",
+                      shaded: [(range: ClosedRange<Double>, label: String)] = [], gridCount: Int = 200,
+                      predict: (Tensor) -> Predictive) -> String {
         let lo = x.min() ?? 0, hi = x.max() ?? 1
         let grid = (0..<gridCount).map { lo + (hi - lo) * Double($0) / Double(gridCount - 1) }
-        let predictive = model.predictive(Tensor(shape: [gridCount, 1], scalars: grid.map(Float.init)), mcSamples: mcSamples, seed: seed)
+        let predictive = predict(Tensor(shape: [gridCount, 1], scalars: grid.map(Float.init)))
         let mean = predictive.mean.map(Double.init)
         let aleatoricSD = predictive.aleatoricVariance.map { Double($0).squareRoot() }
         let levels = [0.5, 0.95]
@@ -97,7 +108,6 @@ enum EvaluationPlots {
         }
         let aleatoric = levels.map { PredictiveBand.normal(mean: mean, standardDeviation: aleatoricSD, level: $0) }
         return Plots.regressionBands(dataX: x, dataY: y, gridX: grid, mean: mean, total: total, aleatoric: aleatoric,
-                                     title: mcSamples > 0 ? "Predictive distribution (MC dropout, T = \(mcSamples))" : "Predictive distribution",
-                                     xLabel: xLabel, yLabel: yLabel)
+                                     shaded: shaded, title: title, xLabel: xLabel, yLabel: yLabel)
     }
 }

@@ -101,6 +101,18 @@ import Testing
         _ = try inspect(Plots.regressionBands(dataX: [], dataY: [], gridX: [], mean: [], total: []))
     }
 
+    /// A shaded x interval (the demo's gap) is one grey column with its legend entry, clipped
+    /// to the axes; one entirely outside the data's range draws nothing.
+    @Test func regressionBandsWithAShadedGap() throws {
+        let grid = (0..<41).map { -4.0 + 0.2 * Double($0) }
+        let band = PredictiveBand.normal(mean: grid, standardDeviation: grid.map { _ in 0.5 }, level: 0.9)
+        let svg = try inspect(Plots.regressionBands(dataX: grid, dataY: grid, gridX: grid, mean: grid, total: [band],
+                                                    shaded: [(0.5...3, "no training data"), (10...12, "off the axes")]),
+                              saveAs: "regression-gap")
+        #expect(svg.count(className: "shaded") == 1)
+        #expect(svg.texts.contains("no training data") && !svg.texts.contains("off the axes"))
+    }
+
     @Test func rocAndPrecisionRecall() throws {
         var random = RandomSource(seed: 12)
         let labels = (0..<600).map { _ in random.uniform() < 0.3 }

@@ -8,8 +8,11 @@ extension Plots {
     ///   - mean: predictive mean at each grid point.
     ///   - total: bands of the total predictive (mixture over MC passes), widest first or any order.
     ///   - aleatoric: bands of the noise alone (mean of the members' noise), same levels.
+    ///   - shaded: x intervals drawn as grey columns behind everything, with their legend label
+    ///     (for instance a gap without training data).
     public static func regressionBands(dataX: [Double], dataY: [Double], gridX: [Double], mean: [Double],
                                        total: [PredictiveBand], aleatoric: [PredictiveBand] = [],
+                                       shaded: [(range: ClosedRange<Double>, label: String)] = [],
                                        title: String = "Predictive distribution", xLabel: String = "x", yLabel: String = "y") -> String {
         precondition(dataX.count == dataY.count, "dataX and dataY must have the same count, got \(dataX.count) and \(dataY.count)")
         precondition(gridX.count == mean.count, "gridX and mean must have the same count, got \(gridX.count) and \(mean.count)")
@@ -23,6 +26,13 @@ extension Plots {
         let axes = PlotAxes(x: PlotAxes.range(covering: dataX + gridX, padding: 0.02), y: yRange)
         var doc = axes.framedDocument(title: title, xLabel: xLabel, yLabel: yLabel)
         var legend: [(label: String, symbol: PlotAxes.LegendSymbol)] = []
+        for column in shaded {
+            let lo = Swift.max(column.range.lowerBound, axes.xRange.lowerBound), hi = Swift.min(column.range.upperBound, axes.xRange.upperBound)
+            guard lo < hi else { continue }
+            doc.rect(x: axes.x(lo), y: axes.top, width: axes.x(hi) - axes.x(lo), height: axes.plotHeight, fill: PlotColor.grey,
+                     opacity: 0.15, className: "shaded")
+            legend.append((column.label, .area(color: PlotColor.grey, opacity: 0.15)))
+        }
 
         for band in total.sorted(by: { $0.level > $1.level }) {
             let opacity = band.level >= 0.9 ? 0.18 : 0.35
