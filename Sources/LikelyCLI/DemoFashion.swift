@@ -63,13 +63,13 @@ struct FashionDemo {
             throw InputError("--fashion-mnist \(directory): \(fullTrain.count) training and \(fullTest.count) test images are too few; "
                              + "the demo needs at least \(plan.imageTrain + 1) training and \(plan.imageCalibration + 1) test images")
         }
-        let foreign = ForeignImages.make(like: test.features, count: test.count, seed: seed)
+        let foreign = ForeignImages(like: test.features, count: max(test.count, 2), seed: seed)
         let classCount = max(10, train.classCount ?? 10)
         let inputShape = Array(train.features.shape.dropFirst())
         func make(_ seed: UInt64) throws -> ProbabilisticModel { try makeModel(inputShape: inputShape, classCount: classCount, seed: seed) }
 
         let fits = try DemoFits.run(part: "Fashion-MNIST", train: train, validation: validation, epochs: plan.imageEpochs,
-                                    batchSize: 64, learningRate: 0.002, seed: seed, members: plan.imageMembers, make: make)
+                                    batchSize: 64, learningRate: 0.002, seed: seed, members: plan.imageMembers, epochLines: true, make: make)
         let model = fits.model, history = fits.history
         let methods = DemoMethod.compared(fits, mc: plan.imageMC, seed: seed)
         var results: [String: DemoMethodResult] = [:]
@@ -77,11 +77,15 @@ struct FashionDemo {
         for method in methods {
             let predictive = method.predict(test.features)
             var report = method.model.evaluate(predictive, targets: test.targets, mcSamples: method.mcSamples, seed: seed)
-            report.ood = Self.outOfDistribution(predictive, foreign: method.predict(foreign), deterministic: method.key == "deterministic")
+            let deterministic = method.key == "deterministic"
+            report.ood = Self.outOfDistribution(predictive, foreign: method.predict(foreign.all), deterministic: deterministic)
+            let byKind = ["inverted": foreign.inverted, "noise": foreign.noise].mapValues {
+                Self.outOfDistribution(predictive, foreign: method.predict($0), deterministic: deterministic)
+            }
             method.model.conformalize(method.predict(calibration.features), targets: calibration.targets, method: .lac,
                                       mcSamples: method.mcSamples, seed: seed)
             report.conformal = method.model.conformalReport(predictive, targets: test.targets, level: Self.conformalLevel)
-            results[method.key] = DemoMethodResult(method, test: report)
+            results[method.key] = DemoMethodResult(method, test: report, oodByKind: byKind)
             if method.key == "mc_dropout" { mcPredictive = predictive }
         }
 
@@ -96,7 +100,7 @@ struct FashionDemo {
             files.append(try uncertainImages(mcPredictive, test: test, names: model.classNames ?? [], out: out))
         }
         return Result(nTrain: train.count, nValidation: validation.count, nCalibration: calibration.count, nTest: test.count,
-                      nForeign: foreign.shape[0], foreign: ForeignImages.description, epochs: history.epochs.count,
+                      nForeign: foreign.all.shape[0], foreign: ForeignImages.description, epochs: history.epochs.count,
                       seconds: Date().timeIntervalSince(started), order: methods.map(\.key), methods: results, files: files)
     }
 

@@ -11,9 +11,11 @@ struct DemoFits {
     var ensemble: DemoEnsemble
 
     /// Trains `make(seed)` and an ensemble of `members` networks `make(member seed)` on
-    /// `train` with Adam(`learningRate`); `part` names the task in progress lines and errors.
+    /// `train` with Adam(`learningRate`); `part` names the task in errors. The single
+    /// network's epochs show as a progress bar on a terminal, else as one line each when
+    /// `epochLines`.
     static func run(part: String, train: Dataset, validation: Dataset, epochs: Int, batchSize: Int, learningRate: LearningRateSchedule,
-                    seed: UInt64, members: Int, make: (UInt64) throws -> ProbabilisticModel) throws -> DemoFits {
+                    seed: UInt64, members: Int, epochLines: Bool, make: (UInt64) throws -> ProbabilisticModel) throws -> DemoFits {
         var options = TrainingOptions()
         options.epochs = epochs
         options.batchSize = batchSize
@@ -21,7 +23,7 @@ struct DemoFits {
         options.seed = seed
         options.validation = .data(validation)
         options.showProgress = isatty(STDOUT_FILENO) == 1
-        if !options.showProgress { options.onEpochEnd = { say("  " + ProbabilisticModel.epochLine($0, of: epochs)) } }
+        if !options.showProgress && epochLines { options.onEpochEnd = { say("  " + ProbabilisticModel.epochLine($0, of: epochs)) } }
         let started = Date()
         let model = try make(seed)
         let history = try fit(model, train, options: options, part: part)
@@ -75,7 +77,8 @@ struct DemoMethod {
 
 /// One method's scores in summary.json: `test` on every test point (the keys of
 /// `likely evaluate --json`, with `ood` and `conformal` for the images), and for the gap
-/// regression `test_in_gap` and `test_outside_gap`.
+/// regression `test_in_gap` and `test_outside_gap`; for the images `test_ood_by_kind`, the
+/// out-of-distribution scores against each kind of foreign image alone.
 struct DemoMethodResult: Encodable {
     var label: String
     var mcSamples: Int
@@ -84,15 +87,17 @@ struct DemoMethodResult: Encodable {
     var test: EvaluationReport
     var testInGap: RegionScores?
     var testOutsideGap: RegionScores?
+    var testOODByKind: [String: OutOfDistributionReport]?
 
-    init(_ method: DemoMethod, test: EvaluationReport, inGap: RegionScores? = nil, outsideGap: RegionScores? = nil) {
+    init(_ method: DemoMethod, test: EvaluationReport, inGap: RegionScores? = nil, outsideGap: RegionScores? = nil,
+         oodByKind: [String: OutOfDistributionReport]? = nil) {
         (label, mcSamples, members, fitSeconds) = (method.label, method.mcSamples, method.members, method.fitSeconds)
         self.test = test
-        (testInGap, testOutsideGap) = (inGap, outsideGap)
+        (testInGap, testOutsideGap, testOODByKind) = (inGap, outsideGap, oodByKind)
     }
 
     enum CodingKeys: String, CodingKey {
         case label, mcSamples = "mc_samples", members, fitSeconds = "fit_seconds", test
-        case testInGap = "test_in_gap", testOutsideGap = "test_outside_gap"
+        case testInGap = "test_in_gap", testOutsideGap = "test_outside_gap", testOODByKind = "test_ood_by_kind"
     }
 }

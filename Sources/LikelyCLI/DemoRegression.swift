@@ -81,7 +81,7 @@ struct RegressionDemo {
         let validation = Self.generate(count: plan.regressionValidation, withoutGap: true, using: &random)
         let test = Self.generate(count: plan.regressionTest, withoutGap: false, using: &random)
         let fits = try DemoFits.run(part: "regression", train: train, validation: validation, epochs: plan.regressionEpochs,
-                                    batchSize: 32, learningRate: 0.003, seed: seed, members: plan.regressionMembers, make: makeModel)
+                                    batchSize: 32, learningRate: 0.003, seed: seed, members: plan.regressionMembers, epochLines: false, make: makeModel)
         let model = fits.model, history = fits.history
         let inGap = test.features.scalars.map { Self.isInGap(Double($0)) }
         let outside = inGap.map { !$0 }

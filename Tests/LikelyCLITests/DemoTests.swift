@@ -75,14 +75,20 @@ import Testing
             #expect(Self.value(method, ["test", "conformal", "method"]) as? String == "lac")
             #expect(Self.value(method, ["test", "conformal", "n_calibration"]) as? Int == 1000)
             #expect(Self.finite(method, ["test", "conformal", "level"]) == 0.9)
-            let mi = Self.value(method, ["test", "ood", "scores", "mutual_information", "auroc"])
-            let pointer = "/fashion_mnist/methods/\(key)/test/ood/scores/mutual_information/auroc"
-            if key == "deterministic" {
-                #expect(mi is NSNull, "the deterministic network's MI AUROC should be null, got \(String(describing: mi))")
-                #expect(notes[pointer]?.contains("deterministic") == true, "no note for \(pointer): \(notes)")
-            } else {
-                #expect(Self.finite(method, ["test", "ood", "scores", "mutual_information", "auroc"]) != nil, "\(key) MI AUROC")
-                #expect(notes[pointer] == nil)
+            for kind in ["inverted", "noise"] {
+                #expect(Self.value(method, ["test_ood_by_kind", kind, "n_out"]) as? Int == 500, "\(key) \(kind) images")
+                #expect(Self.finite(method, ["test_ood_by_kind", kind, "scores", "entropy", "auroc"]) != nil, "\(key) \(kind) entropy")
+            }
+            for report in [["test", "ood"], ["test_ood_by_kind", "inverted"], ["test_ood_by_kind", "noise"]] {
+                let path = report + ["scores", "mutual_information", "auroc"]
+                let pointer = "/fashion_mnist/methods/\(key)/" + path.joined(separator: "/")
+                if key == "deterministic" {
+                    #expect(Self.value(method, path) is NSNull, "the deterministic network's \(path) should be null")
+                    #expect(notes[pointer]?.contains("deterministic") == true, "no note for \(pointer): \(notes)")
+                } else {
+                    #expect(Self.finite(method, path) != nil, "\(key) \(path)")
+                    #expect(notes[pointer] == nil)
+                }
             }
         }
 
