@@ -61,15 +61,40 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
     }
 
     /// P(X ≤ k) = I₁₋ₚ(r, k + 1), the regularised incomplete beta function (GSL
-    /// `gsl_sf_beta_inc`, for any k); NaN where GSL's continued fraction does not converge
-    /// (r and k both beyond ~10⁹ near the mean).
+    /// `gsl_sf_beta_inc`, for any k). Once rp ≥ 10⁵ GSL's continued fraction fails near the
+    /// mean or converges to a wrong value (with an error estimate up to 0.04 at r = 10¹²);
+    /// there, unless GSL's own error estimate is below 10⁻⁹, the Edgeworth expansion
+    /// `edgeworthCDF` is used instead: its error is O((rp)^−3/2), below 10⁻⁸ absolute.
     static func cdf(_ x: Double, r: Double, p: Double) -> Double {
         if x < 0 { return 0 }
         if p == 0 { return 1 }
+        let k = x.rounded(.down)
         var result = gsl_sf_result()
-        let status = gsl_sf_beta_inc_e(r, x.rounded(.down) + 1, 1 - p, &result)
+        let status = gsl_sf_beta_inc_e(r, k + 1, 1 - p, &result)
         let converged = status == 0 || status == 15                      // GSL_EUNDRFLW: the value is 0
-        return converged && (0...1).contains(result.val) ? result.val : .nan
+        let large = r * p >= 1e5
+        if converged && (0...1).contains(result.val) && (!large || result.err <= 1e-9) { return result.val }
+        return large ? edgeworthCDF(k, r: r, p: p) : .nan
+    }
+
+    /// The Edgeworth expansion of P(X ≤ k) to second order, with continuity correction:
+    ///
+    ///     F ≈ Φ(z) − φ(z) [γ/6 He₂(z) + κ/24 He₃(z) + γ²/72 He₅(z)],   z = (k + ½ − μ)/σ,
+    ///
+    /// μ = rp/(1 − p), σ = √(rp)/(1 − p), skewness γ = (1 + p)/√(rp), excess kurtosis
+    /// κ = 6/r + (1 − p)²/(rp); He₂ = z² − 1, He₃ = z³ − 3z, He₅ = z⁵ − 10z³ + 15z.
+    /// Clamped to [0, 1]; far in the tails (|z| > 38) it is 0 or 1.
+    static func edgeworthCDF(_ k: Double, r: Double, p: Double) -> Double {
+        let mean = r * p / (1 - p), sd = (r * p).squareRoot() / (1 - p)
+        let skewness = (1 + p) / (r * p).squareRoot(), kurtosis = 6 / r + (1 - p) * (1 - p) / (r * p)
+        let z = (k + 0.5 - mean) / sd
+        if z < -38 { return 0 }
+        if z > 38 { return 1 }
+        let z2 = z * z
+        let density = Foundation.exp(-0.5 * z2 - halfLogTwoPi)
+        let correction = skewness / 6 * (z2 - 1) + kurtosis / 24 * z * (z2 - 3)
+            + skewness * skewness / 72 * z * (z2 * z2 - 10 * z2 + 15)
+        return Swift.min(Swift.max(gsl_cdf_ugaussian_P(z) - density * correction, 0), 1)
     }
 
     static func logMass(_ k: Double, r: Double, p: Double) -> Double {

@@ -36,7 +36,7 @@ struct ConformalizeCommand: ParsableCommand {
             throw InputError("--method \(chosen.rawValue) does not apply to the \(model.head.family.name) head of \(common.modelDirectory); "
                              + (model.head.family.support.isClassification ? "use lac, aps or raps" : "use cqr"))
         }
-        let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: true)
+        let data = try common.load(common.data, for: model, needTargets: true)
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         let calibration = model.conformalize(predictive, targets: data.dataset.targets, method: chosen,

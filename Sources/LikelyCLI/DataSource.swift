@@ -126,12 +126,19 @@ enum DataSource {
     /// feature and target names, class labels by its class names, features reshaped to its
     /// input shape.
     /// - Parameters:
-    ///   - split: the IDX files to read (`train` or `test`).
+    ///   - split: `--split`, the IDX files to read (nil: `test`); given for data of another
+    ///     kind it is refused, not ignored.
     ///   - needTargets: whether targets are required (evaluate) or ignored (predict, sample).
     ///   - keep: CSV columns whose text is copied into `keptCells` (`predict --keep`).
-    static func load(_ path: String, for model: ProbabilisticModel, split: MNISTSplit,
-                     needTargets: Bool, keep: [String] = []) throws -> LoadedData {
+    ///   - role: how messages name `path` (`DATA`, `--ood`).
+    static func load(_ path: String, for model: ProbabilisticModel, split: MNISTSplit?,
+                     needTargets: Bool, keep: [String] = [], role: String = "DATA") throws -> LoadedData {
         let kind = try kind(of: path)
+        if split != nil && kind != .images {
+            throw InputError("--split applies to IDX image directories; \(role) \(path) is a \(kind.rawValue)")
+        }
+        try checkKind(kind, of: path, role: role, for: model)
+        let split = split ?? .test
         let family = model.head.family
         var data: LoadedData
         switch kind {
@@ -170,6 +177,23 @@ enum DataSource {
     }
 
     // MARK: - Checks
+
+    /// A table only for a model trained on one (it has feature names), no IDX images for such
+    /// a model: a CSV row read by an image model would otherwise fail later with a misleading
+    /// message (its last cell read as a class label).
+    static func checkKind(_ kind: DataKind, of path: String, role: String, for model: ProbabilisticModel) throws {
+        let shape = model.inputShape
+        if kind == .table && model.featureNames == nil {
+            // Trained on an IDX or NPY directory: there are no columns to read a table by.
+            let wanted = shape.count == 3 ? "images \(shape.map(String.init).joined(separator: "×"))"
+                                          : "inputs of shape \(shape) from an IDX or NPY directory (it was not trained on a CSV table)"
+            throw InputError("the model wants \(wanted); \(role) \(path) is a \(kind.rawValue)")
+        }
+        if let names = model.featureNames, kind == .images {
+            let columns = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", …" : "")
+            throw InputError("the model wants a CSV table with the feature columns \(columns); \(role) \(path) is an \(kind.rawValue)")
+        }
+    }
 
     /// Features `[n, …]` reshaped to `[n] + inputShape` when the example sizes agree.
     static func reshaped(_ features: Tensor, to inputShape: [Int], path: String) throws -> Tensor {

@@ -51,14 +51,14 @@ struct EvaluateCommand: ParsableCommand {
         if let page = self.report { try outputs.checkFile(page, option: "--report", allowStream: true) }
         let model = try ModelDirectory.load(common.modelDirectory)
         if level != nil { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, mcSamples: common.mcSamples) }
-        let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: true)
+        let data = try common.load(common.data, for: model, needTargets: true)
         if data.droppedForMissing > 0 { printError("dropped \(data.droppedForMissing) rows with missing cells") }
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         var report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins)
         if let level { report.conformal = model.conformalReport(predictive, targets: data.dataset.targets, level: level) }
         if let ood {
-            let other = try DataSource.load(ood, for: model, split: common.split, needTargets: false)
+            let other = try common.load(ood, for: model, needTargets: false, role: "--ood")
             guard let outside = model.predictive(other.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
             report.ood = OutOfDistributionReport(inDistribution: predictive, outOfDistribution: outside)
         }
@@ -102,8 +102,8 @@ struct ModelDataOptions: ParsableArguments {
     @Argument(help: "A CSV file, an MNIST-layout IDX directory, or a directory with x.npy (and y.npy).")
     var data: String
 
-    @Option(help: "For IDX directories, which files to read.")
-    var split: MNISTSplit = .test
+    @Option(help: "For IDX image directories, which files to read (default: test); refused for other data.")
+    var split: MNISTSplit?
 
     @Option(parsing: .unconditional, help: "T: 0 for the deterministic network, T > 0 for T MC-dropout passes.")
     var mcSamples: Int = 0
@@ -117,5 +117,29 @@ struct ModelDataOptions: ParsableArguments {
 
     /// The check of the command's output paths: never MODEL_DIR or DATA, nor inside them.
     var outputPaths: OutputPaths { OutputPaths(inputs: [("MODEL_DIR", modelDirectory), ("DATA", data)]) }
+
+    /// The most raw network outputs a predictive may hold, passes × N × width: 2²⁸ float32
+    /// values (1.07 GB, as many as the largest network's weights; the members' distributions
+    /// hold about as much again).
+    static let maximumRawOutputCount = 1 << 28
+
+    /// `path` (DATA, or `--ood`) read for `model` with `--split`, and the predictive's size
+    /// checked before any pass runs: T = `--mc-samples` passes (1 when 0) × N examples ×
+    /// the head's raw outputs.
+    func load(_ path: String, for model: ProbabilisticModel, needTargets: Bool, keep: [String] = [],
+              role: String = "DATA") throws -> LoadedData {
+        let data = try DataSource.load(path, for: model, split: split, needTargets: needTargets, keep: keep, role: role)
+        let passes = max(mcSamples, 1), width = model.head.rawOutputCount
+        let (perPass, overflow1) = data.count.multipliedReportingOverflow(by: width)
+        let (total, overflow2) = perPass.multipliedReportingOverflow(by: passes)
+        if overflow1 || overflow2 || total > Self.maximumRawOutputCount {
+            let amount = overflow1 || overflow2 ? "more than \(Int.max) numbers"
+                : "\(total) numbers (\(NetworkSizeError.bytes(Double(total) * 4)))"
+            throw InputError("--mc-samples \(mcSamples): \(passes) pass\(passes == 1 ? "" : "es") over the \(data.count) examples of \(role) \(path) "
+                             + "with \(width) raw outputs each would need \(amount) of raw outputs; at most \(Self.maximumRawOutputCount) "
+                             + "(\(NetworkSizeError.bytes(Double(Self.maximumRawOutputCount) * 4))) are allowed: use fewer passes or split DATA into parts")
+        }
+        return data
+    }
 
 }

@@ -68,7 +68,7 @@ enum EvaluationPlots {
         if let ood = report.ood {
             for score in ood.values {
                 try save(Plots.scoreHistograms(inDistribution: score.inDistribution, outOfDistribution: score.outOfDistribution,
-                                               scoreName: scoreLabel(score.name), auroc: ood.scores[score.name]?.auroc),
+                                               scoreName: scoreLabel(score.name), auroc: ood.scores[score.name]?.auroc.flatMap { $0.isNaN ? nil : $0 }),
                          "ood-\(score.name).svg")
             }
         }

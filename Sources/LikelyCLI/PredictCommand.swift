@@ -38,7 +38,7 @@ struct PredictCommand: ParsableCommand {
         let model = try ModelDirectory.load(common.modelDirectory)
         if level != nil { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, mcSamples: common.mcSamples) }
         let kept = try keep.map { try OptionCheck.names($0, option: "--keep") } ?? []
-        let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: false, keep: kept)
+        let data = try common.load(common.data, for: model, needTargets: false, keep: kept)
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         let region = level.map { model.conformalRegion(predictive, level: $0) }
@@ -55,12 +55,12 @@ enum PredictionTable {
     /// for df ≤ 2), nil when every number is finite. Classification never has such cells.
     static func undefinedNote(_ predictive: Predictive) -> String? {
         guard !predictive.head.family.support.isClassification else { return nil }
-        let mean = predictive.mean, variance = predictive.totalVariance
-        let noMean = mean.filter { !$0.isFinite }.count, noSD = variance.filter { !$0.isFinite }.count
+        let mean = predictive.mean, sd = predictive.standardDeviations.total
+        let noMean = mean.filter { !$0.isFinite }.count, noSD = sd.filter { !Float($0).isFinite }.count
         guard noMean + noSD > 0 else { return nil }
         var parts: [String] = []
         if noMean > 0 { parts.append("mean is empty on \(noMean) of \(mean.count) rows (it does not exist there)") }
-        if noSD > 0 { parts.append("sd is empty on \(noSD) of \(variance.count) rows (the predictive variance is infinite or undefined there)") }
+        if noSD > 0 { parts.append("sd is empty on \(noSD) of \(sd.count) rows (the predictive variance is infinite or undefined there)") }
         return "note: " + parts.joined(separator: "; ") + ", as for a Student's t with df ≤ 2 (df ≤ 1: no mean)"
     }
 
@@ -109,11 +109,10 @@ enum PredictionTable {
             var bounds: (lower: [Float], upper: [Float])?
             if case .intervals(let lower, let upper) = region { bounds = (lower, upper) }
             lines.append("mean,sd,aleatoric_sd,epistemic_sd,q05,q95" + (bounds == nil ? "" : ",lower,upper"))
-            let mean = predictive.mean, aleatoric = predictive.aleatoricVariance, epistemic = predictive.epistemicVariance
+            let mean = predictive.mean, sd = predictive.standardDeviations
             let q05 = predictive.quantile(0.05), q95 = predictive.quantile(0.95)
             for i in 0..<n {
-                let a = Double(max(aleatoric[i], 0)), e = Double(max(epistemic[i], 0))
-                var cells = [number(mean[i]), number((a + e).squareRoot()), number(a.squareRoot()), number(e.squareRoot()),
+                var cells = [number(mean[i]), number(sd.total[i]), number(sd.aleatoric[i]), number(sd.epistemic[i]),
                              number(q05[i]), number(q95[i])]
                 if let bounds { cells += [number(bounds.lower[i]), number(bounds.upper[i])] }
                 lines.append(cells.joined(separator: ","))

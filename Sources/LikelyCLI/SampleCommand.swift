@@ -30,7 +30,7 @@ struct SampleCommand: ParsableCommand {
         try validate()
         if let out { try common.outputPaths.checkFile(out, option: "--out", allowStream: true) }
         let model = try ModelDirectory.load(common.modelDirectory)
-        let data = try DataSource.load(common.data, for: model, split: common.split, needTargets: false)
+        let data = try common.load(common.data, for: model, needTargets: false)
         guard data.count * draws <= 100_000_000 else {
             throw InputError("--draws \(draws) for \(data.count) inputs makes \(data.count * draws) numbers; at most 100000000")
         }

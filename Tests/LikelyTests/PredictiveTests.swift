@@ -97,6 +97,25 @@ struct PredictiveTests {
         for i in 0..<10 { #expect(lower[i] < p.mean[i] && p.mean[i] < upper[i]) }
     }
 
+    /// σ = 10²¹ has a variance of 10⁴² beyond Float's range: the standard deviations are
+    /// squared in Double. Members N(10²⁵, 10²¹²) and N(3·10²⁵, 10²¹²), by hand: aleatoric
+    /// sd 10²¹, epistemic sd 10²⁵ (the means are 2·10²⁵ ± 10²⁵), total √(10⁴² + 10⁵⁰).
+    @Test func standardDeviationsBeyondFloatVariance() {
+        let p = Predictive(head: Head(.normal), members: [Normal(loc: Tensor([1e25]), scale: Tensor([1e21])),
+                                                          Normal(loc: Tensor([3e25]), scale: Tensor([1e21]))])
+        let sd = p.standardDeviations
+        let loc1 = Double(Float(1e25)), loc2 = Double(Float(3e25)), scale = Double(Float(1e21))
+        let epistemic = Swift.abs(loc2 - loc1) / 2
+        #expect(Swift.abs(sd.aleatoric[0] - scale) <= 1e-12 * scale, "\(sd.aleatoric)")
+        #expect(Swift.abs(sd.epistemic[0] - epistemic) <= 1e-12 * epistemic, "\(sd.epistemic)")
+        let total = (scale * scale + epistemic * epistemic).squareRoot()
+        #expect(Swift.abs(sd.total[0] - total) <= 1e-12 * total, "\(sd.total)")
+        #expect(p.uncertaintyScores[0].values[0].isFinite)
+        // A Student's t with df ≤ 2 has no finite variance: its sd stays +∞.
+        let heavy = Predictive(head: Head(.studentT), members: [StudentT(df: Tensor([1.5]), loc: Tensor([0]), scale: Tensor([1]))])
+        #expect(heavy.standardDeviations.total[0] == .infinity)
+    }
+
     /// Classification: mutual information = predictive entropy − expected entropy ≥ 0.
     @Test func classificationUncertainty() throws {
         let model = try Self.model(head: Head(.categorical, classCount: 3), dropout: 0.5)

@@ -61,7 +61,12 @@ public struct EvaluationReport: Encodable {
     /// The report as one line of JSON (keys sorted, absent metrics left out, a number that is
     /// not finite as `null` with its reason under `"notes"`: `JSONNumbers`).
     public var json: String {
-        (try? JSONNumbers.encode(self)) ?? "{\"error\": \"the report could not be encoded\"}"
+        var reasons: [String: String] = [:]
+        for (name, scores) in ood?.scores ?? [:] {
+            guard let reason = scores.undefinedReason(name: name) else { continue }
+            for key in DetectionScores.CodingKeys.allKeys { reasons[JSONNumbers.pointer(["ood", "scores", name, key])] = reason }
+        }
+        return (try? JSONNumbers.encode(self, reasons: reasons)) ?? "{\"error\": \"the report could not be encoded\"}"
     }
 
     /// A short human-readable table.
@@ -96,7 +101,7 @@ public struct EvaluationReport: Encodable {
     }
 
     private func fmt(_ x: Double) -> String { String(format: "%.4f", x) }
-    private func fmt(_ x: Double?) -> String { x.map(fmt) ?? "undefined" }
+    private func fmt(_ x: Double?) -> String { x.flatMap { $0.isNaN ? nil : fmt($0) } ?? "undefined" }
 
     static func levelKey(_ level: Double) -> String {
         level == level.rounded(.down) ? "\(Int(level))" : String(format: "%g", level)

@@ -6,15 +6,32 @@
 ///   (scikit-learn's `average_precision_score`); chance is n_out / (n_in + n_out).
 /// - FPR95: the false-positive rate at 95 % true-positive rate, the smallest FPR of a
 ///   threshold that flags at least 95 % of the out-of-distribution inputs; 0 is perfect.
+///
+/// A score that takes one value on every input (in and out) cannot rank them: its AUROC of ½
+/// would read as "chance" when there is nothing to measure, so every value is NaN (`null`
+/// in JSON, with the reason of `undefinedReason(name:)`) and `constantValue` holds the value.
 public struct DetectionScores: Encodable, Equatable, Sendable {
     public let auroc: Double?
     public let aupr: Double?
     public let fpr95: Double?
+    /// The score's one value when it is the same on every input (then every value is NaN).
+    public let constantValue: Double?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case auroc, aupr, fpr95
+
+        static var allKeys: [String] { allCases.map(\.rawValue) }
+    }
 
     /// Scores `inDistribution` (negatives) against `outOfDistribution` (positives).
-    /// Every value is `nil` when either side is empty.
+    /// Every value is `nil` when either side is empty, NaN when the score is constant.
     public init(inDistribution: [Double], outOfDistribution: [Double]) {
         let scores = inDistribution + outOfDistribution
+        if let first = scores.first, !inDistribution.isEmpty, !outOfDistribution.isEmpty, scores.allSatisfy({ $0 == first }) {
+            (auroc, aupr, fpr95, constantValue) = (.nan, .nan, .nan, first)
+            return
+        }
+        constantValue = nil
         let labels = [Bool](repeating: false, count: inDistribution.count) + [Bool](repeating: true, count: outOfDistribution.count)
         let roc = ROCCurve(scores: scores, labels: labels)
         auroc = roc.area
@@ -25,6 +42,14 @@ public struct DetectionScores: Encodable, Equatable, Sendable {
 
     /// Explicit values (for reports built elsewhere).
     public init(auroc: Double?, aupr: Double?, fpr95: Double?) {
-        (self.auroc, self.aupr, self.fpr95) = (auroc, aupr, fpr95)
+        (self.auroc, self.aupr, self.fpr95, self.constantValue) = (auroc, aupr, fpr95, nil)
+    }
+
+    /// Why the values of the constant score `name` are undefined (nil when it is not constant).
+    public func undefinedReason(name: String) -> String? {
+        guard let constantValue else { return nil }
+        let hint = constantValue == 0 && ["epistemic_sd", "mutual_information"].contains(name)
+            ? " (a deterministic network has no epistemic spread: fit with --dropout and evaluate with --mc-samples T, or use an ensemble)" : ""
+        return "undefined: \(name) is \(constantValue) on every input, in and out, so it cannot rank them\(hint)"
     }
 }

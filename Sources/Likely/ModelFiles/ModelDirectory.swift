@@ -131,7 +131,7 @@ public enum ModelDirectory {
         do {
             description = try decoder.decode(Description.self, from: data)
         } catch let error as DecodingError {
-            throw ModelFileError(file: url.path, describe(error))
+            throw ModelFileError(file: url.path, ModelFileDecoding.describe(error, json: data))
         } catch {
             throw ModelFileError(file: url.path, "not valid JSON: \(error.localizedDescription)")
         }
@@ -274,23 +274,6 @@ public enum ModelDirectory {
     static func memberIndex(_ name: String) -> Int? {
         guard name.hasPrefix("member_"), let dot = name.firstIndex(of: ".") else { return nil }
         return Int(name[name.index(name.startIndex, offsetBy: 7)..<dot])
-    }
-
-    /// A decoding error in the file's own terms: snake_case field paths (`layers[2].units`).
-    static func describe(_ error: DecodingError) -> String {
-        func snake(_ key: String) -> String {
-            key.reduce(into: "") { out, c in if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c) } }
-        }
-        func path(_ context: DecodingError.Context) -> String {
-            let p = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\(snake($0.stringValue))" }.joined()
-            return p.isEmpty ? "top level" : "field " + String(p.drop { $0 == "." })
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "\(path(context)): missing field \(snake(key.stringValue))"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(path(context)): \(context.debugDescription)"
-        @unknown default: return "\(error)"
-        }
     }
 }
 

@@ -13,8 +13,8 @@ extension Predictive {
             return [("entropy", u.predictiveEntropy), ("mutual_information", u.mutualInformation),
                     ("max_probability", maximumProbabilities(u.meanProbabilities).map { 1 - $0 })]
         }
-        return [("sd", totalVariance.map { Double(Swift.max($0, 0)).squareRoot() }),
-                ("epistemic_sd", epistemicVariance.map { Double(Swift.max($0, 0)).squareRoot() })]
+        let sd = standardDeviations
+        return [("sd", sd.total), ("epistemic_sd", sd.epistemic)]
     }
 
     /// The risk–coverage curve of abstaining on the most uncertain inputs. Classification:
@@ -42,7 +42,7 @@ extension Predictive {
             let e = Double(m) - Double(t)
             return e * e
         }
-        return RiskCoverageCurve(losses: losses, uncertainties: totalVariance.map { Double(Swift.max($0, 0)).squareRoot() })
+        return RiskCoverageCurve(losses: losses, uncertainties: standardDeviations.total)
     }
 
     /// maxₖ p̄ₖ of each row of `[N, K]` probabilities.

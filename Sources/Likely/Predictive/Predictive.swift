@@ -62,6 +62,31 @@ public struct Predictive {
         return total.map { $0 / Float(rows.count) }
     }
 
+    /// The predictive standard deviations, `[N]` each, in Double: aleatoric √(mean of the
+    /// members' σ²), epistemic √(variance of their means), total √(aleatoric² + epistemic²).
+    /// Each member's σ (not its Float variance, which overflows once σ > 1.8·10¹⁹) is
+    /// squared in Double, so an sd is +∞ only where a member's variance is infinite (a
+    /// Student's t with df ≤ 2) and NaN where it is undefined.
+    public var standardDeviations: (total: [Double], aleatoric: [Double], epistemic: [Double]) {
+        withoutGradients {
+            let sds = members.map { $0.standardDeviation.scalars }, means = members.map { $0.mean.scalars }
+            let n = sds[0].count, t = Double(members.count)
+            var total = [Double](repeating: 0, count: n), aleatoric = total, epistemic = total
+            for i in 0..<n {
+                var a = 0.0, centre = 0.0
+                for j in members.indices {
+                    let s = Double(sds[j][i])
+                    a += s * s / t
+                    centre += Double(means[j][i]) / t
+                }
+                var e = 0.0
+                for j in members.indices { let d = Double(means[j][i]) - centre; e += d * d / t }
+                (total[i], aleatoric[i], epistemic[i]) = ((a + e).squareRoot(), a.squareRoot(), e.squareRoot())
+            }
+            return (total, aleatoric, epistemic)
+        }
+    }
+
     /// Aleatoric + epistemic variance, `[N]`.
     public var totalVariance: [Float] { zip(aleatoricVariance, epistemicVariance).map { $0 + $1 } }
 

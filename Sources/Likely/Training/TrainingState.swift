@@ -12,6 +12,18 @@ struct TrainingState: Codable {
 
     private enum CodingKeys: String, CodingKey { case history, bestValue, bestEpoch, stopped }
 
+    init() {}
+
+    /// Reads `training.json`, where a best value that is not finite (+∞ before any epoch
+    /// improved) is `null` (the `JSONNumbers` convention).
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        history = try container.decode(History.self, forKey: .history)
+        bestValue = try container.decodeIfPresent(Double.self, forKey: .bestValue) ?? .infinity
+        bestEpoch = try container.decode(Int.self, forKey: .bestEpoch)
+        stopped = try container.decode(Bool.self, forKey: .stopped)
+    }
+
     /// Notes the monitored value of an epoch; returns whether it improved.
     mutating func record(_ value: Double, epoch: Int, model: ProbabilisticModel, keepBest: Bool) -> Bool {
         guard value < bestValue else { return false }
@@ -35,10 +47,8 @@ struct TrainingState: Codable {
             }
             try writeAtomically(Safetensors.encode(named), to: url.appendingPathComponent("best.safetensors"))
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try writeAtomically(try encoder.encode(self), to: url.appendingPathComponent("training.json"))
+        // Non-finite numbers (a best value of +∞, a NaN validation NLL) are null with a note.
+        try writeAtomically(Data((try JSONNumbers.encode(self) + "\n").utf8), to: url.appendingPathComponent("training.json"))
     }
 
     /// Restores the weights, optimizer and training state of a checkpoint into `model` and `optimizer`.
@@ -53,9 +63,10 @@ struct TrainingState: Codable {
             throw ModelFileError(file: trainingURL.path, "missing: not a checkpoint written with keep: last")
         }
         let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var state: TrainingState
-        do { state = try decoder.decode(TrainingState.self, from: json) } catch {
+        do { state = try decoder.decode(TrainingState.self, from: json) } catch let error as DecodingError {
+            throw ModelFileError(file: trainingURL.path, "cannot read the training state: " + ModelFileDecoding.describe(error, json: json))
+        } catch {
             throw ModelFileError(file: trainingURL.path, "cannot read the training state: \(error)")
         }
         let optimizerURL = url.appendingPathComponent("optimizer.safetensors")

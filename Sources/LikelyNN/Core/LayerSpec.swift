@@ -219,7 +219,7 @@ public struct NetworkSizeError: Error, CustomStringConvertible {
     }
 
     /// A byte count in decimal units: "4.0 TB".
-    static func bytes(_ n: Double) -> String {
+    public static func bytes(_ n: Double) -> String {
         let units = ["B", "KB", "MB", "GB", "TB", "PB", "EB"]
         var value = n, unit = 0
         while value >= 1000 && unit < units.count - 1 { value /= 1000; unit += 1 }

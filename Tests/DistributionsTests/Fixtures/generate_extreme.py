@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Reference values at extreme but legal parameters, from scipy.stats (boost's incomplete beta
+for the negative binomial). Run from this folder:  python3 generate_extreme.py  (writes extreme.json)
+
+Parameters and points are rounded to float32 first, as the Swift side stores them.
+"""
+import json
+import math
+
+import mpmath
+import numpy as np
+from scipy import stats
+
+mpmath.mp.dps = 50
+
+F = lambda v: float(np.float32(v))
+
+negbinomial = []
+for r, p in [(1e9, 0.5), (2e9, 0.3), (1e10, 0.9), (1e12, 0.5), (3e9, 0.01), (1e7, 0.2), (1e6, 0.5), (1e15, 0.001)]:
+    r, p = F(r), F(p)
+    d = stats.nbinom(r, 1 - p)
+    m, s = d.mean(), d.std()
+    for z in [-6, -3, -1, -0.2, 0, 0.3, 1, 3, 6]:
+        k = math.floor(F(m + z * s))
+        negbinomial.append({"total_count": r, "probs": p, "k": float(k), "cdf": float(d.cdf(k))})
+
+# `likely dist` at extreme but legal points: values that Float cannot hold (a log-density of
+# -5e59, a point of 1e100 or 1 - 1e-12, a count of 10^9 + 20000) and probabilities near 1.
+# Each case: the family, its CLI options (Float-exact values), and [point, scipy value] pairs.
+def dist_case(family, options, d, logpdf=(), cdf=(), quantile=(), discrete=False, lp=None):
+    lp = lp or (d.logpmf if discrete else d.logpdf)
+    return {"family": family, "options": options,
+            "logpdf": [[x, float(lp(x))] for x in logpdf],
+            "cdf": [[x, float(d.cdf(x))] for x in cdf],
+            "quantile": [[q, float(d.ppf(q))] for q in quantile]}
+
+
+dist = [
+    dist_case("normal", ["--loc", "0", "--scale", "1"], stats.norm(0, 1),
+              logpdf=[1e30, -1e100, 3e38, 1e150], cdf=[-30.0, 8.5], quantile=[1e-300, 1 - 1e-12, 1e-20]),
+    dist_case("normal", ["--loc", "1000000", "--scale", "0.5"], stats.norm(1e6, 0.5),
+              logpdf=[1e6 + 0.25, 1e6 - 1e40], cdf=[1e6 + 0.1, 1e6 - 3.0], quantile=[0.3, 1 - 1e-15]),
+    dist_case("studentt", ["--df", "3", "--loc", "0", "--scale", "2"], stats.t(3, 0, 2),
+              logpdf=[1e30, 1e100, -1e-30], cdf=[-1e30, 1e6], quantile=[1e-12, 1 - 1e-12],
+              # scipy's logpdf overflows x² beyond 1e154; mpmath evaluates the same formula.
+              lp=lambda x: float(mpmath.loggamma(2) - mpmath.loggamma(1.5) - 0.5 * mpmath.log(3 * mpmath.pi) - mpmath.log(2)
+                                 - 2 * mpmath.log1p((mpmath.mpf(x) / 2) ** 2 / 3))),
+    dist_case("laplace", ["--loc", "0", "--scale", "1"], stats.laplace(0, 1),
+              logpdf=[1e100, -1e300, 1e-45], cdf=[-700.0, 30.0], quantile=[1e-300, 1 - 1e-16],
+              # scipy's logpdf is -inf beyond |x| ~ 745 (it takes the log of the density): -|x| - ln 2.
+              lp=lambda x: -abs(x) - math.log(2)),
+    dist_case("lognormal", ["--loc", "0", "--scale", "1"], stats.lognorm(s=1, scale=1),
+              logpdf=[1e-300, 1e300, 1e-50], cdf=[1e-300, 1e200], quantile=[1e-100, 1 - 1e-12]),
+    dist_case("gamma", ["--concentration", "0.5", "--rate", "2"], stats.gamma(0.5, scale=0.5),
+              logpdf=[1e-300, 1e-60, 1e10], cdf=[1e-300, 1e-50], quantile=[1e-100, 1 - 1e-13]),
+    dist_case("beta", ["--alpha", "2", "--beta", "0.5"], stats.beta(2, 0.5),
+              logpdf=[1 - 1e-12, 1e-300, 1 - 1e-15], cdf=[1e-200, 1 - 1e-12], quantile=[1e-100, 1 - 1e-10]),
+    # scipy's logpmf at counts of 10^9 loses about 1e-6 to cancellation: mpmath at 50 digits.
+    dist_case("poisson", ["--rate", "1000000000"], stats.poisson(1e9),
+              logpdf=[1e9 + 20000, 1e9 - 12345, 123456789012.0], cdf=[1e9 + 20000, 1e9 - 12345], quantile=[1 - 1e-12, 1e-15],
+              discrete=True, lp=lambda k: float(k * mpmath.log(10**9) - 10**9 - mpmath.loggamma(mpmath.mpf(k) + 1))),
+    dist_case("negbinomial", ["--total-count", "10", "--probs", "0.5"], stats.nbinom(10, 0.5),
+              logpdf=[16777217.0, 1e12], cdf=[1e5], quantile=[1 - 1e-12], discrete=True,
+              lp=lambda k: float(mpmath.loggamma(mpmath.mpf(k) + 10) - mpmath.loggamma(mpmath.mpf(k) + 1) - mpmath.loggamma(10)
+                                 + (10 + mpmath.mpf(k)) * mpmath.log(0.5))),
+]
+
+with open("extreme.json", "w") as f:
+    json.dump({"negbinomial_cdf": negbinomial, "dist": dist}, f, indent=1)
