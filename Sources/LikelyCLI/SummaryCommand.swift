@@ -3,7 +3,7 @@ import Foundation
 import Likely
 
 /// `likely summary`: a built-in architecture's layers, output shapes and parameter counts,
-/// as Keras's `model.summary()` prints them.
+/// as Keras's `model.summary()` prints them; with `--ensemble M`, the size of M members.
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
@@ -27,7 +27,10 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: "Dropout rate in [0, 1) (default 0 for mlp, 0.25 for the CNNs).")
     var dropout: Float?
 
-    @Flag(help: "One JSON object on stdout: layers (name, output_shape, params), total_params, trainable_params.")
+    @Option(parsing: .unconditional, help: "Members of a deep ensemble of this architecture (fit --ensemble M): the table is one member's, the totals add the ensemble's.")
+    var ensemble: Int = 1
+
+    @Flag(help: "One JSON object on stdout: layers (name, output_shape, params), total_params, trainable_params, non_trainable_params, members, ensemble_params.")
     var json = false
 
     func validate() throws {
@@ -45,6 +48,9 @@ struct SummaryCommand: ParsableCommand {
         }
         if let dropout, !(dropout >= 0 && dropout < 1) {
             throw ValidationError("--dropout must be in [0, 1), got \(dropout)")
+        }
+        if !(1...ProbabilisticModel.maximumMemberCount).contains(ensemble) {
+            throw ValidationError("--ensemble must be between 1 and \(ProbabilisticModel.maximumMemberCount), got \(ensemble)")
         }
         _ = try parsedInput()
     }
@@ -75,6 +81,12 @@ struct SummaryCommand: ParsableCommand {
             throw ValidationError("\(arch) on input shape \(shape): \(error)")
         }
         let summary = model.summary()
-        writeOutput((json ? summary.json : summary.description) + "\n")
+        let total = ensemble * summary.totalParameterCount
+        if json {
+            writeOutput(String(summary.json.dropLast()) + ", \"members\": \(ensemble), \"ensemble_params\": \(total)}\n")
+        } else {
+            let members = ensemble > 1 ? "\nMembers: \(ensemble) (ensemble params: \(total))" : ""
+            writeOutput(summary.description + members + "\n")
+        }
     }
 }

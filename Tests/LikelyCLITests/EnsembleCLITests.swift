@@ -60,6 +60,37 @@ import Testing
         #expect(html.contains("3 ensemble members"))
     }
 
+    /// `--calibrate` fits one temperature for the ensemble's mixture: member 0 is the network
+    /// of the one-member fit (the same seed), yet the ensemble's T is not that network's T.
+    @Test func calibrateFitsTheMixture() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.classificationCSV(rows: 120))
+        let common = ["--epochs", "3", "--validation-split", "0.25", "--calibrate", "--seed", "2", "--quiet"]
+        EndToEndTests.expectSuccess(try CLI.run(["fit", data, "--out", scratch.path("one")] + common), "fit --calibrate")
+        EndToEndTests.expectSuccess(try CLI.run(["fit", data, "--out", scratch.path("three"), "--ensemble", "3"] + common),
+                                    "fit --ensemble 3 --calibrate")
+        func temperature(_ model: String) throws -> Double? {
+            let object = try JSONSerialization.jsonObject(with: Self.bytes(scratch.path(model + "/model.json"))) as? [String: Any]
+            return (object?["head"] as? [String: Any])?["temperature"] as? Double
+        }
+        let single = try #require(try temperature("one")), ensemble = try #require(try temperature("three"))
+        #expect(single > 0 && ensemble > 0 && single.isFinite && ensemble.isFinite)
+        #expect(abs(single - ensemble) > 1e-4, "the ensemble's T \(ensemble) is member 0's \(single)")
+    }
+
+    /// `likely summary --ensemble M` adds the members and M times the parameters.
+    @Test func summaryCountsTheMembers() throws {
+        let one = try EndToEndTests.json(try CLI.run(["summary", "mlp", "--features", "3", "--json"]).stdout)
+        let five = try EndToEndTests.json(try CLI.run(["summary", "mlp", "--features", "3", "--ensemble", "5", "--json"]).stdout)
+        // mlp 3 → 50 → 50 → 1: (3·50 + 50) + (50·50 + 50) + (50 + 1) = 2801 parameters
+        #expect(one["total_params"] as? Int == 2801 && one["members"] as? Int == 1)
+        #expect(five["members"] as? Int == 5 && five["ensemble_params"] as? Int == 5 * 2801)
+        let text = try CLI.run(["summary", "mlp", "--features", "3", "--ensemble", "5"])
+        #expect(text.stdout.contains("Members: 5 (ensemble params: 14005)"), "\(text.stdout)")
+        #expect(try CLI.run(["summary", "mlp", "--ensemble", "0"]).status == 2)
+    }
+
     /// `--ensemble` out of range is a usage error naming the option.
     @Test(arguments: ["0", "-2", "1001", "many"])
     func badEnsembleIsRefused(value: String) throws {

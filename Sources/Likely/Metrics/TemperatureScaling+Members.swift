@@ -1,7 +1,8 @@
 import Foundation
 
 extension TemperatureScaling {
-    /// Fits one T for an equally weighted mixture of M members (MC-dropout passes): T
+    /// Fits one T for an equally weighted mixture of M members (MC-dropout passes, or the
+    /// passes of every member of a deep ensemble): T
     /// minimises the validation NLL of p̄ = (1/M) Σₘ softmax(zₘ / T),
     ///
     ///     NLL(T) = −(1/N) Σᵢ ln( (1/M) Σₘ softmax(zₘᵢ / T)_yᵢ ),
