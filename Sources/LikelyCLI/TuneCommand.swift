@@ -13,12 +13,12 @@ struct TuneCommand: ParsableCommand {
             trial draws the searched options (seeded by --seed): dropout uniform in [0, 0.5], weight \
             decay log-uniform in [1e-6, 1e-2], hidden one of 50, 100, 200, 50,50, 100,100, 200,200, lr \
             log-uniform in [3e-4, 1e-2]; the others are held at their fit values. A trial is scored by \
-            its mean best validation NLL over --folds cross-validation folds (default 5 for at most 1000 \
+            the minimum of its mean validation NLL curve over --folds cross-validation folds (default 5 for at most 1000 \
             examples, else 1: one --validation-split part, default 0.2), each trained with early stopping \
             (--patience, default 10) for at most --epochs (default: 4 times fit's default for tables, \
             at most 1000). MODEL_DIR receives tuning.csv (rewritten after every trial; --resume skips the \
-            trials it holds) and the best configuration refitted on all of DATA for the mean epochs its \
-            folds kept: an ordinary model directory. Under mpirun the trials are spread over the ranks; \
+            trials it holds) and the best configuration refitted on all of DATA for the epochs of that \
+            minimum: an ordinary model directory. Under mpirun the trials are spread over the ranks; \
             the result is the same as one process's.
             """)
 
@@ -111,31 +111,36 @@ struct TuneCommand: ParsableCommand {
         if !quiet { say("saved \(fit.out) (tuning.csv: \(trials) trials)") }
     }
 
-    /// Trains `settings` on every part; a diverging fold (non-finite loss) makes the trial
-    /// fail (+∞), bad input still ends the run.
+    /// Trains `settings` on every part and scores it by the folds' mean validation curve:
+    /// with v_k(e) fold k's validation NLL after epoch e (held at its last value after the
+    /// fold stopped early), the score is min_e (1/K) Σ_k v_k(e) and the epochs to refit are
+    /// the arg-min, one epoch count for all folds rather than an optimistic per-fold best.
+    /// A diverging fold (non-finite loss) makes the trial fail (+∞); bad input still ends
+    /// the run.
     func score(_ settings: FitCommand.Settings, on parts: [TuneValidation.Part]) throws -> TrialScore {
-        var nll = 0.0, run = 0.0, kept = 0.0
+        let failed = TrialScore(nll: .infinity, epochsRun: 0, bestEpoch: 0)
+        var curves: [[Double]] = []
         for part in parts {
             let history: History
             do {
                 history = try fit.train(part.training, settings: settings, world: SingleProcessCommunicator(), quiet: true,
                                         progress: false, validation: part.validation).1
             } catch is RunFailure {
-                return TrialScore(nll: .infinity, epochsRun: 0, bestEpoch: 0)
+                return failed
             }
-            let best = history.epochs.compactMap(\.validationNLL).filter(\.isFinite).min() ?? .infinity
-            guard best.isFinite else { return TrialScore(nll: .infinity, epochsRun: 0, bestEpoch: 0) }
-            nll += best
-            run += Double(history.epochs.count)
-            kept += Double(history.keptEpoch)
+            let curve = history.epochs.map { $0.validationNLL ?? .nan }
+            guard !curve.isEmpty, curve.allSatisfy(\.isFinite) else { return failed }
+            curves.append(curve)
         }
-        let k = Double(parts.count)
-        return TrialScore(nll: nll / k, epochsRun: run / k, bestEpoch: kept / k)
+        let k = Double(curves.count), longest = curves.map(\.count).max() ?? 0
+        let mean = (0..<longest).map { e in curves.reduce(0) { $0 + $1[min(e, $1.count - 1)] } / k }
+        guard let best = mean.indices.min(by: { mean[$0] < mean[$1] }) else { return failed }
+        return TrialScore(nll: mean[best], epochsRun: Double(curves.reduce(0) { $0 + $1.count }) / k, bestEpoch: Double(best + 1))
     }
 }
 
-/// A trial's outcome: its validation NLL (mean over the folds; +∞ when it failed) and the
-/// mean epochs run and kept, or `none` before it ran.
+/// A trial's outcome: its validation NLL (the minimum of the folds' mean curve; +∞ when it
+/// failed), the mean epochs run and the epoch of that minimum, or `none` before it ran.
 struct TrialScore {
     var nll: Double
     var epochsRun: Double
