@@ -9,8 +9,8 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Score a saved model on labelled data: NLL, RMSE/CRPS/coverage or accuracy/Brier/ECE.",
         discussion: """
             --mc-samples 0 (the default) runs the deterministic network (dropout off); T > 0 averages \
-            T MC-dropout passes. Every number is in the target's original units. JSON keys: n, \
-            mc_samples, nll; regression and counts add rmse, mae, crps, coverage ("0.5", "0.8", "0.9", \
+            T MC-dropout passes (of every member, for an ensemble). Every number is in the target's \
+            original units. JSON keys: n, mc_samples, members, nll; regression and counts add rmse, mae, crps, coverage ("0.5", "0.8", "0.9", \
             "0.95"); classification adds accuracy, brier, ece, mce; bernoulli adds roc_auc, pr_auc. \
             Every report has aurc, the area under the risk-coverage curve (abstaining on the most \
             uncertain inputs first). --ood OTHER adds ood: n_in, n_out and, per uncertainty score \
