@@ -114,48 +114,84 @@ extension Mixture: UnivariateDistribution where Component: UnivariateDistributio
     }
 
     /// F⁻¹(p) by bisection on the mixture cdf inside [minₜ Qₜ(p), maxₜ Qₜ(p)], which brackets
-    /// it because F(minₜ Qₜ(p)) ≤ p ≤ F(maxₜ Qₜ(p)). Continuous families: 80 halvings
-    /// (Float resolution); discrete families: bisection over the integers.
+    /// it because F(minₜ Qₜ(p)) ≤ p ≤ F(maxₜ Qₜ(p)). The cdf is evaluated in Double at Double
+    /// points (`elementCDF`), so the search resolves the quantile to Double precision and
+    /// compares F with p even where F is within 10⁻⁸ of 1 (a Float cdf rounds it to 1).
+    /// Continuous families: halvings until the bracket is one Float wide (at most 1100);
+    /// discrete families: bisection over the integers.
     public func quantile(_ probability: Tensor) -> Tensor {
         withoutGradients {
             let shape = broadcastShape(batchShape, probability.shape)
-            let p = probability.broadcast(to: shape)
-            let componentQuantiles = stacked { $0.quantile(p) }
+            let p = probability.broadcast(to: shape).scalars.map(Double.init)
+            let componentQuantiles = stacked { $0.quantile(probability.broadcast(to: shape)) }
             var low = componentQuantiles.min(alongAxis: -1).scalars.map(Double.init)
             var high = componentQuantiles.max(alongAxis: -1).scalars.map(Double.init)
             let n = low.count
             // Elements already settled: equal brackets, or p outside (0, 1).
             var settled = (0..<n).map { low[$0] == high[$0] || !(low[$0].isFinite && high[$0].isFinite) }
             if Component.isDiscrete {
-                let atLow = cdf(Tensor(shape: shape, scalars: low.map(Float.init))).scalars
-                for i in 0..<n where !settled[i] && Double(atLow[i]) >= Double(p.scalars[i]) { high[i] = low[i]; settled[i] = true }
+                let atLow = elementCDF(low, shape: shape)
+                for i in 0..<n where !settled[i] && atLow[i] >= p[i] { high[i] = low[i]; settled[i] = true }
                 while settled.contains(false) {
-                    let middle = (0..<n).map { ((low[$0] + high[$0]) / 2).rounded(.down) }
-                    let f = cdf(Tensor(shape: shape, scalars: middle.map(Float.init))).scalars
+                    var middle = low
+                    for i in 0..<n { middle[i] = ((low[i] + high[i]) / 2).rounded(.down) }
+                    let f = elementCDF(middle, shape: shape)
                     for i in 0..<n where !settled[i] {
-                        if f[i] >= p.scalars[i] { high[i] = middle[i] } else { low[i] = middle[i] }
+                        if f[i] >= p[i] { high[i] = middle[i] } else { low[i] = middle[i] }
                         if high[i] - low[i] <= 1 { settled[i] = true }
                     }
                 }
                 return Tensor(shape: shape, scalars: high.map(Float.init))
             }
-            for _ in 0..<80 where settled.contains(false) {
-                let middle = (0..<n).map { (low[$0] + high[$0]) / 2 }
-                let f = cdf(Tensor(shape: shape, scalars: middle.map(Float.init))).scalars
+            for _ in 0..<1100 where settled.contains(false) {
+                var middle = low
+                for i in 0..<n { middle[i] = low[i] + (high[i] - low[i]) / 2 }
+                let f = elementCDF(middle, shape: shape)
                 for i in 0..<n where !settled[i] {
-                    if f[i] >= p.scalars[i] { high[i] = middle[i] } else { low[i] = middle[i] }
+                    // Adjacent Doubles: nothing lies between the bracket's ends.
+                    if middle[i] <= low[i] || middle[i] >= high[i] { settled[i] = true; continue }
+                    if f[i] >= p[i] { high[i] = middle[i] } else { low[i] = middle[i] }
                     if Float(low[i]) == Float(high[i]) { settled[i] = true }
                 }
             }
             var result = [Float](repeating: 0, count: n)
             for i in 0..<n {
-                let centre: Double = low[i] == high[i] ? low[i] : (low[i] + high[i]) / 2
+                let centre: Double = low[i] == high[i] ? low[i] : low[i] + (high[i] - low[i]) / 2
                 result[i] = Float(centre)
             }
             return Tensor(shape: shape, scalars: result)
         }
     }
+
+    /// Σₜ wₜ Fₜ(xᵢ) in Double, one point xᵢ per element of `shape` (the batch shape or one it
+    /// broadcasts to; row-major): each component's cdf through `DoublePrecision` (a nested
+    /// mixture's through its own `elementCDF`), the weights widened to Double.
+    func elementCDF(_ points: [Double], shape: [Int]) -> [Double] {
+        let t = components.count
+        // The weights renormalised in Double: Float weights sum to 1 only to ~3·10⁻⁸, which
+        // would shift a quantile within 10⁻⁷ of 1 by a whole tail.
+        let floats: [Float] = withoutGradients { weights.broadcast(to: shape + [t]) }.scalars
+        var w = floats.map { Double($0) }
+        for i in points.indices {
+            let sum = w[(i * t)..<((i + 1) * t)].reduce(0, +)
+            for j in 0..<t { w[i * t + j] /= sum }
+        }
+        var total = [Double](repeating: 0, count: points.count)
+        for (j, component) in components.enumerated() {
+            let f = (component as? any ElementCDF)?.elementCDF(points, shape: shape)
+                ?? DoublePrecision.evaluate(points, shape: shape) { component.cdf($0) }
+            for i in points.indices { total[i] += w[i * t + j] * f[i] }
+        }
+        return total.map { Swift.min(Swift.max($0, 0), 1) }
+    }
 }
+
+/// A distribution whose cdf can be evaluated in Double at one point per batch element.
+protocol ElementCDF {
+    func elementCDF(_ points: [Double], shape: [Int]) -> [Double]
+}
+
+extension Mixture: ElementCDF where Component: UnivariateDistribution {}
 
 extension Mixture: EntropyDistribution where Component == Categorical {
     /// Σₜ wₜ pₜ, the averaged class probabilities, of shape `batchShape + [K]`.

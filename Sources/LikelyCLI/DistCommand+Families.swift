@@ -141,29 +141,41 @@ struct DistSpec {
         return map.map { (family.build(values), $0) }
     }
 
-    /// Everything that was asked for, computed through the Distributions API.
+    /// Everything that was asked for, computed through the Distributions API. The points and
+    /// probabilities stay in Double: each family's kernel reads them and returns its values in
+    /// Double (`DoublePrecision`), so a log-density of −5·10⁵⁹ or a count beyond 2²⁴ is
+    /// right, not rounded through Float.
+    ///
+    /// The distributions hold their parameters in Float. Where a parameter that is not
+    /// standardized away (a rate, a shape, a count) is not exactly a Float (`--rate 1e12` is
+    /// 999999995904), the points are rounded to Float as well, as the parameters were: a
+    /// Double point against a rounded rate would misplace the point by the rounding (4096 at
+    /// 10¹², 0.004 standard deviations).
     func evaluate(logpdf: [Double]?, cdf: [Double]?, quantile: [Double]?, sample: Int?, seed: UInt64) -> DistReport {
-        withoutGradients {
+        let roles: [Family.Role] = standard == nil ? [] : [.location, .scale, .inverseScale, .logLocation]
+        let exact = zip(family.parameters, params).allSatisfy { parameter, echo in
+            roles.contains(parameter.role) || echo.value.allSatisfy { Double(Float($0)) == $0 }
+        }
+        let round = { (xs: [Double]) in exact ? xs : xs.map { Double(Float($0)) } }
+        return withoutGradients {
             let d = distribution
-            let points = { (xs: [Double]) in Tensor(xs.map(Float.init)) }
             var random = RandomSource(seed: seed)
             var report = DistReport(
                 family: family.name, params: params,
                 mean: d.mean.scalars[0], variance: d.variance.scalars[0],
                 entropy: (d as? any EntropyDistribution)?.entropy.scalars[0],
-                logpdf: logpdf.map { d.logProb(points($0)).scalars },
-                cdf: cdf.map { d.cdf(points($0)).scalars },
-                quantile: quantile.map { d.quantile(points($0)).scalars },
+                logpdf: logpdf.map { xs in DoublePrecision.evaluate(round(xs)) { d.logProb($0) } },
+                cdf: cdf.map { xs in DoublePrecision.evaluate(round(xs)) { d.cdf($0) } },
+                quantile: quantile.map { ps in DoublePrecision.evaluate(ps) { d.quantile($0) } },
                 sample: sample.map { d.sample(count: $0, using: &random).scalars })
             if let (unit, map) = standard {
                 // The same family at unit location/scale, on points mapped in Double: Float32
                 // parameters would otherwise lose (x − loc) to cancellation when |loc| ≫ scale.
-                let mapped = { (xs: [Double]) in Tensor(xs.map { Float(map.toStandard($0)) }) }
                 report.logpdf = logpdf.map { xs in
-                    zip(xs, unit.logProb(mapped(xs)).scalars).map { Float(Double($1) - map.logJacobian($0)) }
+                    zip(xs, DoublePrecision.evaluate(round(xs.map(map.toStandard))) { unit.logProb($0) }).map { $1 - map.logJacobian($0) }
                 }
-                report.cdf = cdf.map { unit.cdf(mapped($0)).scalars }
-                report.quantile = quantile.map { ps in unit.quantile(points(ps)).scalars.map { Float(map.fromStandard(Double($0))) } }
+                report.cdf = cdf.map { xs in DoublePrecision.evaluate(round(xs.map(map.toStandard))) { unit.cdf($0) } }
+                report.quantile = quantile.map { ps in DoublePrecision.evaluate(ps) { unit.quantile($0) }.map(map.fromStandard) }
             }
             return report
         }
@@ -177,9 +189,9 @@ struct DistReport {
     var mean: Float
     var variance: Float
     var entropy: Float?
-    var logpdf: [Float]?
-    var cdf: [Float]?
-    var quantile: [Float]?
+    var logpdf: [Double]?
+    var cdf: [Double]?
+    var quantile: [Double]?
     var sample: [Float]?
 
     /// A number for the text output (nan, inf, -inf as Swift prints them).
@@ -194,6 +206,7 @@ struct DistReport {
         func number(_ x: Float, _ path: [String], reason: String? = nil) -> String {
             x.isFinite ? "\(x)" : JSONNumbers.number(Double(x), at: path, reason: reason, notes: &notes)
         }
+        func number(_ x: Double, _ path: [String]) -> String { JSONNumbers.number(x, at: path, notes: &notes) }
         let paramFields = params.map { p in
             "\"\(p.name)\": " + (p.isList ? "[" + p.value.map { "\($0)" }.joined(separator: ", ") + "]" : "\(p.value[0])")
         }
@@ -203,10 +216,13 @@ struct DistReport {
                         ? "undefined: the variance does not exist for these parameters"
                         : (variance.isInfinite ? "+infinity: the variance diverges for these parameters" : nil))]
         if let entropy { fields.append("\"entropy\": " + number(entropy, ["entropy"])) }
-        for (key, values) in [("logpdf", logpdf), ("cdf", cdf), ("quantile", quantile), ("sample", sample)] {
+        for (key, values) in [("logpdf", logpdf), ("cdf", cdf), ("quantile", quantile)] {
             guard let values else { continue }
             let items = values.enumerated().map { number($1, [key, "\($0)"]) }
             fields.append("\"\(key)\": [" + items.joined(separator: ", ") + "]")
+        }
+        if let sample {
+            fields.append("\"sample\": [" + sample.enumerated().map { number($1, ["sample", "\($0)"]) }.joined(separator: ", ") + "]")
         }
         if let field = JSONNumbers.notesField(notes) { fields.append(field) }
         return "{" + fields.joined(separator: ", ") + "}"
@@ -217,9 +233,10 @@ struct DistReport {
                      "params: " + params.map { "\($0.name)=" + $0.value.map(DistReport.format).joined(separator: ",") }.joined(separator: " "),
                      "mean: \(DistReport.format(mean))", "variance: \(DistReport.format(variance))"]
         if let entropy { lines.append("entropy: \(DistReport.format(entropy))") }
-        for (key, values) in [("logpdf", logpdf), ("cdf", cdf), ("quantile", quantile), ("sample", sample)] {
+        for (key, values) in [("logpdf", logpdf), ("cdf", cdf), ("quantile", quantile)] {
             if let values { lines.append("\(key): " + values.map(DistReport.format).joined(separator: ", ")) }
         }
+        if let sample { lines.append("sample: " + sample.map(DistReport.format).joined(separator: ", ")) }
         return lines.joined(separator: "\n")
     }
 }

@@ -17,7 +17,8 @@ extension Tensor {
             }
         }
         let value = Tensor(shape: x.shape, scalars: out)
-        return record(value, parents: [x]) { g in
+        // `unowned`: see `/` (the output's node holds this closure).
+        return record(value, parents: [x]) { [unowned value] g in
             let grad = [Float](count: n) { o in
                 g.scalars.withUnsafeBufferPointer { pg in
                     x.scalars.withUnsafeBufferPointer { px in

@@ -24,7 +24,10 @@ extension Tensor {
     /// a / b element-wise, broadcast.  ∂/∂a = g/b, ∂/∂b = −g·a/b².
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let value = broadcastKernel(a, b, /)
-        return record(value, parents: [a, b]) { g in
+        // `unowned`: the output's own node holds this closure (a strong capture is a cycle
+        // that leaks the output whenever no backward pass reaches it); the pullback only runs
+        // from `gradients()`, while the output is alive.
+        return record(value, parents: [a, b]) { [unowned value] g in
             [a.requiresGradient ? unbroadcast(g / b, to: a.shape) : nil,
              b.requiresGradient ? unbroadcast(-(g * value) / b, to: b.shape) : nil]
         }

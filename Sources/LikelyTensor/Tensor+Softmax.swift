@@ -24,7 +24,8 @@ extension Tensor {
             }
         }
         let value = Tensor(shape: shape, scalars: out)
-        return Tensor.record(value, parents: [self]) { g in
+        // `unowned`: see `/` (the output's node holds this closure).
+        return Tensor.record(value, parents: [self]) { [unowned value] g in
             var grad = [Float](repeating: 0, count: outer * n * inner)
             for a in 0..<outer {
                 for i in 0..<inner {
@@ -47,7 +48,8 @@ extension Tensor {
         let (outer, n, inner) = axisSplit(shape, axis)
         let out = withoutGradients { logSoftmax(alongAxis: axis) }.scalars.map { expf($0) }
         let value = Tensor(shape: shape, scalars: out)
-        return Tensor.record(value, parents: [self]) { g in
+        // `unowned`: see `/` (the output's node holds this closure).
+        return Tensor.record(value, parents: [self]) { [unowned value] g in
             var grad = [Float](repeating: 0, count: outer * n * inner)
             for a in 0..<outer {
                 for i in 0..<inner {

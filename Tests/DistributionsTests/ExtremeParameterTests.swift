@@ -7,13 +7,34 @@ import Testing
 /// Families at extreme but legal parameters against scipy (`Fixtures/extreme.json`, written by
 /// `Fixtures/generate_extreme.py`): values GSL's algorithms cannot reach there.
 @Suite struct ExtremeParameterTests {
-    /// The fixture's list under `key`, each case's numbers by name.
-    static func cases(_ key: String) -> [[String: Double]] {
+    /// The fixture's list under `key`.
+    static func objects(_ key: String) -> [[String: Any]] {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/extreme.json")
         guard let data = try? Data(contentsOf: url), let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             return []
         }
-        return ((root[key] as? [[String: Any]]) ?? []).map { $0.compactMapValues { ($0 as? NSNumber)?.doubleValue } }
+        return (root[key] as? [[String: Any]]) ?? []
+    }
+
+    /// The fixture's list under `key`, each case's numbers by name.
+    static func cases(_ key: String) -> [[String: Double]] {
+        objects(key).map { $0.compactMapValues { ($0 as? NSNumber)?.doubleValue } }
+    }
+
+    /// Normal mixtures at levels whose Float cdf rounds to 1 (the largest Float below 1,
+    /// 1 − 3·10⁻⁷) and at 10⁻³⁰, against a 50-digit inversion of the mixture cdf: the search
+    /// compares a Double cdf with p (a Float cdf was off by 0.06 at 1 − 2⁻²⁴).
+    @Test func normalMixtureQuantilesAtExtremeLevels() {
+        let cases = Self.objects("mixture_quantile")
+        #expect(cases.count == 6)
+        for c in cases {
+            let numbers = { (key: String) in ((c[key] as? [NSNumber]) ?? []).map { Float($0.doubleValue) } }
+            let components = zip(numbers("locs"), numbers("scales")).map { Normal(loc: Tensor([$0]), scale: Tensor([$1])) }
+            let mixture = Mixture(components: components, weights: Tensor(numbers("weights")))
+            let p = (c["p"] as? NSNumber)?.doubleValue ?? .nan, expected = (c["quantile"] as? NSNumber)?.doubleValue ?? .nan
+            let ours = Double(mixture.quantile(Tensor([Float(p)])).scalars[0])
+            #expect(isApproximatelyEqual(ours, expected, absolute: 0, relative: 2e-7), "\(c): quantile \(ours), reference \(expected)")
+        }
     }
 
     /// r and k beyond 10⁹: GSL's incomplete beta does not converge near the mean (it gave NaN);

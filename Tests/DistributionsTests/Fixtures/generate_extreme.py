@@ -46,7 +46,7 @@ dist = [
               lp=lambda x: float(mpmath.loggamma(2) - mpmath.loggamma(1.5) - 0.5 * mpmath.log(3 * mpmath.pi) - mpmath.log(2)
                                  - 2 * mpmath.log1p((mpmath.mpf(x) / 2) ** 2 / 3))),
     dist_case("laplace", ["--loc", "0", "--scale", "1"], stats.laplace(0, 1),
-              logpdf=[1e100, -1e300, 1e-45], cdf=[-700.0, 30.0], quantile=[1e-300, 1 - 1e-16],
+              logpdf=[1e100, -1e300, 1e-45], cdf=[-700.0, 30.0], quantile=[1e-300, 1 - 1e-15],
               # scipy's logpdf is -inf beyond |x| ~ 745 (it takes the log of the density): -|x| - ln 2.
               lp=lambda x: -abs(x) - math.log(2)),
     dist_case("lognormal", ["--loc", "0", "--scale", "1"], stats.lognorm(s=1, scale=1),
@@ -65,5 +65,32 @@ dist = [
                                  + (10 + mpmath.mpf(k)) * mpmath.log(0.5))),
 ]
 
+# Normal mixtures: quantiles by numerical inversion of the mixture cdf in 50-digit arithmetic
+# (the upper tail through the survival function), at levels whose Float cdf would round to 1.
+def mixture_quantile(locs, scales, weights, p):
+    locs, scales, weights = [F(v) for v in locs], [F(v) for v in scales], [F(v) for v in weights]
+    total = sum(mpmath.mpf(w) for w in weights)
+    def tail(x):
+        x = mpmath.mpf(x)
+        if p <= 0.5:
+            return sum(mpmath.mpf(w) / total * mpmath.ncdf((x - m) / s) for m, s, w in zip(locs, scales, weights)) - p
+        return (1 - mpmath.mpf(p)) - sum(mpmath.mpf(w) / total * (1 - mpmath.ncdf((x - m) / s)) for m, s, w in zip(locs, scales, weights))
+    lo, hi = mpmath.mpf(min(locs) - 60 * max(scales)), mpmath.mpf(max(locs) + 60 * max(scales))
+    for _ in range(200):   # bisection: tail is increasing in x
+        middle = (lo + hi) / 2
+        lo, hi = (lo, middle) if tail(middle) >= 0 else (middle, hi)
+    return {"locs": locs, "scales": scales, "weights": weights, "p": p, "quantile": float((lo + hi) / 2)}
+
+
+P_TOP = F(1 - 2**-24)   # the largest Float below 1
+mixtures = [
+    mixture_quantile([0, 3], [1, 1], [0.5, 0.5], P_TOP),
+    mixture_quantile([0, 3], [1, 1], [0.5, 0.5], F(1 - 3e-7)),
+    mixture_quantile([0, 3], [1, 1], [0.5, 0.5], F(1e-30)),
+    mixture_quantile([-2, 5, 40], [0.5, 2, 10], [0.2, 0.5, 0.3], P_TOP),
+    mixture_quantile([-2, 5, 40], [0.5, 2, 10], [0.2, 0.5, 0.3], F(0.999999)),
+    mixture_quantile([1000, 1001], [0.01, 0.02], [0.7, 0.3], P_TOP),
+]
+
 with open("extreme.json", "w") as f:
-    json.dump({"negbinomial_cdf": negbinomial, "dist": dist}, f, indent=1)
+    json.dump({"negbinomial_cdf": negbinomial, "dist": dist, "mixture_quantile": mixtures}, f, indent=1)
