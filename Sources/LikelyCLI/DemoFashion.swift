@@ -39,10 +39,11 @@ struct FashionDemo {
         }
     }
 
-    func makeModel(inputShape: [Int], classCount: Int, seed: UInt64) throws -> ProbabilisticModel {
+    /// The network of the demo, as an ensemble of `members`.
+    func makeModel(inputShape: [Int], classCount: Int, seed: UInt64, members: Int) throws -> ProbabilisticModel {
         let model = try ModelFactory.make(architecture: .seedCNN, inputShape: inputShape,
                                           head: Head(.categorical, classCount: classCount), hidden: [],
-                                          dropout: 0.25, inputDropout: 0, seed: seed)
+                                          dropout: 0.25, inputDropout: 0, seed: seed, members: members)
         model.classNames = classCount == 10 ? Self.classNames : (0..<classCount).map(String.init)
         return model
     }
@@ -66,11 +67,13 @@ struct FashionDemo {
         let foreign = ForeignImages(like: test.features, count: max(test.count, 2), seed: seed)
         let classCount = max(10, train.classCount ?? 10)
         let inputShape = Array(train.features.shape.dropFirst())
-        func make(_ seed: UInt64) throws -> ProbabilisticModel { try makeModel(inputShape: inputShape, classCount: classCount, seed: seed) }
+        func make(_ seed: UInt64, _ members: Int) throws -> ProbabilisticModel {
+            try makeModel(inputShape: inputShape, classCount: classCount, seed: seed, members: members)
+        }
 
         let fits = try DemoFits.run(part: "Fashion-MNIST", train: train, validation: validation, epochs: plan.imageEpochs,
                                     batchSize: 64, learningRate: 0.002, seed: seed, members: plan.imageMembers, epochLines: true, make: make)
-        let model = fits.model, history = fits.history
+        let model = fits.single
         let methods = DemoMethod.compared(fits, mc: plan.imageMC, seed: seed)
         var results: [String: DemoMethodResult] = [:]
         var mcPredictive: Predictive?
@@ -89,9 +92,11 @@ struct FashionDemo {
             if method.key == "mc_dropout" { mcPredictive = predictive }
         }
 
-        // The saved model holds the LAC scores of its MC-dropout predictive, the last conformalized.
-        try ModelDirectory.save(model, to: DataSource.join(out, "fashion-model"), history: history)
-        var files = try TrainingPlots.write(history: history, model: model, to: out, prefix: "fashion-")
+        // The single network holds the LAC scores of its MC-dropout predictive (the last
+        // conformalized), the ensemble those of its deterministic members.
+        try ModelDirectory.save(model, to: DataSource.join(out, "fashion-model"), history: fits.singleHistory)
+        try ModelDirectory.save(fits.ensemble, to: DataSource.join(out, "fashion-ensemble"), history: fits.history)
+        var files = try TrainingPlots.write(history: fits.singleHistory, model: model, to: out, prefix: "fashion-")
         if let mc = results["mc_dropout"], let mcPredictive {
             let data = LoadedData(kind: .images, path: directory, features: test.features, targets: test.targets,
                                   classNames: model.classNames)
@@ -100,7 +105,7 @@ struct FashionDemo {
             files.append(try uncertainImages(mcPredictive, test: test, names: model.classNames ?? [], out: out))
         }
         return Result(nTrain: train.count, nValidation: validation.count, nCalibration: calibration.count, nTest: test.count,
-                      nForeign: foreign.all.shape[0], foreign: ForeignImages.description, epochs: history.epochs.count,
+                      nForeign: foreign.all.shape[0], foreign: ForeignImages.description, epochs: fits.singleHistory.epochs.count,
                       seconds: Date().timeIntervalSince(started), order: methods.map(\.key), methods: results, files: files)
     }
 

@@ -1,21 +1,23 @@
 import Foundation
 import Likely
 
-/// The demo's fits of one task: the single network, trained with a validation set (its loss
-/// curves are plotted), and the ensemble's members, trained on the same data without one.
+/// The demo's fit of one task: a deep ensemble of M networks (`ProbabilisticModel` with
+/// members, each from its own member seed), whose member 0 (seeded by the demo's seed
+/// itself) is the single network that the deterministic and MC-dropout columns use.
 struct DemoFits {
-    var model: ProbabilisticModel
-    var history: History
-    /// Seconds to train the single network.
-    var seconds: Double
-    var ensemble: DemoEnsemble
+    var ensemble: ProbabilisticModel
+    /// Member 0 alone (a view sharing its weights).
+    var single: ProbabilisticModel
+    /// Every member's epochs, and member 0's alone (its loss curves are plotted).
+    var history: History, singleHistory: History
+    /// Seconds to train all members, and member 0.
+    var seconds: Double, singleSeconds: Double
 
-    /// Trains `make(seed)` and an ensemble of `members` networks `make(member seed)` on
-    /// `train` with Adam(`learningRate`); `part` names the task in errors. The single
-    /// network's epochs show as a progress bar on a terminal, else as one line each when
-    /// `epochLines`.
+    /// Trains `make(seed, members)` on `train` with Adam(`learningRate`), each member scored
+    /// on `validation` after every epoch (for the loss curves only); `part` names the task in
+    /// errors. Epochs show as a progress bar on a terminal, else one line each when `epochLines`.
     static func run(part: String, train: Dataset, validation: Dataset, epochs: Int, batchSize: Int, learningRate: LearningRateSchedule,
-                    seed: UInt64, members: Int, epochLines: Bool, make: (UInt64) throws -> ProbabilisticModel) throws -> DemoFits {
+                    seed: UInt64, members: Int, epochLines: Bool, make: (UInt64, Int) throws -> ProbabilisticModel) throws -> DemoFits {
         var options = TrainingOptions()
         options.epochs = epochs
         options.batchSize = batchSize
@@ -23,30 +25,28 @@ struct DemoFits {
         options.seed = seed
         options.validation = .data(validation)
         options.showProgress = isatty(STDOUT_FILENO) == 1
-        if !options.showProgress && epochLines { options.onEpochEnd = { say("  " + ProbabilisticModel.epochLine($0, of: epochs)) } }
+        if !options.showProgress && epochLines {
+            options.onEpochEnd = { say("  " + ProbabilisticModel.epochLine($0, of: epochs)) }
+        }
+        say("  a deep ensemble of \(members) networks; member 0 is the single network")
         let started = Date()
-        let model = try make(seed)
-        let history = try fit(model, train, options: options, part: part)
-        let seconds = Date().timeIntervalSince(started)
-        say("  ensemble: \(members) more networks")
-        options.validation = .none
-        options.showProgress = false
-        options.onEpochEnd = nil
-        let ensemble = try DemoEnsemble.fit(members: members, seed: seed, data: train, options: options, part: part, make: make)
-        return DemoFits(model: model, history: history, seconds: seconds, ensemble: ensemble)
-    }
-
-    /// Trains `model` on `data`, naming the demo part in a training failure.
-    static func fit(_ model: ProbabilisticModel, _ data: Dataset, options: TrainingOptions, part: String) throws -> History {
-        do { return try model.fit(data, options: options) } catch let error as TrainingError {
+        let ensemble = try make(seed, members)
+        let history: History
+        do { history = try ensemble.fit(train, options: options) } catch let error as TrainingError {
             throw RunFailure(message: "demo \(part): \(error)")
         }
+        var singleHistory = History()
+        singleHistory.epochs = history.epochs.filter { ($0.member ?? 0) == 0 }
+        singleHistory.keptEpoch = history.keptEpochs.first ?? history.keptEpoch
+        singleHistory.keptEpochs = [singleHistory.keptEpoch]
+        return DemoFits(ensemble: ensemble, single: ensemble.member(0), history: history, singleHistory: singleHistory,
+                        seconds: Date().timeIntervalSince(started), singleSeconds: singleHistory.epochs.reduce(0) { $0 + $1.seconds })
     }
 }
 
 /// One way of being uncertain, as the demo compares them: the deterministic network, its
 /// MC-dropout predictive, or a deep ensemble's mixture; `predict` gives its predictive of
-/// any inputs and `model` scores it (head and target scaling).
+/// any inputs and `model` scores it (head and target scaling) and holds its conformal scores.
 struct DemoMethod {
     /// The JSON key: `deterministic`, `mc_dropout` or `ensemble`.
     var key: String
@@ -56,22 +56,22 @@ struct DemoMethod {
     var mcSamples: Int
     /// M, the networks averaged.
     var members: Int
-    /// Seconds to train its networks.
+    /// Seconds to train its networks (member 0's epochs for the single network).
     var fitSeconds: Double
     var model: ProbabilisticModel
     var predict: (Tensor) -> Predictive
 
     /// The three predictives of `fits`: the single network with T = 0 and with T = `mc`, and
-    /// the ensemble.
+    /// the ensemble's deterministic members.
     static func compared(_ fits: DemoFits, mc: Int, seed: UInt64) -> [DemoMethod] {
-        let single = fits.model, ensemble = fits.ensemble
+        let single = fits.single, ensemble = fits.ensemble
         return [
-            DemoMethod(key: "deterministic", label: "deterministic", mcSamples: 0, members: 1, fitSeconds: fits.seconds,
+            DemoMethod(key: "deterministic", label: "deterministic", mcSamples: 0, members: 1, fitSeconds: fits.singleSeconds,
                        model: single) { single.predictive($0, mcSamples: 0, seed: seed) },
-            DemoMethod(key: "mc_dropout", label: "MC dropout (T=\(mc))", mcSamples: mc, members: 1, fitSeconds: fits.seconds,
+            DemoMethod(key: "mc_dropout", label: "MC dropout (T=\(mc))", mcSamples: mc, members: 1, fitSeconds: fits.singleSeconds,
                        model: single) { single.predictive($0, mcSamples: mc, seed: seed) },
-            DemoMethod(key: "ensemble", label: "ensemble (M=\(ensemble.count))", mcSamples: 0, members: ensemble.count,
-                       fitSeconds: ensemble.seconds, model: ensemble.scorer) { ensemble.predictive($0, seed: seed) }]
+            DemoMethod(key: "ensemble", label: "ensemble (M=\(ensemble.memberCount))", mcSamples: 0, members: ensemble.memberCount,
+                       fitSeconds: fits.seconds, model: ensemble) { ensemble.predictive($0, mcSamples: 0, seed: seed) }]
     }
 }
 

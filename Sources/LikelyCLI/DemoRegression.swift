@@ -64,9 +64,10 @@ struct RegressionDemo {
         }
     }
 
-    func makeModel(seed: UInt64) throws -> ProbabilisticModel {
+    /// The network of the demo, as an ensemble of `members`.
+    func makeModel(seed: UInt64, members: Int) throws -> ProbabilisticModel {
         let model = try ModelFactory.make(architecture: .mlp, inputShape: [1], head: Head(.normal), hidden: [50, 50],
-                                          dropout: 0.1, inputDropout: 0, seed: seed)
+                                          dropout: 0.1, inputDropout: 0, seed: seed, members: members)
         model.featureNames = ["x"]
         model.targetName = "y"
         return model
@@ -82,7 +83,7 @@ struct RegressionDemo {
         let test = Self.generate(count: plan.regressionTest, withoutGap: false, using: &random)
         let fits = try DemoFits.run(part: "regression", train: train, validation: validation, epochs: plan.regressionEpochs,
                                     batchSize: 32, learningRate: 0.003, seed: seed, members: plan.regressionMembers, epochLines: false, make: makeModel)
-        let model = fits.model, history = fits.history
+        let model = fits.single
         let inGap = test.features.scalars.map { Self.isInGap(Double($0)) }
         let outside = inGap.map { !$0 }
         let oracle = Self.oracleNegativeLogLikelihoods(test)
@@ -100,8 +101,9 @@ struct RegressionDemo {
                 outsideGap: predictive.regionScores(targets: test.targets, inRegion: outside, level: 0.9))
         }
 
-        try ModelDirectory.save(model, to: DataSource.join(out, "regression-model"), history: history)
-        var files = try TrainingPlots.write(history: history, model: model, to: out, prefix: "regression-")
+        try ModelDirectory.save(model, to: DataSource.join(out, "regression-model"), history: fits.singleHistory)
+        try ModelDirectory.save(fits.ensemble, to: DataSource.join(out, "regression-ensemble"), history: fits.history)
+        var files = try TrainingPlots.write(history: fits.singleHistory, model: model, to: out, prefix: "regression-")
         if let mc = results["mc_dropout"] {
             // PIT, coverage and risk–coverage of the MC-dropout predictive; the bands are drawn below
             // per method over the training data (no targets here, so no second band plot).
@@ -116,7 +118,7 @@ struct RegressionDemo {
             files.append(try TrainingPlots.save(svg, out, "regression-bands-\(method.key.replacingOccurrences(of: "_", with: "-")).svg"))
         }
         return Result(gap: [Self.gap.lowerBound, Self.gap.upperBound], nTrain: train.count, nTest: test.count,
-                      epochs: history.epochs.count, seconds: Date().timeIntervalSince(started),
+                      epochs: fits.singleHistory.epochs.count, seconds: Date().timeIntervalSince(started),
                       oracleNLL: meanOracle(inGap.map { _ in true }), oracleNLLInGap: meanOracle(inGap),
                       oracleNLLOutsideGap: meanOracle(outside), order: methods.map(\.key), methods: results, files: files)
     }

@@ -87,7 +87,7 @@ struct DemoSummary: Encodable {
             except the gap (\(r.gap[0]), \(r.gap[1])), \(r.nTest) test points with x uniform on [−4, 4]
             (\(regressionMethods.first?.testInGap?.n ?? 0) in the gap). MLP 50-50 with dropout 0.1 and a Normal head;
             the same network deterministically and with MC dropout, and an ensemble of \(members) such
-            networks trained from other seeds (each member deterministic). "gap" rows score the test points
+            networks (member 0 is that network, the others from their own seeds; each deterministic). "gap" rows score the test points
             inside the gap, "outside" rows the others; coverage is the share of test points inside
             their central 90% predictive interval, width that interval's mean length, epistemic sd
             the spread of the passes' or members' means. Oracle NLL (the true distribution): test
@@ -117,7 +117,8 @@ struct DemoSummary: Encodable {
             `fashion-uncertain.svg` (the test images with the highest mutual information),
             `fashion-filters.svg` (first convolution layer), `fashion-loss.svg`.
 
-            Models: `regression-model/` and `fashion-model/` (try `likely evaluate \(out)/fashion-model /usr/share/datasets/fashion-mnist --mc-samples 20`).
+            Models: `regression-model/`, `fashion-model/` (the single networks) and `regression-ensemble/`,
+            `fashion-ensemble/` (try `likely evaluate \(out)/fashion-ensemble /usr/share/datasets/fashion-mnist --json`).
 
             """
     }

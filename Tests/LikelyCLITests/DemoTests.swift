@@ -96,6 +96,12 @@ import Testing
                      "fashion-ood-mutual_information.svg", "fashion-risk-coverage.svg", "regression-model/model.json", "fashion-model/model.json"] {
             #expect(FileManager.default.fileExists(atPath: out + "/" + file), "no \(file)")
         }
+        // The ensembles are saved as models of M members, the single networks as one.
+        for (directory, members) in [("regression-ensemble", 5), ("fashion-ensemble", 3), ("regression-model", 1), ("fashion-model", 1)] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: out + "/" + directory + "/model.json"))
+            let model = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            #expect((model?["members"] as? Int ?? 1) == members, "\(directory) has \(String(describing: model?["members"])) members")
+        }
         let markdown = try String(contentsOfFile: out + "/summary.md", encoding: .utf8)
         #expect(markdown.contains("| gap coverage 90% |") && markdown.contains("| OOD AUROC MI | - |"))
         #expect(run.stdout.contains("ensemble (M=5)") && run.stdout.contains("LAC 90% set size"))
