@@ -35,10 +35,18 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
     public var mean: Tensor { (totalCount * probs / (1 - probs)).broadcast(to: batchShape) }
     /// r p/(1 − p)².
     public var variance: Tensor { (totalCount * probs / square(1 - probs)).broadcast(to: batchShape) }
-    /// −Σₖ p(k) ln p(k), summed until the tail mass is below 1e-15.
+    /// −Σₖ p(k) ln p(k), summed until the tail mass is below 1e-15 for rp < 1000; from
+    /// rp = 1000 on (where the sum would take ~σ terms: 10⁸ and a wrong 0 at r = 10⁹) the
+    /// asymptotic form ½ ln(2πe σ²) − γ²/12 with σ² = rp/(1 − p)² and skewness
+    /// γ = (1 + p)/√(rp), whose error is O((rp)⁻²), below 5·10⁻⁸ there (the Poisson's series
+    /// is its limit p → 0).
     public var entropy: Tensor {
         pointwiseValue([totalCount, probs]) { a in
             let r = a[0], p = a[1]
+            if r * p >= 1000 {
+                let variance = r * p / ((1 - p) * (1 - p)), skewness2 = (1 + p) * (1 + p) / (r * p)
+                return 0.5 * Foundation.log(2 * Double.pi * M_E * variance) - skewness2 / 12
+            }
             return discreteEntropy(mean: r * p / (1 - p)) { k in NegativeBinomial.logMass(k, r: r, p: p) }
         }
     }

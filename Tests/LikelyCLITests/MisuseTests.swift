@@ -82,6 +82,10 @@ import Testing
         try corrupt("inputshape", { $0["input_shape"] = "2" }, naming: ["field input_shape", "expected an array, found the string"])
         try corrupt("nohead", { $0["head"] = nil }, naming: ["missing field head"])
         try corrupt("layersobject", { $0["layers"] = [String: Any]() }, naming: ["field layers", "expected an array"])
+        try corrupt("membershuge", { $0["members"] = 1_000_000_000 }, naming: ["field members", "1000000000"])
+        try corrupt("membersfraction", { $0["members"] = 1.5 }, naming: ["field members", "1.5 is not an integer"])
+        try corrupt("membersstring", { $0["members"] = "2" }, naming: ["field members", "expected an integer, found the string \"2\""])
+        try corrupt("membersweights", { $0["members"] = 3 }, naming: ["field members", "weights.safetensors"])
     }
 
     @Test func dataOfTheWrongKindForTheModel() throws {
