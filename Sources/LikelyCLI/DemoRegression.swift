@@ -4,7 +4,7 @@ import Likely
 /// The demo's regression with a gap in the training data: where the deterministic network's
 /// bands are too narrow and the epistemic part of MC dropout or an ensemble widens them.
 ///
-/// Training x ~ U([−4, 4] \ (1, 2.5)), test x ~ U(−4, 4); y = 2 sin x + x/2 + σ(x)·ε with
+/// Training x ~ U([−4, 4] \ (0.5, 3)), test x ~ U(−4, 4); y = 2 sin x + x/2 + σ(x)·ε with
 /// σ(x) = 0.1 + 0.3|x|, ε ~ N(0, 1). The network: MLP (50, 50, dropout 0.1), Normal head.
 struct RegressionDemo {
     var plan: DemoPlan

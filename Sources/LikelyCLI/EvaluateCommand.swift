@@ -124,18 +124,19 @@ struct ModelDataOptions: ParsableArguments {
     static let maximumRawOutputCount = 1 << 28
 
     /// `path` (DATA, or `--ood`) read for `model` with `--split`, and the predictive's size
-    /// checked before any pass runs: T = `--mc-samples` passes (1 when 0) × N examples ×
-    /// the head's raw outputs.
+    /// checked before any pass runs: M members × T = `--mc-samples` passes (1 when 0) × N
+    /// examples × the head's raw outputs.
     func load(_ path: String, for model: ProbabilisticModel, needTargets: Bool, keep: [String] = [],
               role: String = "DATA") throws -> LoadedData {
         let data = try DataSource.load(path, for: model, split: split, needTargets: needTargets, keep: keep, role: role)
-        let passes = max(mcSamples, 1), width = model.head.rawOutputCount
+        let members = model.memberCount, passes = max(mcSamples, 1) * members, width = model.head.rawOutputCount
         let (perPass, overflow1) = data.count.multipliedReportingOverflow(by: width)
         let (total, overflow2) = perPass.multipliedReportingOverflow(by: passes)
         if overflow1 || overflow2 || total > Self.maximumRawOutputCount {
             let amount = overflow1 || overflow2 ? "more than \(Int.max) numbers"
                 : "\(total) numbers (\(NetworkSizeError.bytes(Double(total) * 4)))"
-            throw InputError("--mc-samples \(mcSamples): \(passes) pass\(passes == 1 ? "" : "es") over the \(data.count) examples of \(role) \(path) "
+            let each = members > 1 ? " (\(max(mcSamples, 1)) for each of the \(members) members)" : ""
+            throw InputError("--mc-samples \(mcSamples): \(passes) pass\(passes == 1 ? "" : "es")\(each) over the \(data.count) examples of \(role) \(path) "
                              + "with \(width) raw outputs each would need \(amount) of raw outputs; at most \(Self.maximumRawOutputCount) "
                              + "(\(NetworkSizeError.bytes(Double(Self.maximumRawOutputCount) * 4))) are allowed: use fewer passes or split DATA into parts")
         }

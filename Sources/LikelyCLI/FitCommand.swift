@@ -437,7 +437,17 @@ enum ModelFactory {
         do {
             return try ProbabilisticModel(members: members, seed: seed, head: head, inputShape: inputShape) { memberSeed in
                 var random = RandomSource(seed: memberSeed, stream: 0x1417)
-                return try Sequential(specs: specs, inputShape: inputShape, using: &random)
+                let network = try Sequential(specs: specs, inputShape: inputShape, using: &random)
+                // All members together obey the one network's weight limit; checked at member 0, before the others allocate.
+                let weights = network.parameters.reduce(0) { $0 + $1.tensor.count }
+                let (total, overflow) = weights.multipliedReportingOverflow(by: members)
+                if members > 1, overflow || total > Sequential.maximumParameterCount {
+                    let amount = overflow ? "more than \(Int.max) numbers" : "\(total) numbers (\(NetworkSizeError.bytes(Double(total) * 4)))"
+                    throw InputError("--ensemble \(members): \(members) members of \(weights) weights each would need \(amount) of weights; "
+                                     + "at most \(Sequential.maximumParameterCount) (\(NetworkSizeError.bytes(Double(Sequential.maximumParameterCount) * 4))) "
+                                     + "are allowed in all — use fewer members or a smaller network")
+                }
+                return network
             }
         } catch let error as LayerSpecError {
             throw InputError("--arch \(architecture.rawValue) cannot take inputs of shape \(inputShape): \(error)")

@@ -5,7 +5,8 @@ import Likely
 /// With K > 1 the examples are shuffled (seeded) and dealt into K folds of sizes ⌊n/K⌋ or
 /// ⌈n/K⌉ (for classes: each class shuffled and dealt in turn, so every fold keeps the class
 /// proportions); fold k validates the model trained on the other K − 1. A trial's score is
-/// the mean over the folds of the best validation NLL, its epochs the mean of the folds'.
+/// the minimum over epochs of the folds' mean validation NLL curve, its epochs that
+/// minimum's epoch.
 struct TuneValidation {
     /// One training part and the examples it is validated on.
     struct Part {

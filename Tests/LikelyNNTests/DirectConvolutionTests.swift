@@ -27,11 +27,12 @@ private func naiveGradients(_ x: Tensor, _ w: Tensor, _ r: Tensor, padBefore: (I
 struct DirectConvolutionTests {
     /// (kernel rows, kernel columns, input channels, filters, padding): 3×3 with the channel
     /// counts of seed-cnn and counts that leave a remainder past the 8-wide blocks, an even
-    /// kernel (asymmetric 'same' padding) and explicit padding.
+    /// kernel (asymmetric 'same' padding) and explicit padding, up to wider than the kernel
+    /// (5 around a 3×3 kernel: the direct geometry declines it and the patch matrix runs).
     static let cases: [(Int, Int, Int, Int, Padding)] = [
         (3, 3, 1, 8, .same), (3, 3, 8, 16, .same), (3, 3, 1, 8, .valid), (3, 3, 8, 16, .valid),
         (3, 3, 3, 5, .same), (3, 3, 2, 11, .valid), (2, 4, 3, 9, .same), (3, 2, 4, 24, .explicit(1)),
-        (3, 3, 4, 40, .same), (3, 3, 2, 9, .explicit(3)), (2, 2, 3, 8, .explicit(2)),
+        (3, 3, 4, 40, .same), (3, 3, 2, 9, .explicit(3)), (2, 2, 3, 8, .explicit(2)), (3, 3, 2, 9, .explicit(5)),
     ]
 
     /// Both implementations when this CPU runs the vector kernels (AVX2 + FMA), else the portable one.

@@ -81,7 +81,7 @@ extension ProbabilisticModel {
             progress.finishEpoch(Self.epochLine(record, of: options.epochs))
             options.onEpochEnd?(record)
         }
-        finishFit(&state, lastEpoch: epoch)
+        finishFit(&state, lastEpoch: epoch, restoreBest: options.earlyStopping?.restoreBestWeights == true)
         return state.history
     }
 
@@ -158,9 +158,10 @@ extension ProbabilisticModel {
         }
     }
 
-    /// After the last epoch: the best weights put back (when early stopping kept them).
-    private func finishFit(_ state: inout TrainingState, lastEpoch: Int) {
-        if let best = state.bestWeights {
+    /// After the last epoch: the best weights put back when early stopping asks for them
+    /// (a checkpoint's best weights of an earlier run with `--patience` do not count otherwise).
+    private func finishFit(_ state: inout TrainingState, lastEpoch: Int, restoreBest: Bool) {
+        if restoreBest, let best = state.bestWeights {
             for (p, values) in zip(network.namedTensors, best) { p.tensor.scalars = values }
             state.history.keptEpoch = state.bestEpoch
         } else {

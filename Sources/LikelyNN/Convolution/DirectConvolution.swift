@@ -23,9 +23,16 @@ struct DirectGeometry {
     /// Kernel scalars: kh · kw · inChannels · outChannels.
     var kernelSize: Int { kernelHeight * kernelWidth * inChannels * outChannels }
 
-    /// The geometry of a forward `conv2d` window, or `nil` unless both axes have stride 1 and dilation 1.
+    /// The geometry of a forward `conv2d` window, or `nil` unless both axes have stride 1 and
+    /// dilation 1 and padding no wider than the kernel on every side (wider padding, legal in
+    /// a model file, would give output rows whose kernel-row range is inverted; it goes
+    /// through the patch matrix).
     init?(_ w: ImageWindow, outChannels: Int) {
         guard w.rows.stride == 1, w.columns.stride == 1, w.rows.dilation == 1, w.columns.dilation == 1 else { return nil }
+        for axis in [w.rows, w.columns] {
+            let padAfter = axis.output - 1 + axis.kernel - axis.input - axis.padBefore
+            guard axis.padBefore <= axis.kernel, padAfter <= axis.kernel else { return nil }
+        }
         self.init(height: w.rows.input, width: w.columns.input, inChannels: w.channels,
                   outHeight: w.rows.output, outWidth: w.columns.output, outChannels: outChannels,
                   kernelHeight: w.rows.kernel, kernelWidth: w.columns.kernel,
