@@ -17,14 +17,14 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Deterministic, MC-dropout and ensemble predictives side by side: a regression with a gap and Fashion-MNIST.",
         discussion: """
-            Writes plots (SVG), the models, summary.json and summary.md to --out. About two minutes \
-            on two shared cores; --quick about 20 seconds.
+            Writes plots (SVG), the models, summary.json and summary.md to --out. About a minute \
+            on two cores (under two when they are busy); --quick under half a minute.
             """)
 
     @Option(help: "The output directory.")
     var out: String = "demo-output"
 
-    @Flag(help: "Smaller data and fewer epochs (about 20 seconds).")
+    @Flag(help: "Smaller data and fewer epochs (under half a minute).")
     var quick = false
 
     @Option(help: "The Fashion-MNIST directory (IDX files, MNIST layout).")
