@@ -37,6 +37,23 @@ struct EnsembleTests {
         return Dataset(features: x, targets: Tensor(shape: [n], scalars: y))
     }
 
+    /// Resuming an ensemble from a directory without member 0's checkpoint (an empty one, or a
+    /// single network's) is an error naming the directory, not a silent fresh fit.
+    @Test func resumingWithoutAMemberCheckpointIsAnError() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ensemble-resume-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let model = try Self.ensemble(2, head: Head(.normal))
+        var options = TrainingOptions()
+        options.epochs = 1
+        options.seed = Self.seed
+        #expect {
+            try model.fit(Self.regression(40), options: options, resume: directory)
+        } throws: { error in
+            "\(error)".contains(directory) && "\(error)".contains("member_0")
+        }
+    }
+
     @Test func memberSeedsAreKeyedNotAdded() {
         #expect(ProbabilisticModel.memberSeed(5, member: 0) == 5)
         let seeds = (0..<4).map { ProbabilisticModel.memberSeed(5, member: $0) }

@@ -22,13 +22,20 @@ extension ProbabilisticModel {
     ///   - options: epochs, batch size, optimizer, validation, callbacks. An ensemble keeps
     ///     member j's checkpoint in the subdirectory `member_j` of `options.checkpoint`.
     ///   - resume: a checkpoint directory written by an earlier run with `keep: .last` (for an
-    ///     ensemble, members without a `member_j` checkpoint there start afresh).
+    ///     ensemble, members without a `member_j` checkpoint there start afresh; member 0's
+    ///     must be there).
     /// - Throws: `TrainingError` for a non-finite loss or gradient (naming epoch, batch and
     ///   parameter); `ModelFileError` for a checkpoint that cannot be read or written.
     /// - Returns: the history of every epoch (of every member, in member order).
     @discardableResult
     public func fit(_ data: Dataset, options: TrainingOptions, resume: String? = nil) throws -> History {
         checkFit(data, options: options)
+        // Members train in order, so an ensemble's checkpoint always has member 0's first.
+        if memberCount > 1, let resume,
+           !FileManager.default.fileExists(atPath: Self.memberDirectory(resume, 0) + "/training.json") {
+            throw ModelFileError(file: resume, "no checkpoint of member 0 (member_0/training.json): "
+                                 + "not the checkpoint of an ensemble of \(memberCount) members")
+        }
         let (train, validation) = trainingData(data, options: options)
         var histories: [History] = []
         for j in options.trainedMembers?(memberCount) ?? Array(0..<memberCount) {
