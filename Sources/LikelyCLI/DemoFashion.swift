@@ -17,8 +17,6 @@ struct FashionDemo {
     static let classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
     /// The level of the conformal sets.
     static let conformalLevel = 0.9
-    /// The reason the deterministic network has no mutual-information AUROC.
-    static let noDisagreement = "undefined: one deterministic pass has no disagreement, its mutual information is 0 for every input"
 
     struct Result: Encodable {
         var nTrain: Int
@@ -80,10 +78,11 @@ struct FashionDemo {
         for method in methods {
             let predictive = method.predict(test.features)
             var report = method.model.evaluate(predictive, targets: test.targets, mcSamples: method.mcSamples, seed: seed)
-            let deterministic = method.key == "deterministic"
-            report.ood = Self.outOfDistribution(predictive, foreign: method.predict(foreign.all), deterministic: deterministic)
+            // The deterministic network's mutual information is 0 everywhere: its scores come out
+            // undefined (null, with the reason) from OutOfDistributionReport itself.
+            report.ood = OutOfDistributionReport(inDistribution: predictive, outOfDistribution: method.predict(foreign.all))
             let byKind = ["inverted": foreign.inverted, "noise": foreign.noise].mapValues {
-                Self.outOfDistribution(predictive, foreign: method.predict($0), deterministic: deterministic)
+                OutOfDistributionReport(inDistribution: predictive, outOfDistribution: method.predict($0))
             }
             method.model.conformalize(method.predict(calibration.features), targets: calibration.targets, method: .lac,
                                       mcSamples: method.mcSamples, seed: seed)
@@ -107,17 +106,6 @@ struct FashionDemo {
         return Result(nTrain: train.count, nValidation: validation.count, nCalibration: calibration.count, nTest: test.count,
                       nForeign: foreign.all.shape[0], foreign: ForeignImages.description, epochs: fits.singleHistory.epochs.count,
                       seconds: Date().timeIntervalSince(started), order: methods.map(\.key), methods: results, files: files)
-    }
-
-    /// The out-of-distribution report of the test predictive against the foreign one. For the
-    /// deterministic network the mutual-information scores are NaN (JSON null, with the reason
-    /// `noDisagreement`): every input's MI is 0, so its AUROC of ½ would measure nothing.
-    static func outOfDistribution(_ inside: Predictive, foreign: Predictive, deterministic: Bool) -> OutOfDistributionReport {
-        var report = OutOfDistributionReport(inDistribution: inside, outOfDistribution: foreign)
-        if deterministic, report.scores["mutual_information"] != nil {
-            report.scores["mutual_information"] = DetectionScores(auroc: .nan, aupr: .nan, fpr95: .nan)
-        }
-        return report
     }
 
     /// The 16 test images the MC-dropout members disagree on most (highest mutual

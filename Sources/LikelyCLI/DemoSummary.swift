@@ -127,10 +127,11 @@ struct DemoSummary: Encodable {
     /// gap scores and the timings; nulls explained under `"notes"`.
     var json: String {
         var reasons: [String: String] = [:]
-        let deterministic = ["fashion_mnist", "methods", "deterministic"], mi = ["scores", "mutual_information"]
-        for report in [["test", "ood"], ["test_ood_by_kind", "inverted"], ["test_ood_by_kind", "noise"]] {
-            for field in ["auroc", "aupr", "fpr95"] {
-                reasons[JSONNumbers.pointer(deterministic + report + mi + [field])] = FashionDemo.noDisagreement
+        for (key, method) in fashionMNIST.methods {
+            let path = ["fashion_mnist", "methods", key]
+            if let ood = method.test.ood { reasons.merge(ood.undefinedReasons(at: path + ["test", "ood"])) { first, _ in first } }
+            for (kind, ood) in method.testOODByKind ?? [:] {
+                reasons.merge(ood.undefinedReasons(at: path + ["test_ood_by_kind", kind])) { first, _ in first }
             }
         }
         return ((try? JSONNumbers.encode(self, reasons: reasons)) ?? "{\"error\": \"the summary could not be encoded\"}") + "\n"

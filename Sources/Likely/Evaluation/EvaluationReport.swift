@@ -61,11 +61,7 @@ public struct EvaluationReport: Encodable {
     /// The report as one line of JSON (keys sorted, absent metrics left out, a number that is
     /// not finite as `null` with its reason under `"notes"`: `JSONNumbers`).
     public var json: String {
-        var reasons: [String: String] = [:]
-        for (name, scores) in ood?.scores ?? [:] {
-            guard let reason = scores.undefinedReason(name: name) else { continue }
-            for key in DetectionScores.CodingKeys.allKeys { reasons[JSONNumbers.pointer(["ood", "scores", name, key])] = reason }
-        }
+        let reasons = ood?.undefinedReasons(at: ["ood"]) ?? [:]
         return (try? JSONNumbers.encode(self, reasons: reasons)) ?? "{\"error\": \"the report could not be encoded\"}"
     }
 

@@ -25,4 +25,15 @@ public struct OutOfDistributionReport: Encodable {
             ($0.name, DetectionScores(inDistribution: $0.inDistribution, outOfDistribution: $0.outOfDistribution))
         })
     }
+
+    /// The reasons of the undefined (constant-score) values, keyed by their JSON pointer when
+    /// this report is encoded at `path` (`JSONNumbers.encode(_:reasons:)`).
+    public func undefinedReasons(at path: [String]) -> [String: String] {
+        var reasons: [String: String] = [:]
+        for (name, detection) in scores {
+            guard let reason = detection.undefinedReason(name: name) else { continue }
+            for key in DetectionScores.CodingKeys.allKeys { reasons[JSONNumbers.pointer(path + ["scores", name, key])] = reason }
+        }
+        return reasons
+    }
 }
