@@ -114,7 +114,7 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
-    @Flag(help: "Continue from MODEL_DIR/checkpoint (written after every epoch of an earlier fit with the same options) up to --epochs.")
+    @Flag(help: "Continue an interrupted run with the same options: fit from MODEL_DIR.checkpoint (written after every epoch) up to --epochs; tune past the trials MODEL_DIR/tuning.csv holds.")
     var resume = false
 
     func validate() throws {
