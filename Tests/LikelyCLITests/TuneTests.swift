@@ -95,6 +95,20 @@ import Testing
         try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("none"), "--resume"], naming: ["--resume", "tuning.csv"])
     }
 
+    @Test func resumeHelpNamesWhatEachCommandResumesFrom() throws {
+        // The help wraps lines; compare with the whitespace collapsed.
+        func help(_ command: String) throws -> String {
+            let result = try CLI.run([command, "--help"])
+            #expect(result.status == 0)
+            return result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
+        let checkpoint = "MODEL_DIR.checkpoint"  // where fit writes it (TablesTests: OUT.checkpoint/training.json)
+        for command in ["fit", "tune"] {
+            let text = try help(command)
+            #expect(text.contains("fit from \(checkpoint)") && text.contains("tune past the trials MODEL_DIR/tuning.csv holds"), "\(command) --help: \(text)")
+        }
+    }
+
     @Test func badTuneOptionsExitTwo() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
