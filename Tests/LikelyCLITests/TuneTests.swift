@@ -16,6 +16,19 @@ import Testing
         }
     }
 
+    /// The trial (1-based) the documented rule refits, worked out here from tuning.csv: the
+    /// lowest val_nll replaces trial 1 only when its paired fold differences d = v − v₁ have
+    /// mean(d) < −2·sd(d)/√K.
+    static func expectedChoice(_ table: [[String]]) -> Int {
+        let trials = table.dropFirst().filter { Double($0[5])?.isFinite == true }
+        let lowest = trials.min { Double($0[5])! < Double($1[5])! }!
+        guard lowest[0] != "1", let first = trials.first(where: { $0[0] == "1" }) else { return Int(lowest[0])! }
+        let d = zip(lowest[9].split(separator: " "), first[9].split(separator: " ")).map { Double($0)! - Double($1)! }
+        let mean = d.reduce(0, +) / Double(d.count)
+        let sd = (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(d.count - 1)).squareRoot()
+        return mean < -2 * sd / Double(d.count).squareRoot() ? Int(lowest[0])! : 1
+    }
+
     @Test func searchWritesEveryTrialAndRefitsTheBest() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
@@ -26,30 +39,41 @@ import Testing
         #expect(run.stdout.split(separator: "\n").filter { $0.hasPrefix("trial ") }.count == 4, "\(run.stdout)")
         let csv = try String(contentsOfFile: scratch.path("tuned/tuning.csv"), encoding: .utf8)
         let table = Self.rows(csv)
-        #expect(table[0] == ["trial", "dropout", "weight_decay", "hidden", "lr", "val_nll", "epochs_run", "best_epoch", "folds"])
+        #expect(table[0] == ["trial", "dropout", "weight_decay", "hidden", "lr", "val_nll", "epochs_run", "best_epoch", "folds", "fold_val_nll"])
         #expect(table.count == 5)
-        // Trial 1 is fit's own configuration (its table defaults: 50,50, dropout 0.1, Adam at 0.001).
-        #expect(table[1][0..<5] == ["1", "0.1", "0.0", "50,50", "0.001"], "\(table[1])")
-        #expect(run.stdout.contains("trial 1/4 (fit's configuration): dropout 0.1, weight-decay 0, hidden 50,50, lr 0.001"), "\(run.stdout)")
+        // Trial 1 is fit's own configuration (its table defaults: 50,50, dropout 0.1, weight decay
+        // 0.1, Adam at 0.001).
+        #expect(table[1][0..<5] == ["1", "0.1", "0.1", "50,50", "0.001"], "\(table[1])")
+        #expect(run.stdout.contains("trial 1/4 (fit's configuration): dropout 0.1, weight-decay 0.1, hidden 50,50, lr 0.001"), "\(run.stdout)")
         for row in table.dropFirst(2) {
             let dropout = try #require(Double(row[1])), decay = try #require(Double(row[2])), lr = try #require(Double(row[4]))
-            #expect((0...0.5).contains(dropout) && (1e-6...1e-2).contains(decay) && (3e-4...1e-2).contains(lr), "\(row)")
+            #expect((0...0.5).contains(dropout) && (1e-3...0.3).contains(decay) && (2e-4...3e-3).contains(lr), "\(row)")
             #expect(["50", "100", "200", "50,50", "100,100", "200,200"].contains(row[3]), "\(row)")
         }
         for row in table.dropFirst() {
             // 80 examples: 5-fold cross-validation; epochs run is the folds' mean, the kept epoch
-            // the arg-min of their mean validation curve (an integer), both within the cap 15.
-            let run = try #require(Double(row[6])), kept = try #require(Int(row[7]))
-            #expect(Double(row[5])?.isFinite == true && run <= 15 && run >= 1 && (1...15).contains(kept) && row[8] == "5", "\(row)")
+            // the arg-min of their mean validation curve (an integer), both within the cap 15;
+            // val_nll is the mean of the five folds' values at that epoch.
+            let run = try #require(Double(row[6])), kept = try #require(Int(row[7])), nll = try #require(Double(row[5]))
+            #expect(nll.isFinite && run <= 15 && run >= 1 && (1...15).contains(kept) && row[8] == "5", "\(row)")
+            let folds = row[9].split(separator: " ").compactMap { Double($0) }
+            #expect(folds.count == 5 && abs(folds.reduce(0, +) / 5 - nll) <= 1e-9 * abs(nll), "\(row)")
         }
-        // The refitted model holds the best trial's widths and is an ordinary model directory.
-        let best = table.dropFirst().min { Double($0[5])! < Double($1[5])! }!
-        #expect(run.stdout.contains("best: trial \(best[0]) "), "\(run.stdout)")
+        // Trial 1 trains as fit does: fit's --epochs 15, no early stopping, scored at its end.
+        #expect(table[1][6] == "15" && table[1][7] == "15", "\(table[1])")
+        // The refitted model holds the chosen trial's widths and is an ordinary model directory.
+        let chosen = Self.expectedChoice(table)
+        let best = table[chosen]
+        #expect(run.stdout.contains("best: trial \(chosen) "), "\(run.stdout)")
         let json = try String(contentsOfFile: scratch.path("tuned/model.json"), encoding: .utf8)
         let units = best[3].split(separator: ",").map { "\"units\" : \($0)" }
         #expect(units.allSatisfy(json.contains), "model.json lacks \(units)")
         let history = try String(contentsOfFile: scratch.path("tuned/history.csv"), encoding: .utf8)
-        #expect(history.split(separator: "\n").count == Int(best[7])! + 1, "the refit runs the best trial's kept epochs")
+        // Trial 1 is refitted as fit trains (15 epochs); another takes its best gradient steps:
+        // 5 folds of 80 rows train on 64, 2 batches of 32 per epoch, against 3 for all 80, so
+        // best_epoch × 2/3 epochs, rounded.
+        let refitEpochs = chosen == 1 ? 15 : max(1, Int((Double(best[7])! * 2 / 3).rounded()))
+        #expect(history.split(separator: "\n").count == refitEpochs + 1, "the refit runs the best trial's steps: \(refitEpochs) epochs")
         let evaluate = try CLI.run(["evaluate", scratch.path("tuned"), data, "--json"])
         #expect(evaluate.status == 0, "\(evaluate.stderr)")
 
@@ -61,7 +85,7 @@ import Testing
                                   "--hidden", "7", "--quiet"])
         #expect(lrOnly.status == 0, "\(lrOnly.stderr)")
         let lrRows = Self.rows(try String(contentsOfFile: scratch.path("lr/tuning.csv"), encoding: .utf8)).dropFirst()
-        #expect(lrRows.allSatisfy { $0[3] == "7" && $0[2] == "0.0" })
+        #expect(lrRows.allSatisfy { $0[3] == "7" && $0[2] == "0.1" })
         #expect(Set(lrRows.map { $0[4] }).count == 2)
     }
 
@@ -74,7 +98,7 @@ import Testing
         #expect(whole.status == 0, "\(whole.stderr)")
         let csv = try String(contentsOfFile: scratch.path("whole/tuning.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
-        #expect(lines.count == 5 && lines.dropFirst().allSatisfy { $0.hasSuffix(",2") }, "\(csv)")
+        #expect(lines.count == 5 && Self.rows(csv).dropFirst().allSatisfy { $0[8] == "2" }, "\(csv)")
 
         // An interrupted search: its tuning.csv holds trials 1 and 3 only.
         _ = try scratch.write("part/tuning.csv", [lines[0], lines[1], lines[3]].joined(separator: "\n") + "\n")
@@ -93,6 +117,53 @@ import Testing
         try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("part"), "--resume", "--trials", "4", "--epochs", "8",
                                           "--seed", "3", "--folds", "3"], naming: ["tuning.csv", "2 folds", "--folds"])
         try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("none"), "--resume"], naming: ["--resume", "tuning.csv"])
+    }
+
+    @Test func fitsModelIsKeptUnlessAnotherTrialIsClearlyBetter() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV(rows: 80))
+        let common = ["--trials", "3", "--epochs", "6", "--seed", "2", "--folds", "5"]
+        let search = try CLI.run(["tune", data, "--out", scratch.path("search"), "--quiet"] + common)
+        #expect(search.status == 0, "\(search.stderr)")
+        let table = Self.rows(try String(contentsOfFile: scratch.path("search/tuning.csv"), encoding: .utf8))
+        #expect(table.count == 4)
+
+        // The same trials with hand-made fold NLLs, resumed so that only the choice and refit run.
+        func line(_ row: [String], _ folds: [Double]) -> String {
+            let hidden = row[3].contains(",") ? "\"\(row[3])\"" : row[3]
+            let mean = folds.reduce(0, +) / Double(folds.count)
+            return ([row[0], row[1], row[2], hidden, row[4], "\(mean)", row[6], row[7], row[8]]
+                    + [folds.map { "\($0)" }.joined(separator: " ")]).joined(separator: ",")
+        }
+        let fit = [5.0, 5.1, 4.9, 5.2, 5.0]
+        func resume(_ name: String, trial2 differences: [Double]) throws -> CLIResult {
+            let csv = [table[0].joined(separator: ","), line(table[1], fit),
+                       line(table[2], zip(fit, differences).map { $0 + $1 }), line(table[3], fit.map { $0 + 0.5 })]
+            _ = try scratch.write("\(name)/tuning.csv", csv.joined(separator: "\n") + "\n")
+            let run = try CLI.run(["tune", data, "--out", scratch.path(name), "--resume"] + common)
+            #expect(run.status == 0, "\(run.stderr)")
+            return run
+        }
+
+        // Trial 2 lower by 0.014 on average, d = (−0.03, 0, −0.02, 0.01, −0.03): sd(d) =
+        // √(13.2e-4 / 4) = 0.018166, standard error 0.008124: more than one standard error but
+        // less than two (0.016248), so fit's configuration stays, refitted exactly as likely fit
+        // trains it: the same weights, bit for bit.
+        let kept = try resume("kept", trial2: [-0.03, 0, -0.02, 0.01, -0.03])
+        #expect(kept.stdout.contains("kept trial 1") && kept.stdout.contains("best: trial 1 "), "\(kept.stdout)")
+        let plain = try CLI.run(["fit", data, "--out", scratch.path("fit"), "--epochs", "6", "--seed", "2", "--quiet"])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.path("kept/weights.safetensors")))
+                == Data(contentsOf: URL(fileURLWithPath: scratch.path("fit/weights.safetensors"))))
+
+        // d = (−0.03, −0.02, −0.03, −0.02, −0.03): mean −0.026, two standard errors 0.0049:
+        // trial 2 wins, refitted for its best epoch's gradient steps (× 2/3 here, as above).
+        let replaced = try resume("replaced", trial2: [-0.03, -0.02, -0.03, -0.02, -0.03])
+        #expect(replaced.stdout.contains("best: trial 2 ") && !replaced.stdout.contains("kept trial 1"), "\(replaced.stdout)")
+        let history = try String(contentsOfFile: scratch.path("replaced/history.csv"), encoding: .utf8)
+        let epochs = max(1, Int((Double(table[2][7])! * 2 / 3).rounded()))
+        #expect(history.split(separator: "\n").count == epochs + 1, "expected \(epochs) epochs: \(history)")
     }
 
     @Test func resumeHelpNamesWhatEachCommandResumesFrom() throws {
