@@ -31,6 +31,12 @@ extension ProbabilisticModel {
     /// member-major (member j's pass t at index j · passes + t, passes = max(T, 1)): what
     /// `predictive(_:mcSamples:seed:firstIndex:chunkSize:)` computes before the head. Each
     /// input's outputs depend only on the input, its index and the seed.
+    ///
+    /// The chunks lie on a grid of `rowAlignment` (48) global indices: a chunk runs from grid
+    /// line g to at most g + ⌈chunkSize/48⌉·48, padded with zero rows before its first input
+    /// and after its last to whole grid cells, so that input i always sits at row i mod 48
+    /// of a batch of a multiple of 48 rows, where OpenBLAS computes its products with the same
+    /// summation order (see `sgemm`). The padding rows' outputs are dropped.
     public func predictiveRawOutputs(_ features: Tensor, mcSamples: Int = 0, seed: UInt64 = 0,
                                      firstIndex: Int = 0, chunkSize: Int = 1000) -> [[Float]] {
         precondition(mcSamples >= 0, "mcSamples must be ≥ 0, got \(mcSamples)")
@@ -38,22 +44,35 @@ extension ProbabilisticModel {
                      "features of shape \(features.shape) do not match the model's input shape \(inputShape)")
         let n = features.shape[0], passes = max(mcSamples, 1)
         var raw = [[Float]](repeating: [], count: memberCount * passes)
+        let unit = rowAlignment, step = max(1, (chunkSize + unit - 1) / unit) * unit
         withoutGradients {
             var start = 0
             while start < n {
-                let end = min(start + chunkSize, n)
-                let chunk = prepare(features.slice(alongAxis: 0, start..<end))
+                let global = firstIndex + start, origin = global - global % unit
+                let end = min(n, origin + step - firstIndex), lead = global - origin
+                let rows = lead..<(lead + end - start)
+                let chunk = Self.padded(prepare(features.slice(alongAxis: 0, start..<end)), at: rows,
+                                        count: (rows.upperBound + unit - 1) / unit * unit)
                 for (j, member) in members.enumerated() {
                     let outputs = mcSamples == 0
                         ? [deterministicPass(chunk, through: member)]
                         : stochasticPasses(chunk, through: member, passes: mcSamples,
-                                           seed: Self.memberSeed(seed, member: j), firstIndex: firstIndex + start)
-                    for t in 0..<passes { raw[j * passes + t] += outputs[t].scalars }
+                                           seed: Self.memberSeed(seed, member: j), firstIndex: origin)
+                    for t in 0..<passes { raw[j * passes + t] += outputs[t].slice(alongAxis: 0, rows).scalars }
                 }
                 start = end
             }
         }
         return raw
+    }
+
+    /// `x` placed at `rows` of a batch of `count` examples, zero elsewhere.
+    private static func padded(_ x: Tensor, at rows: Range<Int>, count: Int) -> Tensor {
+        guard rows.count != count else { return x }
+        let width = x.scalars.count / max(rows.count, 1)
+        var scalars = [Float](repeating: 0, count: count * width)
+        scalars.replaceSubrange((rows.lowerBound * width)..<(rows.upperBound * width), with: x.scalars)
+        return Tensor(shape: [count] + Array(x.shape.dropFirst()), scalars: scalars)
     }
 
     /// The predictive of `count` inputs from the raw outputs of each pass (of each member).

@@ -141,7 +141,9 @@ private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry
 /// in the pullback rather than kept): the whole batch's matrix would be tens of megabytes,
 /// written once and read once. The threads build disjoint images' rows of one chunk, then one
 /// threaded sgemm takes it. The chunk size does not depend on the thread count, so neither do
-/// the β = 1 sums of ∂L/∂w.
+/// the β = 1 sums of ∂L/∂w. It is a multiple or a divisor of `rowAlignment`, so that in a
+/// batch padded to multiples of it (the predictive's) an image's chunk, and so its bytes, do
+/// not depend on where the batch starts.
 private struct PatchPlan {
     let window: ImageWindow
     /// F, the output channels.
@@ -160,8 +162,10 @@ private struct PatchPlan {
             && window.rows.stride == 1 && window.columns.stride == 1
             && window.rows.padBefore == 0 && window.columns.padBefore == 0
         rowsPerImage = window.rows.output * window.columns.output
+        let fitting = Swift.max(1, Swift.min(window.batch, (1 << 20) / Swift.max(rowsPerImage * patchLength, 1)))
         imagesPerChunk = identityPatches ? window.batch
-            : Swift.max(1, Swift.min(window.batch, (1 << 20) / Swift.max(rowsPerImage * patchLength, 1)))
+            : fitting >= rowAlignment ? fitting / rowAlignment * rowAlignment
+            : (1...fitting).last { rowAlignment % $0 == 0 } ?? 1
         imageSize = x.shape[1] * x.shape[2] * x.shape[3]
     }
 
