@@ -11,7 +11,8 @@ test.csv, runs
     likely evaluate MODEL test.csv --json        (the "nll" key: mean test NLL per row)
 
 and prints, per table, the mean and standard deviation over the splits of the test NLL of
-each, and their paired difference (tune - fit; negative: tune is better).
+each, their paired difference (tune - fit; negative: tune is better) and in how many splits
+tune was better, the same (it kept fit's model) or worse.
 
     python3 Examples/tables/compare_tune.py                      # every table, 5 splits
     python3 Examples/tables/compare_tune.py --tables engel --splits 2 --likely .build/release/likely
@@ -121,12 +122,12 @@ def main():
         sd = statistics.stdev(values) if len(values) > 1 else float("nan")
         return f"{statistics.mean(values):.3f} ± {sd:.3f}"
 
-    print(f"| table | n | fit: test NLL | tune: test NLL | tune - fit | tune better in |")
+    print(f"| table | n | fit: test NLL | tune: test NLL | tune - fit | tune better / same / worse |")
     print(f"|---|---|---|---|---|---|")
     for name, n, fit_nll, tune_nll in rows:
         difference = [t - f for f, t in zip(fit_nll, tune_nll)]
-        wins = sum(d < 0 for d in difference)
-        print(f"| {name} | {n} | {mean_sd(fit_nll)} | {mean_sd(tune_nll)} | {mean_sd(difference)} | {wins}/{len(difference)} splits |")
+        counts = (sum(d < 0 for d in difference), sum(d == 0 for d in difference), sum(d > 0 for d in difference))
+        print(f"| {name} | {n} | {mean_sd(fit_nll)} | {mean_sd(tune_nll)} | {mean_sd(difference)} | {' / '.join(map(str, counts))} |")
 
 
 if __name__ == "__main__":

@@ -129,8 +129,8 @@ struct TuneCommand: ParsableCommand {
     }
 
     /// The epochs of the refit on all n examples: as many gradient steps as the validated
-    /// optimum took on the m training examples of a part, e·⌈m/B⌉/⌈n/B⌉ rounded (at least 1),
-    /// rather than e epochs of the larger data, which overtrain a heteroscedastic scale.
+    /// optimum took on the m training examples of a part, e·⌈m/B⌉/⌈n/B⌉ rounded (at least 1):
+    /// the training the validation saw.
     static func refitEpochs(_ bestEpoch: Double, trainedOn m: Int, refitOn n: Int, batchSize b: Int) -> Int {
         let partSteps = Double((m + b - 1) / b), allSteps = Double((n + b - 1) / b)
         return max(1, Int((bestEpoch * partSteps / allSteps).rounded()))
