@@ -35,17 +35,14 @@ struct TrialScore {
     }
 
     /// How many standard errors the lowest trial must beat trial 0 by: about the largest of
-    /// 20 standard-normal draws, the noise a 20-trial search selects for. With one standard
-    /// error, searches on diabetes still replaced fit's configuration by ones that did worse
-    /// on test data in 3 of 5 splits.
+    /// 20 standard-normal draws, the noise a 20-trial search selects for.
     static let standardErrors = 2.0
 
-    /// The trial `likely tune` refits, trial 0 being fit's own configuration (trained as fit
-    /// trains). The lowest validation NLL wins, but it replaces trial 0 only when it is lower
+    /// The trial `likely tune` refits, trial 0 being fit's own configuration. The lowest validation NLL wins, but it replaces trial 0 only when it is lower
     /// by more than `standardErrors` standard errors of the paired fold differences
     /// d_k = v_k − v₀_k: mean(d) < −2·sd(d)/√K (K > 1; with one validation part any lower NLL
     /// wins). The best of many noisy scores is optimistic; within that noise the search keeps
-    /// fit's model, whose defaults are not worse on new data.
+    /// fit's configuration, refitted as fit trains it.
     /// - Returns: `nil` when every trial failed; else the chosen trial, and when trial 0 was
     ///   kept over a lower one, that one (`within`) and the standard error.
     static func choose(_ scores: [TrialScore]) -> (trial: Int, within: Int?, standardError: Double)? {

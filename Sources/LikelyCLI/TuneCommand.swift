@@ -67,11 +67,7 @@ struct TuneCommand: ParsableCommand {
         base.patience = base.patience ?? 10
         base.epochs = base.epochs ?? TuneSpace.epochCap(parts[0].training, batchSize: fit.batchSize)
         let space = TuneSpace(dimensions: try TuneSpace.dimensions(search), base: base)
-        // Trial 1 trains as fit would: fit's epochs (its default for each part's size unless
-        // --epochs is given), no early stopping unless --patience is given.
-        var first = base
-        (first.epochs, first.patience) = (fit.epochs, fit.patience)
-        let settings = [first] + space.draw(trials - 1, seed: fit.seed)
+        let settings = [base] + space.draw(trials - 1, seed: fit.seed)
         let csvPath = DataSource.join(fit.out, "tuning.csv")
 
         // Trial i runs on rank i mod size, alone; the scores are summed over ranks.
@@ -106,10 +102,12 @@ struct TuneCommand: ParsableCommand {
         }
         let best = choice.trial
 
-        // Trial 1 is refitted exactly as fit trains (the same model as likely fit's); another
+        // Trial 1, kept, is refitted exactly as fit trains it (likely fit's own model); another
         // trial for the gradient steps of its validated optimum.
         var refit = settings[best]
-        if best > 0 {
+        if best == 0 {
+            (refit.epochs, refit.patience) = (fit.epochs, fit.patience)
+        } else {
             refit.patience = nil
             refit.epochs = Self.refitEpochs(scores[best].bestEpoch, trainedOn: parts[0].training.data.count,
                                             refitOn: prepared.data.count, batchSize: fit.batchSize)
@@ -140,10 +138,10 @@ struct TuneCommand: ParsableCommand {
     /// with v_k(e) fold k's validation NLL after epoch e (held at its last value after the
     /// fold stopped early), the score is min_e (1/K) Σ_k v_k(e) and the epochs to refit are
     /// the arg-min, one epoch count for all folds rather than an optimistic per-fold best.
-    /// Without early stopping (trial 1, trained as fit trains) the score is the mean curve's
-    /// last value instead: fit keeps its last epoch. The fold values v_k at that epoch are
-    /// kept for the standard error of `TrialScore.choose`. A diverging fold (non-finite
-    /// loss) makes the trial fail (+∞); bad input still ends the run.
+    /// Every trial, fit's configuration included, is scored so, so that their scores carry the
+    /// same optimism of a best epoch. The fold values v_k at that epoch are kept for the
+    /// standard error of `TrialScore.choose`. A diverging fold (non-finite loss) makes the
+    /// trial fail (+∞); bad input still ends the run.
     func score(_ settings: FitCommand.Settings, on parts: [TuneValidation.Part]) throws -> TrialScore {
         let failed = TrialScore(nll: .infinity, epochsRun: 0, bestEpoch: 0, folds: [])
         var curves: [[Double]] = []
@@ -161,8 +159,7 @@ struct TuneCommand: ParsableCommand {
         }
         let k = Double(curves.count), longest = curves.map(\.count).max() ?? 0
         let mean = (0..<longest).map { e in curves.reduce(0) { $0 + $1[min(e, $1.count - 1)] } / k }
-        let atEnd = settings.patience == nil
-        guard let best = atEnd ? mean.indices.last : mean.indices.min(by: { mean[$0] < mean[$1] }) else { return failed }
+        guard let best = mean.indices.min(by: { mean[$0] < mean[$1] }) else { return failed }
         return TrialScore(nll: mean[best], epochsRun: Double(curves.reduce(0) { $0 + $1.count }) / k, bestEpoch: Double(best + 1),
                           folds: curves.map { $0[min(best, $0.count - 1)] })
     }
