@@ -38,8 +38,9 @@ struct TrialScore {
     /// 20 standard-normal draws, the noise a 20-trial search selects for.
     static let standardErrors = 2.0
 
-    /// The trial `likely tune` refits, trial 0 being fit's own configuration. The lowest validation NLL wins, but it replaces trial 0 only when it is lower
-    /// by more than `standardErrors` standard errors of the paired fold differences
+    /// The trial `likely tune` refits, trial 0 being fit's own configuration. The lowest
+    /// validation NLL wins, but it replaces trial 0 only when it is lower by more than
+    /// `standardErrors` standard errors of the paired fold differences
     /// d_k = v_k − v₀_k: mean(d) < −2·sd(d)/√K (K > 1; with one validation part any lower NLL
     /// wins). The best of many noisy scores is optimistic; within that noise the search keeps
     /// fit's configuration, refitted as fit trains it.

@@ -17,10 +17,11 @@ struct TuneCommand: ParsableCommand {
             examples, else 1: one --validation-split part, default 0.2), each trained with early stopping \
             (--patience, default 10) for at most --epochs (default: 4 times fit's default for tables, \
             at most 1000). MODEL_DIR receives tuning.csv (rewritten after every trial; --resume skips the \
-            trials it holds) and a model refitted on all of DATA, an ordinary model directory: fit's own \
-            model, unless the lowest-scoring trial beats trial 1 by more than two standard errors of \
-            their paired fold differences, which is then refitted for the gradient steps of its minimum. Under mpirun the trials are spread over the ranks; \
-            the result is the same as one process's.
+            trials it holds) and a model refitted on all of DATA, an ordinary model directory: fit's \
+            own model, unless the lowest-scoring trial beats trial 1 by more than two standard errors \
+            of their paired fold differences, which is then refitted for the gradient steps of its \
+            minimum. Under mpirun the trials are spread over the ranks; the result is the same as \
+            one process's.
             """)
 
     @OptionGroup var fit: FitCommand
