@@ -1,5 +1,9 @@
 import CGSL
 
+/// The row count that `sgemm`'s row blocks, and a batch whose rows must come out the same
+/// however it is cut, are multiples of.
+public let rowAlignment = 48
+
 /// C ← op(A)·op(B) + β·C on row-major buffers (op transposes when asked; op(A) is `[m, k]`,
 /// op(B) `[k, n]`, C `[m, n]`), through OpenBLAS `cblas_sgemm`.
 ///
@@ -9,16 +13,13 @@ import CGSL
 ///
 /// Rows of C are examples when A is not transposed (a layer's forward pass and its input
 /// gradient), and a row's bytes must not depend on how the batch was cut. OpenBLAS's kernels
-/// do not promise that: its Haswell sgemm kernel (also used on AMD Zen) computes row i of C
-/// in a block of 12 with a summation that depends on i mod 6 and on the row count mod 12. So
-/// the row blocks start at multiples of `rowAlignment` (48, a multiple of the 12 and the 16
-/// of the AVX-512 kernels) and columns are not split for such products; a caller that pads
-/// its batch to multiples of 48, aligned by its examples' global index (the predictive does),
-/// gets the same bytes for any chunk, thread count and process count.
-/// The row count that `sgemm`'s row blocks, and a batch whose rows must come out the same
-/// however it is cut, are multiples of.
-public let rowAlignment = 48
-
+/// do not promise that: its Haswell sgemm kernel (also its fallback on CPUs it does not know,
+/// such as AMD Zen 5) computes row i of C in a block of 12 with a summation that depends on
+/// i mod 6 and on the row count mod 12. So the row blocks start at multiples of
+/// `rowAlignment` (48, a multiple of the 12 and of the AVX-512 kernels' 16) and columns are
+/// not split for such products; a caller that pads its batch to multiples of 48, aligned by
+/// its examples' global index (the predictive does), gets the same bytes for any chunk,
+/// thread count and process count.
 public func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                   _ a: UnsafePointer<Float>?, lda: Int, _ b: UnsafePointer<Float>?, ldb: Int,
                   beta: Float = 0, _ c: UnsafeMutablePointer<Float>?, ldc: Int) {
