@@ -35,11 +35,14 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
     public var mean: Tensor { (totalCount * probs / (1 - probs)).broadcast(to: batchShape) }
     /// r p/(1 − p)².
     public var variance: Tensor { (totalCount * probs / square(1 - probs)).broadcast(to: batchShape) }
-    /// −Σₖ p(k) ln p(k), summed until the tail mass is below 1e-15 for rp < 1000; from
-    /// rp = 1000 on (where the sum would take ~σ terms: 10⁸ and a wrong 0 at r = 10⁹) the
-    /// asymptotic form ½ ln(2πe σ²) − γ²/12 with σ² = rp/(1 − p)² and skewness
+    /// −Σₖ p(k) ln p(k), summed until the tail mass is below 1e-15 for rp < 1000, the terms
+    /// beyond k = 10⁵ by `discreteEntropy`'s Euler–Maclaurin tail when the mean is larger (a
+    /// small r with p → 1: mean 3·10⁹ at r = 200; the plain sum stopped at 10⁸ terms, near
+    /// 0). From rp = 1000 on (where the sum would take ~σ terms: 10⁸ and a wrong 0 at r = 10⁹)
+    /// the asymptotic form ½ ln(2πe σ²) − γ²/12 with σ² = rp/(1 − p)² and skewness
     /// γ = (1 + p)/√(rp), whose error is O((rp)⁻²), below 5·10⁻⁸ there (the Poisson's series
-    /// is its limit p → 0).
+    /// is its limit p → 0). Beyond 10⁵ with rp < 1000, θ = p/(1 − p) > 100, so the mass
+    /// changes by at most about 1% per step.
     public var entropy: Tensor {
         pointwiseValue([totalCount, probs]) { a in
             let r = a[0], p = a[1]
@@ -47,7 +50,10 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
                 let variance = r * p / ((1 - p) * (1 - p)), skewness2 = (1 + p) * (1 + p) / (r * p)
                 return 0.5 * Foundation.log(2 * Double.pi * M_E * variance) - skewness2 / 12
             }
-            return discreteEntropy(mean: r * p / (1 - p)) { k in NegativeBinomial.logMass(k, r: r, p: p) }
+            let mean = r * p / (1 - p)
+            return discreteEntropy(mean: mean, smoothFrom: mean > 1e5 ? 1e5 : .infinity) { k in
+                NegativeBinomial.continuedLogMass(k, r: r, p: p)
+            }
         }
     }
 
@@ -107,7 +113,13 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
 
     static func logMass(_ k: Double, r: Double, p: Double) -> Double {
         guard isCount(k) else { return -.infinity }
-        return gsl_sf_lngamma(k + r) - gsl_sf_lngamma(k + 1) - gsl_sf_lngamma(r) + r * Foundation.log1p(-p) + xlogy(k, p)
+        return continuedLogMass(k, r: r, p: p)
+    }
+
+    /// ln Γ(k + r) − ln Γ(k + 1) − ln Γ(r) + r ln(1 − p) + k ln p for any real k ≥ 0: the
+    /// log-mass continued between the integers.
+    static func continuedLogMass(_ k: Double, r: Double, p: Double) -> Double {
+        gsl_sf_lngamma(k + r) - gsl_sf_lngamma(k + 1) - gsl_sf_lngamma(r) + r * Foundation.log1p(-p) + xlogy(k, p)
     }
 
     // MARK: - Log-probability

@@ -52,16 +52,39 @@ func isCount(_ x: Double) -> Bool { x >= 0 && x == x.rounded(.down) && x.isFinit
 /// −Σₖ pₖ ln pₖ over k = 0, 1, 2, … for a log-mass `logMass`, summed until the mean is passed
 /// and a term's mass is below e^−45 ≈ 3e-20 (the count families' tails then fall at least
 /// geometrically, so the rest is negligible), or `upper` is reached.
-func discreteEntropy(mean: Double, upper: Double = .infinity, logMass: (Double) -> Double) -> Double {
+///
+/// With `smoothFrom` K₀ (a mass that changes by at most about 1% from one k to the next
+/// beyond K₀, and `logMass` defined between the integers) the terms from K₀ on are summed by
+/// Euler–Maclaurin, Σ_{k≥K₀} g(k) ≈ ∫_{K₀}^∞ g + g(K₀)/2 − g′(K₀)/12 with g = −e^ℓ ℓ, the
+/// integral by Simpson's rule on 4096 panels in t = ln(x/K₀) up to the first x past the mean
+/// where ℓ < −50: a tail of 10⁹ terms costs 4100 evaluations.
+func discreteEntropy(mean: Double, upper: Double = .infinity, smoothFrom: Double = .infinity,
+                     logMass: (Double) -> Double) -> Double {
     var total = 0.0, k = 0.0
-    while k <= upper {
+    while k <= upper && k < smoothFrom {
         let lp = logMass(k)
         if lp > -.infinity { total -= Foundation.exp(lp) * lp }
-        if k > mean && lp < -45 { break }
-        if k > 1e8 { break }
+        if k > mean && lp < -45 { return total }
+        if k > 1e8 { return total }
         k += 1
     }
-    return total
+    guard k >= smoothFrom else { return total }
+    func g(_ x: Double) -> Double {
+        let l = logMass(x)
+        return l > -.infinity ? -Foundation.exp(l) * l : 0
+    }
+    var end = Swift.max(mean, smoothFrom) * 2
+    while logMass(end) >= -50 && end < 1e300 { end *= 2 }
+    let panels = 4096, span = Foundation.log(end / smoothFrom), h = span / Double(panels)
+    var integral = 0.0
+    for i in 0...panels {
+        let x = smoothFrom * Foundation.exp(Double(i) * h)
+        let weight: Double = i == 0 || i == panels ? 1 : (i % 2 == 1 ? 4 : 2)
+        integral += weight * g(x) * x
+    }
+    integral *= h / 3
+    let derivative = (g(smoothFrom + 1) - g(smoothFrom - 1)) / 2
+    return total + integral + g(smoothFrom) / 2 - derivative / 12
 }
 
 /// Φ⁻¹(p), GSL `gsl_cdf_ugaussian_Pinv` (±∞ at p = 0, 1).

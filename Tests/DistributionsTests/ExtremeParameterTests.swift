@@ -33,6 +33,19 @@ import Testing
         }
     }
 
+    /// A small r with p → 1 (rp < 1000, means of 5·10⁵ to 3·10⁹; the sum stopped at 10⁸ terms
+    /// and gave 0 at the last), against scipy's log-mass summed to the mean + 60 sd, or the
+    /// Gamma entropy the scaled count approaches where that sum is too long.
+    @Test func negativeBinomialEntropyForSmallCountsAndLargeMeans() {
+        let cases = Self.cases("negbinomial_entropy_small_r")
+        #expect(cases.count == 5)
+        for c in cases {
+            let d = NegativeBinomial(totalCount: Tensor([Float(c["total_count"]!)]), probs: Tensor([Float(c["probs"]!)]))
+            let ours = Double(d.entropy.scalars[0])
+            #expect(isApproximatelyEqual(ours, c["entropy"]!, absolute: 0, relative: 1e-6), "\(c): entropy \(ours)")
+        }
+    }
+
     /// Normal mixtures at levels whose Float cdf rounds to 1 (the largest Float below 1,
     /// 1 − 3·10⁻⁷) and at 10⁻³⁰, against a 50-digit inversion of the mixture cdf: the search
     /// compares a Double cdf with p (a Float cdf was off by 0.06 at 1 − 2⁻²⁴).

@@ -113,6 +113,27 @@ def nb_entropy(r, p):
 
 entropies = [nb_entropy(r, p) for r, p in [(1e9, 0.5), (1e7, 0.9), (1e5, 0.01), (2000, 0.5), (3, 0.5)]]
 
+
+def nb_entropy_small_r(r, p):
+    """A small r with p near 1 (rp < 1000, means of 10^5 to 10^9): scipy's log-mass summed in
+    chunks up to the mean + 60 sd, or, where that is over 3e8 terms, the Gamma(r, p/(1 - p))
+    differential entropy, which the scaled count approaches (error O((1 - p)/p) for r >= 1)."""
+    r, p = F(r), F(p)
+    m, s = r * p / (1 - p), math.sqrt(r * p) / (1 - p)
+    top = int(m + 60 * s)
+    if top > 3e8:
+        assert r >= 1
+        return {"total_count": r, "probs": p, "entropy": float(stats.gamma(r, scale=p / (1 - p)).entropy()), "method": "gamma"}
+    d, total = stats.nbinom(r, 1 - p), 0.0
+    for start in range(0, top, 4_000_000):
+        lp = d.logpmf(np.arange(start, min(top, start + 4_000_000), dtype=np.float64))
+        total -= float(np.sum(np.exp(lp) * lp))
+    return {"total_count": r, "probs": p, "entropy": total, "method": "sum"}
+
+
+small_r_entropies = [nb_entropy_small_r(r, p) for r, p in
+                     [(0.5, 0.999999), (0.1, 0.9999999), (2, 0.9999995), (900, 0.999), (200, 0.99999994)]]
+
 with open("extreme.json", "w") as f:
     json.dump({"negbinomial_cdf": negbinomial, "dist": dist, "mixture_quantile": mixtures,
-               "negbinomial_entropy": entropies}, f, indent=1)
+               "negbinomial_entropy": entropies, "negbinomial_entropy_small_r": small_r_entropies}, f, indent=1)
