@@ -229,6 +229,8 @@ struct FitCommand: ParsableCommand {
         var epochs: Int?
         var validationSplit: Double
         var patience: Int?
+        /// The head's family (`nil`: the one `prepare` chose from --family or the data).
+        var family: Family? = nil
     }
 
     /// This command's own settings.
@@ -319,7 +321,7 @@ struct FitCommand: ParsableCommand {
     func train(_ prepared: Prepared, settings: Settings, world: any Communicator, quiet: Bool,
                progress: Bool = true, checkpoint: String? = nil, resume: String? = nil,
                validation: Dataset? = nil) throws -> (ProbabilisticModel, History) {
-        let data = prepared.data, family = prepared.family, architecture = prepared.architecture
+        let data = prepared.data, family = settings.family ?? prepared.family, architecture = prepared.architecture
         if settings.validationSplit > 0 {
             let held = Int((Double(data.count) * settings.validationSplit).rounded())
             guard held >= 1 && held < data.count else {

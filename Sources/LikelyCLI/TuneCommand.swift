@@ -9,10 +9,13 @@ struct TuneCommand: ParsableCommand {
         commandName: "tune",
         abstract: "Search dropout, weight decay, hidden widths and learning rate on validation data; refit the best.",
         discussion: """
-            Trial 1 is fit's own configuration (the options given, else fit's defaults); each further \
-            trial draws the searched options (seeded by --seed): dropout uniform in [0, 0.5], weight \
+            Trial 1 is fit's own configuration (the options given, else fit's defaults). When the \
+            family is searched (a numeric target and no --family), the next trials are fit's \
+            configuration under each other continuous family that accepts every target (studentt, \
+            laplace; lognormal and gamma for positive targets; beta for targets in (0, 1)). Each \
+            further trial draws the searched options (seeded by --seed): dropout uniform in [0, 0.5], weight \
             decay log-uniform in [1e-3, 0.3], hidden one of 50, 100, 200, 50,50, 100,100, 200,200, lr \
-            log-uniform in [2e-4, 3e-3]; the others are held at their fit values. A trial is scored by \
+            log-uniform in [2e-4, 3e-3], the family uniformly among those; the others are held at their fit values. A trial is scored by \
             the minimum of its mean validation NLL curve over --folds cross-validation folds (default 5 for at most 10000 \
             examples, else 1: one --validation-split part, default 0.2), each trained with early stopping \
             (--patience, default 10) for at most --epochs (default: 4 times fit's default for tables, \
@@ -29,15 +32,17 @@ struct TuneCommand: ParsableCommand {
     @Option(help: "Trials of the random search, the first being fit's own configuration.")
     var trials: Int = 20
 
-    @Option(help: "The options to search, comma-separated: dropout, weight-decay, hidden, lr.")
-    var search: String = TuneSpace.Dimension.allCases.map(\.rawValue).joined(separator: ",")
+    @Option(help: "The options to search, comma-separated: dropout, weight-decay, hidden, lr, family (default: all; family only without --family).")
+    var search: String?
 
     @Option(help: "Cross-validation folds scoring each trial (default: 5 for at most 10000 examples, else 1: one --validation-split part).")
     var folds: Int?
 
     func validate() throws {
         try OptionCheck.require((1...10_000).contains(trials), "--trials", "in 1...10000", got: trials)
-        _ = try TuneSpace.dimensions(search)
+        if try TuneSpace.dimensions(search).contains(.family), search != nil, let family = fit.family {
+            throw InputError("--search family searches the head's family, but --family \(family.name) holds it fixed: give one of them")
+        }
         if let folds {
             try OptionCheck.require((1...20).contains(folds), "--folds", "in 1...20", got: folds)
             if folds > 1 && fit.validationSplit > 0 {
@@ -68,8 +73,16 @@ struct TuneCommand: ParsableCommand {
         base.validationSplit = 0
         base.patience = base.patience ?? 10
         base.epochs = base.epochs ?? TuneSpace.epochCap(parts[0].training, batchSize: fit.batchSize)
-        let space = TuneSpace(dimensions: try TuneSpace.dimensions(search), base: base)
-        let settings = [base] + space.draw(trials - 1, seed: fit.seed)
+        var dimensions = try TuneSpace.dimensions(search)
+        if fit.family != nil { dimensions.remove(.family) }
+        let families = dimensions.contains(.family) ? TuneSpace.families(for: prepared) : [prepared.family]
+        if search != nil, dimensions.contains(.family), families.count == 1 {
+            throw InputError("--search family: only \(prepared.family.name) fits the targets of \(prepared.data.path) (\(prepared.family.support.expectation(classCount: prepared.data.classNames?.count ?? 2))); leave family out of --search")
+        }
+        let space = TuneSpace(dimensions: dimensions, base: base, families: families)
+        // Trial 1, then fit's configuration under each other family, then the random draws.
+        let swaps = families.dropFirst().map { family in var s = base; s.family = family; return s }.prefix(trials - 1)
+        let settings = [base] + swaps + space.draw(trials - 1 - swaps.count, seed: fit.seed)
         let csvPath = DataSource.join(fit.out, "tuning.csv")
 
         // Trial i runs on rank i mod size, alone; the scores are summed over ranks.
@@ -82,7 +95,7 @@ struct TuneCommand: ParsableCommand {
         try makeDirectory(fit.out, option: "--out")
         for i in stride(from: world.rank, to: trials, by: world.size) where !scores[i].done {
             scores[i] = try score(settings[i], on: parts)
-            if !quiet { say(TuneSpace.line(i, of: trials, settings[i], scores[i], folds: validation.folds)) }
+            if !quiet { say(space.line(i, of: trials, settings[i], scores[i], folds: validation.folds)) }
             // Finished trials are never lost: the table is rewritten (atomically) after each.
             if world.isRoot {
                 try writeText(space.csv(settings, scores: scores, folds: validation.folds), to: csvPath, option: "--out")
@@ -95,7 +108,7 @@ struct TuneCommand: ParsableCommand {
         guard world.isRoot else { return }
         if !quiet {
             for i in 0..<trials where i % world.size != 0 {
-                say(TuneSpace.line(i, of: trials, settings[i], scores[i], folds: validation.folds))
+                say(space.line(i, of: trials, settings[i], scores[i], folds: validation.folds))
             }
         }
         try writeText(space.csv(settings, scores: scores, folds: validation.folds), to: csvPath, option: "--out")
@@ -171,7 +184,7 @@ struct TuneCommand: ParsableCommand {
 struct TuneSpace {
     /// A searchable option.
     enum Dimension: String, CaseIterable {
-        case dropout, weightDecay = "weight-decay", hidden, lr
+        case dropout, weightDecay = "weight-decay", hidden, lr, family
     }
 
     /// The widths `hidden` chooses from.
@@ -180,12 +193,31 @@ struct TuneSpace {
     var dimensions: Set<Dimension>
     /// The settings held fixed (and the values of unsearched options).
     var base: FitCommand.Settings
+    /// The head families a trial may take, fit's own first (just it when family is not searched).
+    var families: [Family]
 
-    static func dimensions(_ text: String) throws -> Set<Dimension> {
+    /// The families `family` searches: fit's own (chosen from the data), then, for numeric
+    /// targets, every other continuous family of `Family.allCases` that accepts all of them
+    /// (student-t and laplace for any; lognormal and gamma when all are > 0; beta when all lie
+    /// in (0, 1)). Their NLLs are log-densities of the same targets, so comparable; discrete
+    /// families (counts, classes) score probabilities instead and are not mixed in. Class
+    /// targets keep their one family.
+    static func families(for prepared: FitCommand.Prepared) -> [Family] {
+        let own = prepared.family
+        guard own.support == .real, let targets = prepared.data.targets else { return [own] }
+        return [own] + Family.allCases.filter { family in
+            family != own && !family.support.isDiscrete && family != .normalMixture
+                && (try? family.checkTargets(targets)) != nil
+        }
+    }
+
+    /// The options `--search` names; all of them when it is not given.
+    static func dimensions(_ text: String?) throws -> Set<Dimension> {
+        guard let text else { return Set(Dimension.allCases) }
         let names = try OptionCheck.names(text, option: "--search")
         return Set(try names.map { name in
             guard let d = Dimension(rawValue: name.lowercased()) else {
-                throw InputError("--search: unknown option '\(name)'; expected some of dropout, weight-decay, hidden, lr")
+                throw InputError("--search: unknown option '\(name)'; expected some of dropout, weight-decay, hidden, lr, family")
             }
             return d
         })
@@ -194,8 +226,11 @@ struct TuneSpace {
     /// `count` trial settings: each trial draws all four values in a fixed order from one
     /// stream (so a trial's values do not depend on which options are searched) and keeps
     /// the searched ones.
+    /// The family is drawn uniformly from `families` on a stream of its own, so the other
+    /// values do not depend on whether it is searched.
     func draw(_ count: Int, seed: UInt64) -> [FitCommand.Settings] {
         var random = RandomSource(seed: seed, stream: 0x7475_6E65)
+        var familyRandom = RandomSource(seed: seed, stream: 0x6661_6D69)
         func logUniform(_ low: Double, _ high: Double, _ u: Double) -> Float { Float(exp(log(low) + u * (log(high) - log(low)))) }
         return (0..<count).map { _ in
             let u = (0..<4).map { _ in random.uniform() }
@@ -204,6 +239,8 @@ struct TuneSpace {
             if dimensions.contains(.weightDecay) { s.weightDecay = logUniform(1e-3, 0.3, u[1]) }
             if dimensions.contains(.hidden) { s.hidden = Self.hiddenChoices[min(Self.hiddenChoices.count - 1, Int(u[2] * Double(Self.hiddenChoices.count)))] }
             if dimensions.contains(.lr) { s.lr = logUniform(2e-4, 3e-3, u[3]) }
+            let f = familyRandom.uniform()
+            if families.count > 1 { s.family = families[min(families.count - 1, Int(f * Double(families.count)))] }
             return s
         }
     }
@@ -216,17 +253,21 @@ struct TuneSpace {
         return training.data.kind == .table ? min(1000, 4 * epochs) : epochs
     }
 
-    /// "dropout 0.12, weight-decay 3.1e-05, hidden 100,100, lr 0.0021"
+    /// The family of a trial's settings.
+    func family(_ s: FitCommand.Settings) -> Family { s.family ?? families[0] }
+
+    /// "dropout 0.12, weight-decay 3.1e-05, hidden 100,100, lr 0.0021", then ", family gamma"
+    /// when the family is searched.
     func describe(_ s: FitCommand.Settings) -> String {
         String(format: "dropout %.3g, weight-decay %.3g, hidden ", s.dropout ?? 0, s.weightDecay ?? 0)
             + s.hidden.map(String.init).joined(separator: ",") + String(format: ", lr %.3g", s.lr ?? 0.001)
+            + (families.count > 1 ? ", family \(family(s).name)" : "")
     }
 
     /// The progress line of one trial.
-    static func line(_ i: Int, of count: Int, _ s: FitCommand.Settings, _ score: TrialScore, folds: Int) -> String {
-        let space = TuneSpace(dimensions: [], base: s)
+    func line(_ i: Int, of count: Int, _ s: FitCommand.Settings, _ score: TrialScore, folds: Int) -> String {
         let scored = folds > 1 ? " (mean of \(folds) folds)" : ""
-        return "trial \(i + 1)/\(count)\(i == 0 ? " (fit's configuration)" : ""): " + space.describe(s)
+        return "trial \(i + 1)/\(count)\(i == 0 ? " (fit's configuration)" : ""): " + describe(s)
             + (score.nll.isFinite ? String(format: "  val_nll %.4f", score.nll) + scored : "  failed (non-finite loss)")
             + "  epochs " + Self.epochs(score.epochsRun)
     }
@@ -236,12 +277,12 @@ struct TuneSpace {
         x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x)
     }
 
-    static let header = "trial,dropout,weight_decay,hidden,lr,val_nll,epochs_run,best_epoch,folds,fold_val_nll"
+    static let header = "trial,dropout,weight_decay,hidden,lr,family,val_nll,epochs_run,best_epoch,folds,fold_val_nll"
 
-    /// The cells of trial i's values: trial, dropout, weight decay, hidden, lr.
+    /// The cells of trial i's values: trial, dropout, weight decay, hidden, lr, family.
     func values(_ i: Int, _ s: FitCommand.Settings) -> String {
         [String(i + 1), number(s.dropout ?? 0), number(s.weightDecay ?? 0),
-         csvField(s.hidden.map(String.init).joined(separator: ",")), number(s.lr ?? 0.001)].joined(separator: ",")
+         csvField(s.hidden.map(String.init).joined(separator: ",")), number(s.lr ?? 0.001), family(s).name].joined(separator: ",")
     }
 
     /// `tuning.csv`: a row per finished trial: its values, the validation NLL (the mean over

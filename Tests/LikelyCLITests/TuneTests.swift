@@ -20,10 +20,10 @@ import Testing
     /// lowest val_nll replaces trial 1 only when its paired fold differences d = v − v₁ have
     /// mean(d) < −2·sd(d)/√K.
     static func expectedChoice(_ table: [[String]]) -> Int {
-        let trials = table.dropFirst().filter { Double($0[5])?.isFinite == true }
-        let lowest = trials.min { Double($0[5])! < Double($1[5])! }!
+        let trials = table.dropFirst().filter { Double($0[6])?.isFinite == true }
+        let lowest = trials.min { Double($0[6])! < Double($1[6])! }!
         guard lowest[0] != "1", let first = trials.first(where: { $0[0] == "1" }) else { return Int(lowest[0])! }
-        let d = zip(lowest[9].split(separator: " "), first[9].split(separator: " ")).map { Double($0)! - Double($1)! }
+        let d = zip(lowest[10].split(separator: " "), first[10].split(separator: " ")).map { Double($0)! - Double($1)! }
         let mean = d.reduce(0, +) / Double(d.count)
         let sd = (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(d.count - 1)).squareRoot()
         return mean < -2 * sd / Double(d.count).squareRoot() ? Int(lowest[0])! : 1
@@ -39,12 +39,17 @@ import Testing
         #expect(run.stdout.split(separator: "\n").filter { $0.hasPrefix("trial ") }.count == 4, "\(run.stdout)")
         let csv = try String(contentsOfFile: scratch.path("tuned/tuning.csv"), encoding: .utf8)
         let table = Self.rows(csv)
-        #expect(table[0] == ["trial", "dropout", "weight_decay", "hidden", "lr", "val_nll", "epochs_run", "best_epoch", "folds", "fold_val_nll"])
+        #expect(table[0] == ["trial", "dropout", "weight_decay", "hidden", "lr", "family", "val_nll", "epochs_run", "best_epoch",
+                             "folds", "fold_val_nll"])
         #expect(table.count == 5)
         // Trial 1 is fit's own configuration (its table defaults: 50,50, dropout 0.1, weight decay
-        // 0.1, Adam at 0.001).
-        #expect(table[1][0..<5] == ["1", "0.1", "0.1", "50,50", "0.001"], "\(table[1])")
-        #expect(run.stdout.contains("trial 1/4 (fit's configuration): dropout 0.1, weight-decay 0.1, hidden 50,50, lr 0.001"), "\(run.stdout)")
+        // 0.1, Adam at 0.001, a normal head); trials 2 and 3 are it with the other families the
+        // targets allow (some are negative: studentt and laplace); trial 4 is drawn.
+        #expect(table[1][0..<6] == ["1", "0.1", "0.1", "50,50", "0.001", "normal"], "\(table[1])")
+        #expect(table[2][0..<6] == ["2", "0.1", "0.1", "50,50", "0.001", "studentt"], "\(table[2])")
+        #expect(table[3][0..<6] == ["3", "0.1", "0.1", "50,50", "0.001", "laplace"], "\(table[3])")
+        #expect(["normal", "studentt", "laplace"].contains(table[4][5]), "\(table[4])")
+        #expect(run.stdout.contains("trial 1/4 (fit's configuration): dropout 0.1, weight-decay 0.1, hidden 50,50, lr 0.001, family normal"), "\(run.stdout)")
         for row in table.dropFirst(2) {
             let dropout = try #require(Double(row[1])), decay = try #require(Double(row[2])), lr = try #require(Double(row[4]))
             #expect((0...0.5).contains(dropout) && (1e-3...0.3).contains(decay) && (2e-4...3e-3).contains(lr), "\(row)")
@@ -54,23 +59,24 @@ import Testing
             // 80 examples: 5-fold cross-validation; epochs run is the folds' mean, the kept epoch
             // the arg-min of their mean validation curve (an integer), both within the cap 15;
             // val_nll is the mean of the five folds' values at that epoch.
-            let run = try #require(Double(row[6])), kept = try #require(Int(row[7])), nll = try #require(Double(row[5]))
-            #expect(nll.isFinite && run <= 15 && run >= 1 && (1...15).contains(kept) && row[8] == "5", "\(row)")
-            let folds = row[9].split(separator: " ").compactMap { Double($0) }
+            let run = try #require(Double(row[7])), kept = try #require(Int(row[8])), nll = try #require(Double(row[6]))
+            #expect(nll.isFinite && run <= 15 && run >= 1 && (1...15).contains(kept) && row[9] == "5", "\(row)")
+            let folds = row[10].split(separator: " ").compactMap { Double($0) }
             #expect(folds.count == 5 && abs(folds.reduce(0, +) / 5 - nll) <= 1e-9 * abs(nll), "\(row)")
         }
-        // The refitted model holds the chosen trial's widths and is an ordinary model directory.
+        // The refitted model holds the chosen trial's widths and family and is an ordinary model directory.
         let chosen = Self.expectedChoice(table)
         let best = table[chosen]
         #expect(run.stdout.contains("best: trial \(chosen) "), "\(run.stdout)")
         let json = try String(contentsOfFile: scratch.path("tuned/model.json"), encoding: .utf8)
         let units = best[3].split(separator: ",").map { "\"units\" : \($0)" }
         #expect(units.allSatisfy(json.contains), "model.json lacks \(units)")
+        #expect(json.contains("\"family\" : \"\(best[5])\""), "model.json lacks the family \(best[5])")
         let history = try String(contentsOfFile: scratch.path("tuned/history.csv"), encoding: .utf8)
         // Trial 1, kept, is refitted as fit trains (--epochs 15); another takes its best gradient steps:
         // 5 folds of 80 rows train on 64, 2 batches of 32 per epoch, against 3 for all 80, so
         // best_epoch × 2/3 epochs, rounded.
-        let refitEpochs = chosen == 1 ? 15 : max(1, Int((Double(best[7])! * 2 / 3).rounded()))
+        let refitEpochs = chosen == 1 ? 15 : max(1, Int((Double(best[8])! * 2 / 3).rounded()))
         #expect(history.split(separator: "\n").count == refitEpochs + 1, "the refit runs the best trial's steps: \(refitEpochs) epochs")
         let evaluate = try CLI.run(["evaluate", scratch.path("tuned"), data, "--json"])
         #expect(evaluate.status == 0, "\(evaluate.stderr)")
@@ -96,7 +102,7 @@ import Testing
         #expect(whole.status == 0, "\(whole.stderr)")
         let csv = try String(contentsOfFile: scratch.path("whole/tuning.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
-        #expect(lines.count == 5 && Self.rows(csv).dropFirst().allSatisfy { $0[8] == "2" }, "\(csv)")
+        #expect(lines.count == 5 && Self.rows(csv).dropFirst().allSatisfy { $0[9] == "2" }, "\(csv)")
 
         // An interrupted search: its tuning.csv holds trials 1 and 3 only.
         _ = try scratch.write("part/tuning.csv", [lines[0], lines[1], lines[3]].joined(separator: "\n") + "\n")
@@ -109,9 +115,11 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.path("part/weights.safetensors")))
                 == Data(contentsOf: URL(fileURLWithPath: scratch.path("whole/weights.safetensors"))))
 
-        // Another seed draws other trials: the rows are refused, naming the file and line.
+        // Another seed draws other trials: the rows are refused, naming the file and line (trials
+        // 2 and 3, fit's configuration under studentt and laplace, are the same for every seed;
+        // trial 4, on line 5, is the first drawn).
         try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("part"), "--resume", "--trials", "4", "--epochs", "8",
-                                          "--seed", "4", "--folds", "2"], naming: ["--resume", "tuning.csv", "line 3", "--seed"])
+                                          "--seed", "4", "--folds", "2"], naming: ["--resume", "tuning.csv", "line 5", "--seed"])
         try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("part"), "--resume", "--trials", "4", "--epochs", "8",
                                           "--seed", "3", "--folds", "3"], naming: ["tuning.csv", "2 folds", "--folds"])
         try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("none"), "--resume"], naming: ["--resume", "tuning.csv"])
@@ -131,7 +139,7 @@ import Testing
         func line(_ row: [String], _ folds: [Double]) -> String {
             let hidden = row[3].contains(",") ? "\"\(row[3])\"" : row[3]
             let mean = folds.reduce(0, +) / Double(folds.count)
-            return ([row[0], row[1], row[2], hidden, row[4], "\(mean)", row[6], row[7], row[8]]
+            return ([row[0], row[1], row[2], hidden, row[4], row[5], "\(mean)", row[7], row[8], row[9]]
                     + [folds.map { "\($0)" }.joined(separator: " ")]).joined(separator: ",")
         }
         let fit = [5.0, 5.1, 4.9, 5.2, 5.0]
@@ -156,12 +164,69 @@ import Testing
                 == Data(contentsOf: URL(fileURLWithPath: scratch.path("fit/weights.safetensors"))))
 
         // d = (−0.03, −0.02, −0.03, −0.02, −0.03): mean −0.026, two standard errors 0.0049:
-        // trial 2 wins, refitted for its best epoch's gradient steps (× 2/3 here, as above).
+        // trial 2 (fit's configuration with a studentt head) wins, refitted for its best epoch's
+        // gradient steps (× 2/3 here, as above).
         let replaced = try resume("replaced", trial2: [-0.03, -0.02, -0.03, -0.02, -0.03])
         #expect(replaced.stdout.contains("best: trial 2 ") && !replaced.stdout.contains("kept trial 1"), "\(replaced.stdout)")
         let history = try String(contentsOfFile: scratch.path("replaced/history.csv"), encoding: .utf8)
-        let epochs = max(1, Int((Double(table[2][7])! * 2 / 3).rounded()))
+        let epochs = max(1, Int((Double(table[2][8])! * 2 / 3).rounded()))
         #expect(history.split(separator: "\n").count == epochs + 1, "expected \(epochs) epochs: \(history)")
+    }
+
+    /// y = exp(x + 0.7·z), z standard normal (Box–Muller from the fixture stream): skewed
+    /// positive targets, log-normal given x.
+    static func logNormalCSV(rows: Int) -> String {
+        var s = Fixtures.Stream(state: 11), lines = ["x,y"]
+        for _ in 0..<rows {
+            let x = 2 * s.next() - 1
+            let z = (-2 * log(1 - s.next())).squareRoot() * cos(2 * Double.pi * s.next())
+            lines.append(String(format: "%.4f,%.6g", x, exp(x + 0.7 * z)))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func familySearchTriesTheFamiliesTheTargetsAllow() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        // Positive, log-normal targets: trials 2 to 5 are fit's configuration under studentt,
+        // laplace, lognormal and gamma, and one of the two positive families wins clearly (on
+        // these data their validation NLL is about 0.4 nats lower than the normal's).
+        let positive = try scratch.write("positive.csv", Self.logNormalCSV(rows: 200))
+        let run = try CLI.run(["tune", positive, "--out", scratch.path("p"), "--trials", "6", "--epochs", "20", "--seed", "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let table = Self.rows(try String(contentsOfFile: scratch.path("p/tuning.csv"), encoding: .utf8))
+        #expect(table.dropFirst().prefix(5).map { $0[5] } == ["normal", "studentt", "laplace", "lognormal", "gamma"], "\(table)")
+        #expect(table.dropFirst().prefix(5).allSatisfy { $0[1...4] == ["0.1", "0.1", "50,50", "0.001"] }, "\(table)")
+        let chosen = Self.expectedChoice(table)
+        #expect(["lognormal", "gamma"].contains(table[chosen][5]), "chose \(table[chosen]) in \(table)")
+        let json = try String(contentsOfFile: scratch.path("p/model.json"), encoding: .utf8)
+        #expect(json.contains("\"family\" : \"\(table[chosen][5])\""), "\(json)")
+        #expect(try CLI.run(["evaluate", scratch.path("p"), positive, "--json"]).status == 0)
+
+        // Targets in (0, 1) add beta; --family holds the family fixed (no family trials);
+        // --search without family draws none.
+        var unitLines = ["x,y"]
+        for i in 0..<40 {
+            let x = Double(i) / 40, y = 0.2 + 0.6 * Double(i % 7) / 7
+            unitLines.append(String(format: "%.3f,%.4f", x, y))
+        }
+        let unit = try scratch.write("unit.csv", unitLines.joined(separator: "\n") + "\n")
+        let beta = try CLI.run(["tune", unit, "--out", scratch.path("u"), "--trials", "7", "--epochs", "2", "--quiet"])
+        #expect(beta.status == 0, "\(beta.stderr)")
+        let unitRows = Self.rows(try String(contentsOfFile: scratch.path("u/tuning.csv"), encoding: .utf8)).dropFirst()
+        #expect(unitRows.prefix(6).map { $0[5] } == ["normal", "studentt", "laplace", "lognormal", "gamma", "beta"], "\(unitRows)")
+        let fixed = try CLI.run(["tune", positive, "--out", scratch.path("f"), "--trials", "3", "--epochs", "2", "--family", "gamma", "--quiet"])
+        #expect(fixed.status == 0, "\(fixed.stderr)")
+        let fixedRows = Self.rows(try String(contentsOfFile: scratch.path("f/tuning.csv"), encoding: .utf8)).dropFirst()
+        #expect(fixedRows.count == 3 && fixedRows.allSatisfy { $0[5] == "gamma" }, "\(fixedRows)")
+        #expect(fixedRows.dropFirst().allSatisfy { $0[1] != "0.1" }, "trials 2 and 3 are drawn, not family trials: \(fixedRows)")
+
+        // Asking for a family search that cannot be: exit 2, naming why.
+        try BadInputTests.expectRejected(["tune", positive, "--out", scratch.path("x"), "--search", "family", "--family", "normal"],
+                                         naming: ["--search family", "--family normal"])
+        let classes = try scratch.write("classes.csv", Fixtures.classificationCSV(rows: 30))
+        try BadInputTests.expectRejected(["tune", classes, "--out", scratch.path("y"), "--search", "lr,family"],
+                                         naming: ["--search family", "only categorical"])
     }
 
     @Test func resumeHelpNamesWhatEachCommandResumesFrom() throws {
@@ -206,8 +271,8 @@ import Testing
         let b = Self.rows(try String(contentsOfFile: scratch.path("two/tuning.csv"), encoding: .utf8))
         #expect(a.count == 4 && b.count == 4)
         for (x, y) in zip(a.dropFirst(), b.dropFirst()) {
-            #expect(x[0..<5] == y[0..<5] && x[6...] == y[6...], "\(x) vs \(y)")
-            let u = try #require(Double(x[5])), v = try #require(Double(y[5]))
+            #expect(x[0..<6] == y[0..<6] && x[7...] == y[7...], "\(x) vs \(y)")
+            let u = try #require(Double(x[6])), v = try #require(Double(y[6]))
             #expect(abs(u - v) <= 1e-5 * max(1, abs(u)), "\(x) vs \(y)")
         }
         let worst = try MPITests.largestRelativeDifference(scratch.path("one/weights.safetensors"), scratch.path("two/weights.safetensors"))
