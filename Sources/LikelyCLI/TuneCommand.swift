@@ -7,7 +7,7 @@ import Likely
 struct TuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tune",
-        abstract: "Search dropout, weight decay, hidden widths and learning rate on validation data; refit the best.",
+        abstract: "Search dropout, weight decay, hidden widths, learning rate and the head's family on validation data; refit the best.",
         discussion: """
             Trial 1 is fit's own configuration (the options given, else fit's defaults). When the \
             family is searched (a numeric target and no --family), the next trials are fit's \
