@@ -85,33 +85,36 @@ struct TuneCommand: ParsableCommand {
         let settings = [base] + swaps + space.draw(trials - 1 - swaps.count, seed: fit.seed)
         let csvPath = DataSource.join(fit.out, "tuning.csv")
 
-        // Trial i runs on rank i mod size, alone; the scores are summed over ranks.
-        var scores = [TrialScore](repeating: .none, count: trials)
+        // Trial i runs on rank i mod size, alone, in rounds of one trial per rank. After each
+        // round the ranks' own scores are summed, so rank 0 prints and writes every finished
+        // trial: an interrupted search, of one process or many, keeps all it finished.
+        var own = [TrialScore](repeating: .none, count: trials)
+        var resumed = Set<Int>()
         if fit.resume {
             let finished = try space.finished(in: csvPath, settings, folds: validation.folds)
-            for (i, score) in finished.enumerated() where i % world.size == world.rank { scores[i] = score }
-            if !quiet { say("resuming: \(finished.filter(\.done).count) of \(trials) trials already in \(csvPath)") }
+            resumed = Set(finished.indices.filter { finished[$0].done })
+            for i in resumed where i % world.size == world.rank { own[i] = finished[i] }
+            if !quiet { say("resuming: \(resumed.count) of \(trials) trials already in \(csvPath)") }
         }
         try makeDirectory(fit.out, option: "--out")
-        for i in stride(from: world.rank, to: trials, by: world.size) where !scores[i].done {
-            scores[i] = try score(settings[i], on: parts)
-            if !quiet { say(space.line(i, of: trials, settings[i], scores[i], folds: validation.folds)) }
-            // Finished trials are never lost: the table is rewritten (atomically) after each.
-            if world.isRoot {
-                try writeText(space.csv(settings, scores: scores, folds: validation.folds), to: csvPath, option: "--out")
-            }
-        }
-        var flat = scores.flatMap { $0.values(folds: validation.folds) }
-        world.allreduceSum(&flat)
         let width = TrialScore.width(folds: validation.folds)
-        scores = (0..<trials).map { TrialScore(Array(flat[(width * $0)..<(width * $0 + width)])) }
-        guard world.isRoot else { return }
-        if !quiet {
-            for i in 0..<trials where i % world.size != 0 {
-                say(space.line(i, of: trials, settings[i], scores[i], folds: validation.folds))
+        var scores = own
+        for round in stride(from: 0, to: trials, by: world.size) {
+            let mine = round + world.rank
+            if mine < trials && !own[mine].done { own[mine] = try score(settings[mine], on: parts) }
+            var flat = own.flatMap { $0.values(folds: validation.folds) }
+            world.allreduceSum(&flat)
+            scores = (0..<trials).map { TrialScore(Array(flat[(width * $0)..<(width * $0 + width)])) }
+            guard world.isRoot else { continue }
+            if !quiet {
+                for i in round..<min(trials, round + world.size) where !resumed.contains(i) {
+                    say(space.line(i, of: trials, settings[i], scores[i], folds: validation.folds))
+                }
             }
+            // Rewritten atomically after every round: at most the round in progress is lost.
+            try writeText(space.csv(settings, scores: scores, folds: validation.folds), to: csvPath, option: "--out")
         }
-        try writeText(space.csv(settings, scores: scores, folds: validation.folds), to: csvPath, option: "--out")
+        guard world.isRoot else { return }
         guard let choice = TrialScore.choose(scores) else {
             throw RunFailure(message: "every one of the \(trials) trials failed (non-finite validation NLL); try a smaller --lr range or more data")
         }

@@ -278,4 +278,38 @@ import Testing
         let worst = try MPITests.largestRelativeDifference(scratch.path("one/weights.safetensors"), scratch.path("two/weights.safetensors"))
         #expect(worst < 1e-3, "largest relative weight difference \(worst)")
     }
+
+    @Test(.enabled(if: mpirunAvailable))
+    func twoProcessesWriteEveryRanksTrialsDuringTheSearch() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV(rows: 300))
+        let out = scratch.path("m")
+        let process = try CLI.start(["tune", data, "--out", out, "--trials", "8", "--epochs", "150", "--patience", "150",
+                                     "--folds", "2", "--seed", "5", "--quiet"], processes: 2)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Every version of tuning.csv seen while the search runs holds trials 1…k with no gap
+        // (rank 1 runs the even trials): the table is written after each round of two trials,
+        // with both ranks' results, not with rank 0's alone.
+        var seen: [[String]] = []
+        let deadline = Date().addingTimeInterval(300)
+        while process.isRunning && Date() < deadline {
+            if let text = try? String(contentsOfFile: out + "/tuning.csv", encoding: .utf8) {
+                let trials = Self.rows(text).dropFirst().map { $0[0] }
+                if seen.last != trials { seen.append(trials) }
+            }
+            usleep(2_000)
+        }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let partial = seen.filter { $0.count >= 2 && $0.count < 8 }
+        #expect(!partial.isEmpty, "no tuning.csv seen mid-search: \(seen)")
+        for trials in seen {
+            #expect(trials == (1...trials.count).map(String.init), "a gap in \(trials), of \(seen)")
+        }
+        #expect(seen.last?.count == 8, "\(seen)")
+    }
 }
