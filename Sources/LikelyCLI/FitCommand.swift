@@ -231,6 +231,8 @@ struct FitCommand: ParsableCommand {
         var patience: Int?
         /// The head's family (`nil`: the one `prepare` chose from --family or the data).
         var family: Family? = nil
+        /// The ensemble's members (`nil`: --ensemble); `likely tune` scores single networks.
+        var members: Int? = nil
     }
 
     /// This command's own settings.
@@ -322,6 +324,7 @@ struct FitCommand: ParsableCommand {
                progress: Bool = true, checkpoint: String? = nil, resume: String? = nil,
                validation: Dataset? = nil) throws -> (ProbabilisticModel, History) {
         let data = prepared.data, family = settings.family ?? prepared.family, architecture = prepared.architecture
+        let members = settings.members ?? ensemble
         if settings.validationSplit > 0 {
             let held = Int((Double(data.count) * settings.validationSplit).rounded())
             guard held >= 1 && held < data.count else {
@@ -334,7 +337,7 @@ struct FitCommand: ParsableCommand {
         let model = try ModelFactory.make(
             architecture: architecture, inputShape: data.exampleShape, head: head, hidden: settings.hidden,
             dropout: settings.dropout ?? FitDefaults.dropout(architecture, data.kind), inputDropout: inputDropout, seed: seed,
-            members: ensemble)
+            members: members)
         // Under mpirun every process trains on its shard of each global batch; rank 0 writes.
         model.broadcastWeights(over: world)
         model.classNames = family.support.isClassification ? data.classNames : nil
@@ -353,7 +356,7 @@ struct FitCommand: ParsableCommand {
         options.augmentation = prepared.augmentation
         options.standardizeFeatures = !noStandardize
         options.standardizeTarget = !noStandardize
-        options.distribute(over: world, members: ensemble)
+        options.distribute(over: world, members: members)
         if calibrate {
             guard family.support.isClassification else {
                 throw InputError("--calibrate applies to bernoulli and categorical heads, not \(family.name)")
@@ -369,7 +372,7 @@ struct FitCommand: ParsableCommand {
         if progress && !quiet {
             let held = settings.validationSplit > 0 ? Int((Double(data.count) * settings.validationSplit).rounded()) : 0
             let counted = held > 0 ? "\(data.count - held) examples (\(held) more held out for validation)" : "\(data.count) examples"
-            let what = ensemble > 1 ? "an ensemble of \(ensemble) \(architecture.rawValue) members" : architecture.rawValue
+            let what = members > 1 ? "an ensemble of \(members) \(architecture.rawValue) members" : architecture.rawValue
             say("fitting \(what) with a \(family.name) head on \(counted) of \(data.exampleShape) from \(data.kind.rawValue) \(data.path)")
         }
         do {

@@ -158,10 +158,14 @@ struct TuneCommand: ParsableCommand {
     /// the arg-min, one epoch count for all folds rather than an optimistic per-fold best.
     /// Every trial, fit's configuration included, is scored so, so that their scores carry the
     /// same optimism of a best epoch. The fold values v_k at that epoch are kept for the
-    /// standard error of `TrialScore.choose`. A diverging fold (non-finite loss) makes the
+    /// standard error of `TrialScore.choose`. Each fold trains one network; `--ensemble M`
+    /// applies to the refit only. A diverging fold (non-finite loss) makes the
     /// trial fail (+∞); bad input still ends the run.
     func score(_ settings: FitCommand.Settings, on parts: [TuneValidation.Part]) throws -> TrialScore {
         let failed = TrialScore(nll: .infinity, epochsRun: 0, bestEpoch: 0, folds: [])
+        // One network per fold, whatever --ensemble says: the refit trains the members.
+        var settings = settings
+        settings.members = 1
         var curves: [[Double]] = []
         for part in parts {
             let history: History

@@ -229,6 +229,25 @@ import Testing
                                          naming: ["--search family", "only categorical"])
     }
 
+    @Test func ensembleAppliesToTheRefitOnly() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV(rows: 60))
+        // Each fold trains one network for at most 4 epochs (an ensemble's history would hold
+        // 3 × 4); trial 1, kept, is refitted as likely fit --ensemble 3 trains it.
+        let common = ["--epochs", "4", "--seed", "6", "--ensemble", "3", "--quiet"]
+        let tuned = try CLI.run(["tune", data, "--out", scratch.path("t"), "--trials", "1", "--search", "lr"] + common)
+        #expect(tuned.status == 0, "\(tuned.stderr)")
+        let rows = Self.rows(try String(contentsOfFile: scratch.path("t/tuning.csv"), encoding: .utf8))
+        #expect(rows.count == 2 && Double(rows[1][7]) == 4 && Int(rows[1][8]).map { (1...4).contains($0) } == true, "\(rows)")
+        let fit = try CLI.run(["fit", data, "--out", scratch.path("f")] + common)
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let json = try String(contentsOfFile: scratch.path("t/model.json"), encoding: .utf8)
+        #expect(json.contains("\"members\" : 3"), "\(json)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.path("t/weights.safetensors")))
+                == Data(contentsOf: URL(fileURLWithPath: scratch.path("f/weights.safetensors"))))
+    }
+
     @Test func resumeHelpNamesWhatEachCommandResumesFrom() throws {
         // The help wraps lines; compare with the whitespace collapsed.
         func help(_ command: String) throws -> String {
