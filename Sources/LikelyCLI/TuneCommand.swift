@@ -240,11 +240,10 @@ struct TuneSpace {
         })
     }
 
-    /// `count` trial settings: each trial draws all four values in a fixed order from one
-    /// stream (so the sequence of draws does not depend on which options are searched) and
-    /// keeps the searched ones.
-    /// The family is drawn uniformly from `families` on a stream of its own, so the other
-    /// values do not depend on whether it is searched.
+    /// `count` trial settings: each trial draws dropout, weight decay, hidden and lr in a fixed
+    /// order from one stream, and the family (uniform over `families`) from a stream of its
+    /// own, so the sequence of draws does not depend on which options are searched; it keeps
+    /// the searched ones.
     func draw(_ count: Int, seed: UInt64) -> [FitCommand.Settings] {
         var random = RandomSource(seed: seed, stream: 0x7475_6E65)
         var familyRandom = RandomSource(seed: seed, stream: 0x6661_6D69)
