@@ -11,7 +11,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("case"), help: "Run one case (default: every case).")
     var caseName: BenchCase?
 
-    @Option(help: "Threads for OpenBLAS and element-wise work.")
+    @Option(parsing: .unconditional, help: "Threads for OpenBLAS and element-wise work.")
     var threads: Int = 2
 
     @Flag(help: "One JSON object per case on stdout.")

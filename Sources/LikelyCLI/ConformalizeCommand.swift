@@ -37,6 +37,7 @@ struct ConformalizeCommand: ParsableCommand {
                              + (model.head.family.support.isClassification ? "use lac, aps or raps" : "use cqr"))
         }
         let data = try common.load(common.data, for: model, needTargets: true)
+        common.noteUnseen(data)
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         let calibration = model.conformalize(predictive, targets: data.dataset.targets, method: chosen,

@@ -24,8 +24,13 @@ struct LoadedData {
     /// For tables: the CSV feature columns read, and how they became `features`.
     var columnNames: [String]?
     var encoding: TableEncoding?
-    /// For tables: rows left out for a missing cell.
+    /// For tables: rows left out for a missing cell, and how many of them for a missing target.
     var droppedForMissing = 0
+    var droppedForMissingTarget = 0
+    /// For tables: cells of categories unseen in training, encoded under `--unknown-category ignore`.
+    var unseenCategoryCells = 0
+    /// For tables: the table as read (its cells, to fit the encoding on training rows only).
+    var table: CSVTable?
     /// For tables: the text of the columns asked to be kept, one array per row.
     var keptCells: [[String]] = []
 
@@ -46,7 +51,18 @@ extension LoadedData {
     init(_ table: CSVTable, kind: DataKind, path: String) {
         self.init(kind: kind, path: path, features: table.features, targets: table.targets, classNames: table.classNames,
                   featureNames: table.featureNames, targetName: table.targetName, columnNames: table.columnNames,
-                  encoding: table.encoding, droppedForMissing: table.droppedForMissing, keptCells: table.keptCells)
+                  encoding: table.encoding, droppedForMissing: table.droppedForMissing,
+                  droppedForMissingTarget: table.droppedForMissingTarget, unseenCategoryCells: table.unseenCategoryCells,
+                  table: table, keptCells: table.keptCells)
+    }
+
+    /// A table's rows encoded by an encoding fitted on `rows` alone (`CSVTable.refitted(onRows:)`);
+    /// other data, which has no encoding, unchanged.
+    func encoded(fittingOn rows: [Int]) -> LoadedData {
+        guard let table else { return self }
+        var data = LoadedData(table.refitted(onRows: rows), kind: kind, path: path)
+        data.classNames = classNames
+        return data
     }
 }
 
@@ -65,6 +81,11 @@ enum DataSource {
         if names.contains(where: { $0.hasPrefix("train-") || $0.hasPrefix("t10k-") }) {
             // Part of an MNIST layout: the loader names what is missing.
             return .images
+        }
+        let tables = names.filter { $0.lowercased().hasSuffix(".csv") }.sorted()
+        if !tables.isEmpty {
+            let listed = tables.prefix(3).map { join(path, $0) }.joined(separator: ", ") + (tables.count > 3 ? ", …" : "")
+            throw InputError("DATA \(path) is a directory of CSV files; pass one CSV file as DATA (\(listed))")
         }
         throw InputError("DATA \(path): a directory must hold MNIST-layout IDX files (train-images-idx3-ubyte[.gz], "
                          + "train-labels-idx1-ubyte[.gz], t10k-...) or x.npy and y.npy")
@@ -131,8 +152,10 @@ enum DataSource {
     ///   - needTargets: whether targets are required (evaluate) or ignored (predict, sample).
     ///   - keep: CSV columns whose text is copied into `keptCells` (`predict --keep`).
     ///   - role: how messages name `path` (`DATA`, `--ood`).
+    ///   - unknownCategories: what a CSV category unseen in training does.
     static func load(_ path: String, for model: ProbabilisticModel, split: MNISTSplit?,
-                     needTargets: Bool, keep: [String] = [], role: String = "DATA") throws -> LoadedData {
+                     needTargets: Bool, keep: [String] = [], role: String = "DATA",
+                     unknownCategories: UnknownCategoryPolicy = .error) throws -> LoadedData {
         let kind = try kind(of: path)
         if split != nil && kind != .images {
             throw InputError("--split applies to IDX image directories; \(role) \(path) is a \(kind.rawValue)")
@@ -149,7 +172,8 @@ enum DataSource {
             let options = CSVOptions(target: needTargets ? model.targetName : nil, features: model.featureNames,
                                      targetKind: family.support.isClassification ? .classes : .numeric,
                                      classNames: needTargets ? model.classNames : nil,
-                                     targetDefaultsToLastColumn: needTargets, encoding: encoding, keep: keep)
+                                     targetDefaultsToLastColumn: needTargets, encoding: encoding, keep: keep,
+                                     unknownCategories: unknownCategories)
             data = LoadedData(try CSVReader.read(path, options: options), kind: kind, path: path)
         case .images:
             if !keep.isEmpty { throw InputError("--keep names CSV columns; DATA is an \(kind.rawValue)") }
@@ -166,7 +190,7 @@ enum DataSource {
             }
             data = LoadedData(kind: kind, path: path, features: x, targets: targets)
         }
-        data.features = try reshaped(data.features, to: model.inputShape, path: path)
+        data.features = try reshaped(data.features, to: model.inputShape, path: path, role: role)
         if needTargets {
             if family.support.isClassification, let known = model.classNames ?? model.head.classNamesByIndex {
                 data.classNames = known
@@ -196,11 +220,11 @@ enum DataSource {
     }
 
     /// Features `[n, …]` reshaped to `[n] + inputShape` when the example sizes agree.
-    static func reshaped(_ features: Tensor, to inputShape: [Int], path: String) throws -> Tensor {
+    static func reshaped(_ features: Tensor, to inputShape: [Int], path: String, role: String = "DATA") throws -> Tensor {
         let example = Array(features.shape.dropFirst())
         if example == inputShape { return features }
         guard example.reduce(1, *) == inputShape.reduce(1, *) else {
-            throw InputError("DATA \(path): examples of shape \(example) do not fit the model, which takes inputs of shape \(inputShape)")
+            throw InputError("\(role) \(path): examples of shape \(example) do not fit the model, which takes inputs of shape \(inputShape)")
         }
         return features.reshaped(to: [features.shape[0]] + inputShape)
     }
@@ -216,7 +240,12 @@ enum DataSource {
             switch error.problem {
             case .value(let index, let value):
                 let place = data.kind == .table ? "data row \(index + 1)" : "example \(index)"
-                throw InputError("DATA \(data.path): \(place): \(name) is \(value); \(error.requirement)")
+                // A CSV cell is quoted as written, with its 32-bit value when that differs (0.99999999 is 1.0).
+                var shown = "\(value)"
+                if let cells = data.table?.targetCells, index < cells.count, Double(cells[index]) != Double(value) {
+                    shown = "\(cells[index]) (\(value) as a 32-bit float)"
+                }
+                throw InputError("DATA \(data.path): \(place): \(name) is \(shown); \(error.requirement)")
             case .classCount(let count, _):
                 throw InputError("DATA \(data.path): \(error.requirement), the \(name) has \(count)"
                                  + (data.classNames.map { " (\($0.prefix(10).joined(separator: ", ")))" } ?? ""))

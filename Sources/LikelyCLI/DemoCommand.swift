@@ -30,7 +30,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "The Fashion-MNIST directory (IDX files, MNIST layout).")
     var fashionMnist: String = FashionDemo.systemDirectory
 
-    @Option(help: "The seed of the generated data, the weights and every draw.")
+    @Option(parsing: .unconditional, help: "The seed of the generated data, the weights and every draw.")
     var seed: UInt64 = 1
 
     func validate() throws {

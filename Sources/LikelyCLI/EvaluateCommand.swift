@@ -32,7 +32,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Write a self-contained HTML page: metrics, every plot, the model card, and the conformal and OOD sections when computed.")
     var report: String?
 
-    @Option(help: "With stored conformity scores (likely conformalize): report the coverage and size of the conformal regions at level L in (0, 1).")
+    @Option(parsing: .unconditional, help: "With stored conformity scores (likely conformalize): report the coverage and size of the conformal regions at level L in (0, 1).")
     var level: Double?
 
     @Flag(help: "One JSON object on stdout.")
@@ -52,13 +52,15 @@ struct EvaluateCommand: ParsableCommand {
         let model = try ModelDirectory.load(common.modelDirectory)
         if level != nil { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, mcSamples: common.mcSamples) }
         let data = try common.load(common.data, for: model, needTargets: true)
-        if data.droppedForMissing > 0 { printError("dropped \(data.droppedForMissing) rows with missing cells") }
+        common.noteUnseen(data)
+        if data.droppedForMissing > 0 { printError(data.droppedNote) }
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         var report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins)
         if let level { report.conformal = model.conformalReport(predictive, targets: data.dataset.targets, level: level) }
         if let ood {
             let other = try common.load(ood, for: model, needTargets: false, role: "--ood")
+            common.noteUnseen(other, role: "--ood")
             guard let outside = model.predictive(other.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
             report.ood = OutOfDistributionReport(inDistribution: predictive, outOfDistribution: outside)
         }
@@ -111,6 +113,9 @@ struct ModelDataOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seed of the MC-dropout masks and of any sampling.", transform: OptionCheck.seed)
     var seed: UInt64 = 0
 
+    @Option(help: "A CSV category unseen in training: error, or ignore (encoded as the column's \"missing\" category when the model has one, else all of its one-hot inputs 0; counted on standard error).")
+    var unknownCategory: UnknownCategoryPolicy = .error
+
     func check() throws {
         try OptionCheck.require((0...10_000).contains(mcSamples), "--mc-samples", "in 0...10000", got: mcSamples)
     }
@@ -128,7 +133,8 @@ struct ModelDataOptions: ParsableArguments {
     /// examples × the head's raw outputs.
     func load(_ path: String, for model: ProbabilisticModel, needTargets: Bool, keep: [String] = [],
               role: String = "DATA") throws -> LoadedData {
-        let data = try DataSource.load(path, for: model, split: split, needTargets: needTargets, keep: keep, role: role)
+        let data = try DataSource.load(path, for: model, split: split, needTargets: needTargets, keep: keep, role: role,
+                                       unknownCategories: unknownCategory)
         let members = model.memberCount, passes = max(mcSamples, 1) * members, width = model.head.rawOutputCount
         let (perPass, overflow1) = data.count.multipliedReportingOverflow(by: width)
         let (total, overflow2) = perPass.multipliedReportingOverflow(by: passes)
@@ -143,4 +149,10 @@ struct ModelDataOptions: ParsableArguments {
         return data
     }
 
+    /// Says on standard error how many cells `--unknown-category ignore` encoded as unseen.
+    func noteUnseen(_ data: LoadedData, role: String = "DATA") {
+        if data.unseenCategoryCells > 0 { printError(LoadedData.unseenNote(data.unseenCategoryCells, in: "\(role) \(data.path)")) }
+    }
 }
+
+extension UnknownCategoryPolicy: ExpressibleByArgument {}

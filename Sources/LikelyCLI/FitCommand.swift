@@ -102,10 +102,10 @@ struct FitCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "With --calibrate: the MC-dropout passes of the predictive to calibrate (default 0: the deterministic network).")
     var calibrateMcSamples: Int?
 
-    @Option(help: "Fraction in [0, 1) of the data held out (before any validation split) to conformalize the fitted model on; its conformity scores are saved with it, for predict/evaluate --level.")
+    @Option(parsing: .unconditional, help: "Fraction in [0, 1) of the data held out (before any validation split) to conformalize the fitted model on; its conformity scores are saved with it, for predict/evaluate --level.")
     var conformalSplit: Double = 0
 
-    @Option(help: "With --conformal-split: the MC-dropout passes of the predictive to conformalize (0: deterministic).")
+    @Option(parsing: .unconditional, help: "With --conformal-split: the MC-dropout passes of the predictive to conformalize (0: deterministic).")
     var conformalMcSamples: Int = 0
 
     @Option(parsing: .unconditional, help: "Train a deep ensemble of M members, each from its own seed stream (derived from --seed); the predictive is their equal-weight mixture.")
@@ -165,6 +165,7 @@ struct FitCommand: ParsableCommand {
         let world = try ProcessGroup.current()
         let quiet = quiet || !world.isRoot
         var prepared = try prepare(quiet: quiet)
+        encodeOnTrainingRows(&prepared, quiet: quiet)
         let calibration = try holdOutCalibration(&prepared)
         let checkpoint = FitDefaults.checkpoint(of: out)
         // An ensemble keeps member j's checkpoint in CHECKPOINT/member_j; member 0 comes first.
@@ -213,7 +214,7 @@ struct FitCommand: ParsableCommand {
         guard held >= 1 && held < n else {
             throw InputError("--conformal-split \(conformalSplit) of \(n) examples leaves \(held) for calibration and \(n - held) for training; each needs at least one")
         }
-        var random = RandomSource(seed: seed, stream: 0xC0F0_5A11)
+        var random = conformalSplitRandom
         let split = all.split(validationFraction: conformalSplit, stratified: prepared.family.support.isClassification, using: &random)
         prepared.data.features = split.train.features
         prepared.data.targets = split.train.targets
@@ -276,7 +277,7 @@ struct FitCommand: ParsableCommand {
             augmentation = try AugmentationPipeline(parsing: augment, argument: "--augment")
         }
         if !quiet, data.droppedForMissing > 0 {
-            say("dropped \(data.droppedForMissing) rows with missing cells")
+            say(data.droppedNote)
         }
         if !quiet, let encoding = data.encoding, !encoding.categoricalColumns.isEmpty {
             say("one-hot encoded " + encoding.columns.compactMap { c in c.categories.map { "\(c.name) (\($0.count) categories)" } }

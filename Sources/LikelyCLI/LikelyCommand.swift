@@ -31,7 +31,8 @@ struct LikelyCommand: ParsableCommand {
                 writeOutput(fullMessage(for: error) + "\n")
                 Foundation.exit(0)
             }
-            fail(fullMessage(for: error), code: 2)
+            let message = fullMessage(for: error)
+            fail(message + (ListArgumentHint.hint(for: message, arguments: CommandLine.arguments) ?? ""), code: 2)
         }
     }
 

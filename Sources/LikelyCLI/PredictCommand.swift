@@ -23,7 +23,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "CSV input columns to copy into the output before the predictions (identifiers), comma-separated.")
     var keep: String?
 
-    @Option(help: "With stored conformity scores (likely conformalize): add the conformal region of level L in (0, 1): lower, upper or set, set_size.")
+    @Option(parsing: .unconditional, help: "With stored conformity scores (likely conformalize): add the conformal region of level L in (0, 1): lower, upper or set, set_size.")
     var level: Double?
 
     func validate() throws {
@@ -39,6 +39,7 @@ struct PredictCommand: ParsableCommand {
         if level != nil { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, mcSamples: common.mcSamples) }
         let kept = try keep.map { try OptionCheck.names($0, option: "--keep") } ?? []
         let data = try common.load(common.data, for: model, needTargets: false, keep: kept)
+        common.noteUnseen(data)
         let world = try ProcessGroup.current()
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         let region = level.map { model.conformalRegion(predictive, level: $0) }
@@ -69,16 +70,7 @@ enum PredictionTable {
     ///   - kept: the names of input columns copied before the predictions.
     ///   - cells: their text, one array per input row.
     static func csv(_ predictive: Predictive, model: ProbabilisticModel, region: ConformalRegion? = nil, kept: [String] = [], cells: [[String]] = []) throws -> String {
-        var lines = summary(predictive, model: model, region: region)
-        guard !kept.isEmpty else { return lines.joined(separator: "\n") + "\n" }
-        let header = lines[0].split(separator: ",").map(String.init)
-        if let clash = kept.first(where: header.contains) {
-            throw InputError("--keep \(clash): the output already has a column named \"\(clash)\"")
-        }
-        precondition(cells.count == lines.count - 1, "\(cells.count) kept rows for \(lines.count - 1) predictions")
-        lines[0] = (kept.map(csvField) + [lines[0]]).joined(separator: ",")
-        for r in cells.indices { lines[r + 1] = (cells[r].map(csvField) + [lines[r + 1]]).joined(separator: ",") }
-        return lines.joined(separator: "\n") + "\n"
+        try KeptColumns.prepend(kept, cells: cells, to: summary(predictive, model: model, region: region))
     }
 
     /// The header line, then one line per input.

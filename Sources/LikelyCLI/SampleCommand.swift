@@ -21,16 +21,22 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "The CSV file to write (default: standard output).")
     var out: String?
 
+    @Option(help: "CSV input columns to copy into the output before the draws (identifiers), comma-separated.")
+    var keep: String?
+
     func validate() throws {
         try common.check()
         try OptionCheck.require((1...100_000).contains(draws), "--draws", "in 1...100000", got: draws)
+        if let keep { _ = try OptionCheck.names(keep, option: "--keep") }
     }
 
     func run() throws {
         try validate()
         if let out { try common.outputPaths.checkFile(out, option: "--out", allowStream: true) }
         let model = try ModelDirectory.load(common.modelDirectory)
-        let data = try common.load(common.data, for: model, needTargets: false)
+        let kept = try keep.map { try OptionCheck.names($0, option: "--keep") } ?? []
+        let data = try common.load(common.data, for: model, needTargets: false, keep: kept)
+        common.noteUnseen(data)
         guard data.count * draws <= 100_000_000 else {
             throw InputError("--draws \(draws) for \(data.count) inputs makes \(data.count * draws) numbers; at most 100000000")
         }
@@ -48,6 +54,6 @@ struct SampleCommand: ParsableCommand {
                 return discrete && Swift.abs(x) < 1e15 ? String(Int(x)) : number(x)
             }.joined(separator: ","))
         }
-        try emit(lines.joined(separator: "\n") + "\n", to: out)
+        try emit(try KeptColumns.prepend(kept, cells: data.keptCells, to: lines), to: out)
     }
 }

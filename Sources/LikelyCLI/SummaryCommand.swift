@@ -15,16 +15,16 @@ struct SummaryCommand: ParsableCommand {
     @Option(help: "Image input shape H,W,C for the convolutional architectures (default 28,28,1).")
     var input: String?
 
-    @Option(help: "Number of input features for mlp (default 1).")
+    @Option(parsing: .unconditional, help: "Number of input features for mlp (default 1).")
     var features: Int?
 
     @Option(help: "Hidden layer sizes for mlp: comma-separated positive integers (an empty string: none).")
     var hidden = LayerSizes([50, 50])
 
-    @Option(help: "Size of the last layer (default 10 for images, 1 for mlp).")
+    @Option(parsing: .unconditional, help: "Size of the last layer (default 10 for images, 1 for mlp).")
     var outputs: Int?
 
-    @Option(help: "Dropout rate in [0, 1) (default 0 for mlp, 0.25 for the CNNs).")
+    @Option(parsing: .unconditional, help: "Dropout rate in [0, 1) (default 0 for mlp, 0.25 for the CNNs).")
     var dropout: Float?
 
     @Option(parsing: .unconditional, help: "Members of a deep ensemble of this architecture (fit --ensemble M): the table is one member's, the totals add the ensemble's.")

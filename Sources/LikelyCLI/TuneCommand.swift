@@ -29,13 +29,13 @@ struct TuneCommand: ParsableCommand {
 
     @OptionGroup var fit: FitCommand
 
-    @Option(help: "Trials of the random search, the first being fit's own configuration.")
+    @Option(parsing: .unconditional, help: "Trials of the random search, the first being fit's own configuration.")
     var trials: Int = 20
 
     @Option(help: "The options to search, comma-separated: dropout, weight-decay, hidden, lr, family (default: all; family only without --family).")
     var search: String?
 
-    @Option(help: "Cross-validation folds scoring each trial (default: 5 for at most 10000 examples, else 1: one --validation-split part).")
+    @Option(parsing: .unconditional, help: "Cross-validation folds scoring each trial (default: 5 for at most 10000 examples, else 1: one --validation-split part).")
     var folds: Int?
 
     func validate() throws {

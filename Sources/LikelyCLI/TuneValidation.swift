@@ -34,18 +34,22 @@ struct TuneValidation {
         let all = prepared.data.dataset, n = all.count
         let stratified = prepared.family.support.isClassification
         var random = RandomSource(seed: seed, stream: 0x7475_6E66)
-        func part(train: Dataset, validation: Dataset) -> Part {
+        // Each part's encoding (categories, imputed means) is fitted on its training rows alone.
+        func part(train: [Int], validation: [Int]) -> Part {
+            let data = prepared.data.encoded(fittingOn: train)
+            let encoded = data.dataset
             var training = prepared
-            training.data.features = train.features
-            training.data.targets = train.targets
-            return Part(training: training, validation: validation)
+            training.data = data
+            training.data.features = encoded.features.gatheringRows(train)
+            training.data.targets = encoded.targets.gatheringRows(train)
+            return Part(training: training, validation: encoded.subset(validation))
         }
         if folds == 1 {
             let held = Int((Double(n) * fraction).rounded())
             guard held >= 1 && held < n else {
                 throw InputError("--validation-split \(fraction) of \(n) examples leaves \(held) for validation and \(n - held) for training; each needs at least one")
             }
-            let split = all.split(validationFraction: fraction, stratified: stratified, using: &random)
+            let split = all.splitIndices(validationFraction: fraction, stratified: stratified, using: &random)
             return [part(train: split.train, validation: split.validation)]
         }
         guard n >= 2 * folds else {
@@ -70,7 +74,7 @@ struct TuneValidation {
         return (0..<folds).map { k in
             var train = (0..<folds).filter { $0 != k }.flatMap { fold[$0] }
             random.shuffle(&train)
-            return part(train: all.subset(train), validation: all.subset(fold[k]))
+            return part(train: train, validation: fold[k])
         }
     }
 }

@@ -84,7 +84,7 @@ import Testing
         #expect(html.contains("one-hot: Berlin, Paris, Rome, missing") && html.contains("missing → training mean"))
         #expect(html.contains("Missing cells: <code>impute</code>"))
         // --class-names is for IDX/NPY labels only.
-        try BadInputTests.expectRejected(["fit", data, "--out", scratch.path("m2"), "--missing", "impute", "--class-names", "a,b"], naming: ["--class-names"])
+        try BadInputTests.expectRejected(["fit", data, "--out", scratch.path("m2"), "--features", "city,size", "--missing", "impute", "--class-names", "a,b"], naming: ["--class-names"])
     }
 
     @Test func conformalAndOutOfDistributionSectionsAreRendered() throws {

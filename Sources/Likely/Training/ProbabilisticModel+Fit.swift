@@ -25,11 +25,15 @@ extension ProbabilisticModel {
     ///     ensemble, members without a `member_j` checkpoint there start afresh; member 0's
     ///     must be there).
     /// - Throws: `TrainingError` for a non-finite loss or gradient (naming epoch, batch and
-    ///   parameter); `ModelFileError` for a checkpoint that cannot be read or written.
+    ///   parameter); `ModelFileError` for a checkpoint that cannot be read or written;
+    ///   `TargetError`, before any training, for a target (of `data` or of validation data)
+    ///   outside the head family's support, e.g. a negative count for a Poisson head.
     /// - Returns: the history of every epoch (of every member, in member order).
     @discardableResult
     public func fit(_ data: Dataset, options: TrainingOptions, resume: String? = nil) throws -> History {
         checkFit(data, options: options)
+        try checkTargets(data)
+        if case .data(let validation) = options.validation { try checkTargets(validation) }
         // Members train in order, so an ensemble's checkpoint always has member 0's first.
         if memberCount > 1, let resume,
            !FileManager.default.fileExists(atPath: Self.memberDirectory(resume, 0) + "/training.json") {
@@ -93,6 +97,12 @@ extension ProbabilisticModel {
     }
 
     /// The preconditions of `fit`, each naming the bad value.
+    /// Targets `[n]` the head's family can score (`Family.checkTargets`), as the CLI checks them.
+    private func checkTargets(_ data: Dataset) throws(TargetError) {
+        guard data.targets.rank == 1 else { return }
+        try head.family.checkTargets(data.targets, classCount: head.family.support.isClassification ? head.classCount : nil)
+    }
+
     private func checkFit(_ data: Dataset, options: TrainingOptions) {
         precondition(options.epochs >= 1, "epochs must be ≥ 1, got \(options.epochs)")
         precondition(options.batchSize >= 1, "batch size must be ≥ 1, got \(options.batchSize)")

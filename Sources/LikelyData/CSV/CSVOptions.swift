@@ -44,6 +44,8 @@ public struct CSVOptions: Sendable {
     public var encoding: TableEncoding?
     /// Columns whose cells are copied as text into `CSVTable.keptCells` (identifiers).
     public var keep: [String]
+    /// What a feature cell does whose category the known `encoding` lacks.
+    public var unknownCategories: UnknownCategoryPolicy
 
     /// - Parameters:
     ///   - target: the target column, or `nil` for features only.
@@ -57,11 +59,13 @@ public struct CSVOptions: Sendable {
     ///   - missing: the missing-cell policy (default `.error`).
     ///   - encoding: a known encoding, or `nil` to fit one.
     ///   - keep: columns to copy as text.
+    ///   - unknownCategories: an unseen category is an error (default) or ignored.
     public init(target: String? = nil, features: [String]? = nil, delimiter: CSVDelimiter? = nil,
                 targetKind: TargetKind = .automatic, classNames: [String]? = nil,
                 invalidRows: InvalidRowPolicy = .error, targetDefaultsToLastColumn: Bool = false,
                 categorical: CategoricalColumns = .none, missing: MissingPolicy = .error,
-                encoding: TableEncoding? = nil, keep: [String] = []) {
+                encoding: TableEncoding? = nil, keep: [String] = [], unknownCategories: UnknownCategoryPolicy = .error) {
+        self.unknownCategories = unknownCategories
         self.categorical = categorical
         self.missing = missing
         self.encoding = encoding

@@ -20,8 +20,19 @@ public struct CSVTable {
     /// How many rows were left out (`InvalidRowPolicy.drop`, or a missing cell under
     /// `MissingPolicy.drop`, or a missing target under `.drop` and `.impute`).
     public let droppedRows: Int
-    /// How many of the dropped rows had a missing cell.
+    /// How many of the dropped rows had a missing cell (a feature or the target).
     public let droppedForMissing: Int
+    /// How many of the dropped rows had a missing target (a target cannot be imputed).
+    public let droppedForMissingTarget: Int
+    /// How many feature cells held a category unseen in training and were encoded under
+    /// `UnknownCategoryPolicy.ignore`.
+    public let unseenCategoryCells: Int
+    /// Each kept row's feature cells, trimmed, one per entry of `columnNames` (what
+    /// `refitted(onRows:)` encodes again).
+    public let featureCells: [[String]]
+    /// Each kept row's target cell, trimmed, as written in the file (messages quote it
+    /// rather than its 32-bit value); empty when no target was read.
+    public let targetCells: [String]
     /// The cells of the `CSVOptions.keep` columns, trimmed, one array per kept row (in file
     /// order), the columns in the order asked.
     public let keptCells: [[String]]
@@ -86,6 +97,7 @@ public enum CSVReader {
         }
         let cells = records.dropFirst().map { record in columns.features.map { record.fields[$0].trimmingSpaces } }
         let encoding = try encoding(records.dropFirst(), cells: cells, columns: columns, path: path, options: options)
+        try checkSize(rows: records.count - 1, encoding: encoding, path: path)
         let rows = try readRows(records.dropFirst(), cells: cells, encoding: encoding, kept: kept, columns: columns,
                                 path: path, options: options)
         guard rows.count > 0 else {
@@ -93,7 +105,10 @@ public enum CSVReader {
         }
         var targets: Tensor?
         var classNames: [String]?
-        if columns.target != nil {
+        if let t = columns.target {
+            if !rows.targetIsNumeric && options.targetKind == .automatic {
+                try checkTargetTypos(rows, column: columns.names[t], path: path)
+            }
             if rows.targetIsNumeric && options.classNames == nil {
                 targets = Tensor(rows.numericTargets)
             } else {
@@ -104,8 +119,43 @@ public enum CSVReader {
         return CSVTable(featureNames: encoding.inputNames, columnNames: columns.features.map { columns.names[$0] },
                         encoding: encoding, features: Tensor(shape: [rows.count, encoding.width], scalars: rows.values),
                         targetName: columns.target.map { columns.names[$0] }, targets: targets, classNames: classNames,
-                        droppedRows: rows.dropped, droppedForMissing: rows.droppedForMissing, keptCells: rows.keptCells,
+                        droppedRows: rows.dropped, droppedForMissing: rows.droppedForMissing,
+                        droppedForMissingTarget: rows.droppedForMissingTarget, unseenCategoryCells: rows.unseenCategoryCells,
+                        featureCells: rows.featureCells, targetCells: rows.targetCells, keptCells: rows.keptCells,
                         delimiter: delimiter)
+    }
+
+    /// The most feature values a table may hold, rows × inputs: 2³⁰ float32 values (4 GiB).
+    public static let maximumFeatureValues = 1 << 30
+
+    /// Refuses, before allocating, a table whose encoded features would exceed
+    /// `maximumFeatureValues` (one-hot columns of very many categories are dense inputs).
+    static func checkSize(rows: Int, encoding: TableEncoding, path: String) throws {
+        let (total, overflow) = rows.multipliedReportingOverflow(by: encoding.width)
+        guard overflow || total > maximumFeatureValues else { return }
+        let widest = encoding.columns.max { $0.width < $1.width }
+        let culprit = widest.map { $0.categories == nil ? "" : "; column \"\($0.name)\" alone gives \($0.width) one-hot inputs" } ?? ""
+        throw DataError(source: path, location: "header",
+                        problem: "\(rows) rows of \(encoding.width) inputs would be \(overflow ? "more than \(Int.max)" : String(total)) feature values, "
+                            + "more than the \(maximumFeatureValues) (4 GiB) a table may hold\(culprit); leave such a column out with --features "
+                            + "or group its rare categories into one")
+    }
+
+    /// A target read as class labels because some cells are not numbers, although at least
+    /// `TableEncoding.typoShare` of them are: typos in a numeric target, refused.
+    static func checkTargetTypos(_ rows: Rows, column: String, path: String) throws {
+        var numbers = 0
+        var texts: [String] = []
+        for (r, cell) in rows.targetCells.enumerated() {
+            if Double(cell) != nil { numbers += 1 } else if texts.count < 5 { texts.append("\(rows.targetPlaces[r]): \"\(cell)\"") }
+        }
+        let count = rows.targetCells.count - numbers
+        guard count > 0, Double(numbers) >= TableEncoding.typoShare * Double(rows.targetCells.count) else { return }
+        throw DataError(source: path, location: "column \"\(column)\"",
+                        problem: "the target holds numbers but \(count) of its \(rows.targetCells.count) cells \(count == 1 ? "is" : "are") not: "
+                            + texts.joined(separator: ", ") + (count > texts.count ? ", …" : "")
+                            + "; correct \(count == 1 ? "that cell" : "those cells") (or mark \(count == 1 ? "it" : "them") missing), "
+                            + "or give a class family (--family categorical) if the target really holds class labels")
     }
 
     /// The given encoding (checked against the feature columns), or one fitted on the rows
@@ -120,12 +170,13 @@ public enum CSVReader {
             }
             return known
         }
-        let training = zip(records, cells).filter { record, cells in
-            let targetMissing = columns.target.map { MissingCell.isMissing(record.fields[$0].trimmingSpaces) } ?? false
+        let training = zip(records.enumerated(), cells).filter { numbered, cells in
+            let targetMissing = columns.target.map { MissingCell.isMissing(numbered.element.fields[$0].trimmingSpaces) } ?? false
             return !targetMissing && !(options.missing == .drop && cells.contains(where: MissingCell.isMissing))
-        }.map(\.1)
+        }
         do {
-            return try TableEncoding(fitting: training, names: names, categorical: options.categorical, missing: options.missing)
+            return try TableEncoding(fitting: training.map(\.1), names: names, categorical: options.categorical, missing: options.missing,
+                                     places: training.map { "row \($0.0.offset + 1) (line \($0.0.element.line))" })
         } catch {
             throw DataError(source: path, location: "header", problem: error.message)
         }
@@ -143,6 +194,9 @@ public enum CSVReader {
         var count = 0
         var dropped = 0
         var droppedForMissing = 0
+        var droppedForMissingTarget = 0
+        var unseenCategoryCells = 0
+        var featureCells: [[String]] = []
         var keptCells: [[String]] = []
     }
 
@@ -150,6 +204,7 @@ public enum CSVReader {
     struct InvalidRow: Error {
         var error: DataError
         var missing: Bool
+        var missingTarget = false
     }
 
     /// Pass 1: encoded features (`cells`: each record's trimmed feature cells); rows with
@@ -163,7 +218,14 @@ public enum CSVReader {
             let place = "row \(r + 1) (line \(record.line))"
             let target: (cell: String, number: Float)?
             do {
-                if let (j, problem) = encoding.encode(cells[r], into: &rowValues) {
+                // A missing target drops the row before its features are looked at: a category
+                // seen only in such rows is not one the model was fitted on.
+                if let t = columns.target, MissingCell.isMissing(record.fields[t].trimmingSpaces) {
+                    _ = try targetCell(record.fields[t], at: "\(place), \(columns.describe(t))", path: path,
+                                       kind: options.targetKind, isNumeric: &rows.targetIsNumeric)
+                }
+                if let (j, problem) = encoding.encode(cells[r], into: &rowValues, unknown: options.unknownCategories,
+                                                      unseen: &rows.unseenCategoryCells) {
                     throw InvalidRow(error: DataError(source: path, location: "\(place), \(columns.describe(columns.features[j]))",
                                                       problem: problem.message), missing: problem.isMissing)
                 }
@@ -175,6 +237,7 @@ public enum CSVReader {
                 if options.invalidRows == .drop || (invalid.missing && encoding.missing != .error) {
                     rows.dropped += 1
                     if invalid.missing { rows.droppedForMissing += 1 }
+                    if invalid.missingTarget { rows.droppedForMissingTarget += 1 }
                     continue
                 }
                 throw invalid.error
@@ -183,6 +246,7 @@ public enum CSVReader {
                 throw invalid
             }
             rows.values.append(contentsOf: rowValues)
+            rows.featureCells.append(cells[r])
             if !kept.isEmpty { rows.keptCells.append(kept.map { record.fields[$0].trimmingSpaces }) }
             rows.count += 1
             if let target, let t = columns.target {
@@ -202,7 +266,7 @@ public enum CSVReader {
         if MissingCell.isMissing(cell) {
             throw InvalidRow(error: DataError(source: path, location: location,
                                               problem: cell.isEmpty ? "the target is empty" : "the target is missing (\"\(cell)\")"),
-                             missing: true)
+                             missing: true, missingTarget: true)
         }
         if cell.utf8.contains(0) { throw DataError(source: path, location: location, problem: CellProblem.nulByte.message) }
         guard isNumeric else { return (cell, 0) }

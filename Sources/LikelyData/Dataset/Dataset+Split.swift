@@ -23,6 +23,16 @@ extension Dataset {
     ///   - random: the source of the shuffles.
     public func split(validationFraction: Double, testFraction: Double = 0, stratified: Bool = false,
                       using random: inout RandomSource) -> DatasetSplit {
+        let rows = splitIndices(validationFraction: validationFraction, testFraction: testFraction, stratified: stratified,
+                                using: &random)
+        return DatasetSplit(train: subset(rows.train), validation: subset(rows.validation), test: subset(rows.test))
+    }
+
+    /// The example indices of each part of `split(validationFraction:testFraction:stratified:using:)`,
+    /// drawing the same numbers from `random`: what a caller needs to fit something on the
+    /// training rows alone (a table's encoding) before the parts are cut.
+    public func splitIndices(validationFraction: Double, testFraction: Double = 0, stratified: Bool = false,
+                             using random: inout RandomSource) -> (train: [Int], validation: [Int], test: [Int]) {
         precondition((0..<1).contains(validationFraction), "validationFraction must be in [0, 1), got \(validationFraction)")
         precondition((0..<1).contains(testFraction), "testFraction must be in [0, 1), got \(testFraction)")
         precondition(validationFraction + testFraction < 1,
@@ -52,6 +62,6 @@ extension Dataset {
             random.shuffle(&validation)
             random.shuffle(&test)
         }
-        return DatasetSplit(train: subset(train), validation: subset(validation), test: subset(test))
+        return (train, validation, test)
     }
 }

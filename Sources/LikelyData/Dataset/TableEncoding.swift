@@ -101,18 +101,29 @@ public struct TableEncoding: Codable, Equatable, Sendable {
     /// Fits the encoding on training rows.
     ///
     /// A column is categorical when `categorical` names it, or under `.automatic` when one of
-    /// its non-missing cells is not a number. Its categories are the distinct non-missing
-    /// cells (integers in canonical form: "007" is the category "7"), sorted as class names are (numerically when all are integers, else by code
-    /// points), plus `missingCategory` under `.impute`. Under `.impute` a numeric column's
-    /// fill is the mean of its cells that are numbers (0 when it has none).
+    /// its non-missing cells is not a number. Under `.automatic` two kinds of column are
+    /// refused rather than guessed (`EncodingProblem.numericWithTypos`, `.identifier`): one
+    /// whose non-missing cells are at least `TableEncoding.typoShare` numbers but not all
+    /// (a numeric column with typos such as `5.6O`), and a text column with more than
+    /// `identifierCategories` categories that are distinct in more than half of its rows (an
+    /// identifier, which one-hot encoding cannot generalise from). Naming a column in
+    /// `.named` encodes it as categorical without these checks.
+    ///
+    /// A categorical column's categories are the distinct non-missing cells (integers in
+    /// canonical form: "007" is the category "7"), sorted as class names are (numerically
+    /// when all are integers, else by code points), plus `missingCategory` under `.impute`.
+    /// Under `.impute` a numeric column's fill is the mean of its cells that are numbers (0
+    /// when it has none).
     /// - Parameters:
     ///   - rows: each training row's feature cells (trimmed), one per entry of `names`.
     ///   - names: the feature column names.
     ///   - categorical: which columns are categorical.
     ///   - missing: the missing-cell policy to record.
-    /// - Throws: `EncodingProblem.unknownColumn` when `categorical` names a column not in `names`.
+    ///   - places: how messages name each row (`row 3 (line 4)`); `nil`: `row i`, 1-based.
+    /// - Throws: `EncodingProblem.unknownColumn` when `categorical` names a column not in
+    ///   `names`; under `.automatic`, `.numericWithTypos` and `.identifier`.
     public init(fitting rows: [[String]], names: [String], categorical: CategoricalColumns,
-                missing: MissingPolicy) throws(EncodingProblem) {
+                missing: MissingPolicy, places: [String]? = nil) throws(EncodingProblem) {
         var isCategorical = [Bool](repeating: false, count: names.count)
         switch categorical {
         case .none: break
@@ -122,19 +133,15 @@ public struct TableEncoding: Codable, Equatable, Sendable {
                 isCategorical[j] = true
             }
         case .automatic:
-            for row in rows {
-                for (j, cell) in row.enumerated() where !isCategorical[j] && !MissingCell.isMissing(cell) && Double(cell) == nil {
-                    isCategorical[j] = true
-                }
+            for j in names.indices {
+                isCategorical[j] = try Self.isText(column: j, of: rows, name: names[j], places: places)
             }
         }
         var columns: [FeatureColumn] = []
         for (j, name) in names.enumerated() {
             if isCategorical[j] {
-                var seen = Set<String>()
-                for row in rows where !MissingCell.isMissing(row[j]) { seen.insert(CSVReader.canonicalInteger(row[j]) ?? row[j]) }
-                var categories = CSVReader.sortedClassNames(seen)
-                if missing == .impute && !seen.contains(Self.missingCategory) { categories.append(Self.missingCategory) }
+                var categories = CSVReader.sortedClassNames(Self.categories(column: j, of: rows))
+                if missing == .impute && !categories.contains(Self.missingCategory) { categories.append(Self.missingCategory) }
                 columns.append(FeatureColumn(name: name, categories: categories))
             } else if missing == .impute {
                 var sum = 0.0, count = 0
@@ -149,9 +156,52 @@ public struct TableEncoding: Codable, Equatable, Sendable {
         self.init(columns: columns, missing: missing)
     }
 
+    /// The share of numbers among a column's non-missing cells from which cells that are not
+    /// numbers are taken for typos, not categories: 0.9.
+    public static let typoShare = 0.9
+    /// An automatic text column with more categories than this, distinct in more than half of
+    /// its rows, is an identifier: 20.
+    public static let identifierCategories = 20
+
+    /// The distinct non-missing cells of column `j`, integers in canonical form.
+    static func categories(column j: Int, of rows: [[String]]) -> Set<String> {
+        var seen = Set<String>()
+        for row in rows where !MissingCell.isMissing(row[j]) { seen.insert(CSVReader.canonicalInteger(row[j]) ?? row[j]) }
+        return seen
+    }
+
+    /// Whether automatic encoding makes column `j` categorical: a non-missing cell is not a
+    /// number. Refuses a numeric column with typos and an identifier (see `init(fitting:…)`).
+    static func isText(column j: Int, of rows: [[String]], name: String, places: [String]?) throws(EncodingProblem) -> Bool {
+        var numbers = 0, present = 0
+        var texts: [(place: String, value: String)] = []
+        for (r, row) in rows.enumerated() where !MissingCell.isMissing(row[j]) {
+            present += 1
+            if Double(row[j]) != nil {
+                numbers += 1
+            } else if texts.count < 5 {
+                texts.append((places?[r] ?? "row \(r + 1)", row[j]))
+            }
+        }
+        guard numbers < present else { return false }
+        if Double(numbers) >= typoShare * Double(present) {
+            throw .numericWithTypos(name, cells: texts.map { "\($0.place): \"\($0.value)\"" }, count: present - numbers, of: present)
+        }
+        let distinct = categories(column: j, of: rows).count
+        if distinct > identifierCategories && 2 * distinct > present {
+            throw .identifier(name, categories: distinct, rows: present)
+        }
+        return true
+    }
+
     /// Encodes one row's feature cells (trimmed, one per column) into `out[0..<width]`.
+    /// - Parameters:
+    ///   - unknown: what a category unseen in training does: an error, or (`.ignore`) the
+    ///     `missingCategory` when the column has it, else a block of zeros.
+    ///   - unseen: counts the cells `.ignore` encoded that way.
     /// - Returns: `nil` on success, or the first column index whose cell cannot be encoded and why.
-    public func encode(_ cells: [String], into out: inout [Float]) -> (column: Int, problem: CellProblem)? {
+    public func encode(_ cells: [String], into out: inout [Float], unknown: UnknownCategoryPolicy,
+                       unseen: inout Int) -> (column: Int, problem: CellProblem)? {
         precondition(cells.count == columns.count, "\(cells.count) cells for an encoding of \(columns.count) columns")
         precondition(out.count >= width, "the output holds \(out.count) values, the encoding needs \(width)")
         // A missing cell is reported before any other problem of the row (it may drop the row).
@@ -164,12 +214,16 @@ public struct TableEncoding: Codable, Equatable, Sendable {
                 var key = cell
                 if cell.utf8.contains(0) { return (j, .nulByte) }
                 if MissingCell.isMissing(cell) { key = Self.missingCategory }
-                guard let k = categories.firstIndex(of: key)
-                        ?? CSVReader.canonicalInteger(key).flatMap({ canonical in
-                            categories.firstIndex { CSVReader.canonicalInteger($0) == canonical } }) else {
+                if let k = categories.firstIndex(of: key)
+                    ?? CSVReader.canonicalInteger(key).flatMap({ canonical in
+                        categories.firstIndex { CSVReader.canonicalInteger($0) == canonical } }) {
+                    out[at + k] = 1
+                } else if unknown == .ignore {
+                    unseen += 1
+                    if let k = categories.firstIndex(of: Self.missingCategory) { out[at + k] = 1 }
+                } else {
                     return (j, .unseenCategory(cell, known: categories))
                 }
-                out[at + k] = 1
                 at += categories.count
             } else {
                 if MissingCell.isMissing(cell) {
@@ -186,18 +240,49 @@ public struct TableEncoding: Codable, Equatable, Sendable {
         }
         return nil
     }
+
+    /// `encode(_:into:unknown:unseen:)` with unseen categories an error.
+    public func encode(_ cells: [String], into out: inout [Float]) -> (column: Int, problem: CellProblem)? {
+        var unseen = 0
+        return encode(cells, into: &out, unknown: .error, unseen: &unseen)
+    }
+}
+
+/// What a category that the encoding did not see in training does.
+public enum UnknownCategoryPolicy: String, Codable, CaseIterable, Sendable {
+    /// An error naming the row, the column and the categories the model knows.
+    case error
+    /// The row is encoded as if the cell were missing: the `missing` category when the model
+    /// has one, else all of the column's one-hot cells 0 (before any scaling); such cells
+    /// are counted (`CSVTable.unseenCategoryCells`).
+    case ignore
 }
 
 /// Why a table cannot be encoded as asked.
 public enum EncodingProblem: Error, Equatable, Sendable {
     /// A categorical column that is not among the feature columns.
     case unknownColumn(String, known: [String])
+    /// A column of numbers with a few cells that are not (`cells`: up to five, with their
+    /// rows); `count` of the `of` non-missing cells are not numbers.
+    case numericWithTypos(String, cells: [String], count: Int, of: Int)
+    /// A text column with `categories` distinct values in `rows` non-missing rows.
+    case identifier(String, categories: Int, rows: Int)
 
+    /// The problem in words, with what to do.
     public var message: String {
         switch self {
         case .unknownColumn(let name, let known):
             "no feature column named \"\(name)\" to encode as categorical; the feature columns are "
                 + known.map { "\"\($0)\"" }.joined(separator: ", ")
+        case .numericWithTypos(let name, let cells, let count, let total):
+            "column \"\(name)\" holds numbers but \(count) of its \(total) cells \(count == 1 ? "is" : "are") not: "
+                + cells.joined(separator: ", ") + (count > cells.count ? ", …" : "")
+                + "; correct \(count == 1 ? "that cell" : "those cells") (or mark \(count == 1 ? "it" : "them") missing), "
+                + "or give --categorical \(name) if the column really holds categories"
+        case .identifier(let name, let categories, let rows):
+            "column \"\(name)\" looks like an identifier: \(categories) distinct text values in \(rows) rows, which one-hot "
+                + "encoding cannot learn from; leave it out with --features (predict --keep \(name) copies it to the output), "
+                + "or give --categorical \(name) to encode it anyway"
         }
     }
 }

@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+/// Tables as users have them, through the command line: a typo or an identifier column is
+/// refused with a hint, categories and imputed means come from the training rows alone,
+/// unseen categories can be ignored in production, and the messages say what to do.
+@Suite struct TableSurprisesCLITests {
+    /// `x` numeric (one cell may be replaced), `city` from three names, `id` unique, `y` = x + city bonus.
+    static func table(rows: Int = 120, typo: (row: Int, cell: String)? = nil, solo: Bool = false) -> String {
+        var s = Fixtures.Stream(state: 11), lines = ["id,city,x,y"]
+        let cities = ["Berlin", "Paris", "Rome"]
+        for i in 0..<rows {
+            let city = solo && i == 7 ? "Solo" : cities[i % 3]
+            let x = 4 * s.next()
+            let y = x + Double(i % 3) + 0.1 * s.next()
+            let xCell = typo?.row == i ? typo!.cell : String(format: "%.3f", x)
+            lines.append("id\(i),\(city),\(xCell),\(String(format: "%.3f", y))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func aTypoOrAnIdentifierIsExitTwoWithAHint() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let typo = try scratch.write("typo.csv", Self.table(typo: (56, "5.6O")))
+        try BadInputTests.expectRejected(["fit", typo, "--out", scratch.path("m"), "--features", "city,x", "--quiet"],
+                                         naming: ["column \"x\"", "row 57", "\"5.6O\"", "--categorical x"])
+        // The id column is an identifier: distinct in every row.
+        let ids = try scratch.write("ids.csv", Self.table())
+        try BadInputTests.expectRejected(["fit", ids, "--out", scratch.path("m"), "--quiet"],
+                                         naming: ["column \"id\" looks like an identifier", "--features", "--keep"])
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("m")))
+        // Named, it is encoded as asked.
+        let named = try CLI.run(["fit", ids, "--out", scratch.path("m"), "--categorical", "id,city", "--epochs", "1", "--quiet"])
+        #expect(named.status == 0, "\(named.stderr)")
+    }
+
+    @Test func aCategorySeenOnlyWithAMissingTargetFitsAndEvaluates() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        var rows = Self.table(rows: 60).split(separator: "\n").map(String.init)
+        rows[5] = "id4,TUV,1.000,"  // its target is missing
+        let data = try scratch.write("d.csv", rows.joined(separator: "\n") + "\n")
+        for missing in ["impute", "drop"] {
+            let model = scratch.path("m-\(missing)")
+            let fit = try CLI.run(["fit", data, "--out", model, "--features", "city,x", "--missing", missing, "--epochs", "2"])
+            #expect(fit.status == 0, "\(missing): \(fit.stderr)")
+            #expect((fit.stdout + fit.stderr).contains("dropped 1 row with a missing target"), "\(fit.stdout) \(fit.stderr)")
+            let evaluate = try CLI.run(["evaluate", model, data, "--json"])
+            #expect(evaluate.status == 0, "\(missing): \(evaluate.stderr)")
+            #expect(try EndToEndTests.json(evaluate.stdout)["n"] as? Int == 59)
+        }
+    }
+
+    @Test func heldOutRowsDoNotChooseTheCategories() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        // "Solo" is in one row of 120: a validation split holds it out for some seeds, and then
+        // the model must not know it (it did, when categories came from every row).
+        let data = try scratch.write("d.csv", Self.table(solo: true))
+        var absent = 0
+        for seed in 0..<6 {
+            let model = scratch.path("m\(seed)")
+            let fit = try CLI.run(["fit", data, "--out", model, "--features", "city,x", "--validation-split", "0.5",
+                                   "--epochs", "1", "--seed", String(seed)])
+            #expect(fit.status == 0, "\(fit.stderr)")
+            let json = try String(contentsOfFile: model + "/model.json", encoding: .utf8)
+            let noted = (fit.stdout + fit.stderr).contains("1 cell of held-out rows holds a category not seen in training")
+            if !json.contains("\"Solo\"") {
+                absent += 1
+                #expect(noted, "seed \(seed): Solo held out without a note: \(fit.stderr)")
+            } else {
+                #expect(!noted, "seed \(seed): a note although Solo trained")
+            }
+        }
+        #expect(absent > 0 && absent < 6, "Solo was held out for \(absent) of 6 seeds")
+    }
+
+    @Test func unknownCategoriesCanBeIgnoredAndIdentifiersKept() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Self.table())
+        let model = scratch.path("m")
+        let fit = try CLI.run(["fit", data, "--out", model, "--features", "city,x", "--epochs", "2", "--quiet"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let later = try scratch.write("later.csv", "id,city,x\nn1,Lyon,1.5\nn2,Paris,2.0\nn3,Oslo,0.5\n")
+        try BadInputTests.expectRejected(["predict", model, later], naming: ["category \"Lyon\" was not seen", "column \"city\""])
+        let predict = try CLI.run(["predict", model, later, "--unknown-category", "ignore", "--keep", "id"])
+        #expect(predict.status == 0, "\(predict.stderr)")
+        #expect(predict.stderr.contains("2 cells of DATA \(later) hold categories not seen in training"), "\(predict.stderr)")
+        #expect(predict.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").first.map(String.init) } == ["n1", "n2", "n3"])
+        let sample = try CLI.run(["sample", model, later, "--draws", "3", "--unknown-category", "ignore", "--keep", "id"])
+        #expect(sample.status == 0, "\(sample.stderr)")
+        let lines = sample.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "id,draw_0,draw_1,draw_2" && lines.count == 4 && lines[3].hasPrefix("n3,"), "\(sample.stdout)")
+        try BadInputTests.expectRejected(["predict", model, later, "--unknown-category", "maybe"], naming: ["--unknown-category"])
+    }
+
+    @Test func messagesSayWhatToDo() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV(rows: 30))
+        try BadInputTests.expectRejected(["fit", data, "--out", scratch.path("m"), "--hidden", "50", "50"],
+                                         naming: ["--hidden takes one comma-separated list: --hidden 50,50"])
+        try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("m"), "--trials", "-1"], naming: ["--trials", "1...10000", "-1"])
+        // A directory of CSV files: name one.
+        let folder = scratch.path("tables")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        _ = try scratch.write("tables/a.csv", Fixtures.regressionCSV(rows: 10))
+        try BadInputTests.expectRejected(["fit", folder, "--out", scratch.path("m")], naming: ["directory of CSV files", "a.csv"])
+        // A beta target that is 1 in 32 bits is quoted as written.
+        let beta = try scratch.write("beta.csv", "x,y\n1,0.5\n2,0.99999999\n3,0.25\n")
+        try BadInputTests.expectRejected(["fit", beta, "--out", scratch.path("m"), "--family", "beta"],
+                                         naming: ["0.99999999 (1.0 as a 32-bit float)"])
+        // One dropped row is "1 row".
+        let gap = try scratch.write("gap.csv", "x,y\n1,2\nNA,3\n3,4\n4,5\n")
+        let fit = try CLI.run(["fit", gap, "--out", scratch.path("g"), "--missing", "drop", "--epochs", "1"])
+        #expect(fit.status == 0 && (fit.stdout + fit.stderr).contains("dropped 1 row with a missing cell"), "\(fit.stdout) \(fit.stderr)")
+        // An --ood file of another shape is named as --ood, not DATA.
+        let images = scratch.path("img")
+        let model = scratch.path("cnn")
+        try Fixtures.writeIDX(in: scratch, directory: "img")
+        let cnn = try CLI.run(["fit", images, "--out", model, "--epochs", "1", "--quiet"])
+        #expect(cnn.status == 0, "\(cnn.stderr)")
+        let arrays = scratch.path("arrays")
+        try FileManager.default.createDirectory(atPath: arrays, withIntermediateDirectories: true)
+        _ = try scratch.write("arrays/x.npy", Fixtures.npy(shape: [3, 5], [Float](repeating: 0.5, count: 15)))
+        try BadInputTests.expectRejected(["evaluate", model, images, "--ood", arrays], naming: ["--ood \(arrays)"])
+    }
+}
