@@ -1,4 +1,5 @@
 import Foundation
+import Likely
 import Testing
 
 /// Tables as users have them, through the command line: a typo or an identifier column is
@@ -126,5 +127,50 @@ import Testing
         try FileManager.default.createDirectory(atPath: arrays, withIntermediateDirectories: true)
         _ = try scratch.write("arrays/x.npy", Fixtures.npy(shape: [3, 5], [Float](repeating: 0.5, count: 15)))
         try BadInputTests.expectRejected(["evaluate", model, images, "--ood", arrays], naming: ["--ood \(arrays)"])
+    }
+}
+
+/// `tune --missing impute`: each fold imputes from its own training rows. The reproduction
+/// deals the folds as `likely tune` documents it (one seeded shuffle, example j to fold j mod K,
+/// each training part shuffled again) and fits every fold's training rows as a CSV file of
+/// their own, so that `likely fit` fits categories and means on exactly those rows.
+@Suite struct TuneFoldImputationTests {
+    @Test func foldNLLsEqualFitsOnEachFoldsTrainingRows() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        var s = Fixtures.Stream(state: 17), rows: [String] = []
+        for i in 0..<60 {
+            // x is missing in every 4th row, with a mean that differs between the folds' rows.
+            let x = 3 * s.next() + (i < 30 ? 0 : 2)
+            let city = ["Berlin", "Paris", "Rome"][i % 3]
+            rows.append("\(city),\(i % 4 == 1 ? "NA" : String(format: "%.3f", x)),\(String(format: "%.3f", x + Double(i % 3)))")
+        }
+        let header = "city,x,y"
+        let data = try scratch.write("d.csv", ([header] + rows).joined(separator: "\n") + "\n")
+        let options = ["--features", "city,x", "--missing", "impute", "--epochs", "1", "--seed", "5"]
+        let tune = try CLI.run(["tune", data, "--out", scratch.path("tuned"), "--trials", "1", "--search", "dropout",
+                                "--folds", "3", "--quiet"] + options)
+        #expect(tune.status == 0, "\(tune.stderr)")
+        let table = TuneTests.rows(try String(contentsOfFile: scratch.path("tuned/tuning.csv"), encoding: .utf8))
+        let folds = table[1][10].split(separator: " ").compactMap { Double($0) }
+        #expect(folds.count == 3, "\(table)")
+
+        var random = RandomSource(seed: 5, stream: 0x7475_6E66)
+        var order = Array(0..<rows.count)
+        random.shuffle(&order)
+        var fold = [[Int]](repeating: [], count: 3)
+        for (j, row) in order.enumerated() { fold[j % 3].append(row) }
+        for k in 0..<3 {
+            var train = (0..<3).filter { $0 != k }.flatMap { fold[$0] }
+            random.shuffle(&train)
+            let trainFile = try scratch.write("train\(k).csv", ([header] + train.map { rows[$0] }).joined(separator: "\n") + "\n")
+            let heldFile = try scratch.write("held\(k).csv", ([header] + fold[k].map { rows[$0] }).joined(separator: "\n") + "\n")
+            let model = scratch.path("fold\(k)")
+            let fit = try CLI.run(["fit", trainFile, "--out", model, "--quiet"] + options)
+            #expect(fit.status == 0, "\(fit.stderr)")
+            let evaluate = try CLI.run(["evaluate", model, heldFile, "--json"])
+            let nll = try #require(try EndToEndTests.json(evaluate.stdout)["nll"] as? Double)
+            #expect(abs(nll - folds[k]) <= 1e-5 * max(1, abs(nll)), "fold \(k): tune \(folds[k]), reproduction \(nll)")
+        }
     }
 }
