@@ -39,6 +39,7 @@ struct ConformalizeCommand: ParsableCommand {
         let data = try common.load(common.data, for: model, needTargets: true)
         common.noteUnseen(data)
         let world = try ProcessGroup.current()
+        try world.agree(on: common.fingerprint(data, model: model))
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         let calibration = model.conformalize(predictive, targets: data.dataset.targets, method: chosen,
                                              mcSamples: common.mcSamples, seed: common.seed)

@@ -234,6 +234,9 @@ enum DataSource {
     static func checkTargets(_ data: LoadedData, family: Family) throws {
         guard let targets = data.targets else { return }
         let name = data.targetName.map { "target \"\($0)\"" } ?? "target"
+        if let count = data.classNames?.count, count > Dataset.maximumClassCount {
+            throw InputError("DATA \(data.path): the \(name) has \(count) classes; a model predicts at most \(Dataset.maximumClassCount) (a model file with more cannot be loaded)")
+        }
         do {
             try family.checkTargets(targets, classCount: data.classNames?.count)
         } catch {

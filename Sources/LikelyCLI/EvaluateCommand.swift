@@ -54,13 +54,16 @@ struct EvaluateCommand: ParsableCommand {
         let data = try common.load(common.data, for: model, needTargets: true)
         common.noteUnseen(data)
         if data.droppedForMissing > 0 { printError(data.droppedNote) }
+        // Every input read and its predictive sized before the first pass runs.
+        let other = try ood.map { try common.load($0, for: model, needTargets: false, role: "--ood") }
+        if let other { common.noteUnseen(other, role: "--ood") }
         let world = try ProcessGroup.current()
+        let oodData = other.map { RunFingerprint($0, options: []).data }
+        try world.agree(on: common.fingerprint(data, model: model, extra: [("ood", oodData.map { "\($0.rows) rows of \($0.exampleShape), checksum \($0.checksum)" })]))
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         var report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins)
         if let level { report.conformal = model.conformalReport(predictive, targets: data.dataset.targets, level: level) }
-        if let ood {
-            let other = try common.load(ood, for: model, needTargets: false, role: "--ood")
-            common.noteUnseen(other, role: "--ood")
+        if let other {
             guard let outside = model.predictive(other.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
             report.ood = OutOfDistributionReport(inDistribution: predictive, outOfDistribution: outside)
         }

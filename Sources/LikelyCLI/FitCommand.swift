@@ -166,11 +166,12 @@ struct FitCommand: ParsableCommand {
         let quiet = quiet || !world.isRoot
         var prepared = try prepare(quiet: quiet)
         encodeOnTrainingRows(&prepared, quiet: quiet)
+        try world.agree(on: RunFingerprint(prepared.data, options: shapingOptions))
         let calibration = try holdOutCalibration(&prepared)
         let checkpoint = FitDefaults.checkpoint(of: out)
         // An ensemble keeps member j's checkpoint in CHECKPOINT/member_j; member 0 comes first.
         let firstCheckpoint = ensemble > 1 ? DataSource.join(checkpoint, "member_0") : checkpoint
-        if resume, !FileManager.default.fileExists(atPath: DataSource.join(firstCheckpoint, "training.json")) {
+        if resume, !FileManager.default.fileExists(atPath: firstCheckpoint) {
             throw InputError("--resume: no checkpoint in \(checkpoint) (an earlier fit of \(out) with the same --ensemble writes one after every epoch)")
         }
         // Member-parallel (M ≥ N): each rank checkpoints its own members; else rank 0 alone.
@@ -200,6 +201,10 @@ struct FitCommand: ParsableCommand {
                 }
             }
             if let t = history.temperature { line += String(format: ", temperature %.4f", t) }
+            if let t = history.temperature, TemperatureScaling.isAtBound(t) {
+                let range = TemperatureScaling.temperatureRange
+                say("note: the fitted temperature \(t) is at a bound of its search range [\(range.lowerBound), \(range.upperBound)]: the validation data do not settle it (probabilities are pushed towards 0 or 1); hold out more validation data, or do not calibrate")
+            }
             if let c = model.conformal { line += ", \(c.count) conformity scores" }
             say(line + ")")
         }
@@ -379,6 +384,8 @@ struct FitCommand: ParsableCommand {
         do {
             options.checkpoint = checkpoint.map { TrainingOptions.Checkpointing(directory: $0, keep: .last) }
             return (model, try model.fit(data.dataset, options: options, resume: resume))
+        } catch let error as CheckpointError {
+            throw InputError("--resume: \(error); delete \(error.directory) to start afresh, or drop --resume")
         } catch let error as ModelFileError where resume != nil {
             throw InputError("--resume: \(error)")
         } catch let error as TrainingError {

@@ -41,6 +41,7 @@ struct PredictCommand: ParsableCommand {
         let data = try common.load(common.data, for: model, needTargets: false, keep: kept)
         common.noteUnseen(data)
         let world = try ProcessGroup.current()
+        try world.agree(on: common.fingerprint(data, model: model))
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         let region = level.map { model.conformalRegion(predictive, level: $0) }
         let csv = try PredictionTable.csv(predictive, model: model, region: region, kept: kept, cells: data.keptCells)

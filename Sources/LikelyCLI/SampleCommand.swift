@@ -41,6 +41,7 @@ struct SampleCommand: ParsableCommand {
             throw InputError("--draws \(draws) for \(data.count) inputs makes \(data.count * draws) numbers; at most 100000000")
         }
         let world = try ProcessGroup.current()
+        try world.agree(on: common.fingerprint(data, model: model))
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         var random = RandomSource(seed: common.seed, stream: 0x5A11)
         let samples = predictive.sample(draws: draws, using: &random).scalars

@@ -172,13 +172,33 @@ import Testing
         #expect(state["bestValue"] is NSNumber, "bestValue should be a JSON number: \(state)")
         state["bestValue"] = NSNull()
         state["notes"] = ["/bestValue": "+infinity"]
-        try JSONSerialization.data(withJSONObject: state).write(to: url)
+        try Self.rewrite(url, with: JSONSerialization.data(withJSONObject: state))
         let rest = try CLI.run(["fit", data, "--out", scratch.path("m"), "--epochs", "3", "--quiet", "--resume"])
         #expect(rest.status == 0, "\(rest.stderr)")
         let written = try String(contentsOf: url, encoding: .utf8)
         #expect(!written.contains("\"inf\"") && !written.contains("\"nan\""), "\(written)")
+        let resume = ["fit", data, "--out", scratch.path("m"), "--epochs", "4", "--quiet", "--resume"]
         try Data("{\"history\": 3}".utf8).write(to: url)
-        try BadInputTests.expectRejected(["fit", data, "--out", scratch.path("m"), "--epochs", "4", "--quiet", "--resume"],
-                                         naming: ["training.json", "field history", "expected an object, found the number 3"])
+        try BadInputTests.expectRejected(resume, naming: ["training.json", "torn", "delete", "drop --resume"])
+        try Self.rewrite(url, with: Data("{\"history\": 3}".utf8))
+        try BadInputTests.expectRejected(resume, naming: ["training.json", "field history", "expected an object, found the number 3"])
+    }
+
+    /// Replaces a checkpoint file and its entry in the checkpoint's manifest (`checkpoint.json`:
+    /// size and 64-bit FNV-1a checksum), as a deliberate edit rather than a torn save.
+    static func rewrite(_ url: URL, with data: Data) throws {
+        try data.write(to: url)
+        let manifestURL = url.deletingLastPathComponent().appendingPathComponent("checkpoint.json")
+        var manifest = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: manifestURL)) as? [String: Any])
+        var files = try #require(manifest["files"] as? [[String: Any]])
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in data { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let hex = String(h, radix: 16)
+        for i in files.indices where files[i]["name"] as? String == url.lastPathComponent {
+            files[i]["bytes"] = data.count
+            files[i]["checksum"] = String(repeating: "0", count: 16 - hex.count) + hex
+        }
+        manifest["files"] = files
+        try JSONSerialization.data(withJSONObject: manifest).write(to: manifestURL)
     }
 }

@@ -97,7 +97,7 @@ import Testing
         let whole = try CLI.run(["fit", data, "--out", scratch.path("whole"), "--epochs", "6"] + common)
         let first = try CLI.run(["fit", data, "--out", scratch.path("parts"), "--epochs", "3"] + common)
         #expect(whole.status == 0 && first.status == 0, "\(whole.stderr) \(first.stderr)")
-        #expect(FileManager.default.fileExists(atPath: scratch.path("parts.checkpoint/training.json")))
+        #expect(FileManager.default.fileExists(atPath: scratch.path("parts.checkpoint/checkpoint.json")))
         let rest = try CLI.run(["fit", data, "--out", scratch.path("parts"), "--epochs", "6", "--resume"] + common)
         #expect(rest.status == 0, "\(rest.stderr)")
         let a = try Data(contentsOf: URL(fileURLWithPath: scratch.path("whole/weights.safetensors")))

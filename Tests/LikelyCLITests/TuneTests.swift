@@ -40,7 +40,7 @@ import Testing
         let csv = try String(contentsOfFile: scratch.path("tuned/tuning.csv"), encoding: .utf8)
         let table = Self.rows(csv)
         #expect(table[0] == ["trial", "dropout", "weight_decay", "hidden", "lr", "family", "val_nll", "epochs_run", "best_epoch",
-                             "folds", "fold_val_nll"])
+                             "folds", "fold_val_nll", "fingerprint"])
         #expect(table.count == 5)
         // Trial 1 is fit's own configuration (its table defaults: 50,50, dropout 0.1, weight decay
         // 0.1, Adam at 0.001, a normal head); trials 2 and 3 are it with the other families the
@@ -115,11 +115,10 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.path("part/weights.safetensors")))
                 == Data(contentsOf: URL(fileURLWithPath: scratch.path("whole/weights.safetensors"))))
 
-        // Another seed draws other trials: the rows are refused, naming the file and line (trials
-        // 2 and 3, fit's configuration under studentt and laplace, are the same for every seed;
-        // trial 4, on line 5, is the first drawn).
+        // Another seed is another search (other initial weights and folds): the first row is
+        // refused, naming the file, the line and the options.
         try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("part"), "--resume", "--trials", "4", "--epochs", "8",
-                                          "--seed", "4", "--folds", "2"], naming: ["--resume", "tuning.csv", "line 5", "--seed"])
+                                          "--seed", "4", "--folds", "2"], naming: ["--resume", "tuning.csv", "line 2", "fit options", "--seed"])
         try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("part"), "--resume", "--trials", "4", "--epochs", "8",
                                           "--seed", "3", "--folds", "3"], naming: ["tuning.csv", "2 folds", "--folds"])
         try BadInputTests.expectRejected(["tune", data, "--out", scratch.path("none"), "--resume"], naming: ["--resume", "tuning.csv"])
@@ -140,7 +139,7 @@ import Testing
             let hidden = row[3].contains(",") ? "\"\(row[3])\"" : row[3]
             let mean = folds.reduce(0, +) / Double(folds.count)
             return ([row[0], row[1], row[2], hidden, row[4], row[5], "\(mean)", row[7], row[8], row[9]]
-                    + [folds.map { "\($0)" }.joined(separator: " ")]).joined(separator: ",")
+                    + [folds.map { "\($0)" }.joined(separator: " "), row[11]]).joined(separator: ",")
         }
         let fit = [5.0, 5.1, 4.9, 5.2, 5.0]
         func resume(_ name: String, trial2 differences: [Double]) throws -> CLIResult {

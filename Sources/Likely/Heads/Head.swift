@@ -32,10 +32,11 @@ public struct Head: Codable, Equatable, Sendable {
     /// - Parameters:
     ///   - family: the distribution predicted.
     ///   - scaleLink: exp (default) or softplus for positive parameters.
-    ///   - classCount: K for a categorical head (≥ 2).
+    ///   - classCount: K for a categorical head, in 2...`Dataset.maximumClassCount`.
     ///   - components: K for a mixture-density head (≥ 1).
     public init(_ family: Family, scaleLink: ScaleLink = .exp, classCount: Int = 2, components: Int = 3) {
-        precondition(classCount >= 2, "a categorical head needs at least 2 classes, got \(classCount)")
+        precondition((2...Dataset.maximumClassCount).contains(classCount),
+                     "a categorical head needs 2...\(Dataset.maximumClassCount) classes (a model file holds no more), got \(classCount)")
         precondition(components >= 1, "a mixture-density head needs at least 1 component, got \(components)")
         self.family = family
         self.scaleLink = scaleLink
@@ -57,16 +58,50 @@ public struct Head: Codable, Equatable, Sendable {
                      "\(family.name) head needs raw outputs [N, \(rawOutputCount)], got \(raw.shape)")
         let scaling = family.isLocationScale || family.isPositiveScale ? scaling : nil
         var values = ParameterValues()
+        for (parameter, columns) in parameterColumns(raw) {
+            values[parameter.name] = value(of: parameter, raw: columns, scaling: scaling)
+        }
+        return family.build(values)
+    }
+
+    /// Each declared parameter with its raw outputs: `[N]` for one number per example, else
+    /// `[N, width]`, taken from `raw` `[N, rawOutputCount]` in declaration order.
+    func parameterColumns(_ raw: Tensor) -> [(Family.Parameter, Tensor)] {
         var start = 0
-        for parameter in family.parameters {
+        return family.parameters.map { parameter in
             let width = parameter.width.count(classCount: classCount, components: components)
+            defer { start += width }
             let columns = parameter.width == .one
                 ? raw.slice(alongAxis: 1, start..<(start + 1)).reshaped(to: [raw.shape[0]])
                 : raw.slice(alongAxis: 1, start..<(start + width))
-            values[parameter.name] = value(of: parameter, raw: columns, scaling: scaling)
-            start += width
+            return (parameter, columns)
         }
-        return family.build(values)
+    }
+
+    /// The first raw output that is not finite, or parameter value outside its declared
+    /// constraint (a sigmoid of a large logit rounds to 1 in float32, outside [0, 1); an exp
+    /// link underflows to 0, outside > 0), as a
+    /// `TrainingError` at `epoch` and `batch`; `nil` when the distribution can be built.
+    func invalidOutput(_ raw: Tensor, epoch: Int, batch: Int) -> TrainingError? {
+        if let bad = raw.scalars.first(where: { !$0.isFinite }) {
+            return TrainingError(epoch: epoch, batch: batch, quantity: "raw output of the \(family.name) head", value: bad)
+        }
+        return withoutGradients {
+            for (parameter, columns) in parameterColumns(raw) {
+                let values = value(of: parameter, raw: columns, scaling: nil).value
+                // An overflowing link's +∞ (−∞ for a location) is left to the loss check: the families accept it.
+                let constraint = parameter.constraint
+                let admitted: (Float) -> Bool = { x in
+                    constraint.contains(Double(x)) || (x == .infinity && [.positive, .nonNegative, .real].contains(constraint))
+                        || (x == -.infinity && constraint == .real)
+                }
+                if let bad = values.scalars.first(where: { !admitted($0) }) {
+                    return TrainingError(epoch: epoch, batch: batch, quantity: "\(family.name) parameter \(parameter.name)",
+                                         value: bad, expectation: parameter.constraint.expectation)
+                }
+            }
+            return nil
+        }
     }
 
     /// One parameter from its raw outputs r: link(r), then for a standardized target

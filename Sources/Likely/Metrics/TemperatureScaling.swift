@@ -25,6 +25,17 @@ public struct TemperatureScaling: Equatable, Sendable {
     /// The smallest and largest temperature the fit considers.
     public static let temperatureRange: ClosedRange<Double> = 0.01...100
 
+    /// The fewest validation examples `ProbabilisticModel.fit` calibrates on (they must hold
+    /// 2 classes or more): with fewer, NLL(T) is minimised by pushing every probability to 0
+    /// or 1, T at a bound of `temperatureRange`.
+    public static let minimumExamples = 20
+
+    /// Whether `t` lies at a bound of `temperatureRange` (within 0.1 %): the data did not
+    /// settle T, which only says "sharper" or "softer" than the range allows.
+    public static func isAtBound(_ t: Double) -> Bool {
+        t <= temperatureRange.lowerBound * 1.001 || t >= temperatureRange.upperBound / 1.001
+    }
+
     /// Fits T on validation logits `[N, K]` and labels in `0..<K`.
     public init(fittingLogits logits: Tensor, labels: [Int]) {
         let (n, k) = Metrics.classProbabilityRows(logits, labels: labels)

@@ -39,11 +39,16 @@ public enum ModelDirectory {
         } catch {
             throw ModelFileError(file: directory, "cannot create the model directory: \(error.localizedDescription)")
         }
-        let json = try descriptionJSON(model, file: url.appendingPathComponent("model.json").path)
+        try writeTogether(try files(model, history: history, in: directory), in: directory)
+    }
+
+    /// The bytes of the files `save` writes into `directory`, weights first.
+    static func files(_ model: ProbabilisticModel, history: History?, in directory: String) throws -> [(name: String, data: Data)] {
+        let json = try descriptionJSON(model, file: URL(fileURLWithPath: directory).appendingPathComponent("model.json").path)
         let tensors = model.namedTensors.map { ($0.name, $0.tensor) }
         var files = [("weights.safetensors", Safetensors.encode(tensors, metadata: ["format": formatName])), ("model.json", json)]
         if let history { files.append(("history.csv", Data(history.csv.utf8))) }
-        try writeTogether(files, in: directory)
+        return files
     }
 
     /// Writes the named files into `directory` as one save: each is staged to a temporary
@@ -160,8 +165,8 @@ public enum ModelDirectory {
         guard !d.inputShape.isEmpty, d.inputShape.allSatisfy({ $0 > 0 && $0 <= 1 << 20 }), elementCount(d.inputShape) <= 1 << 26 else {
             throw ModelFileError(file: file, "field input_shape: expected positive extents, got \(d.inputShape)")
         }
-        guard (2...100_000).contains(d.head.classCount), (1...1000).contains(d.head.components) else {
-            throw ModelFileError(file: file, "field head: class_count must be 2…100000 and components 1…1000")
+        guard (2...Dataset.maximumClassCount).contains(d.head.classCount), (1...1000).contains(d.head.components) else {
+            throw ModelFileError(file: file, "field head: class_count must be 2…\(Dataset.maximumClassCount) and components 1…1000")
         }
         guard d.head.temperature > 0 && d.head.temperature.isFinite else {
             throw ModelFileError(file: file, "field head.temperature: expected a positive number, got \(d.head.temperature)")

@@ -23,11 +23,15 @@ extension ProbabilisticModel {
     ///     member j's checkpoint in the subdirectory `member_j` of `options.checkpoint`.
     ///   - resume: a checkpoint directory written by an earlier run with `keep: .last` (for an
     ///     ensemble, members without a `member_j` checkpoint there start afresh; member 0's
-    ///     must be there).
-    /// - Throws: `TrainingError` for a non-finite loss or gradient (naming epoch, batch and
-    ///   parameter); `ModelFileError` for a checkpoint that cannot be read or written;
-    ///   `TargetError`, before any training, for a target (of `data` or of validation data)
-    ///   outside the head family's support, e.g. a negative count for a Poisson head.
+    ///     must be there). It is verified first (`Checkpoint`): every file whole, and the
+    ///     data and options those of this call (`TrainingFingerprint`), epochs aside.
+    /// - Throws: `TargetError`, before any training, for a target (of `data` or of validation
+    ///   data) outside the head family's support, e.g. a negative count for a Poisson head;
+    ///   `DataError` before training when temperature scaling is asked for with fewer than
+    ///   `TemperatureScaling.minimumExamples` validation examples or fewer than 2 classes among
+    ///   them; `TrainingError` for a non-finite loss or gradient (naming epoch, batch and
+    ///   parameter); `CheckpointError` for a checkpoint that is torn, incomplete or of another
+    ///   run; `ModelFileError` for a checkpoint that cannot be read or written.
     /// - Returns: the history of every epoch (of every member, in member order).
     @discardableResult
     public func fit(_ data: Dataset, options: TrainingOptions, resume: String? = nil) throws -> History {
@@ -35,28 +39,29 @@ extension ProbabilisticModel {
         try checkTargets(data)
         if case .data(let validation) = options.validation { try checkTargets(validation) }
         // Members train in order, so an ensemble's checkpoint always has member 0's first.
-        if memberCount > 1, let resume,
-           !FileManager.default.fileExists(atPath: Self.memberDirectory(resume, 0) + "/training.json") {
-            throw ModelFileError(file: resume, "no checkpoint of member 0 (member_0/training.json): "
-                                 + "not the checkpoint of an ensemble of \(memberCount) members")
+        if memberCount > 1, let resume, !FileManager.default.fileExists(atPath: Self.memberDirectory(resume, 0)) {
+            throw CheckpointError(directory: resume, problem: "no checkpoint of member 0 (member_0): "
+                                  + "not the checkpoint of an ensemble of \(memberCount) members")
         }
+        // What a checkpoint records, and a resumed one must match: taken before training.
+        let fingerprint = options.checkpoint != nil || resume != nil
+            ? TrainingFingerprint(model: self, data: data, options: options) : nil
         let (train, validation) = trainingData(data, options: options)
+        if options.calibrateTemperature, let validation { try Self.checkCalibrationData(validation) }
         var histories: [History] = []
         for j in options.trainedMembers?(memberCount) ?? Array(0..<memberCount) {
             precondition(members.indices.contains(j), "trainedMembers gave member \(j) of a model of \(memberCount)")
             var memberOptions = options
             memberOptions.seed = Self.memberSeed(options.seed, member: j)
             let ensemble = memberCount > 1
-            memberOptions.checkpoint = options.checkpoint.map {
-                ensemble ? TrainingOptions.Checkpointing(directory: Self.memberDirectory($0.directory, j), keep: $0.keep) : $0
-            }
+            if ensemble { memberOptions.checkpoint?.directory = Self.memberDirectory(options.checkpoint?.directory ?? "", j) }
             var memberResume = resume
             if ensemble, let resume {
                 let directory = Self.memberDirectory(resume, j)
-                memberResume = FileManager.default.fileExists(atPath: directory + "/training.json") ? directory : nil
+                memberResume = FileManager.default.fileExists(atPath: directory) ? directory : nil
             }
             histories.append(try member(j).fitNetwork(train, validation: validation, options: memberOptions,
-                                                      member: ensemble ? j : nil, resume: memberResume))
+                                                      member: ensemble ? j : nil, resume: memberResume, fingerprint: fingerprint))
         }
         if let exchange = options.memberExchange { histories = try exchange(self, histories) }
         var history = memberCount == 1 ? histories[0] : History(members: histories)
@@ -67,6 +72,15 @@ extension ProbabilisticModel {
         return history
     }
 
+    /// Temperature scaling's validation data: at least `TemperatureScaling.minimumExamples`
+    /// examples of at least 2 classes, checked before any training.
+    static func checkCalibrationData(_ validation: Dataset) throws {
+        let classes = Set(validation.targets.scalars).count
+        guard validation.count >= TemperatureScaling.minimumExamples, classes >= 2 else {
+            throw DataError(source: "validation data", problem: "temperature scaling needs at least \(TemperatureScaling.minimumExamples) examples of at least 2 classes to fit T, got \(validation.count) of \(classes) class\(classes == 1 ? "" : "es"); hold out more data for validation, or do not calibrate")
+        }
+    }
+
     /// Where member j of an ensemble keeps its checkpoint inside `directory`.
     static func memberDirectory(_ directory: String, _ j: Int) -> String {
         URL(fileURLWithPath: directory).appendingPathComponent("member_\(j)").path
@@ -74,10 +88,12 @@ extension ProbabilisticModel {
 
     /// Trains this model's one network on prepared training data (the body of `fit`).
     private func fitNetwork(_ train: Dataset, validation: Dataset?, options: TrainingOptions, member: Int?,
-                            resume: String?) throws -> History {
+                            resume: String?, fingerprint: TrainingFingerprint?) throws -> History {
         let optimizer = options.optimizer.fresh()
         var state = TrainingState()
-        if let resume { state = try TrainingState.resume(from: resume, model: self, optimizer: optimizer) }
+        if let resume, let fingerprint {
+            state = try TrainingState.resume(from: resume, model: self, optimizer: optimizer, fingerprint: fingerprint)
+        }
         let batchesPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
         var progress = ProgressBar(epochs: options.epochs, batchesPerEpoch: batchesPerEpoch, enabled: options.showProgress)
         var epoch = state.history.epochs.count
@@ -86,9 +102,9 @@ extension ProbabilisticModel {
             let started = Date()
             var record = try trainEpoch(epoch, on: train, options: options, optimizer: optimizer, progress: &progress)
             record.member = member
-            if let validation { validate(validation, into: &record) }
+            if let validation { try validate(validation, into: &record, batches: batchesPerEpoch) }
             record.seconds = Date().timeIntervalSince(started)
-            try endEpoch(record, state: &state, options: options, optimizer: optimizer)
+            try endEpoch(record, state: &state, options: options, optimizer: optimizer, fingerprint: fingerprint)
             progress.finishEpoch(Self.epochLine(record, of: options.epochs))
             options.onEpochEnd?(record)
         }
@@ -161,7 +177,7 @@ extension ProbabilisticModel {
     /// Records an epoch: early stopping on validation NLL (training loss without validation
     /// data) and the checkpoint.
     private func endEpoch(_ record: EpochRecord, state: inout TrainingState, options: TrainingOptions,
-                          optimizer: any Optimizer) throws {
+                          optimizer: any Optimizer, fingerprint: TrainingFingerprint?) throws {
         state.history.epochs.append(record)
         let monitored = record.validationNLL ?? record.loss
         let improved = state.record(monitored, epoch: record.epoch, model: self,
@@ -170,8 +186,8 @@ extension ProbabilisticModel {
             state.stopped = true
             state.history.stoppedEarly = record.epoch < options.epochs
         }
-        if let checkpoint = options.checkpoint, checkpoint.keep == .last || improved {
-            try state.save(to: checkpoint.directory, model: self, optimizer: optimizer)
+        if let checkpoint = options.checkpoint, let fingerprint, checkpoint.keep == .last || improved {
+            try state.save(to: checkpoint, model: self, optimizer: optimizer, fingerprint: fingerprint)
         }
     }
 
@@ -188,7 +204,15 @@ extension ProbabilisticModel {
     }
 
     /// Validation NLL in original units, and accuracy or RMSE, of the deterministic network.
-    private func validate(_ data: Dataset, into record: inout EpochRecord) {
+    /// - Throws: `TrainingError` when the epoch's weights give the validation data a raw
+    ///   output or parameter out of its domain (named as of the epoch's last batch).
+    private func validate(_ data: Dataset, into record: inout EpochRecord, batches: Int) throws {
+        var none = ExampleStreams()
+        let raw = withoutGradients { rawOutputs(prepare(data.features), phase: .inference, using: &none) }
+        if var invalid = head.invalidOutput(raw, epoch: record.epoch, batch: batches) {
+            invalid.quantity += " on the validation data"
+            throw invalid
+        }
         let predictive = self.predictive(data.features)
         let logLikelihood = predictive.logLikelihood(data.targets)
         record.validationNLL = -logLikelihood.reduce(0.0) { $0 + Double($1) } / Double(max(data.count, 1))

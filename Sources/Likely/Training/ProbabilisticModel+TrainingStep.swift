@@ -39,7 +39,11 @@ extension ProbabilisticModel {
         var streams = network.isStochastic
             ? ExampleStreams(key: StreamKey(seed: options.seed, purpose: .dropout, epoch: UInt64(epoch)), examples: examples)
             : ExampleStreams()
-        let loss = loss(x, targets: y, phase: .training, reduction: .sum, using: &streams) / Float(globalCount)
+        // Raw outputs or parameters out of their domain end the fit as a non-finite loss does,
+        // before a family's constructor would stop the process on them.
+        let raw = rawOutputs(x, phase: .training, using: &streams)
+        if let invalid = head.invalidOutput(raw, epoch: epoch, batch: batch) { throw invalid }
+        let loss = head.negativeLogLikelihood(raw, targets: y, reduction: .sum) / Float(globalCount)
         let value = loss.scalar
         guard value.isFinite else { throw TrainingError(epoch: epoch, batch: batch, quantity: "loss", value: value) }
         try sums.add(loss.gradients(), loss: value) { name, bad in

@@ -6,11 +6,23 @@ public struct TrainingError: Error, CustomStringConvertible {
     public var batch: Int
     /// What was non-finite: `"loss"` or the parameter's name (`"gradient of 3.weight"`).
     public var quantity: String
-    /// The offending value (NaN or ±∞).
+    /// The offending value (NaN or ±∞, or a finite value outside a parameter's constraint).
     public var value: Float
+    /// For a finite value outside its parameter's constraint, what was expected (`in [0, 1)`);
+    /// `nil` for a value that is not finite.
+    public var expectation: String?
+
+    public init(epoch: Int, batch: Int, quantity: String, value: Float, expectation: String? = nil) {
+        self.epoch = epoch
+        self.batch = batch
+        self.quantity = quantity
+        self.value = value
+        self.expectation = expectation
+    }
 
     public var description: String {
-        "non-finite \(quantity) (\(value)) at epoch \(epoch), batch \(batch); "
+        (expectation.map { "\(quantity) is \(value), expected \($0)," } ?? "non-finite \(quantity) (\(value))")
+            + " at epoch \(epoch), batch \(batch); "
             + "try a lower learning rate, check the data for extreme values, or use --scale-link softplus"
     }
 }

@@ -94,13 +94,20 @@ public struct TrainingOptions {
             case best
         }
 
-        /// The checkpoint directory (a model directory plus the training state).
+        /// The checkpoint directory (a model directory plus the training state and the
+        /// manifest `checkpoint.json`), replaced as one unit after each save.
         public var directory: String
         public var keep: Keep
+        /// Called as each save progresses: with each file's name once it is on disk (in the
+        /// staging directory beside `directory`), then `checkpoint.json`, then `directory`
+        /// once the new checkpoint is in place. An error it throws ends the fit as a crash
+        /// would at that moment (tests of interrupted saves).
+        public var landed: ((String) throws -> Void)?
 
-        public init(directory: String, keep: Keep = .last) {
+        public init(directory: String, keep: Keep = .last, landed: ((String) throws -> Void)? = nil) {
             self.directory = directory
             self.keep = keep
+            self.landed = landed
         }
     }
 }

@@ -33,26 +33,36 @@ struct TrainingState: Codable {
         return true
     }
 
-    /// Writes the model, `training.json`, the optimizer state and the best weights.
-    func save(to directory: String, model: ProbabilisticModel, optimizer: any Optimizer) throws {
-        try ModelDirectory.save(model, to: directory, history: history)
-        let url = URL(fileURLWithPath: directory)
+    /// Writes the checkpoint: the model files, `training.json`, the optimizer state and the
+    /// best weights, as one unit (`Checkpoint`) recording `fingerprint`.
+    func save(to checkpoint: TrainingOptions.Checkpointing, model: ProbabilisticModel, optimizer: any Optimizer,
+              fingerprint: TrainingFingerprint) throws {
+        var files = try ModelDirectory.files(model, history: history, in: checkpoint.directory)
         let optimizerState = optimizer.state(for: model.parameters)
-        try writeAtomically(Safetensors.encode(optimizerState.tensors.map { ($0.name, $0.tensor) },
-                                               metadata: ["step": String(optimizerState.step)]),
-                            to: url.appendingPathComponent("optimizer.safetensors"))
+        files.append(("optimizer.safetensors", Safetensors.encode(optimizerState.tensors.map { ($0.name, $0.tensor) },
+                                                                  metadata: ["step": String(optimizerState.step)])))
         if let bestWeights {
             let named = zip(model.network.parameters + model.network.state, bestWeights).map {
                 ($0.name, Tensor(shape: $0.tensor.shape, scalars: $1))
             }
-            try writeAtomically(Safetensors.encode(named), to: url.appendingPathComponent("best.safetensors"))
+            files.append(("best.safetensors", Safetensors.encode(named)))
         }
         // Non-finite numbers (a best value of +∞, a NaN validation NLL) are null with a note.
-        try writeAtomically(Data((try JSONNumbers.encode(self) + "\n").utf8), to: url.appendingPathComponent("training.json"))
+        files.append(("training.json", Data((try JSONNumbers.encode(self) + "\n").utf8)))
+        try Checkpoint.write(files, epoch: history.epochs.count, fingerprint: fingerprint, to: checkpoint.directory,
+                             landed: checkpoint.landed)
     }
 
-    /// Restores the weights, optimizer and training state of a checkpoint into `model` and `optimizer`.
-    static func resume(from directory: String, model: ProbabilisticModel, optimizer: any Optimizer) throws -> TrainingState {
+    /// Restores the weights, optimizer and training state of a checkpoint into `model` and
+    /// `optimizer`, once `Checkpoint.verify` has found it whole and of a run with `fingerprint`.
+    static func resume(from directory: String, model: ProbabilisticModel, optimizer: any Optimizer,
+                       fingerprint: TrainingFingerprint) throws -> TrainingState {
+        try Checkpoint.verify(directory, fingerprint: fingerprint)
+        return try restore(from: directory, model: model, optimizer: optimizer)
+    }
+
+    /// Reads the checkpoint's files into `model` and `optimizer`.
+    private static func restore(from directory: String, model: ProbabilisticModel, optimizer: any Optimizer) throws -> TrainingState {
         let url = URL(fileURLWithPath: directory)
         try ModelDirectory.loadWeights(url.appendingPathComponent("weights.safetensors"), into: model)
         let stored = try ModelDirectory.readDescription(url.appendingPathComponent("model.json"))

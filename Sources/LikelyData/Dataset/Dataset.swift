@@ -37,6 +37,10 @@ public struct Dataset {
     /// The number of examples n.
     public var count: Int { features.shape[0] }
 
+    /// The most classes a model may predict (a model file with more is refused), so readers
+    /// refuse labels beyond it before anything is trained.
+    public static let maximumClassCount = 100_000
+
     /// The number of classes, for class targets.
     public var classCount: Int? { classNames?.count }
 

@@ -37,6 +37,9 @@ public enum MNISTDirectory {
         let labelsPath = try requireFile(in: path, prefix: split.prefix, kind: "labels", rank: 1)
         let images = try IDXReader.images(path: imagesPath)
         let labels = try IDXReader.labels(path: labelsPath)
+        guard images.shape[0] >= 1, images.shape.dropFirst().allSatisfy({ $0 >= 1 }) else {
+            throw DataError(source: imagesPath, problem: "holds \(images.shape[0]) images of \(images.shape[1]) × \(images.shape[2]) pixels; expected at least one image of at least one pixel")
+        }
         guard images.shape[0] == labels.count else {
             throw DataError(source: path, problem: "\(imagesPath) holds \(images.shape[0]) images but \(labelsPath) holds \(labels.count) labels; the counts must agree")
         }

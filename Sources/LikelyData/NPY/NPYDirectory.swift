@@ -38,8 +38,9 @@ public enum NPYDirectory {
             guard y.shape.count == 1 else {
                 throw DataError(source: yPath, location: "field \"shape\"", problem: "class labels need shape (n,), got \(y.shape)")
             }
-            if let bad = y.scalars.firstIndex(where: { $0 < 0 || $0 != $0.rounded() || $0 > 1_000_000 }) {
-                throw DataError(source: yPath, location: "element [\(bad)]", problem: "label \(y.scalars[bad]) is not a class index; expected an integer in 0...1000000")
+            let largest = Float(Dataset.maximumClassCount - 1)
+            if let bad = y.scalars.firstIndex(where: { $0 < 0 || $0 != $0.rounded() || $0 > largest }) {
+                throw DataError(source: yPath, location: "element [\(bad)]", problem: "label \(y.scalars[bad]) is not a class index; expected an integer in 0...\(Dataset.maximumClassCount - 1) (a model predicts at most \(Dataset.maximumClassCount) classes)")
             }
             let classCount = Int(y.scalars.max() ?? 0) + 1
             classNames = (0..<classCount).map(String.init)
