@@ -51,4 +51,20 @@ struct MPIAgreementTests {
         try Self.expectRefusedByEveryRank(["tune", a] + tune, ["tune", fewer] + tune,
                                           naming: ["data: rows 60 against 50"], model: model)
     }
+
+    /// A count fit diverging under mpirun: exit 1 with the epoch, batch and parameter, on
+    /// every rank (the rank that sees it ends the job), never a trap.
+    @Test(.enabled(if: MPITests.mpirunAvailable))
+    func aDivergingFitIsExitOneOnEveryRank() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        var s = Fixtures.Stream(state: 5), lines = ["x,y"]
+        for _ in 0..<200 { lines.append(String(format: "%.4f,%d", 4 * s.next() - 2, Int(s.next() * 1e7))) }
+        let data = try scratch.write("big.csv", lines.joined(separator: "\n") + "\n")
+        let r = try CLI.run(["fit", data, "--out", scratch.path("m"), "--family", "negbinomial", "--lr", "1", "--epochs", "5",
+                             "--batch-size", "128", "--quiet"], processes: 2, timeout: 60)
+        #expect(!r.crashed && r.status == 1, "exit \(r.status): \(r.stderr.prefix(600))")
+        #expect(r.stderr.contains("negbinomial parameter") && r.stderr.contains("at epoch"), "\(r.stderr.prefix(600))")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("m/model.json")))
+    }
 }

@@ -123,6 +123,28 @@ struct TrainingTests {
         }
     }
 
+    /// A sigmoid of a logit of 30 rounds to 1 in float32, outside the negative binomial's
+    /// p ∈ [0, 1): the fit stops with a `TrainingError` naming the parameter, epoch and batch
+    /// (the family's constructor stopped the process on it before).
+    @Test func aParameterOutsideItsDomainNamesEpochBatchAndParameter() throws {
+        var random = RandomSource(seed: 13)
+        let model = try ProbabilisticModel(architecture: .mlp, inputShape: [2], head: Head(.negativeBinomial), hidden: [4],
+                                           dropout: 0, using: &random)
+        let weights = model.parameters[model.parameters.count - 2], bias = model.parameters[model.parameters.count - 1]
+        weights.tensor.scalars = [Float](repeating: 0, count: weights.tensor.count)
+        bias.tensor.scalars = [0, 30]  // total count e⁰ = 1, probs σ(30) = 1.0 in float32
+        let counts = Dataset(features: Tensor.ones([16, 2]), targets: Tensor.full(3, shape: [16]))
+        var o = TrainingOptions()
+        o.batchSize = 8
+        #expect {
+            try model.fit(counts, options: o)
+        } throws: { error in
+            let text = "\(error)"
+            return error is TrainingError && text.contains("negbinomial parameter probs is 1.0, expected in [0, 1)")
+                && text.contains("epoch 1, batch 1")
+        }
+    }
+
     /// The gradient seam sees every step's gradients before the update.
     @Test func gradientHookIsCalledEveryStep() throws {
         let model = try Self.model()

@@ -7,8 +7,9 @@ import Foundation
 /// state, the optimizer state, the best weights) and manifest `checkpoint.json` are written
 /// together into a fresh directory beside it, `.NAME.partial-XXXXXX`, which then takes the
 /// checkpoint's place in one step (Linux's `renameat2` with `RENAME_EXCHANGE`; the old one is
-/// then removed). A process killed at any moment leaves the previous checkpoint whole (or, the
-/// instant after the exchange, the new one) and a `.partial` directory, removed by the next save.
+/// then removed), under an exclusive lock on the parent directory. A process killed at any
+/// moment leaves the previous checkpoint whole (or, the instant after the exchange, the new one)
+/// and a `.partial` directory, removed by the next save.
 ///
 /// The manifest, written last, names every file with its size and `Checksum` and holds the
 /// run's `TrainingFingerprint`; `verify` checks all of them before a run resumes.
@@ -47,6 +48,12 @@ enum Checkpoint {
         } catch {
             throw ModelFileError(file: parent, "cannot create the checkpoint's directory: \(error.localizedDescription)")
         }
+        // One save at a time in `parent` (two fits of one MODEL_DIR): the lock ends with the
+        // process, so what a killed save left is no one's and is removed.
+        let lock = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lock >= 0 else { throw ModelFileError(file: parent, "cannot open the checkpoint's directory: \(String(cString: strerror(errno)))") }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
         removeStaging(of: name, in: parent)
         let staging = try makeStagingDirectory(of: name, in: parent)
         var entries: [Manifest.File] = []
