@@ -387,7 +387,7 @@ struct FitCommand: ParsableCommand {
         } catch let error as CheckpointError {
             throw InputError("--resume: \(error); delete \(error.directory) to start afresh, or drop --resume")
         } catch let error as ModelFileError where resume != nil {
-            throw InputError("--resume: \(error)")
+            throw InputError("--resume: \(error); delete \(resume ?? "") to start afresh, or drop --resume")
         } catch let error as TrainingError {
             throw RunFailure(message: error.description)
         }

@@ -55,8 +55,10 @@ struct RunFingerprint: Codable, Equatable {
 extension Communicator {
     /// Under mpirun: every rank stops with the same `RankDisagreement` (exit 2) unless all
     /// were given rank 0's data and options (see `agree(on:differences:)`); nothing otherwise.
-    func agree(on fingerprint: RunFingerprint) throws {
-        try agree(on: fingerprint) { $0.differences(from: $1) }
+    /// The fingerprint is computed only under mpirun.
+    func agree(on fingerprint: @autoclosure () -> RunFingerprint) throws {
+        guard isDistributed else { return }
+        try agree(on: fingerprint()) { $0.differences(from: $1) }
     }
 }
 

@@ -17,13 +17,10 @@ struct CheckpointTests {
                                members: members, seed: 13)
     }
 
+    /// `TrainingTests`'s options with early stopping, so that best.safetensors is written too.
     static func options(epochs: Int) -> TrainingOptions {
-        var o = TrainingOptions()
-        o.epochs = epochs
-        o.batchSize = 16
-        o.seed = 99
-        o.validation = .fraction(0.2)
-        o.earlyStopping = .init(patience: 10)  // so that best.safetensors is written too
+        var o = TrainingTests.options(epochs: epochs)
+        o.earlyStopping = .init(patience: 10)
         return o
     }
 
