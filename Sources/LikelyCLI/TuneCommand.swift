@@ -60,8 +60,10 @@ struct TuneCommand: ParsableCommand {
         let world = try ProcessGroup.current()
         let quiet = fit.quiet || !world.isRoot
         let prepared = try fit.prepare(quiet: quiet)
-        // What tuning.csv records of this search, and a resumed one must match.
-        let fingerprint = RunFingerprint(prepared.data, options: fit.shapingOptions + [("search", search), ("folds", folds.map(String.init))])
+        // What tuning.csv records of this search, and a resumed one must match: --ensemble
+        // applies to the refit alone, so a search may be resumed to refit an ensemble.
+        let fingerprint = RunFingerprint(prepared.data, options: fit.shapingOptions.filter { $0.name != "ensemble" }
+                                         + [("search", search), ("folds", folds.map(String.init))])
         try world.agree(on: fingerprint)
         let validation = TuneValidation(
             folds: folds ?? (fit.validationSplit > 0 ? 1 : TuneValidation.defaultFolds(examples: prepared.data.count)),

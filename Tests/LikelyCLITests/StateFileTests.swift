@@ -145,5 +145,8 @@ import Testing
         try BadInputTests.expectRejected(["tune", b, "--out", out, "--resume"] + common,
                                          naming: ["--resume", "tuning.csv", "line 2", "values (checksum"])
         #expect(Self.model(out) == before, "a refused resume changed the model")
+        // --ensemble applies to the refit only: the search resumes to refit an ensemble.
+        let ensemble = try CLI.run(["tune", a, "--out", out, "--resume", "--ensemble", "2"] + common)
+        #expect(ensemble.status == 0, "\(ensemble.stderr)")
     }
 }

@@ -207,13 +207,14 @@ extension ProbabilisticModel {
     /// - Throws: `TrainingError` when the epoch's weights give the validation data a raw
     ///   output or parameter out of its domain (named as of the epoch's last batch).
     private func validate(_ data: Dataset, into record: inout EpochRecord, batches: Int) throws {
-        var none = ExampleStreams()
-        let raw = withoutGradients { rawOutputs(prepare(data.features), phase: .inference, using: &none) }
-        if var invalid = head.invalidOutput(raw, epoch: record.epoch, batch: batches) {
+        // The predictive's own pass, checked before its distributions are built.
+        let raw = predictiveRawOutputs(data.features)
+        if var invalid = head.invalidOutput(Tensor(shape: [data.count, head.rawOutputCount], scalars: raw[0]),
+                                            epoch: record.epoch, batch: batches) {
             invalid.quantity += " on the validation data"
             throw invalid
         }
-        let predictive = self.predictive(data.features)
+        let predictive = self.predictive(fromRawOutputs: raw, count: data.count)
         let logLikelihood = predictive.logLikelihood(data.targets)
         record.validationNLL = -logLikelihood.reduce(0.0) { $0 + Double($1) } / Double(max(data.count, 1))
         if head.family.support.isClassification {
