@@ -12,20 +12,25 @@ struct ConformalizeCommand: ParsableCommand {
             (rewritten atomically; the weights are untouched). Afterwards `predict --level L` adds the \
             conformal region (lower, upper; or set, set_size) and `evaluate --level L` its coverage and \
             size; for exchangeable data the region holds the truth with probability at least L. Use the \
-            same --mc-samples with --level as here. Regression and counts use the cqr score, \
-            classification lac unless --method aps or raps.
+            same --mc-samples with --level as here. Regression and counts use the dcp score unless \
+            --method cqr, classification lac unless --method aps or raps; cqr and raps depend on the level, \
+            so they need --level L here and serve that L only.
             """)
 
     @OptionGroup var common: ModelDataOptions
 
-    @Option(help: "The conformity score: cqr (regression, counts), lac, aps or raps (classification).")
+    @Option(help: "The conformity score: dcp or cqr (regression, counts), lac, aps or raps (classification).")
     var method: String?
+
+    @Option(help: "With --method cqr or raps: the level L in (0, 1) the scores are made for (predict and evaluate then take --level L only).")
+    var level: Double?
 
     func validate() throws {
         try common.check()
         if let method, ConformalMethod(rawValue: method.lowercased()) == nil {
             throw InputError("--method: unknown score '\(method)'; expected \(ConformalMethod.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        try ConformalLevel.check(level)
     }
 
     func run() throws {
@@ -34,17 +39,26 @@ struct ConformalizeCommand: ParsableCommand {
         let chosen = method.flatMap { ConformalMethod(rawValue: $0.lowercased()) }
         if let chosen, chosen.isForClassification != model.head.family.support.isClassification {
             throw InputError("--method \(chosen.rawValue) does not apply to the \(model.head.family.name) head of \(common.modelDirectory); "
-                             + (model.head.family.support.isClassification ? "use lac, aps or raps" : "use cqr"))
+                             + (model.head.family.support.isClassification ? "use lac, aps or raps" : "use dcp or cqr"))
+        }
+        let method = chosen ?? (model.head.family.support.isClassification ? .lac : .dcp)
+        if method.dependsOnLevel && level == nil {
+            throw InputError("--method \(method.rawValue): the scores depend on the level; give --level L in (0, 1)")
+        }
+        if !method.dependsOnLevel, let level {
+            throw InputError("--level \(level): the \(method.rawValue) scores serve every level; --level applies to --method cqr and raps only")
         }
         let data = try common.load(common.data, for: model, needTargets: true)
         common.noteUnseen(data)
         let world = try ProcessGroup.current()
         try world.agree(on: common.fingerprint(data, model: model))
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
-        let calibration = model.conformalize(predictive, targets: data.dataset.targets, method: chosen,
+        let calibration = model.conformalize(predictive, targets: data.dataset.targets, method: method, level: level,
                                              mcSamples: common.mcSamples, seed: common.seed)
         try ModelDirectory.saveDescription(model, to: common.modelDirectory)
-        say("stored \(calibration.count) \(calibration.method.rawValue) conformity scores (mc_samples \(common.mcSamples)) in \(DataSource.join(common.modelDirectory, "model.json"))")
+        let settings = calibration.score.level.map { ", level \($0)" } ?? ""
+            + (method == .raps ? ", k_reg \(calibration.score.freeRanks), λ \(calibration.score.penalty)" : "")
+        say("stored \(calibration.count) \(calibration.method.rawValue) conformity scores (\(calibration.predictive) predictive, mc_samples \(common.mcSamples)\(settings)) in \(DataSource.join(common.modelDirectory, "model.json"))")
     }
 }
 
@@ -56,15 +70,20 @@ enum ConformalLevel {
     }
 
     /// The model's calibration, or bad usage naming what to run first; the predictive must be
-    /// the one the scores came from (the same T).
-    static func calibration(of model: ProbabilisticModel, directory: String, mcSamples: Int) throws -> ConformalCalibration {
+    /// the one the scores came from (the same T), and the level the stored one of cqr and raps.
+    static func calibration(of model: ProbabilisticModel, directory: String, mcSamples: Int, level: Double) throws -> ConformalCalibration {
         guard let conformal = model.conformal else {
             throw InputError("--level: \(directory) holds no conformity scores; run `likely conformalize \(directory) CALIBRATION_DATA` "
                              + "(or fit with --conformal-split) first")
         }
         guard conformal.mcSamples == mcSamples else {
-            throw InputError("--level: the conformity scores of \(directory) come from the predictive with --mc-samples \(conformal.mcSamples); "
-                             + "pass --mc-samples \(conformal.mcSamples) (got \(mcSamples)) or conformalize again")
+            throw InputError("--level: the conformity scores of \(directory) come from the \(conformal.predictive) predictive with --mc-samples \(conformal.mcSamples), "
+                             + "this run uses the \(ConformalCalibration.predictiveName(mcSamples: mcSamples)) predictive with --mc-samples \(mcSamples); "
+                             + "pass --mc-samples \(conformal.mcSamples) or conformalize again")
+        }
+        if let stored = conformal.score.level, stored != level {
+            throw InputError("--level \(level): the \(conformal.method.rawValue) scores of \(directory) were made for level \(stored) and serve it only; "
+                             + "pass --level \(stored) or conformalize again with --level \(level)")
         }
         return conformal
     }

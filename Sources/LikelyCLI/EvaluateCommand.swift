@@ -50,7 +50,7 @@ struct EvaluateCommand: ParsableCommand {
         if let plots { try outputs.checkDirectory(plots, option: "--plots", files: EvaluationPlots.names) }
         if let page = self.report { try outputs.checkFile(page, option: "--report", allowStream: true) }
         let model = try ModelDirectory.load(common.modelDirectory)
-        if level != nil { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, mcSamples: common.mcSamples) }
+        if let level { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, mcSamples: common.mcSamples, level: level) }
         let data = try common.load(common.data, for: model, needTargets: true)
         common.noteUnseen(data)
         if data.droppedForMissing > 0 { printError(data.droppedNote) }
@@ -62,7 +62,7 @@ struct EvaluateCommand: ParsableCommand {
         try world.agree(on: common.fingerprint(data, model: model, extra: [("ood", oodData.map { "\($0.rows) rows of \($0.exampleShape), checksum \($0.checksum)" })]))
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
         var report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins)
-        if let level { report.conformal = model.conformalReport(predictive, targets: data.dataset.targets, level: level) }
+        if let level { report.conformal = model.conformalReport(predictive, targets: data.dataset.targets, level: level, seed: common.seed) }
         if let other {
             guard let outside = model.predictive(other.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
             report.ood = OutOfDistributionReport(inDistribution: predictive, outOfDistribution: outside)

@@ -25,6 +25,10 @@ public struct StreamKey: Hashable, Sendable, CustomStringConvertible {
         case sampling
         /// The seed of an ensemble member j ≥ 1, keyed (seed, `.ensembleMember`, 0, j).
         case ensembleMember
+        /// The uniform u of a randomised conformal score (APS, RAPS), one stream per input.
+        case conformalRandomisation
+        /// The tuning part of a RAPS calibration set.
+        case conformalTuning
     }
 
     /// The user's seed.
