@@ -133,9 +133,16 @@ struct ModelDataOptions: ParsableArguments {
 
     /// `path` (DATA, or `--ood`) read for `model` with `--split`, and the predictive's size
     /// checked before any pass runs: M members × T = `--mc-samples` passes (1 when 0) × N
-    /// examples × the head's raw outputs.
+    /// examples × the head's raw outputs. A fitted temperature must belong to this predictive
+    /// (the same T), or it is bad usage naming both.
     func load(_ path: String, for model: ProbabilisticModel, needTargets: Bool, keep: [String] = [],
               role: String = "DATA") throws -> LoadedData {
+        if let fitted = model.head.temperatureMcSamples, fitted != mcSamples {
+            func name(_ t: Int) -> String { ConformalCalibration.predictiveName(mcSamples: t) }
+            throw InputError("--mc-samples \(mcSamples): the temperature of \(modelDirectory) was fitted for the \(name(fitted)) predictive "
+                             + "with --mc-samples \(fitted); this run uses the \(name(mcSamples)) predictive; pass --mc-samples \(fitted) "
+                             + "or fit again with --calibrate-mc-samples \(mcSamples)")
+        }
         let data = try DataSource.load(path, for: model, split: split, needTargets: needTargets, keep: keep, role: role,
                                        unknownCategories: unknownCategory)
         let members = model.memberCount, passes = max(mcSamples, 1) * members, width = model.head.rawOutputCount

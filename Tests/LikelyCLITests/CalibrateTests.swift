@@ -13,6 +13,11 @@ struct CalibrateTests {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path("m/model.json")))) as! [String: Any]
         let temperature = (json["head"] as! [String: Any])["temperature"] as! Double
         #expect(temperature > 0 && temperature != 1)
+        #expect((json["head"] as! [String: Any])["temperature_mc_samples"] as? Int == 0)
+        // The temperature belongs to the network predictive: MC dropout with it is bad usage naming both.
+        let other = try CLI.run(["evaluate", scratch.path("m"), data, "--mc-samples", "5"])
+        #expect(other.status == 2 && other.stderr.contains("network predictive") && other.stderr.contains("dropout predictive"), "\(other.stderr)")
+        #expect(try CLI.run(["evaluate", scratch.path("m"), data]).status == 0)
     }
 
     @Test func calibrateNeedsAValidationSplitAndAClassifier() throws {

@@ -20,6 +20,7 @@ extension ProbabilisticModel {
     ///   - data: validation data (not the training data) with class-index targets.
     ///   - mcSamples: the passes of the MC-dropout predictive to calibrate (0: deterministic).
     ///   - seed: the seed of its dropout streams.
+    /// The head records T (`Head.temperatureMcSamples`): the temperature belongs to that predictive.
     /// - Returns: the fitted temperature.
     @discardableResult
     public func calibrateTemperature(on data: Dataset, mcSamples: Int = 0, seed: UInt64 = 0) -> Float {
@@ -32,6 +33,7 @@ extension ProbabilisticModel {
         let members = head.family.support == .binary ? raw.map { $0.flatMap { [0, $0] } } : raw
         let k = head.family.support == .binary ? 2 : head.classCount
         head.temperature = Float(TemperatureScaling(fittingMemberLogits: members, labels: labels, classes: k).temperature)
+        head.temperatureMcSamples = mcSamples
         return head.temperature
     }
 }

@@ -28,6 +28,10 @@ public struct Head: Codable, Equatable, Sendable {
     /// T of temperature scaling for Bernoulli and Categorical heads: the logits are divided by
     /// T (1: none). Fitted after training by `ProbabilisticModel.calibrateTemperature(on:)`.
     public var temperature: Float = 1
+    /// T of the predictive the temperature was fitted for (0: the network alone, > 0: MC
+    /// dropout with T passes); nil when none was fitted, or in files from before it was
+    /// recorded. The temperature is valid for that predictive only.
+    public var temperatureMcSamples: Int?
 
     /// - Parameters:
     ///   - family: the distribution predicted.

@@ -171,6 +171,9 @@ public enum ModelDirectory {
         guard d.head.temperature > 0 && d.head.temperature.isFinite else {
             throw ModelFileError(file: file, "field head.temperature: expected a positive number, got \(d.head.temperature)")
         }
+        if let t = d.head.temperatureMcSamples, t < 0 {
+            throw ModelFileError(file: file, "field head.temperature_mc_samples: expected T ≥ 0, got \(t)")
+        }
         var random = RandomSource(seed: 0)
         let network: Sequential
         do {
