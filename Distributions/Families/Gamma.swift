@@ -33,6 +33,8 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
     public var mean: Tensor { (concentration / rate).broadcast(to: batchShape) }
     /// α/β².
     public var variance: Tensor { (concentration / square(rate)).broadcast(to: batchShape) }
+    /// √α / β, in Double (α/β² overflows Float long before the sd does).
+    public var standardDeviation: Tensor { pointwiseValue([concentration, rate]) { a in a[0].squareRoot() / a[1] } }
     /// α − ln β + ln Γ(α) + (1 − α) ψ(α).
     public var entropy: Tensor {
         pointwiseValue([concentration, rate]) { a in

@@ -32,6 +32,8 @@ public struct Laplace: UnivariateDistribution, EntropyDistribution, Reparameteri
     public var mean: Tensor { loc.broadcast(to: batchShape) }
     /// 2b².
     public var variance: Tensor { (2 * square(scale)).broadcast(to: batchShape) }
+    /// √2 b, formed directly: 2b² overflows Float once b > 1.3·10¹⁹.
+    public var standardDeviation: Tensor { (Float(2).squareRoot() * scale).broadcast(to: batchShape) }
     /// 1 + ln(2b).
     public var entropy: Tensor { (log(2 * scale) + 1).broadcast(to: batchShape) }
 

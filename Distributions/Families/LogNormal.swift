@@ -45,6 +45,14 @@ public struct LogNormal: UnivariateDistribution, EntropyDistribution, Reparamete
         let s2 = square(scale)
         return (expm1(s2) * exp(2 * loc + s2)).broadcast(to: batchShape)
     }
+    /// √(e^σ² − 1) e^(μ + σ²/2), in log space in Double: exp(μ + σ²/2 + ½ ln expm1(σ²)),
+    /// finite wherever the sd itself is below Float's largest value.
+    public var standardDeviation: Tensor {
+        pointwiseValue([loc, scale]) { a in
+            let s2 = a[1] * a[1]
+            return Foundation.exp(a[0] + s2 / 2 + Foundation.log(Foundation.expm1(s2)) / 2)
+        }
+    }
     /// μ + ½ + ½ ln 2π + ln σ.
     public var entropy: Tensor { (loc + (logScale ?? log(scale)) + Float(0.5 + halfLogTwoPi)).broadcast(to: batchShape) }
 

@@ -35,6 +35,8 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
     public var mean: Tensor { (totalCount * probs / (1 - probs)).broadcast(to: batchShape) }
     /// r p/(1 − p)².
     public var variance: Tensor { (totalCount * probs / square(1 - probs)).broadcast(to: batchShape) }
+    /// √(r p) / (1 − p), in Double.
+    public var standardDeviation: Tensor { pointwiseValue([totalCount, probs]) { a in (a[0] * a[1]).squareRoot() / (1 - a[1]) } }
     /// −Σₖ p(k) ln p(k), summed until the tail mass is below 1e-15 for rp < 1000, the terms
     /// beyond k = 10⁵ by `discreteEntropy`'s Euler–Maclaurin tail when the mean is larger (a
     /// small r with p → 1: mean 3·10⁹ at r = 200; the plain sum stopped at 10⁸ terms, near

@@ -41,6 +41,11 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
             a[0] > 2 ? a[1] * a[1] * a[0] / (a[0] - 2) : (a[0] > 1 ? .infinity : .nan)
         }
     }
+    /// σ √(ν/(ν − 2)) for ν > 2, +∞ for 1 < ν ≤ 2, NaN for ν ≤ 1, in Double (σ² overflows
+    /// Float once σ > 1.8·10¹⁹).
+    public var standardDeviation: Tensor {
+        pointwiseValue([df, scale]) { a in a[0] > 2 ? a[1] * (a[0] / (a[0] - 2)).squareRoot() : (a[0] > 1 ? .infinity : .nan) }
+    }
     /// (ν+1)/2 · (ψ((ν+1)/2) − ψ(ν/2)) + ½ ln ν + ln B(ν/2, ½) + ln σ.
     public var entropy: Tensor {
         pointwiseValue([df, scale]) { a in

@@ -34,6 +34,10 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
     public var mean: Tensor { ((1 - gate) * rate).broadcast(to: batchShape) }
     /// (1 − π) λ (1 + π λ).
     public var variance: Tensor { ((1 - gate) * rate * (1 + gate * rate)).broadcast(to: batchShape) }
+    /// √((1 − π) λ (1 + πλ)), in Double.
+    public var standardDeviation: Tensor {
+        pointwiseValue([rate, gate]) { a in ((1 - a[1]) * a[0] * (1 + a[1] * a[0])).squareRoot() }
+    }
     /// −Σₖ p(k) ln p(k) in closed form from the Poisson entropy H_λ (exact at any rate): with
     /// A = p(0) = π + (1 − π)e^−λ, H = −A ln A − (1 − π) ln(1 − π) (1 − e^−λ) + (1 − π)(H_λ − λe^−λ).
     public var entropy: Tensor {

@@ -47,6 +47,7 @@ struct PredictCommand: ParsableCommand {
         let csv = try PredictionTable.csv(predictive, model: model, region: region, kept: kept, cells: data.keptCells)
         try emit(csv, to: out)
         if let note = PredictionTable.undefinedNote(predictive) { printError(note) }
+        if let level, let region, let note = PredictionTable.unboundedNote(region, model: model, level: level) { printError(note) }
     }
 }
 
@@ -58,12 +59,28 @@ enum PredictionTable {
     static func undefinedNote(_ predictive: Predictive) -> String? {
         guard !predictive.head.family.support.isClassification else { return nil }
         let mean = predictive.mean, sd = predictive.standardDeviations.total
-        let noMean = mean.filter { !$0.isFinite }.count, noSD = sd.filter { !Float($0).isFinite }.count
-        guard noMean + noSD > 0 else { return nil }
+        let noMean = mean.filter(\.isNaN).count, hugeMean = mean.filter(\.isInfinite).count
+        let noSD = sd.filter(\.isNaN).count, infiniteSD = sd.filter(\.isInfinite).count
+        guard noMean + hugeMean + noSD + infiniteSD > 0 else { return nil }
         var parts: [String] = []
-        if noMean > 0 { parts.append("mean is empty on \(noMean) of \(mean.count) rows (it does not exist there)") }
-        if noSD > 0 { parts.append("sd is empty on \(noSD) of \(sd.count) rows (the predictive variance is infinite or undefined there)") }
-        return "note: " + parts.joined(separator: "; ") + ", as for a Student's t with df ≤ 2 (df ≤ 1: no mean)"
+        if noMean > 0 { parts.append("mean is empty on \(noMean) of \(mean.count) rows (it does not exist there, as for a Student's t with df ≤ 1)") }
+        if hugeMean > 0 { parts.append("mean is empty on \(hugeMean) of \(mean.count) rows (it is infinite or beyond ±3.4e38 there)") }
+        if noSD > 0 { parts.append("sd is empty on \(noSD) of \(sd.count) rows (the predictive variance is undefined there: the mean does not exist)") }
+        if infiniteSD > 0 {
+            parts.append("sd is empty on \(infiniteSD) of \(sd.count) rows (the predictive variance is infinite there, as for a Student's t "
+                         + "with df ≤ 2, or a member's sd is beyond 3.4e38)")
+        }
+        return "note: " + parts.joined(separator: "; ")
+    }
+
+    /// The note printed when conformal bounds are left empty because the regions are unbounded
+    /// (`ConformalCalibration.unboundedReason`), nil when every bound is finite.
+    static func unboundedNote(_ region: ConformalRegion, model: ProbabilisticModel, level: Double) -> String? {
+        guard case .intervals(let lower, let upper) = region, let conformal = model.conformal else { return nil }
+        let open = zip(lower, upper).filter { !$0.isFinite || !$1.isFinite }.count
+        guard open > 0 else { return nil }
+        let reason = conformal.unboundedReason(level: level) ?? "the region is unbounded there"
+        return "note: lower and upper are empty on \(open) of \(lower.count) rows (−∞ and +∞): \(reason)"
     }
 
     /// - Parameters:
@@ -119,8 +136,12 @@ enum PredictionTable {
 /// value is not finite, e.g. the sd of a Student's t with df ≤ 2 (`PredictionTable.undefinedNote`).
 func number(_ x: Float) -> String { x.isFinite ? "\(x)" : "" }
 
-/// A Double rounded to Float precision, in the same form.
-func number(_ x: Double) -> String { number(Float(x)) }
+/// A Double rounded to Float precision, in the same form; beyond Float's range (±3.4·10³⁸),
+/// the Double itself, so a finite value is never an empty cell.
+func number(_ x: Double) -> String {
+    let rounded = Float(x)
+    return rounded.isFinite || !x.isFinite ? number(rounded) : "\(x)"
+}
 
 /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
 func csvField(_ s: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `likely` executable and captures what it prints.
 struct CLIResult {
@@ -30,7 +31,38 @@ enum CLI {
     static func run(_ arguments: [String], processes: Int? = nil, stdout: String? = nil,
                     timeout: TimeInterval = 300) throws -> CLIResult {
         let process = try start(arguments, processes: processes)
-        return try finish(process, stdout: stdout, timeout: timeout)
+        let result = try finish(process, stdout: stdout, timeout: timeout)
+        checkNoSilentEmptyCells(arguments, result)
+        return result
+    }
+
+    /// The numeric columns of `predict` and `sample` output: a cell of these is empty only
+    /// with a note on stderr saying why.
+    static func isNumericColumn(_ name: String) -> Bool {
+        ["mean", "sd", "aleatoric_sd", "epistemic_sd", "q05", "q95", "lower", "upper", "entropy", "mutual_information"].contains(name)
+            || name.hasPrefix("p_") || name.hasPrefix("draw_")
+    }
+
+    /// Every successful `predict` or `sample` that prints no note leaves no numeric cell empty
+    /// (its CSV on stdout, or in the `--out` file).
+    static func checkNoSilentEmptyCells(_ arguments: [String], _ result: CLIResult) {
+        guard let command = arguments.first, ["predict", "sample"].contains(command), result.status == 0,
+              !result.stderr.contains("note:") else { return }
+        var text = result.stdout
+        if let flag = arguments.firstIndex(of: "--out"), flag + 1 < arguments.count,
+           let file = try? String(contentsOfFile: arguments[flag + 1], encoding: .utf8) {
+            text = file
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        guard let header = lines.first?.split(separator: ",", omittingEmptySubsequences: false).map(String.init),
+              header.contains(where: isNumericColumn), !text.contains("\"") else { return }
+        for (row, line) in lines.dropFirst().enumerated() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            for (column, name) in header.enumerated() where isNumericColumn(name) && column < cells.count && cells[column].isEmpty {
+                Issue.record("likely \(arguments.joined(separator: " ")): row \(row + 1), column \(name) is empty with exit 0 and no note")
+                return
+            }
+        }
     }
 
     /// The process of `likely arguments…`, configured but not started.

@@ -127,4 +127,21 @@ struct PredictiveTests {
         let rows = u.meanProbabilities.sum(alongAxis: 1).scalars
         #expect(rows.allSatisfy { Swift.abs($0 - 1) < 1e-5 })
     }
+
+    /// Huge but finite spreads: σ² of each member overflows Float (beyond 3.4·10³⁸) while σ
+    /// does not, so the predictive sd is a number, by hand: Laplace b = 10²⁰ → √2·10²⁰;
+    /// Gamma(1, 10⁻²⁰) → 10²⁰; Student's t(3, 0, 10²⁰) → √3·10²⁰; LogNormal(44, 1) →
+    /// e^44.5 √(e − 1) = 2.7536·10¹⁹ (its variance 7.6·10³⁸ overflows Float).
+    @Test func hugeSpreadsHaveFiniteStandardDeviations() {
+        let cases: [(Head, any UnivariateDistribution, Double)] = [
+            (Head(.laplace), Laplace(loc: Tensor([0]), scale: Tensor([1e20])), 2.0.squareRoot() * 1e20),
+            (Head(.gamma), Gamma(concentration: Tensor([1]), rate: Tensor([1e-20])), 1e20),
+            (Head(.studentT), StudentT(df: Tensor([3]), loc: Tensor([0]), scale: Tensor([1e20])), 3.0.squareRoot() * 1e20),
+            (Head(.logNormal), LogNormal(loc: Tensor([44]), scale: Tensor([1])), exp(44.5) * (exp(1.0) - 1).squareRoot()),
+        ]
+        for (head, member, expected) in cases {
+            let sd = Predictive(head: head, members: [member]).standardDeviations.total[0]
+            #expect(abs(sd - expected) <= 1e-6 * expected, "\(head.family.name): sd \(sd), expected \(expected)")
+        }
+    }
 }

@@ -118,6 +118,18 @@ public struct ConformalCalibration: Codable, Equatable, Sendable {
         return Self.threshold(sortedScores: scores, level: level)
     }
 
+    /// Why the regions at `level` are every value, or nil when they are not: too few scores
+    /// for L (q̂ = +∞), or a `dcp` threshold of 1 (every y scores ≤ 1).
+    public func unboundedReason(level: Double) -> String? {
+        let q = threshold(level: level)
+        if q.isInfinite {
+            let needed = Int((level / (1 - level) - 1e-9).rounded(.up))
+            return "the regions are every value, because \(count) calibration score\(count == 1 ? " is" : "s are") too few for level \(level) "
+                + "(q̂ is the ⌈(n + 1)L⌉-th smallest score and ⌈(n + 1)L⌉ > n); conformalize on at least \(needed) examples"
+        }
+        return method == .dcp && q >= 1 ? "the regions are every value, because the dcp threshold q̂ = \(q) admits every value" : nil
+    }
+
     /// The ⌈(n + 1)L⌉-th smallest of ascending `sortedScores`, +∞ when that exceeds n.
     static func threshold(sortedScores scores: [Double], level: Double) -> Double {
         // The small slack keeps (n + 1)L that is an integer in exact arithmetic from rounding up.

@@ -11,7 +11,8 @@ public struct ConformalReport: Encodable, Equatable, Sendable {
     public var threshold: Double
     /// The fraction of observations inside their region.
     public var coverage: Double
-    /// Regression and counts: the mean of upper − lower (+∞ when q̂ is; JSON null then).
+    /// Regression and counts: the mean of upper − lower (+∞ when the regions are unbounded;
+    /// JSON null then, with `unboundedReason` as its note).
     public var meanWidth: Double?
     /// Classification: the mean number of classes per set.
     public var meanSetSize: Double?
@@ -20,16 +21,24 @@ public struct ConformalReport: Encodable, Equatable, Sendable {
         case level, method, nCalibration = "n_calibration", coverage, meanWidth = "mean_width", meanSetSize = "mean_set_size"
     }
 
+    /// Why the regions are every value, when they are (`ConformalCalibration.unboundedReason`;
+    /// not in the JSON but as the note of its null `mean_width`).
+    public var unboundedReason: String?
+
+    /// The note of `mean_width` when it is null, keyed by its JSON pointer under `path`.
+    public func undefinedReasons(at path: [String]) -> [String: String] {
+        guard let unboundedReason, meanWidth.map({ !$0.isFinite }) == true else { return [:] }
+        return [JSONNumbers.pointer(path + ["mean_width"]): "+infinity: " + unboundedReason]
+    }
+
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(level, forKey: .level)
         try c.encode(method, forKey: .method)
         try c.encode(nCalibration, forKey: .nCalibration)
         try c.encode(coverage, forKey: .coverage)
-        if let meanWidth {
-            // An infinite width (q̂ = +∞: too few calibration scores for L) is null.
-            if meanWidth.isFinite { try c.encode(meanWidth, forKey: .meanWidth) } else { try c.encodeNil(forKey: .meanWidth) }
-        }
+        // An infinite width (an unbounded region) becomes null with `unboundedReason` as its note.
+        if let meanWidth { try c.encode(meanWidth, forKey: .meanWidth) }
         if let meanSetSize { try c.encode(meanSetSize, forKey: .meanSetSize) }
     }
 }

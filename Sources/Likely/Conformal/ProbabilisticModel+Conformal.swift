@@ -64,6 +64,7 @@ extension ProbabilisticModel {
         let n = Double(Swift.max(y.count, 1))
         var report = ConformalReport(level: level, method: conformal.method, nCalibration: conformal.count,
                                      threshold: conformal.threshold(level: level), coverage: 0)
+        report.unboundedReason = conformal.unboundedReason(level: level)
         switch conformalRegion(predictive, level: level, seed: seed) {
         case .intervals(let lower, let upper):
             report.coverage = Double((0..<y.count).filter { lower[$0] <= y[$0] && y[$0] <= upper[$0] }.count) / n

@@ -61,7 +61,7 @@ public struct EvaluationReport: Encodable {
     /// The report as one line of JSON (keys sorted, absent metrics left out, a number that is
     /// not finite as `null` with its reason under `"notes"`: `JSONNumbers`).
     public var json: String {
-        let reasons = ood?.undefinedReasons(at: ["ood"]) ?? [:]
+        let reasons = (ood?.undefinedReasons(at: ["ood"]) ?? [:]).merging(conformal?.undefinedReasons(at: ["conformal"]) ?? [:]) { a, _ in a }
         return (try? JSONNumbers.encode(self, reasons: reasons)) ?? "{\"error\": \"the report could not be encoded\"}"
     }
 
