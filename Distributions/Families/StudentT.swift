@@ -55,24 +55,54 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
         }
     }
 
-    /// F_ν((x − μ)/σ), GSL `gsl_cdf_tdist_P`.
+    /// F_ν((x − μ)/σ) through the tail P(T < −|z|) = ½ I_u(ν/2, ½) with u = ν/(ν + z²)
+    /// (GSL `gsl_sf_beta_inc`); where u < 10⁻²⁰, by the leading term of the series in log
+    /// space (u itself may underflow): GSL's `gsl_cdf_tdist_P` gives 0 at z = −10¹⁰⁰ for
+    /// ν = 0.05, where the tail is 4.5·10⁻⁶.
     public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, df, loc, scale]) { a in gsl_cdf_tdist_P((a[0] - a[2]) / a[3], a[1]) }
+        pointwiseValue([value, df, loc, scale]) { a in StudentT.cdf((a[0] - a[2]) / a[3], df: a[1]) }
     }
 
-    /// μ + σ F_ν⁻¹(p), GSL `gsl_cdf_tdist_Pinv`.
-    public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, df, loc, scale]) { a in
-            guard a[0] >= 0 && a[0] <= 1 else { return .nan }
-            if a[0] == 0 { return -.infinity }
-            if a[0] == 1 { return .infinity }
-            return a[2] + a[3] * gsl_cdf_tdist_Pinv(a[0], a[1])
+    static func cdf(_ z: Double, df v: Double) -> Double {
+        if z.isNaN { return .nan }
+        let t = Swift.abs(z), halfDF = v / 2
+        let tail: Double
+        if t > 1e10 * Swift.max(v.squareRoot(), 1) {
+            // u < 10⁻²⁰: the leading term ½ u^(ν/2)/((ν/2) B(ν/2, ½)) in log space, ln u = ln ν − 2 ln t.
+            let logU = Foundation.log(v) - 2 * Foundation.log(t)
+            tail = 0.5 * Foundation.exp(halfDF * logU - Foundation.log(halfDF) - gsl_sf_lnbeta(halfDF, 0.5))
+        } else {
+            tail = 0.5 * gsl_sf_beta_inc(halfDF, 0.5, v / (v + t * t))
         }
+        return z < 0 ? tail : 1 - tail
+    }
+
+    /// μ + σ F_ν⁻¹(p). The Cauchy case ν = 1 is exact, −cot(πp) = −1/tan(πp) on the nearer
+    /// tail (tan(π(p − ½)) loses 10⁻⁵ of its value at p = 10⁻¹²). Far in a tail, where
+    /// u = ν/(ν + t²) is below 10⁻²⁰, from the leading term of ½ I_u(ν/2, ½) ≈ u^(ν/2)/(ν B(ν/2, ½)):
+    /// ln u = (ln(2p) + ln(ν/2) + ln B(ν/2, ½))/(ν/2) and t = exp((ln ν − ln u)/2), which stays
+    /// finite where u itself underflows (ν = 0.05, p = 10⁻¹²: t ≈ 10²⁴⁰; GSL gives NaN);
+    /// elsewhere GSL `gsl_cdf_tdist_Pinv`.
+    public func quantile(_ probability: Tensor) -> Tensor {
+        pointwiseValue([probability, df, loc, scale]) { a in a[2] + a[3] * StudentT.quantile(a[0], df: a[1]) }
+    }
+
+    static func quantile(_ p: Double, df v: Double) -> Double {
+        guard p >= 0 && p <= 1 else { return .nan }
+        if p == 0 { return -.infinity }
+        if p == 1 { return .infinity }
+        let q = Swift.min(p, 1 - p), sign: Double = p < 0.5 ? -1 : 1
+        if v == 1 { return p == 0.5 ? 0 : sign / Foundation.tan(Double.pi * q) }
+        let halfDF = v / 2
+        let logU = (Foundation.log(2 * q) + Foundation.log(halfDF) + gsl_sf_lnbeta(halfDF, 0.5)) / halfDF
+        if logU < -46 { return sign * Foundation.exp((Foundation.log(v) - logU) / 2) }
+        return gsl_cdf_tdist_Pinv(p, v)
     }
 
     // MARK: - Log-probability
 
-    /// ln t(x | ν, μ, σ), differentiable in x, ν, μ, σ. With z = (x − μ)/σ and w = ν + z²:
+    /// ln t(x | ν, μ, σ) = ln Γ((ν+1)/2) − ln Γ(ν/2) − ½ ln(νπ) − ln σ − (ν+1)/2 · ln(1 + z²/ν),
+    /// differentiable in x, ν, μ, σ. With z = (x − μ)/σ and w = ν + z²:
     /// ∂/∂μ = (ν+1) z/(σ w), ∂/∂σ = −1/σ + (ν+1) z²/(σ w), ∂/∂x = −∂/∂μ,
     /// ∂/∂ν = ½ψ((ν+1)/2) − ½ψ(ν/2) − 1/(2ν) − ½ ln(1 + z²/ν) + (ν+1) z²/(2ν w).
     public func logProb(_ value: Tensor) -> Tensor {
@@ -80,15 +110,24 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
             let v = a[1], sigma = a[3]
             let z = (a[0] - a[2]) / sigma
             let w = v + z * z
-            let log1pTerm = Foundation.log1p(z * z / v)
+            // ln(1 + z²/ν), as 2 ln(|z|/√ν) once z² would overflow (|z| > 1.3·10¹⁵⁴).
+            let r = Swift.abs(z) / v.squareRoot()
+            let log1pTerm = r > 1e150 ? 2 * Foundation.log(r) : Foundation.log1p(r * r)
             d[2] = (v + 1) * z / (sigma * w)
             d[0] = -d[2]
             d[3] = -1 / sigma + (v + 1) * z * z / (sigma * w)
             d[1] = 0.5 * gsl_sf_psi((v + 1) / 2) - 0.5 * gsl_sf_psi(v / 2) - 1 / (2 * v)
                 - 0.5 * log1pTerm + (v + 1) * z * z / (2 * v * w)
-            return gsl_sf_lngamma((v + 1) / 2) - gsl_sf_lngamma(v / 2) - 0.5 * Foundation.log(v * Double.pi)
-                - Foundation.log(sigma) - (v + 1) / 2 * log1pTerm
+            return StudentT.logNormaliser(v) - Foundation.log(sigma) - (v + 1) / 2 * log1pTerm
         }
+    }
+
+    /// ln Γ((ν+1)/2) − ln Γ(ν/2) − ½ ln(νπ). From ν = 10⁵ on, with x = ν/2, the series
+    /// ln Γ(x + ½) − ln Γ(x) = ½ ln x − 1/(8x) + 1/(192x³), so the whole is
+    /// −½ ln 2π − 1/(4ν) + 1/(24ν³): the difference of the two ln Γ loses 2·10⁻⁴ at ν = 10¹².
+    static func logNormaliser(_ v: Double) -> Double {
+        guard v < 1e5 else { return -0.5 * Foundation.log(2 * Double.pi) - 1 / (4 * v) + 1 / (24 * v * v * v) }
+        return gsl_sf_lngamma((v + 1) / 2) - gsl_sf_lngamma(v / 2) - 0.5 * Foundation.log(v * Double.pi)
     }
 
     // MARK: - Sampling

@@ -65,6 +65,66 @@ dist = [
                                  + (10 + mpmath.mpf(k)) * mpmath.log(0.5))),
 ]
 
+# Student's t and Gamma where GSL's algorithms or cancellation failed (issue 32), all in
+# 60-digit mpmath: the t cdf through its tail ½ I_u(ν/2, ½) with u = ν/(ν + z²), the quantile by
+# bisection of ln t against that tail, the Gamma entropy α − ln β + ln Γ(α) + (1 − α) ψ(α).
+def t_logpdf(v, loc, scale):
+    v, loc, scale = (mpmath.mpf(F(a)) for a in (v, loc, scale))
+    return lambda x: float(mpmath.loggamma((v + 1) / 2) - mpmath.loggamma(v / 2) - mpmath.log(v * mpmath.pi) / 2
+                           - mpmath.log(scale) - (v + 1) / 2 * mpmath.log1p(((mpmath.mpf(x) - loc) / scale) ** 2 / v))
+
+
+def t_tail(v, t):   # P(T < -t) for t >= 0
+    return mpmath.betainc(v / 2, mpmath.mpf(1) / 2, 0, v / (v + t * t), regularized=True) / 2
+
+
+def t_cdf(v, loc, scale):
+    v, loc, scale = (mpmath.mpf(F(a)) for a in (v, loc, scale))
+    def cdf(x):
+        z = (mpmath.mpf(x) - loc) / scale
+        return float(t_tail(v, -z) if z < 0 else 1 - t_tail(v, z))
+    return cdf
+
+
+def t_quantile(v, loc, scale):
+    v, loc, scale = (mpmath.mpf(F(a)) for a in (v, loc, scale))
+    def quantile(p):
+        p = mpmath.mpf(p)
+        q, sign = (p, -1) if p < 0.5 else (1 - p, 1)
+        lo, hi = mpmath.mpf(-50), mpmath.mpf(2000)   # ln t
+        for _ in range(400):
+            middle = (lo + hi) / 2
+            lo, hi = (middle, hi) if t_tail(v, mpmath.exp(middle)) > q else (lo, middle)
+        return float(loc + scale * sign * mpmath.exp((lo + hi) / 2))
+    return quantile
+
+
+def t_case(v, loc, scale, logpdf=(), cdf=(), quantile=()):
+    options = ["--df", repr(F(v)), "--loc", repr(F(loc)), "--scale", repr(F(scale))]
+    lp, c, qf = t_logpdf(v, loc, scale), t_cdf(v, loc, scale), t_quantile(v, loc, scale)
+    return {"family": "studentt", "options": options, "logpdf": [[x, lp(x)] for x in logpdf],
+            "cdf": [[x, c(x)] for x in cdf], "quantile": [[q, qf(q)] for q in quantile]}
+
+
+def gamma_entropy_case(alpha, rate):
+    a, b = mpmath.mpf(F(alpha)), mpmath.mpf(F(rate))
+    entropy = a - mpmath.log(b) + mpmath.loggamma(a) + (1 - a) * mpmath.digamma(a)
+    return {"family": "gamma", "options": ["--concentration", repr(F(alpha)), "--rate", repr(F(rate))],
+            "logpdf": [], "cdf": [], "quantile": [], "entropy": float(entropy)}
+
+
+mpmath.mp.dps = 60
+tails = [
+    t_case(0.05, 0, 1, cdf=[-1e100, -1e10, 5.0], quantile=[1e-12, 1e-3, 0.999]),
+    t_case(1, 0, 1, logpdf=[1e200], cdf=[-1e200, 1e300, 0.5], quantile=[1e-12, 1e-300, 0.75, 1 - 1e-9]),
+    t_case(1e12, 0, 1, logpdf=[0.0, 1.0, 3.0]),
+    t_case(2.5, 1, 3, logpdf=[1e200, -1e308, 7.0], cdf=[-1e160, 1e200, -4.0], quantile=[1e-200, 0.2]),
+    gamma_entropy_case(1e30, 1),
+    gamma_entropy_case(1e5, 2),
+    gamma_entropy_case(20000, 0.5),
+]
+mpmath.mp.dps = 50
+
 # Normal mixtures: quantiles by numerical inversion of the mixture cdf in 50-digit arithmetic
 # (the upper tail through the survival function), at levels whose Float cdf would round to 1.
 def mixture_quantile(locs, scales, weights, p):
@@ -136,4 +196,5 @@ small_r_entropies = [nb_entropy_small_r(r, p) for r, p in
 
 with open("extreme.json", "w") as f:
     json.dump({"negbinomial_cdf": negbinomial, "dist": dist, "mixture_quantile": mixtures,
-               "negbinomial_entropy": entropies, "negbinomial_entropy_small_r": small_r_entropies}, f, indent=1)
+               "negbinomial_entropy": entropies, "negbinomial_entropy_small_r": small_r_entropies,
+               "dist_tails": tails}, f, indent=1)
