@@ -42,11 +42,25 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
         }
     }
 
-    /// I_x(α, β), the regularised incomplete beta function (GSL `gsl_cdf_beta_P`).
+    /// I_x(α, β), the regularised incomplete beta function (`Beta.cdf(_:alpha:beta:)`).
     public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, alpha, beta]) { a in
-            a[0] <= 0 ? 0 : (a[0] >= 1 ? 1 : gsl_cdf_beta_P(a[0], a[1], a[2]))
-        }
+        pointwiseValue([value, alpha, beta]) { a in Beta.cdf(a[0], alpha: a[1], beta: a[2]) }
+    }
+
+    /// I_x(α, β); below x = 10⁻²⁰ from its leading terms in log space,
+    /// x^α/(α B(α, β)) · (1 + α(1 − β)x/(α + 1)): GSL gives 0 at I(10⁻⁵⁰; 0.001, 0.001) = 0.446.
+    static func cdf(_ x: Double, alpha: Double, beta: Double) -> Double {
+        if x <= 0 { return 0 }
+        if x >= 1 { return 1 }
+        guard x < 1e-20 else { return gsl_cdf_beta_P(x, alpha, beta) }
+        return Foundation.exp(alpha * Foundation.log(x) - Foundation.log(alpha) - gsl_sf_lnbeta(alpha, beta)
+                              + Foundation.log1p(alpha * (1 - beta) * x / (alpha + 1)))
+    }
+
+    /// 1 − I_x(α, β) = I₁₋ₓ(β, α) given x and 1 − x formed separately; as 1 − I_x(α, β) where
+    /// x < 10⁻²⁰ (1 − x rounds to 1 there, though a Beta(0.001, 1000) still has 0.1 of its mass above).
+    static func survival(_ x: Double, complement: Double, alpha: Double, beta: Double) -> Double {
+        x < 1e-20 ? 1 - cdf(x, alpha: alpha, beta: beta) : cdf(complement, alpha: beta, beta: alpha)
     }
 
     /// The x with I_x(α, β) = p: GSL `gsl_cdf_beta_Pinv` where it inverts the cdf, else (it
@@ -61,12 +75,13 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
             if p == 1 { return 1 }
             let library = gsl_cdf_beta_Pinv(p, a, b)
             if library > 0 && library < 1,
-               invertsCDF(library, p, lowerTail: gsl_sf_beta_inc(a, b, library), upperTail: gsl_sf_beta_inc(b, a, 1 - library)) {
+               invertsCDF(library, p, lowerTail: Beta.cdf(library, alpha: a, beta: b),
+                          upperTail: Beta.survival(library, complement: 1 - library, alpha: a, beta: b)) {
                 return library
             }
             let u = bisectQuantile(p, low: -745, high: 745,
-                                   lowerTail: { gsl_sf_beta_inc(a, b, sigmoidDouble($0)) },
-                                   upperTail: { gsl_sf_beta_inc(b, a, sigmoidDouble(-$0)) })
+                                   lowerTail: { Beta.cdf(sigmoidDouble($0), alpha: a, beta: b) },
+                                   upperTail: { Beta.survival(sigmoidDouble($0), complement: sigmoidDouble(-$0), alpha: a, beta: b) })
             return sigmoidDouble(u)
         }
     }

@@ -21,6 +21,12 @@ func regularizedGamma(_ a: Double, _ x: Double) -> (p: Double, q: Double) {
     if a.isNaN || x.isNaN || a <= 0 { return (.nan, .nan) }
     if x <= 0 { return (0, 1) }
     if x == .infinity { return (1, 0) }
+    if x < 1e-10 && a < largeShape {
+        // P = x^a/Γ(a + 1) · (1 − a x/(a + 1) + O(x²)) in log space: GSL gives 0 at
+        // P(0.001, 10⁻⁴⁶), which is 0.900.
+        let logP = a * Foundation.log(x) - gsl_sf_lngamma(a + 1) + Foundation.log1p(-a * x / (a + 1))
+        return (Foundation.exp(logP), -Foundation.expm1(logP))
+    }
     guard a >= largeShape else { return (gsl_sf_gamma_inc_P(a, x), gsl_sf_gamma_inc_Q(a, x)) }
     let eps = (x - a) / a
     let logTerm = eps > -1 ? gsl_sf_log_1plusx_mx(eps) : -.infinity   // ln(1 + ε) − ε ≤ 0

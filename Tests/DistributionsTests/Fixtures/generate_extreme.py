@@ -122,6 +122,13 @@ tails = [
     gamma_entropy_case(1e30, 1),
     gamma_entropy_case(1e5, 2),
     gamma_entropy_case(20000, 0.5),
+    {"family": "gamma", "options": ["--concentration", repr(F(0.001)), "--rate", "1.0"], "logpdf": [], "quantile": [],
+     "cdf": [[x, float(mpmath.gammainc(mpmath.mpf(F(0.001)), 0, x, regularized=True))] for x in [1e-46, 1e-300, 1e-12]]},
+    {"family": "beta", "options": ["--alpha", repr(F(0.001)), "--beta", repr(F(0.001))], "logpdf": [], "quantile": [],
+     "cdf": [[x, float(mpmath.betainc(mpmath.mpf(F(0.001)), mpmath.mpf(F(0.001)), 0, x, regularized=True))] for x in [1e-50, 1e-300]]},
+    {"family": "beta", "options": ["--alpha", repr(F(0.001)), "--beta", "1000.0"], "logpdf": [], "cdf": [],
+     "quantile": [[0.9, float(mpmath.exp(mpmath.findroot(lambda lx: mpmath.log(mpmath.betainc(mpmath.mpf(F(0.001)), 1000, 0, mpmath.exp(lx),
+                                                                                     regularized=True)) - mpmath.log(0.9), -112)))]]},
 ]
 mpmath.mp.dps = 50
 
