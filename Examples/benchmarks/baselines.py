@@ -91,6 +91,11 @@ def read_splits(directory, rows):
     return splits
 
 
+def read_table(path):
+    """The CSV as pandas reads it (missing markers as its default na_values), floats read back exactly."""
+    return pd.read_csv(path, float_precision="round_trip")
+
+
 # MARK: - Design matrix
 
 def is_text(column):
@@ -198,7 +203,7 @@ def run_baselines(csv, target, family, splits_directory, features=None, seed=1):
     """{"glm": summary, "ngboost": summary} for the table at `csv` on the splits of the directory."""
     if family not in FAMILIES:
         raise ValueError(f"family \"{family}\": expected one of {', '.join(FAMILIES)}")
-    table = pd.read_csv(csv)
+    table = read_table(csv)
     if target not in table.columns:
         raise ValueError(f"{csv}: no column \"{target}\"; the columns are {', '.join(table.columns)}")
     features = features or [column for column in table.columns if column != target]

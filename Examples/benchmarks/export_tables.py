@@ -24,6 +24,7 @@ import sys
 
 import pandas as pd
 
+import baselines
 import real_tables
 import synthetic_tables
 
@@ -67,11 +68,10 @@ def export(name, frame, target, family, features, out):
     """Writes OUT/NAME.csv and returns its manifest entry, described from the file as written."""
     path = os.path.join(out, f"{name}.csv")
     write_atomically(path, lambda temporary: frame.to_csv(temporary, index=False))
-    written = pd.read_csv(path)
+    written = baselines.read_table(path)
     check_target(name, family, written[target])
     used = written[features]
-    text = [column for column in features if not pd.api.types.is_numeric_dtype(used[column])
-            or pd.api.types.is_bool_dtype(used[column])]
+    text = [column for column in features if baselines.is_text(used[column])]
     missing, rows = int(used.isna().sum().sum()), int(written[target].notna().sum())
     return {"name": name, "csv": f"{name}.csv", "family": family, "target": target, "features": features,
             "rows": rows, "missing_targets": len(written) - rows, "text_features": text, "missing_feature_cells": missing,

@@ -28,7 +28,6 @@ import sys
 import time
 
 import numpy as np
-import pandas as pd
 
 import baselines
 import synthetic_tables
@@ -69,7 +68,7 @@ def run_likely(command):
 
 def true_model(table, csv, splits_directory):
     """The true model's test NLL on each split (synthetic tables only)."""
-    frame = pd.read_csv(csv)
+    frame = baselines.read_table(csv)
     splits = baselines.read_splits(splits_directory, len(frame))
     return [synthetic_tables.true_test_nll(table["name"], frame, test) for _, test in splits]
 
@@ -197,7 +196,10 @@ def results_section(records, arguments, seconds):
 
 def write_page(path, section):
     """Replaces the page's results section (from its heading to the end) by `section`."""
-    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n\n"
+    text = "# Benchmarks\n\n"
+    if os.path.exists(path):
+        with open(path) as file:
+            text = file.read()
     head = text.split("\n" + RESULTS_HEADING + "\n")[0].rstrip("\n")
     write_atomically(path, lambda temporary: write_text(temporary, head + "\n\n" + section))
 
