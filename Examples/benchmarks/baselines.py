@@ -15,7 +15,8 @@ take its training mean, then the column is standardized with the training mean a
 deviation; a text column (or a column with a cell that is not a number) is one-hot encoded
 with its training categories (a missing cell is the category "missing"), the first category
 being the reference (all zeros), so a category seen only in test rows is all zeros too.
-Columns constant over the training rows are dropped.
+Columns constant over the training rows are dropped, and so are columns that are linear
+combinations of the others over the training rows (as R's lm and glm drop aliased columns).
 
 - GLM (statsmodels), the family's own: normal, OLS with an intercept and the noise variance's
   maximum-likelihood estimate σ̂² = RSS / n, scored by N(y | xβ̂, σ̂²); bernoulli, Logit; 
@@ -44,6 +45,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import scipy.linalg
 import scipy.stats
 
 FAMILIES = ("normal", "bernoulli", "negbinomial")
@@ -119,7 +121,23 @@ def design(train, test, features):
     x_train, x_test = np.column_stack(train_columns), np.column_stack(test_columns)
     mean, sd = x_train.mean(axis=0), x_train.std(axis=0)
     kept = sd > 0
-    return (x_train[:, kept] - mean[kept]) / sd[kept], (x_test[:, kept] - mean[kept]) / sd[kept]
+    x_train, x_test = (x_train[:, kept] - mean[kept]) / sd[kept], (x_test[:, kept] - mean[kept]) / sd[kept]
+    independent = independent_columns(x_train)
+    return x_train[:, independent], x_test[:, independent]
+
+
+def independent_columns(x):
+    """The indices, in order, of a largest set of linearly independent columns of the centred x.
+
+    QR with column pivoting, x P = Q R: the first rank(x) pivots span x's columns, the rank
+    being the count of |R_jj| > 10⁻⁸ |R_00|. A column that is a linear combination of
+    others (PriceDiff = SalePriceMM − SalePriceCH) makes the GLM's information matrix singular;
+    R's lm and glm drop such aliased columns too.
+    """
+    _, r, pivots = scipy.linalg.qr(x, mode="economic", pivoting=True)
+    diagonal = np.abs(np.diag(r))
+    rank = int(np.sum(diagonal > 1e-8 * diagonal[0])) if len(diagonal) else 0
+    return np.sort(pivots[:rank])
 
 
 # MARK: - The baselines: each fits on (X, y) and returns the test NLL of every test row
@@ -160,7 +178,11 @@ def ngboost(family):
     def fit_and_score(x_train, y_train, x_test, y_test, seed):
         from ngboost import NGBClassifier, NGBRegressor
         from ngboost.distns import Bernoulli, Normal, Poisson
-        options = {"random_state": seed, "verbose": False, "early_stopping_rounds": EARLY_STOPPING_ROUNDS}
+        from sklearn.base import clone
+        from ngboost.learners import default_tree_learner
+        # The default trees with a seed of their own: unseeded, ties between splits go by chance.
+        trees = clone(default_tree_learner).set_params(random_state=seed)
+        options = {"Base": trees, "random_state": seed, "verbose": False, "early_stopping_rounds": EARLY_STOPPING_ROUNDS}
         if family == "bernoulli":
             model, y_train, y_test = NGBClassifier(Dist=Bernoulli, **options), y_train.astype(int), y_test.astype(int)
         else:

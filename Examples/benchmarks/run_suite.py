@@ -139,11 +139,11 @@ def results_rows(records):
         cells = [table["name"], table["family"], str(table["rows"]), score(likely)]
         seconds = [f"{likely['wall_seconds']:.0f}"]
         for name in BASELINES:
-            baseline = record.get("baselines", {}).get(name, {"failed": True})
-            outcome = verdict(likely, baseline) if "failed" not in likely and "failed" not in baseline else None
+            baseline = record.get("baselines", {}).get(name)
+            outcome = verdict(likely, baseline) if baseline and "failed" not in likely else None
             tallies[name][outcome[0] if outcome else "not compared"] += 1
-            cells += [score(baseline), f"{outcome[0]} ({outcome[1]:+.3f})" if outcome else "–"]
-            seconds.append(f"{baseline['seconds']:.0f}" if "seconds" in baseline else "–")
+            cells += [score(baseline) if baseline else "not run", f"{outcome[0]} ({outcome[1]:+.3f})" if outcome else "–"]
+            seconds.append(f"{baseline['seconds']:.0f}" if baseline and "seconds" in baseline else "–")
         lines.append("| " + " | ".join(cells + [" / ".join(seconds)]) + " |")
     return lines, tallies
 

@@ -74,19 +74,27 @@ class SyntheticTablesTests(unittest.TestCase):
 
 class DesignTests(unittest.TestCase):
     def test_hand_worked_encoding(self):
-        train = pd.DataFrame({"a": [1.0, np.nan, 3.0], "c": ["u", "v", np.nan], "k": [4, 4, 4]})
+        train = pd.DataFrame({"a": [0.0, np.nan, 4.0, 2.0], "c": ["u", "v", np.nan, "u"], "k": [4, 4, 4, 4]})
         test = pd.DataFrame({"a": [np.nan, 5.0], "c": ["w", "v"], "k": [4, 9]})
         x_train, x_test = baselines.design(train, test, ["a", "c", "k"])
-        # a: [1, 2, 3] after imputing the mean 2, standardized by sd √(2/3); c's categories are
-        # missing (the reference), u, v; k is constant in training and dropped.
-        sd = np.sqrt(2 / 3)
-        np.testing.assert_allclose(x_train[:, 0], [-1 / sd, 0, 1 / sd])
-        np.testing.assert_allclose(x_test[:, 0], [0, 3 / sd])
-        u, v = (np.array([1, 0, 0]) - 1 / 3), (np.array([0, 1, 0]) - 1 / 3)
-        np.testing.assert_allclose(x_train[:, 1:], np.column_stack([u, v]) / np.sqrt(2 / 9))
-        # test: "w" was never seen, so both one-hot cells are 0 before scaling; "v" is (0, 1).
-        np.testing.assert_allclose(x_test[:, 1:], (np.array([[0, 0], [0, 1]]) - 1 / 3) / np.sqrt(2 / 9))
-        self.assertEqual(x_train.shape, (3, 3))
+        # a: [0, 2, 4, 2] after imputing the training mean 2, then standardized by its sd √2.
+        # c's categories are missing (the reference), u, v: u = [1, 0, 0, 1] (mean ½, sd ½),
+        # v = [0, 1, 0, 0] (mean ¼, sd √3/4). k is constant in training and dropped.
+        np.testing.assert_allclose(x_train, np.column_stack([
+            np.array([-2, 0, 2, 0]) / np.sqrt(2), [1, -1, -1, 1], (np.array([0, 1, 0, 0]) - 0.25) / (np.sqrt(3) / 4)]))
+        # test: a missing takes the training mean (0 after scaling); "w" was never seen, so its
+        # one-hot cells are 0 before scaling; "v" is (u, v) = (0, 1).
+        np.testing.assert_allclose(x_test, np.column_stack([
+            [0, 3 / np.sqrt(2)], [-1, -1], (np.array([0, 1]) - 0.25) / (np.sqrt(3) / 4)]))
+
+    def test_aliased_columns_are_dropped(self):
+        random = np.random.default_rng(2)
+        a, b = random.standard_normal(50), random.standard_normal(50)
+        frame = pd.DataFrame({"a": a, "b": b, "difference": a - 2 * b, "c": random.standard_normal(50)})
+        x_train, x_test = baselines.design(frame, frame.iloc[:5], ["a", "b", "difference", "c"])
+        self.assertEqual(x_train.shape, (50, 3))
+        self.assertEqual(np.linalg.matrix_rank(x_train), 3)
+        self.assertEqual(x_test.shape, (5, 3))
 
 
 class GLMTests(unittest.TestCase):
@@ -122,6 +130,12 @@ class GLMTests(unittest.TestCase):
             fitted = sm.NegativeBinomial(y, sm.add_constant(x), loglike_method="nb2").fit(disp=0, maxiter=500)
         # Scored on its own training rows, the mean NLL is -log-likelihood / n of statsmodels' fit.
         self.assertAlmostEqual(float(np.mean(baselines.glm_negbinomial(x, y, x, y, 1))), -fitted.llf / 500, places=6)
+
+    def test_ngboost_is_the_same_for_the_same_seed(self):
+        x = self.random.standard_normal((150, 3))
+        y = np.round(x[:, 0], 1) + self.random.standard_normal(150)             # ties between candidate splits
+        first, second = (baselines.ngboost("normal")(x, y, x[:20], y[:20], 4) for _ in range(2))
+        np.testing.assert_array_equal(first, second)
 
     def test_separated_classes_fail_instead_of_crashing(self):
         x = np.linspace(-1, 1, 40).reshape(-1, 1)
