@@ -19,7 +19,7 @@ Columns constant over the training rows are dropped, and so are columns that are
 combinations of the others over the training rows (as R's lm and glm drop aliased columns).
 
 - GLM (statsmodels), the family's own: normal, OLS with an intercept and the noise variance's
-  maximum-likelihood estimate σ̂² = RSS / n, scored by N(y | xβ̂, σ̂²); bernoulli, Logit; 
+  maximum-likelihood estimate σ̂² = RSS / n, scored by N(y | xβ̂, σ̂²); bernoulli, Logit;
   negbinomial, NegativeBinomial NB2 (variance μ + α μ²), scored by scipy's nbinom with
   n = 1/α̂, p = 1 / (1 + α̂ μ̂).
 - NGBoost with the matching distribution (Normal, Bernoulli, Poisson) and its defaults (at
