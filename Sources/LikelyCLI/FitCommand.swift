@@ -451,29 +451,16 @@ enum OptimizerName: String, CaseIterable {
 
 /// Builds the network of `likely fit`.
 enum ModelFactory {
-    /// A built-in architecture sized for `head`, with an input dropout layer first when
-    /// `inputDropout` > 0; with `members` M > 1 a deep ensemble whose member j draws its
-    /// initial weights from `ProbabilisticModel.memberSeed(seed, member: j)` (member 0 from
-    /// `seed`, the network of a single fit).
+    /// The library's ensemble constructor
+    /// (`ProbabilisticModel(architecture:…:inputDropout:members:seed:)`), its errors named
+    /// by option.
     static func make(architecture: Architecture, inputShape: [Int], head: Head, hidden: [Int], dropout: Float,
                      inputDropout: Float, seed: UInt64, members: Int = 1) throws -> ProbabilisticModel {
-        var specs = architecture.specs(inputShape: inputShape, hidden: hidden, dropout: dropout, outputs: head.rawOutputCount)
-        if inputDropout > 0 { specs.insert(.dropout(rate: inputDropout), at: 0) }
         do {
-            return try ProbabilisticModel(members: members, seed: seed, head: head, inputShape: inputShape) { memberSeed in
-                var random = RandomSource(seed: memberSeed, stream: 0x1417)
-                let network = try Sequential(specs: specs, inputShape: inputShape, using: &random)
-                // All members together obey the one network's weight limit; checked at member 0, before the others allocate.
-                let weights = network.parameters.reduce(0) { $0 + $1.tensor.count }
-                let (total, overflow) = weights.multipliedReportingOverflow(by: members)
-                if members > 1, overflow || total > Sequential.maximumParameterCount {
-                    let amount = overflow ? "more than \(Int.max) numbers" : "\(total) numbers (\(NetworkSizeError.bytes(Double(total) * 4)))"
-                    throw InputError("--ensemble \(members): \(members) members of \(weights) weights each would need \(amount) of weights; "
-                                     + "at most \(Sequential.maximumParameterCount) (\(NetworkSizeError.bytes(Double(Sequential.maximumParameterCount) * 4))) "
-                                     + "are allowed in all — use fewer members or a smaller network")
-                }
-                return network
-            }
+            return try ProbabilisticModel(architecture: architecture, inputShape: inputShape, head: head, hidden: hidden,
+                                          dropout: dropout, inputDropout: inputDropout, members: members, seed: seed)
+        } catch let error as EnsembleSizeError {
+            throw InputError("--ensemble \(members): \(error)")
         } catch let error as LayerSpecError {
             throw InputError("--arch \(architecture.rawValue) cannot take inputs of shape \(inputShape): \(error)")
         } catch let error as NetworkSizeError {

@@ -39,14 +39,26 @@ extension ProbabilisticModel {
         self.init(members: networks, head: head, inputShape: inputShape)
     }
 
-    /// A deep ensemble of `count` members of a built-in architecture sized for `head`; member
-    /// j's initial weights come from the stream (memberSeed(seed, j), `.initialization`).
+    /// A deep ensemble of `count` members of a built-in architecture sized for `head`, with an
+    /// input dropout layer first when `inputDropout` > 0; member j's initial weights come from
+    /// the stream (memberSeed(seed, j), `.initialization`), so member 0 of any ensemble is the
+    /// one-member model of `seed`. `likely fit` builds its networks here.
+    /// - Throws: `LayerSpecError` when the input shape does not suit the architecture,
+    ///   `NetworkSizeError` when one member is too large, `EnsembleSizeError` when all
+    ///   members together exceed `Sequential.maximumParameterCount` (checked at member 0,
+    ///   before the others allocate).
     public convenience init(architecture: Architecture, inputShape: [Int], head: Head, hidden: [Int] = [50, 50],
-                            dropout: Float = 0.25, members count: Int, seed: UInt64) throws {
+                            dropout: Float = 0.25, inputDropout: Float = 0, members count: Int, seed: UInt64) throws {
+        precondition(inputDropout >= 0 && inputDropout < 1, "input dropout must be in [0, 1), got \(inputDropout)")
+        var specs = architecture.specs(inputShape: inputShape, hidden: hidden, dropout: dropout, outputs: head.rawOutputCount)
+        if inputDropout > 0 { specs.insert(.dropout(rate: inputDropout), at: 0) }
         try self.init(members: count, seed: seed, head: head, inputShape: inputShape) { memberSeed in
             var random = RandomSource(key: StreamKey(seed: memberSeed, purpose: .initialization))
-            return try architecture.makeModel(inputShape: inputShape, hidden: hidden, dropout: dropout,
-                                              outputs: head.rawOutputCount, using: &random)
+            let network = try Sequential(specs: specs, inputShape: inputShape, using: &random)
+            if count > 1 {
+                try EnsembleSizeError.check(members: count, weightsPerMember: network.parameters.reduce(0) { $0 + $1.tensor.count })
+            }
+            return network
         }
     }
 
@@ -62,6 +74,7 @@ extension ProbabilisticModel {
         view.featureNames = featureNames
         view.targetName = targetName
         view.featureEncoding = featureEncoding
+        view.conformal = conformal
         return view
     }
 }
