@@ -29,7 +29,7 @@ extension MNISTSplit: ExpressibleByArgument {
 
 /// `--optimizer adam|sgd|rmsprop|adagrad`.
 extension OptimizerName: ExpressibleByArgument {
-    init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
 /// `--hidden 50,50`: the sizes of the hidden layers, comma-separated positive integers each at

@@ -1,16 +1,6 @@
 import Foundation
 import Likely
 
-/// The three kinds of DATA the `likely` subcommands read.
-enum DataKind: String {
-    /// A CSV file with a header row.
-    case table = "CSV table"
-    /// A directory of IDX files in the MNIST layout.
-    case images = "IDX image directory"
-    /// A directory holding x.npy (and y.npy).
-    case arrays = "NPY directory"
-}
-
 /// Examples read from DATA: features `[n, …]`, and targets `[n]` (numbers in original units,
 /// or class indices) when they were asked for.
 struct LoadedData {

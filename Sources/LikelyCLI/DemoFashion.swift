@@ -39,9 +39,9 @@ struct FashionDemo {
 
     /// The network of the demo, as an ensemble of `members`.
     func makeModel(inputShape: [Int], classCount: Int, seed: UInt64, members: Int) throws -> ProbabilisticModel {
-        let model = try ModelFactory.make(architecture: .seedCNN, inputShape: inputShape,
-                                          head: Head(.categorical, classCount: classCount), hidden: [],
-                                          dropout: 0.25, inputDropout: 0, seed: seed, members: members)
+        let model = try ProbabilisticModel(architecture: .seedCNN, inputShape: inputShape,
+                                           head: Head(.categorical, classCount: classCount), hidden: [],
+                                           dropout: FitDefaults.imageDropout, members: members, seed: seed)
         model.classNames = classCount == 10 ? Self.classNames : (0..<classCount).map(String.init)
         return model
     }
@@ -51,7 +51,7 @@ struct FashionDemo {
         say("\n[2/2] Fashion-MNIST: seed-cnn with dropout 0.25, \(plan.imageTrain) training images, \(plan.imageEpochs) epochs")
         let fullTrain = try MNISTDirectory.load(directory, split: .train)
         let fullTest = try MNISTDirectory.load(directory, split: .test)
-        var random = RandomSource(seed: seed, stream: 21)
+        var random = RandomSource(key: StreamKey(seed: seed, purpose: .demoImageSubset))
         let trainOrder = fullTrain.shuffledOrder(using: &random)
         let train = fullTrain.subset(Array(trainOrder.prefix(plan.imageTrain)))
         let validation = fullTrain.subset(Array(trainOrder.dropFirst(plan.imageTrain).prefix(plan.imageValidation)))

@@ -32,7 +32,7 @@ struct ForeignImages {
                 }
             }
         }
-        var random = RandomSource(seed: seed, stream: 0xF0E1)
+        var random = RandomSource(key: StreamKey(seed: seed, purpose: .demoForeignImages))
         inverted = Tensor(shape: [invertedCount] + shape, scalars: flipped)
         noise = Tensor(shape: [noiseCount] + shape, scalars: (0..<(noiseCount * size)).map { _ in Float(random.uniform()) })
     }

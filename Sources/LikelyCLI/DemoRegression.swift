@@ -66,8 +66,8 @@ struct RegressionDemo {
 
     /// The network of the demo, as an ensemble of `members`.
     func makeModel(seed: UInt64, members: Int) throws -> ProbabilisticModel {
-        let model = try ModelFactory.make(architecture: .mlp, inputShape: [1], head: Head(.normal), hidden: [50, 50],
-                                          dropout: 0.1, inputDropout: 0, seed: seed, members: members)
+        let model = try ProbabilisticModel(architecture: .mlp, inputShape: [1], head: Head(.normal), hidden: [50, 50],
+                                           dropout: 0.1, members: members, seed: seed)
         model.featureNames = ["x"]
         model.targetName = "y"
         return model
@@ -77,7 +77,7 @@ struct RegressionDemo {
         let started = Date()
         say("\n[1/2] regression with a gap: y = 2 sin x + x/2 + (0.1 + 0.3|x|)·ε, \(plan.regressionTrain) training points, "
             + "x in [−4, 4] except (\(Self.gap.lowerBound), \(Self.gap.upperBound))")
-        var random = RandomSource(seed: seed, stream: 11)
+        var random = RandomSource(key: StreamKey(seed: seed, purpose: .demoRegressionData))
         let train = Self.generate(count: plan.regressionTrain, withoutGap: true, using: &random)
         let validation = Self.generate(count: plan.regressionValidation, withoutGap: true, using: &random)
         let test = Self.generate(count: plan.regressionTest, withoutGap: false, using: &random)

@@ -2,7 +2,7 @@ import Likely
 
 extension FitCommand {
     /// The seeded source of `--conformal-split`'s rows.
-    var conformalSplitRandom: RandomSource { RandomSource(seed: seed, stream: 0xC0F0_5A11) }
+    var conformalSplitRandom: RandomSource { RandomSource(key: StreamKey(seed: seed, purpose: .conformalSplit)) }
 
     /// The rows of `prepared` that train the network: all of them but those `--conformal-split`
     /// and then `--validation-split` hold out (the same seeded draws as `holdOutCalibration`

@@ -43,7 +43,7 @@ struct SampleCommand: ParsableCommand {
         let world = try ProcessGroup.current()
         try world.agree(on: common.fingerprint(data, model: model))
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
-        var random = RandomSource(seed: common.seed, stream: 0x5A11)
+        var random = RandomSource(key: StreamKey(seed: common.seed, purpose: .sampling))
         let samples = predictive.sample(draws: draws, using: &random).scalars
         let n = data.count
         let discrete = model.head.family.support.isDiscrete

@@ -29,6 +29,24 @@ public struct StreamKey: Hashable, Sendable, CustomStringConvertible {
         case conformalRandomisation
         /// The tuning part of a RAPS calibration set.
         case conformalTuning
+        /// The calibration set a fit holds out to conformalize on.
+        case conformalSplit
+        /// The random configurations of a tuning search.
+        case tuningDraws
+        /// The head family of each random configuration of a tuning search.
+        case tuningFamily
+        /// The cross-validation folds (or the validation part) of a tuning search.
+        case tuningFolds
+        /// The Monte-Carlo draws that estimate a predictive's CRPS.
+        case crpsEstimate
+        /// The uniforms of the randomized PIT of count families.
+        case randomizedPIT
+        /// The synthetic regression data of the demo.
+        case demoRegressionData
+        /// The training subset of the demo's image classifier.
+        case demoImageSubset
+        /// The demo's foreign (out-of-distribution) images.
+        case demoForeignImages
     }
 
     /// The user's seed.

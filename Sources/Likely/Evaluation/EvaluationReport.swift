@@ -174,7 +174,7 @@ extension ProbabilisticModel {
         let upper = predictive.cdf(targets).map(Double.init)
         guard head.family.support == .counts else { return upper }
         let lower = predictive.cdf(targets - 1).map(Double.init)
-        var random = RandomSource(seed: seed, stream: 0x917)
+        var random = RandomSource(key: StreamKey(seed: seed, purpose: .randomizedPIT))
         return zip(lower, upper).map { l, u in l + random.uniform() * (u - l) }
     }
 }

@@ -24,7 +24,7 @@ extension Predictive {
             return total / Double(n)
         }
         if head.family.support == .counts { return countCRPS(observations: y) }
-        var random = RandomSource(seed: seed, stream: 0xC295)
+        var random = RandomSource(key: StreamKey(seed: seed, purpose: .crpsEstimate))
         let draws = sample(draws: 1000, using: &random)
         var total = 0.0
         for i in 0..<n {

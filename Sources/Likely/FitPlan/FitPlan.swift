@@ -1,0 +1,160 @@
+import Foundation
+
+/// What `likely fit` does, as a value a Swift program can hold and run: the network, the
+/// head, the optimizer and the training schedule. An option left `nil` takes its
+/// data-dependent default from `FitDefaults`. The same plan, data and seed give the same
+/// model, byte for byte, through Swift and through the command line.
+///
+/// ```swift
+/// var plan = FitPlan(family: .normal)
+/// plan.hidden = [16]
+/// plan.members = 3
+/// plan.seed = 7
+/// let (model, history) = try plan.fit(table.dataset, kind: .table)
+/// ```
+public struct FitPlan: Equatable, Sendable {
+    /// The network (`nil`: `FitDefaults.architecture`, mlp for vectors, seed-cnn for images).
+    public var architecture: Architecture?
+    /// The predicted distribution.
+    public var family: Family
+    /// The link of positive parameters.
+    public var scaleLink: ScaleLink = .exp
+    /// Mixture components of `normalMixture`.
+    public var components = FitDefaults.components
+    /// Hidden layer sizes of `mlp`.
+    public var hidden = FitDefaults.hidden
+    /// Dropout rate in [0, 1) (`nil`: `FitDefaults.dropout`); > 0 enables MC dropout.
+    public var dropout: Float?
+    /// Dropout rate in [0, 1) on the inputs.
+    public var inputDropout: Float = 0
+    /// Passes over the training data (`nil`: `FitDefaults.epochs`).
+    public var epochs: Int?
+    /// Observations per gradient step.
+    public var batchSize = FitDefaults.batchSize
+    /// The update rule.
+    public var optimizer: OptimizerName = .adam
+    /// The learning rate (`nil`: the optimizer's `defaultLearningRate`).
+    public var learningRate: Float?
+    /// Momentum of sgd and rmsprop, in [0, 1).
+    public var momentum: Float = 0
+    /// L2 weight decay λ ≥ 0 added to every gradient (`nil`: `FitDefaults.weightDecay`).
+    public var weightDecay: Float?
+    /// The fraction in [0, 1) of the data held out for validation (stratified for classes).
+    public var validationSplit = 0.0
+    /// Stop after this many epochs without improvement and keep the best weights.
+    public var patience: Int?
+    /// Standardize the features and the target.
+    public var standardize = true
+    /// Image augmentation of each training batch.
+    public var augmentation: AugmentationPipeline?
+    /// Fit temperature scaling on the validation split afterwards (bernoulli, categorical).
+    public var calibrate = false
+    /// The MC-dropout passes of the predictive to calibrate (0: the deterministic network).
+    public var calibrationMCSamples = 0
+    /// M, the members of a deep ensemble (1: a single network).
+    public var members = 1
+    /// Seeds the initial weights (member j from `memberSeed(seed, j)`, `.initialization`),
+    /// the shuffles, dropout masks and the validation split.
+    public var seed: UInt64 = 0
+
+    /// A plan with every option at its default.
+    public init(family: Family) {
+        self.family = family
+    }
+
+    /// The network for examples of `exampleShape`.
+    public func architecture(exampleShape: [Int]) -> Architecture {
+        architecture ?? FitDefaults.architecture(exampleShape: exampleShape)
+    }
+
+    /// The head for data with `classCount` classes.
+    public func head(classCount: Int?) -> Head {
+        Head(family, scaleLink: scaleLink, classCount: family.support == .classes ? classCount ?? 2 : 2, components: components)
+    }
+
+    /// The epochs trained on `examples` examples of `kind` with `validationSplit` held out.
+    public func epochs(_ kind: DataKind, examples: Int) -> Int {
+        epochs ?? FitDefaults.epochs(kind, examples: examples, batchSize: batchSize, validationSplit: validationSplit)
+    }
+
+    /// The members built for `data`, with fresh weights: the ensemble constructor
+    /// `ProbabilisticModel(architecture:…:inputDropout:members:seed:)`, sized for the head;
+    /// classification models carry the dataset's class names and every model its feature names.
+    /// - Throws: `LayerSpecError`, `NetworkSizeError`, `EnsembleSizeError` (see the constructor).
+    public func makeModel(for data: Dataset, kind: DataKind) throws -> ProbabilisticModel {
+        let shape = Array(data.features.shape.dropFirst())
+        let architecture = architecture(exampleShape: shape)
+        let model = try ProbabilisticModel(
+            architecture: architecture, inputShape: shape, head: head(classCount: data.classNames?.count), hidden: hidden,
+            dropout: dropout ?? FitDefaults.dropout(architecture, kind), inputDropout: inputDropout, members: members, seed: seed)
+        model.classNames = family.support.isClassification ? data.classNames : nil
+        model.featureNames = data.featureNames
+        return model
+    }
+
+    /// How `fit` trains for `data` of `kind` (data-parallel over `world`).
+    /// - Parameter validation: held-out examples to validate on instead of `validationSplit`.
+    /// - Throws: `FitPlanError` when the validation split leaves no example on either side,
+    ///   or `calibrate` is asked of a head that is not a classifier.
+    public func trainingOptions(for data: Dataset, kind: DataKind, validation: Dataset? = nil,
+                                over world: any Communicator = SingleProcessCommunicator()) throws -> TrainingOptions {
+        if validationSplit > 0 {
+            let held = Int((Double(data.count) * validationSplit).rounded())
+            guard held >= 1 && held < data.count else {
+                throw FitPlanError(property: "validationSplit", problem: "\(validationSplit) of \(data.count) examples leaves \(held) for validation and \(data.count - held) for training; each needs at least one")
+            }
+        }
+        let architecture = architecture(exampleShape: Array(data.features.shape.dropFirst()))
+        var options = TrainingOptions()
+        options.epochs = epochs(kind, examples: data.count)
+        options.batchSize = batchSize
+        options.optimizer = optimizer.make(learningRate: learningRate, momentum: momentum,
+                                           weightDecay: weightDecay ?? FitDefaults.weightDecay(architecture, kind))
+        options.seed = seed
+        options.validation = validation.map { .data($0) } ?? (validationSplit > 0 ? .fraction(validationSplit) : .none)
+        options.earlyStopping = patience.map { TrainingOptions.EarlyStopping(patience: $0) }
+        options.augmentation = augmentation
+        options.standardizeFeatures = standardize
+        options.standardizeTarget = standardize
+        options.distribute(over: world, members: members)
+        if calibrate {
+            guard family.support.isClassification else {
+                throw FitPlanError(property: "calibrate", problem: "applies to bernoulli and categorical heads, not \(family.name)")
+            }
+            options.calibrateTemperature = true
+            options.calibrationMCSamples = calibrationMCSamples
+        }
+        return options
+    }
+
+    /// Builds the model for `data` and trains it (data-parallel over `world`, whose rank 0
+    /// gives every process its initial weights).
+    /// - Parameters:
+    ///   - validation: held-out examples to validate on instead of `validationSplit`.
+    ///   - checkpoint: a directory to write the training state to after every epoch.
+    ///   - resume: a checkpoint directory to continue from.
+    ///   - configure: sets the model's metadata and the options' callbacks (progress) before
+    ///     training.
+    /// - Throws: as `makeModel`, `trainingOptions` and `ProbabilisticModel.fit`.
+    public func fit(_ data: Dataset, kind: DataKind, validation: Dataset? = nil,
+                    over world: any Communicator = SingleProcessCommunicator(), checkpoint: String? = nil, resume: String? = nil,
+                    configure: (ProbabilisticModel, inout TrainingOptions) -> Void = { _, _ in })
+        throws -> (model: ProbabilisticModel, history: History) {
+        var options = try trainingOptions(for: data, kind: kind, validation: validation, over: world)
+        let model = try makeModel(for: data, kind: kind)
+        model.broadcastWeights(over: world)
+        options.checkpoint = checkpoint.map { TrainingOptions.Checkpointing(directory: $0, keep: .last) }
+        configure(model, &options)
+        return (model, try model.fit(data, options: options, resume: resume))
+    }
+}
+
+/// A `FitPlan` that does not suit its data: names the plan's property and the problem.
+public struct FitPlanError: Error, CustomStringConvertible {
+    /// The `FitPlan` property (`"validationSplit"`).
+    public var property: String
+    /// What is wrong, to follow the property's name or value.
+    public var problem: String
+
+    public var description: String { "\(property) \(problem)" }
+}
