@@ -40,4 +40,52 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: cli + "/" + weights))
                 == Data(contentsOf: URL(fileURLWithPath: swift + "/" + weights)), "\(weights) differs")
     }
+
+    /// A `FitPlan` left at its defaults takes `likely fit`'s data-dependent ones (for a table:
+    /// dropout 0.1, weight decay 0.1, about 500 gradient steps) and gives its weights.
+    @Test func fitPlanDefaultsEqualLikelyFit() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV(rows: 80))
+        EndToEndTests.expectSuccess(try CLI.run(["fit", data, "--out", scratch.path("cli"), "--seed", "3", "--quiet"]), "fit")
+
+        var plan = FitPlan(family: .normal)
+        plan.seed = 3
+        let table = try CSVReader.read(data, options: CSVOptions(target: "y"))
+        let (model, history) = try plan.fit(table.dataset, kind: .table)
+        #expect(history.epochs.count == FitDefaults.epochs(.table, examples: 80, batchSize: 32, validationSplit: 0))
+        let fromCLI = try ModelDirectory.load(scratch.path("cli"))
+        #expect(fromCLI.network.specs == model.network.specs)
+        for (a, b) in zip(fromCLI.namedTensors, model.namedTensors) {
+            #expect(a.tensor.scalars == b.tensor.scalars, "\(a.name) differs between likely fit and FitPlan")
+        }
+    }
+
+    /// A `Tuner` run from Swift scores the trials of `likely tune` with the same options and
+    /// seed exactly as tuning.csv records them, and refits the same model.
+    @Test func tunerEqualsLikelyTune() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV(rows: 60))
+        let out = scratch.path("tuned")
+        EndToEndTests.expectSuccess(try CLI.run(["tune", data, "--out", out, "--trials", "3", "--epochs", "4", "--seed", "2",
+                                                 "--search", "dropout,lr", "--quiet"]), "tune")
+        let rows = try String(contentsOfFile: out + "/tuning.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        // val_nll is the fifth cell from the end (the hidden cell "50,50" holds a comma).
+        let recorded = rows.map { row in row.split(separator: ",", omittingEmptySubsequences: false).reversed()[4] }
+
+        var plan = FitPlan(family: .normal)
+        (plan.epochs, plan.seed) = (4, 2)
+        let table = try CSVReader.read(data, options: CSVOptions(target: "y"))
+        let tuner = try Tuner(plan: plan, data: table.dataset, kind: .table, dimensions: [.dropout, .lr],
+                              validation: TuneValidation(folds: TuneValidation.defaultFolds(examples: 60)))
+        let trials = tuner.space.trials(3)
+        let scores = try tuner.search(trials)
+        #expect(scores.map { "\($0.nll)" } == recorded.map(String.init))
+        let best = try #require(TrialScore.choose(scores)).trial
+        let refit = try tuner.refitPlan(trials, scores: scores, best: best, examples: 60).fit(table.dataset, kind: .table).model
+        for (a, b) in zip(try ModelDirectory.load(out).namedTensors, refit.namedTensors) {
+            #expect(a.tensor.scalars == b.tensor.scalars, "\(a.name) differs between likely tune and Tuner")
+        }
+    }
 }
