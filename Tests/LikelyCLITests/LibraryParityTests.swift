@@ -72,7 +72,10 @@ import Testing
                                                  "--search", "dropout,lr", "--quiet"]), "tune")
         let rows = try String(contentsOfFile: out + "/tuning.csv", encoding: .utf8).split(separator: "\n").dropFirst()
         // val_nll is the fifth cell from the end (the hidden cell "50,50" holds a comma).
-        let recorded = rows.map { row in row.split(separator: ",", omittingEmptySubsequences: false).reversed()[4] }
+        let recorded = rows.map { row in
+            let cells = row.split(separator: ",", omittingEmptySubsequences: false)
+            return cells[cells.count - 5]
+        }
 
         var plan = FitPlan(family: .normal)
         (plan.epochs, plan.seed) = (4, 2)
