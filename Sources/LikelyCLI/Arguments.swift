@@ -48,3 +48,44 @@ struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
 
     var defaultValueDescription: String { description }
 }
+
+/// `--features a,b`, `--categorical`, `--class-names`: comma-separated non-empty names
+/// without duplicates, parsed once (`parser` names the option in its messages).
+struct ColumnNames: ExpressibleByArgument {
+    var names: [String]
+
+    init?(argument: String) {
+        guard let names = try? OptionCheck.names(argument, option: "names") else { return nil }
+        self.names = names
+    }
+
+    init(_ text: String, option: String) throws { names = try OptionCheck.names(text, option: option) }
+
+    /// The transform of option `option`: its messages name it.
+    static func parser(_ option: String) -> @Sendable (String) throws -> ColumnNames {
+        { try ColumnNames($0, option: option) }
+    }
+}
+
+/// `--augment flip,shift=2`: the pipeline, parsed once.
+extension AugmentationPipeline: ExpressibleByArgument {
+    public init?(argument: String) { try? self.init(parsing: argument, argument: "--augment") }
+}
+
+/// `--search dropout,lr`: the options `likely tune` searches, parsed once.
+struct SearchedOptions: ExpressibleByArgument {
+    var dimensions: Set<TuneSpace.Dimension>
+
+    init?(argument: String) { try? self.init(argument) }
+
+    init(_ text: String) throws {
+        let names = try OptionCheck.names(text, option: "--search")
+        dimensions = Set(try names.map { name in
+            guard let d = TuneSpace.Dimension(rawValue: name.lowercased()) else {
+                let known = TuneSpace.Dimension.allCases.map(\.rawValue).joined(separator: ", ")
+                throw InputError("--search: unknown option '\(name)'; expected some of \(known)")
+            }
+            return d
+        })
+    }
+}

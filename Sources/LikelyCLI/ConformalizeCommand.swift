@@ -66,7 +66,7 @@ struct ConformalizeCommand: ParsableCommand {
 enum ConformalLevel {
     /// Checks L ∈ (0, 1).
     static func check(_ level: Double?) throws {
-        if let level { try OptionCheck.require(level > 0 && level < 1, "--level", "in (0, 1)", got: level) }
+        if let level { try OptionCheck.requireOpenUnit(level, "--level") }
     }
 
     /// The model's calibration, or bad usage naming what to run first; the predictive must be

@@ -40,7 +40,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func validate() throws {
         try common.check()
-        try OptionCheck.require((1...1000).contains(bins), "--bins", "in 1...1000", got: bins)
+        try OptionCheck.require(bins, in: 1...1000, "--bins")
         try ConformalLevel.check(level)
     }
 
@@ -120,7 +120,7 @@ struct ModelDataOptions: ParsableArguments {
     var unknownCategory: UnknownCategoryPolicy = .error
 
     func check() throws {
-        try OptionCheck.require((0...10_000).contains(mcSamples), "--mc-samples", "in 0...10000", got: mcSamples)
+        try OptionCheck.require(mcSamples, in: 0...10_000, "--mc-samples")
     }
 
     /// The check of the command's output paths: never MODEL_DIR or DATA, nor inside them.

@@ -33,9 +33,9 @@ extension FitCommand {
     /// against the architecture and augmentation.
     func prepare(quiet: Bool) throws -> Prepared {
         let (loaded, family) = try DataSource.loadTraining(
-            data, target: target, features: try features.map { try OptionCheck.names($0, option: "--features") },
+            data, target: target, features: features?.names,
             family: family,
-            categorical: try categorical.map { .named(try OptionCheck.names($0, option: "--categorical")) } ?? .automatic,
+            categorical: categorical.map { .named($0.names) } ?? .automatic,
             missing: missing)
         var data = loaded
         try nameClasses(&data, family: family)
@@ -49,11 +49,11 @@ extension FitCommand {
             data.features = data.features.reshaped(to: [data.count, data.exampleShape.reduce(1, *)])
         }
         var augmentation: AugmentationPipeline?
-        if let augment {
+        if augment != nil {
             guard architecture.takesImages else {
                 throw InputError("--augment transforms images, but the model (\(architecture.rawValue)) takes feature vectors")
             }
-            augmentation = try AugmentationPipeline(parsing: augment, argument: "--augment")
+            augmentation = augment
         }
         if !quiet, data.droppedForMissing > 0 {
             say(data.droppedNote)
@@ -73,7 +73,7 @@ extension FitCommand {
             return
         }
         if let classNames {
-            let names = try OptionCheck.names(classNames, option: "--class-names")
+            let names = classNames.names
             guard names.count == count else {
                 throw InputError("--class-names gives \(names.count) names; the labels of \(data.path) have \(count) classes")
             }

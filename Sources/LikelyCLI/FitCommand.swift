@@ -12,9 +12,10 @@ struct FitCommand: ParsableCommand {
             DATA is a CSV file with a header row, a directory of MNIST-layout IDX files (the train \
             files are used), or a directory holding x.npy and y.npy. MODEL_DIR receives model.json, \
             weights.safetensors and history.csv. Defaults: --arch mlp for tables, seed-cnn for images; \
-            --family normal for a numeric target, categorical for class labels and images; 10 epochs for \
-            images, for tables as many as give about 500 gradient steps (10...1000) and dropout 0.1, \
-            batch size 32, Adam with learning rate 0.001 (SGD: 0.01).
+            --family normal for a numeric target, categorical for class labels and images; \(FitDefaults.imageEpochs) \
+            epochs for images, for tables as many as give about \(FitDefaults.tableSteps) gradient steps \
+            (\(FitDefaults.tableEpochs)) and dropout \(FitDefaults.tableDropout), batch size \(FitDefaults.batchSize), \
+            Adam with learning rate \(OptimizerName.adam.defaultLearningRate) (SGD: \(OptimizerName.sgd.defaultLearningRate)).
             """)
 
     @Argument(help: "A CSV file, an MNIST-layout IDX directory, or a directory with x.npy and y.npy.")
@@ -26,14 +27,17 @@ struct FitCommand: ParsableCommand {
     @Option(help: "The CSV target column (default: the last column).")
     var target: String?
 
-    @Option(help: "The CSV feature columns, comma-separated (default: every column but the target).")
-    var features: String?
+    @Option(help: "The CSV feature columns, comma-separated (default: every column but the target).",
+            transform: ColumnNames.parser("--features"))
+    var features: ColumnNames?
 
-    @Option(help: "Names of the class indices 0, 1, … of an IDX or NPY directory, comma-separated (default: the Fashion-MNIST names for /usr/share/datasets/fashion-mnist, else the indices).")
-    var classNames: String?
+    @Option(help: "Names of the class indices 0, 1, … of an IDX or NPY directory, comma-separated (default: the Fashion-MNIST names for \(FashionDemo.systemDirectory), else the indices).",
+            transform: ColumnNames.parser("--class-names"))
+    var classNames: ColumnNames?
 
-    @Option(help: "CSV feature columns to one-hot encode, comma-separated (default: every feature column holding a cell that is not a number).")
-    var categorical: String?
+    @Option(help: "CSV feature columns to one-hot encode, comma-separated (default: every feature column holding a cell that is not a number).",
+            transform: ColumnNames.parser("--categorical"))
+    var categorical: ColumnNames?
 
     @Option(help: "Missing CSV cells (empty, NA, NaN, null, ...): error, drop (leave the row out) or impute (the training mean; a \"missing\" category for categorical columns).")
     var missing: MissingPolicy = .error
@@ -44,37 +48,37 @@ struct FitCommand: ParsableCommand {
     @Option(help: "The link for positive parameters.")
     var scaleLink: ScaleLink = .exp
 
-    @Option(parsing: .unconditional, help: "Mixture components for --family mdn (default 3).")
+    @Option(parsing: .unconditional, help: "Mixture components for --family mdn (default \(FitDefaults.components)).")
     var components: Int?
 
     @Option(help: "The network (default mlp for tables, seed-cnn for images).")
     var arch: Architecture?
 
     @Option(help: "Hidden layer sizes of mlp: comma-separated positive integers (an empty string: none).")
-    var hidden = LayerSizes([50, 50])
+    var hidden = LayerSizes(FitDefaults.hidden)
 
-    @Option(parsing: .unconditional, help: "Dropout rate in [0, 1) (default 0.1 for mlp on CSV tables, 0 for mlp on arrays and images, 0.25 for the CNNs); > 0 enables MC dropout.")
+    @Option(parsing: .unconditional, help: "Dropout rate in [0, 1) (default \(FitDefaults.tableDropout) for mlp on CSV tables, 0 for mlp on arrays and images, \(FitDefaults.imageDropout) for the CNNs); > 0 enables MC dropout.")
     var dropout: Float?
 
     @Option(parsing: .unconditional, help: "Dropout rate in [0, 1) on the inputs.")
     var inputDropout: Float = 0
 
-    @Option(parsing: .unconditional, help: "Passes over the training data (default: 10 for images; for tables enough for about 500 gradient steps, within 10...1000).")
+    @Option(parsing: .unconditional, help: "Passes over the training data (default: \(FitDefaults.imageEpochs) for images; for tables enough for about \(FitDefaults.tableSteps) gradient steps, within \(FitDefaults.tableEpochs)).")
     var epochs: Int?
 
     @Option(parsing: .unconditional, help: "Observations per gradient step.")
-    var batchSize: Int = 32
+    var batchSize: Int = FitDefaults.batchSize
 
     @Option(help: "The optimizer.")
     var optimizer: OptimizerName = .adam
 
-    @Option(parsing: .unconditional, help: "Learning rate (default 0.001; 0.01 for sgd).")
+    @Option(parsing: .unconditional, help: "Learning rate (default \(OptimizerName.adam.defaultLearningRate); \(OptimizerName.sgd.defaultLearningRate) for sgd).")
     var lr: Float?
 
     @Option(parsing: .unconditional, help: "Momentum of sgd and rmsprop, in [0, 1).")
     var momentum: Float = 0
 
-    @Option(parsing: .unconditional, help: "L2 weight decay λ ≥ 0 added to every gradient (default 0.1 for mlp on CSV tables, else 0).")
+    @Option(parsing: .unconditional, help: "L2 weight decay λ ≥ 0 added to every gradient (default \(FitDefaults.tableWeightDecay) for mlp on CSV tables, else 0).")
     var weightDecay: Float?
 
     @Option(parsing: .unconditional, help: "Fraction in [0, 1) of the data held out for validation (stratified for classes).")
@@ -86,8 +90,9 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Do not standardize the features and the target.")
     var noStandardize = false
 
-    @Option(help: "Image augmentation, comma-separated: flip, shift, rotate, noise, crop (optionally name=value).")
-    var augment: String?
+    @Option(help: "Image augmentation, comma-separated: flip, shift, rotate, noise, crop (optionally name=value).",
+            transform: { try AugmentationPipeline(parsing: $0, argument: "--augment") })
+    var augment: AugmentationPipeline?
 
     @Option(parsing: .unconditional, help: "Seed of the initial weights, shuffles, dropout masks and the validation split.",
             transform: OptionCheck.seed)
@@ -124,37 +129,33 @@ struct FitCommand: ParsableCommand {
     /// Every option's range and name; the data-dependent checks come in `run`.
     private func check() throws {
         if let components {
-            try OptionCheck.require((1...1000).contains(components), "--components", "in 1...1000", got: components)
+            try OptionCheck.require(components, in: 1...1000, "--components")
             guard family?.name == "mdn" else {
                 throw InputError("--components sets the mixture components of --family mdn; the family here is \(family?.name ?? "chosen from the data"), which has none")
             }
         }
-        if let epochs { try OptionCheck.require(epochs >= 1 && epochs <= 1_000_000, "--epochs", "in 1...1000000", got: epochs) }
-        try OptionCheck.require(batchSize >= 1 && batchSize <= 1_000_000, "--batch-size", "in 1...1000000", got: batchSize)
-        if let dropout { try OptionCheck.require(dropout >= 0 && dropout < 1, "--dropout", "in [0, 1)", got: dropout) }
-        try OptionCheck.require(inputDropout >= 0 && inputDropout < 1, "--input-dropout", "in [0, 1)", got: inputDropout)
-        if let lr { try OptionCheck.require(lr > 0 && lr.isFinite, "--lr", "a positive number", got: lr) }
-        try OptionCheck.require(momentum >= 0 && momentum < 1, "--momentum", "in [0, 1)", got: momentum)
+        if let epochs { try OptionCheck.require(epochs, in: 1...1_000_000, "--epochs") }
+        try OptionCheck.require(batchSize, in: 1...1_000_000, "--batch-size")
+        if let dropout { try OptionCheck.require(dropout, in: 0..<1, "--dropout") }
+        try OptionCheck.require(inputDropout, in: 0..<1, "--input-dropout")
+        if let lr { try OptionCheck.requirePositive(lr, "--lr") }
+        try OptionCheck.require(momentum, in: 0..<1, "--momentum")
         if momentum != 0 && optimizer != .sgd && optimizer != .rmsprop {
             throw InputError("--momentum applies to --optimizer sgd and rmsprop; \(optimizer.rawValue) has no momentum setting")
         }
-        if let weightDecay { try OptionCheck.require(weightDecay >= 0 && weightDecay.isFinite, "--weight-decay", "≥ 0", got: weightDecay) }
-        try OptionCheck.require(validationSplit >= 0 && validationSplit < 1, "--validation-split", "in [0, 1)", got: validationSplit)
-        if let patience { try OptionCheck.require(patience >= 1, "--patience", "≥ 1", got: patience) }
-        try OptionCheck.require((1...ProbabilisticModel.maximumMemberCount).contains(ensemble), "--ensemble",
-                                "in 1...\(ProbabilisticModel.maximumMemberCount)", got: ensemble)
+        if let weightDecay { try OptionCheck.require(weightDecay, in: 0..., "--weight-decay") }
+        try OptionCheck.require(validationSplit, in: 0..<1, "--validation-split")
+        if let patience { try OptionCheck.require(patience, in: 1..., "--patience") }
+        try OptionCheck.require(ensemble, in: 1...ProbabilisticModel.maximumMemberCount, "--ensemble")
         if let calibrateMcSamples {
-            try OptionCheck.require(calibrateMcSamples >= 0 && calibrateMcSamples <= 10_000, "--calibrate-mc-samples", "in 0...10000", got: calibrateMcSamples)
+            try OptionCheck.require(calibrateMcSamples, in: 0...10_000, "--calibrate-mc-samples")
             guard calibrate else { throw InputError("--calibrate-mc-samples applies only with --calibrate") }
         }
-        try OptionCheck.require(conformalSplit >= 0 && conformalSplit < 1, "--conformal-split", "in [0, 1)", got: conformalSplit)
-        try OptionCheck.require(conformalMcSamples >= 0 && conformalMcSamples <= 10_000, "--conformal-mc-samples", "in 0...10000", got: conformalMcSamples)
+        try OptionCheck.require(conformalSplit, in: 0..<1, "--conformal-split")
+        try OptionCheck.require(conformalMcSamples, in: 0...10_000, "--conformal-mc-samples")
         if calibrate && validationSplit == 0 {
             throw InputError("--calibrate fits the temperature on held-out data: give --validation-split too (e.g. 0.1)")
         }
-        if let features { _ = try OptionCheck.names(features, option: "--features") }
-        if let categorical { _ = try OptionCheck.names(categorical, option: "--categorical") }
-        if let augment { _ = try AugmentationPipeline(parsing: augment, argument: "--augment") }
     }
 
     func run() throws {

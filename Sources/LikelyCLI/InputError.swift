@@ -19,9 +19,43 @@ enum OptionCheck {
         return value
     }
 
-    /// Throws "`name` must be `expected`, got `value`" unless `valid`.
-    static func require<T>(_ valid: Bool, _ name: String, _ expected: String, got value: T) throws {
-        guard valid else { throw InputError("\(name) must be \(expected), got \(value)") }
+    /// Throws "`name` must be in a...b, got `value`" unless `range` holds `value`.
+    static func require<T: Comparable>(_ value: T, in range: ClosedRange<T>, _ name: String) throws {
+        guard range.contains(value) else {
+            throw InputError("\(name) must be in \(number(range.lowerBound))...\(number(range.upperBound)), got \(value)")
+        }
+    }
+
+    /// Throws "`name` must be in [a, b), got `value`" unless `range` holds `value` (NaN never).
+    static func require<T: Comparable>(_ value: T, in range: Range<T>, _ name: String) throws {
+        guard range.contains(value) else {
+            throw InputError("\(name) must be in [\(number(range.lowerBound)), \(number(range.upperBound))), got \(value)")
+        }
+    }
+
+    /// Throws "`name` must be ≥ a, got `value`" unless `range` holds `value` and it is
+    /// finite (NaN and +∞ never).
+    static func require<T: Comparable>(_ value: T, in range: PartialRangeFrom<T>, _ name: String) throws {
+        guard range.contains(value), (value as? any BinaryFloatingPoint)?.isFinite ?? true else {
+            throw InputError("\(name) must be ≥ \(number(range.lowerBound)), got \(value)")
+        }
+    }
+
+    /// Throws "`name` must be a positive number, got `value`" unless `value` is finite and > 0.
+    static func requirePositive<T: BinaryFloatingPoint>(_ value: T, _ name: String) throws {
+        guard value > 0 && value.isFinite else { throw InputError("\(name) must be a positive number, got \(value)") }
+    }
+
+    /// A bound as messages write it: whole numbers without a fraction ("1", not "1.0").
+    static func number<T>(_ bound: T) -> String {
+        let real = (bound as? Float).map(Double.init) ?? bound as? Double
+        if let real, let whole = Int(exactly: real) { return String(whole) }
+        return "\(bound)"
+    }
+
+    /// Throws "`name` must be in (0, 1), got `value`" unless 0 < `value` < 1.
+    static func requireOpenUnit(_ value: Double, _ name: String) throws {
+        guard value > 0 && value < 1 else { throw InputError("\(name) must be in (0, 1), got \(value)") }
     }
 
     /// Comma-separated positive integers (`--hidden 50,50`); an empty string is an empty list.

@@ -26,7 +26,7 @@ struct SampleCommand: ParsableCommand {
 
     func validate() throws {
         try common.check()
-        try OptionCheck.require((1...100_000).contains(draws), "--draws", "in 1...100000", got: draws)
+        try OptionCheck.require(draws, in: 1...100_000, "--draws")
         if let keep { _ = try OptionCheck.names(keep, option: "--keep") }
     }
 

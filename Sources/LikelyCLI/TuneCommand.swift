@@ -13,13 +13,15 @@ struct TuneCommand: ParsableCommand {
             family is searched (a numeric target and no --family), the next trials (as many as --trials \
             allows) are fit's configuration under each other continuous family that accepts every target (studentt, \
             laplace; lognormal and gamma for positive targets; beta for targets in (0, 1)). Each \
-            further trial draws the searched options (seeded by --seed): dropout uniform in [0, 0.5], weight \
-            decay log-uniform in [1e-3, 0.3], hidden one of 50, 100, 200, 50,50, 100,100, 200,200, lr \
-            log-uniform in [2e-4, 3e-3], the family uniformly among those; the others are held at their fit values. A trial is scored by \
-            the minimum of its mean validation NLL curve over --folds cross-validation folds (default 5 for at most 10000 \
-            examples, else 1: one --validation-split part, default 0.2), each trained with early stopping \
-            (--patience, default 10) for at most --epochs (default: 4 times fit's default for tables, \
-            at most 1000). MODEL_DIR receives tuning.csv (rewritten after every trial, or every round of one trial per \
+            further trial draws the searched options (seeded by --seed): dropout uniform in \(TuneCommand.range(TuneSpace.dropoutRange)), weight \
+            decay log-uniform in \(TuneCommand.range(TuneSpace.weightDecayRange)), hidden one of \
+            \(TuneSpace.hiddenChoices.map { $0.map(String.init).joined(separator: ",") }.joined(separator: ", ")), lr \
+            log-uniform in \(TuneCommand.range(TuneSpace.learningRateRange)), the family uniformly among those; the others are held at their fit values. A trial is scored by \
+            the minimum of its mean validation NLL curve over --folds cross-validation folds (default 5 for at most \
+            \(TuneValidation.crossValidatedExamples) examples, else 1: one --validation-split part, default \
+            \(TuneValidation.defaultFraction)), each trained with early stopping (--patience, default \(Tuner.defaultPatience)) \
+            for at most --epochs (default: \(Tuner.tableEpochFactor) times fit's default for tables, at most \
+            \(FitDefaults.tableEpochs.upperBound)). MODEL_DIR receives tuning.csv (rewritten after every trial, or every round of one trial per \
             rank under mpirun; --resume skips the trials it holds) and a model refitted on all of DATA, an ordinary model directory: fit's \
             own model, unless the lowest-scoring trial beats trial 1 by more than two standard errors \
             of their paired fold differences, which is then refitted for the gradient steps of its \
@@ -32,19 +34,26 @@ struct TuneCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Trials of the random search, the first being fit's own configuration.")
     var trials: Int = 20
 
-    @Option(help: "The options to search, comma-separated: dropout, weight-decay, hidden, lr, family (default: all; family only without --family).")
-    var search: String?
+    @Option(help: "The options to search, comma-separated: dropout, weight-decay, hidden, lr, family (default: all; family only without --family).",
+            transform: { try SearchedOptions($0) })
+    var search: SearchedOptions?
 
-    @Option(parsing: .unconditional, help: "Cross-validation folds scoring each trial (default: 5 for at most 10000 examples, else 1: one --validation-split part).")
+    /// The searched options: `--search`, else all of them.
+    var dimensions: Set<TuneSpace.Dimension> { search?.dimensions ?? Set(TuneSpace.Dimension.allCases) }
+
+    @Option(parsing: .unconditional, help: "Cross-validation folds scoring each trial (default: 5 for at most \(TuneValidation.crossValidatedExamples) examples, else 1: one --validation-split part).")
     var folds: Int?
 
+    /// "[a, b]" as the help text writes a drawn range.
+    static func range(_ r: ClosedRange<Double>) -> String { "[\(OptionCheck.number(r.lowerBound)), \(OptionCheck.number(r.upperBound))]" }
+
     func validate() throws {
-        try OptionCheck.require((1...10_000).contains(trials), "--trials", "in 1...10000", got: trials)
-        if try TuneSpace.dimensions(search).contains(.family), search != nil, let family = fit.family {
+        try OptionCheck.require(trials, in: 1...10_000, "--trials")
+        if let search, search.dimensions.contains(.family), let family = fit.family {
             throw InputError("--search family searches the head's family, but --family \(family.name) holds it fixed: give one of them")
         }
         if let folds {
-            try OptionCheck.require((1...20).contains(folds), "--folds", "in 1...20", got: folds)
+            try OptionCheck.require(folds, in: 1...20, "--folds")
             if folds > 1 && fit.validationSplit > 0 {
                 throw InputError("--folds \(folds) cross-validates on every example; --validation-split holds out one part: give one of them")
             }
@@ -67,8 +76,8 @@ struct TuneCommand: ParsableCommand {
         try world.agree(on: fingerprint)
         let validation = TuneValidation(
             folds: folds ?? (fit.validationSplit > 0 ? 1 : TuneValidation.defaultFolds(examples: prepared.data.count)),
-            fraction: fit.validationSplit > 0 ? fit.validationSplit : 0.2)
-        var dimensions = try TuneSpace.dimensions(search)
+            fraction: fit.validationSplit > 0 ? fit.validationSplit : TuneValidation.defaultFraction)
+        var dimensions = self.dimensions
         if fit.family != nil { dimensions.remove(.family) }
         let plan = fit.plan(prepared), data = prepared.data
         let tuner = try FitCommand.namingOptions(of: prepared, plan: plan, resume: false) {
@@ -82,7 +91,7 @@ struct TuneCommand: ParsableCommand {
         }
         let trials = space.trials(self.trials), count = trials.count
         if !quiet, count < self.trials {
-            say("--search \(search ?? ""): \(count) configurations (fit's under each family); running \(count) trials, not \(self.trials)")
+            say("--search \(dimensions.map(\.rawValue).sorted().joined(separator: ",")): \(count) configurations (fit's under each family); running \(count) trials, not \(self.trials)")
         }
         if !quiet, dimensions.contains(.family), let targets = data.targets,
            targets.scalars.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) {

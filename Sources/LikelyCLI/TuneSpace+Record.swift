@@ -3,18 +3,6 @@ import Likely
 
 // What `likely tune` prints and records in tuning.csv, and how `--resume` reads it back.
 extension TuneSpace {
-    /// The options `--search` names; all of them when it is not given.
-    static func dimensions(_ text: String?) throws -> Set<Dimension> {
-        guard let text else { return Set(Dimension.allCases) }
-        let names = try OptionCheck.names(text, option: "--search")
-        return Set(try names.map { name in
-            guard let d = Dimension(rawValue: name.lowercased()) else {
-                throw InputError("--search: unknown option '\(name)'; expected some of dropout, weight-decay, hidden, lr, family")
-            }
-            return d
-        })
-    }
-
     /// "dropout 0.12, weight-decay 3.1e-05, hidden 100,100, lr 0.0021", then ", family gamma"
     /// when the family is searched.
     func describe(_ s: FitPlan) -> String {

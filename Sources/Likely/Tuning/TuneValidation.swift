@@ -21,8 +21,11 @@ public struct TuneValidation: Sendable {
     /// With K = 1: the fraction of the examples held out.
     public var fraction: Double
 
+    /// The fraction a single validation part holds out unless another is given.
+    public static let defaultFraction = 0.2
+
     /// K folds, or (K = 1) one held-out `fraction`.
-    public init(folds: Int, fraction: Double = 0.2) {
+    public init(folds: Int, fraction: Double = defaultFraction) {
         precondition(folds >= 1, "folds must be ≥ 1, got \(folds)")
         precondition(fraction > 0 && fraction < 1, "the held-out fraction must be in (0, 1), got \(fraction)")
         (self.folds, self.fraction) = (folds, fraction)
