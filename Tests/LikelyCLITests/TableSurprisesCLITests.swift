@@ -155,7 +155,7 @@ import Testing
         let folds = table[1][10].split(separator: " ").compactMap { Double($0) }
         #expect(folds.count == 3, "\(table)")
 
-        var random = RandomSource(seed: 5, stream: 0x7475_6E66)
+        var random = RandomSource(key: StreamKey(seed: 5, purpose: .tuningFolds))
         var order = Array(0..<rows.count)
         random.shuffle(&order)
         var fold = [[Int]](repeating: [], count: 3)
