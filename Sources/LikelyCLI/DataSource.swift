@@ -156,14 +156,8 @@ enum DataSource {
         var data: LoadedData
         switch kind {
         case .table:
-            var encoding = model.featureEncoding ?? model.featureNames.map { TableEncoding.numeric($0) }
             // One output row per input: prediction never drops a row with a missing cell.
-            if !needTargets, encoding?.missing == .drop { encoding?.missing = .error }
-            let options = CSVOptions(target: needTargets ? model.targetName : nil, features: model.featureNames,
-                                     targetKind: family.support.isClassification ? .classes : .numeric,
-                                     classNames: needTargets ? model.classNames : nil,
-                                     targetDefaultsToLastColumn: needTargets, encoding: encoding, keep: keep,
-                                     unknownCategories: unknownCategories)
+            let options = CSVOptions(readingFor: model, targets: needTargets, keep: keep, unknownCategories: unknownCategories)
             data = LoadedData(try CSVReader.read(path, options: options), kind: kind, path: path)
         case .images:
             if !keep.isEmpty { throw InputError("--keep names CSV columns; DATA is an \(kind.rawValue)") }

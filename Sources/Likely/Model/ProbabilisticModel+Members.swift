@@ -63,17 +63,12 @@ extension ProbabilisticModel {
     }
 
     /// Member `j` alone: a one-member model sharing that member's network (its weights, not a
-    /// copy), the head and everything fitted from data (scalings, names, encoding). Training
+    /// copy), the head and everything fitted from data (the schema and the conformal scores). Training
     /// the view trains the member; its predictive is member j's alone.
     public func member(_ j: Int) -> ProbabilisticModel {
         precondition(members.indices.contains(j), "member \(j) is outside 0..<\(members.count)")
         let view = ProbabilisticModel(network: members[j], head: head, inputShape: inputShape)
-        view.featureScaling = featureScaling
-        view.targetScaling = targetScaling
-        view.classNames = classNames
-        view.featureNames = featureNames
-        view.targetName = targetName
-        view.featureEncoding = featureEncoding
+        view.schema = schema
         view.conformal = conformal
         return view
     }

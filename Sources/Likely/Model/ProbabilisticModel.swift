@@ -24,19 +24,39 @@ public final class ProbabilisticModel {
     public internal(set) var head: Head
     /// The per-example input shape (`[features]` or `[H, W, C]`).
     public let inputShape: [Int]
+    /// What the model knows of its data: columns, encoding, scalings, target, class names.
+    public var schema = ModelSchema()
     /// Feature standardization fitted on training data (tables), applied by `prepare(_:)`.
-    public var featureScaling: Standardizer?
+    public var featureScaling: Standardizer? {
+        get { schema.featureScaling }
+        set { schema.featureScaling = newValue }
+    }
     /// Target standardization for location-scale families.
-    public var targetScaling: TargetScaling?
+    public var targetScaling: TargetScaling? {
+        get { schema.targetScaling }
+        set { schema.targetScaling = newValue }
+    }
     /// The class names, in class-index order (classification heads).
-    public var classNames: [String]?
+    public var classNames: [String]? {
+        get { schema.classNames }
+        set { schema.classNames = newValue }
+    }
     /// The feature columns the model was trained on (tables).
-    public var featureNames: [String]?
+    public var featureNames: [String]? {
+        get { schema.featureNames }
+        set { schema.featureNames = newValue }
+    }
     /// The target column (tables).
-    public var targetName: String?
+    public var targetName: String? {
+        get { schema.targetName }
+        set { schema.targetName = newValue }
+    }
     /// How the table's feature columns (`featureNames`) become the inputs: numbers, one-hot
     /// categories, the missing-cell policy and imputed values (tables).
-    public var featureEncoding: TableEncoding?
+    public var featureEncoding: TableEncoding? {
+        get { schema.featureEncoding }
+        set { schema.featureEncoding = newValue }
+    }
     /// Conformity scores from a calibration set (`conformalize(on:)`), saved with the model.
     public var conformal: ConformalCalibration?
 

@@ -29,6 +29,21 @@ public enum ModelDirectory {
         var conformal: ConformalCalibration?
         /// M, the ensemble's members; absent for one network (files before ensembles too).
         var members: Int?
+
+        /// The schema's fields, at the top level of `model.json`.
+        var schema: ModelSchema {
+            ModelSchema(featureNames: featureNames, featureEncoding: featureEncoding, targetName: targetName,
+                        classNames: classNames, featureScaling: featureScaling, targetScaling: targetScaling)
+        }
+
+        init(format: String, formatVersion: Int, likelyVersion: String, inputShape: [Int], layers: [LayerSpec], head: Head,
+             schema: ModelSchema, conformal: ConformalCalibration?, members: Int?) {
+            (self.format, self.formatVersion, self.likelyVersion) = (format, formatVersion, likelyVersion)
+            (self.inputShape, self.layers, self.head) = (inputShape, layers, head)
+            (featureScaling, targetScaling, classNames) = (schema.featureScaling, schema.targetScaling, schema.classNames)
+            (featureNames, targetName, featureEncoding) = (schema.featureNames, schema.targetName, schema.featureEncoding)
+            (self.conformal, self.members) = (conformal, members)
+        }
     }
 
     /// Writes `model` (and, if given, `history.csv`) into `directory`, creating it if needed.
@@ -86,9 +101,7 @@ public enum ModelDirectory {
         let description = Description(
             format: formatName, formatVersion: formatVersion, likelyVersion: likelyVersion,
             inputShape: model.inputShape, layers: model.network.specs, head: model.head,
-            featureScaling: model.featureScaling, targetScaling: model.targetScaling,
-            classNames: model.classNames, featureNames: model.featureNames, targetName: model.targetName,
-            featureEncoding: model.featureEncoding, conformal: model.conformal,
+            schema: model.schema, conformal: model.conformal,
             members: model.memberCount > 1 ? model.memberCount : nil)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -227,12 +240,7 @@ public enum ModelDirectory {
             }
         }
         let model = ProbabilisticModel(members: networks, head: d.head, inputShape: d.inputShape)
-        model.featureScaling = d.featureScaling
-        model.targetScaling = d.targetScaling
-        model.classNames = d.classNames
-        model.featureNames = d.featureNames
-        model.targetName = d.targetName
-        model.featureEncoding = d.featureEncoding
+        model.schema = d.schema
         if let c = d.conformal {
             guard c.method.isForClassification == d.head.family.support.isClassification else {
                 throw ModelFileError(file: file, "field conformal.method: the \(c.method.rawValue) score does not apply to a \(d.head.family.name) head")
