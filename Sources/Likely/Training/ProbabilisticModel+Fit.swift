@@ -25,19 +25,24 @@ extension ProbabilisticModel {
     ///     ensemble, members without a `member_j` checkpoint there start afresh; member 0's
     ///     must be there). It is verified first (`Checkpoint`): every file whole, and the
     ///     data and options those of this call (`TrainingFingerprint`), epochs aside.
-    /// - Throws: `TargetError`, before any training, for a target (of `data` or of validation
-    ///   data) outside the head family's support, e.g. a negative count for a Poisson head;
-    ///   `DataError` before training when temperature scaling is asked for with fewer than
-    ///   `TemperatureScaling.minimumExamples` validation examples or fewer than 2 classes among
-    ///   them; `TrainingError` for a non-finite loss or gradient (naming epoch, batch and
-    ///   parameter); `CheckpointError` for a checkpoint that is torn, incomplete or of another
-    ///   run; `ModelFileError` for a checkpoint that cannot be read or written.
+    /// - Throws: `DataShapeError` when the examples (or the validation examples) are not of
+    ///   the model's input shape; `TargetError`, before any training, for a target (of `data`
+    ///   or of validation data) outside the head family's support, e.g. a negative count for a
+    ///   Poisson head; `DataError` before training when temperature scaling is asked for with
+    ///   fewer than `TemperatureScaling.minimumExamples` validation examples or fewer than 2
+    ///   classes among them; `TrainingError` for a non-finite loss or gradient (naming epoch,
+    ///   batch and parameter); `CheckpointError` for a checkpoint that is torn, incomplete or of
+    ///   another run; `ModelFileError` for a checkpoint that cannot be read or written.
     /// - Returns: the history of every epoch (of every member, in member order).
     @discardableResult
     public func fit(_ data: Dataset, options: TrainingOptions, resume: String? = nil) throws -> History {
         checkFit(data, options: options)
+        try checkShape(data, role: "the training data")
         try checkTargets(data)
-        if case .data(let validation) = options.validation { try checkTargets(validation) }
+        if case .data(let validation) = options.validation {
+            try checkShape(validation, role: "the validation data")
+            try checkTargets(validation)
+        }
         // Members train in order, so an ensemble's checkpoint always has member 0's first.
         if memberCount > 1, let resume, !FileManager.default.fileExists(atPath: Self.memberDirectory(resume, 0)) {
             throw CheckpointError(directory: resume, problem: "no checkpoint of member 0 (member_0): "
@@ -112,19 +117,23 @@ extension ProbabilisticModel {
         return state.history
     }
 
-    /// The preconditions of `fit`, each naming the bad value.
+    /// Examples of the model's input shape.
+    private func checkShape(_ data: Dataset, role: String) throws(DataShapeError) {
+        let shape = Array(data.features.shape.dropFirst())
+        guard shape == inputShape else { throw DataShapeError(role: role, exampleShape: shape, inputShape: inputShape) }
+    }
+
     /// Targets `[n]` the head's family can score (`Family.checkTargets`), as the CLI checks them.
     private func checkTargets(_ data: Dataset) throws(TargetError) {
         guard data.targets.rank == 1 else { return }
         try head.family.checkTargets(data.targets, classCount: head.family.support.isClassification ? head.classCount : nil)
     }
 
+    /// The preconditions of `fit` (programmer errors in the options), each naming the bad value.
     private func checkFit(_ data: Dataset, options: TrainingOptions) {
         precondition(options.epochs >= 1, "epochs must be ≥ 1, got \(options.epochs)")
         precondition(options.batchSize >= 1, "batch size must be ≥ 1, got \(options.batchSize)")
         precondition(options.microBatchSize >= 1, "micro-batch size must be ≥ 1, got \(options.microBatchSize)")
-        precondition(Array(data.features.shape.dropFirst()) == inputShape,
-                     "features of shape \(data.features.shape) do not match the model's input shape \(inputShape)")
         if options.calibrateTemperature {
             precondition(head.family.support.isClassification, "temperature scaling needs a bernoulli or categorical head")
             if case .none = options.validation { preconditionFailure("temperature scaling needs validation data") }
