@@ -51,8 +51,10 @@ struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
 
 /// `--features a,b`, `--categorical`, `--class-names`: comma-separated non-empty names
 /// without duplicates, parsed once (`parser` names the option in its messages).
-struct ColumnNames: ExpressibleByArgument {
+struct ColumnNames: ExpressibleByArgument, CustomStringConvertible {
     var names: [String]
+
+    var description: String { names.joined(separator: ",") }
 
     init?(argument: String) {
         guard let names = try? OptionCheck.names(argument, option: "names") else { return nil }
@@ -73,8 +75,13 @@ extension AugmentationPipeline: ExpressibleByArgument {
 }
 
 /// `--search dropout,lr`: the options `likely tune` searches, parsed once.
-struct SearchedOptions: ExpressibleByArgument {
+struct SearchedOptions: ExpressibleByArgument, CustomStringConvertible {
     var dimensions: Set<TuneSpace.Dimension>
+
+    /// The options in a fixed order ("dropout,lr").
+    var description: String { dimensions.map(\.rawValue).sorted().joined(separator: ",") }
+
+    init(dimensions: Set<TuneSpace.Dimension>) { self.dimensions = dimensions }
 
     init?(argument: String) { try? self.init(argument) }
 

@@ -111,7 +111,7 @@ extension FitCommand {
     func train(_ prepared: Prepared, plan: FitPlan, world: any Communicator, quiet: Bool, progress: Bool = true,
                checkpoint: String? = nil, resume: String? = nil) throws -> (ProbabilisticModel, History) {
         let data = prepared.data, show = progress && !quiet
-        return try Self.namingOptions(of: prepared, plan: plan, resume: resume != nil) {
+        return try Self.namingOptions(of: prepared, plan: plan, resume: resume) {
             try plan.fit(data.dataset, kind: data.kind, over: world, checkpoint: checkpoint, resume: resume) { model, options in
                 model.featureNames = data.columnNames ?? data.featureNames
                 model.featureEncoding = data.encoding
@@ -132,10 +132,10 @@ extension FitCommand {
         }
     }
 
-    /// Runs `body`, a library call on `prepared` with `plan`, reporting the library's errors
-    /// by the options that caused them: bad input as `InputError`, a diverging fit as
-    /// `RunFailure`.
-    static func namingOptions<T>(of prepared: Prepared, plan: FitPlan, resume: Bool, _ body: () throws -> T) throws -> T {
+    /// Runs `body`, a library call on `prepared` with `plan` (continuing the checkpoint
+    /// `resume`), reporting the library's errors by the options that caused them: bad input as
+    /// `InputError`, a diverging fit as `RunFailure`.
+    static func namingOptions<T>(of prepared: Prepared, plan: FitPlan, resume: String? = nil, _ body: () throws -> T) throws -> T {
         let architecture = prepared.architecture.rawValue, shape = prepared.data.exampleShape
         do {
             return try body()
@@ -148,8 +148,10 @@ extension FitCommand {
             throw InputError("--arch \(architecture) cannot take inputs of shape \(shape): \(error)")
         } catch let error as NetworkSizeError {
             throw InputError("--arch \(architecture) with --hidden \(plan.hidden.map(String.init).joined(separator: ",")) on inputs of shape \(shape): \(error)")
-        } catch let error as ModelFileError where resume {
-            throw InputError("--resume: \(error)")
+        } catch let error as CheckpointError {
+            throw InputError("--resume: \(error); delete \(error.directory) to start afresh, or drop --resume")
+        } catch let error as ModelFileError where resume != nil {
+            throw InputError("--resume: \(error); delete \(resume ?? "") to start afresh, or drop --resume")
         } catch let error as TrainingError {
             throw RunFailure(message: error.description)
         }

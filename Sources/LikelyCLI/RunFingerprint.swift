@@ -78,13 +78,13 @@ extension FitCommand {
     /// --resume and --plots, in declaration order.
     var shapingOptions: [(name: String, value: String?)] {
         func text<T>(_ value: T?) -> String? { value.map { "\($0)" } }
-        return [("target", target), ("features", features), ("class-names", classNames), ("categorical", categorical),
+        return [("target", target), ("features", text(features)), ("class-names", text(classNames)), ("categorical", text(categorical)),
                 ("missing", text(missing)), ("family", family?.name), ("scale-link", scaleLink.rawValue),
                 ("components", text(components)), ("arch", arch?.rawValue), ("hidden", text(hidden)),
                 ("dropout", text(dropout)), ("input-dropout", text(inputDropout)), ("epochs", text(epochs)),
                 ("batch-size", text(batchSize)), ("optimizer", optimizer.rawValue), ("lr", text(lr)),
                 ("momentum", text(momentum)), ("weight-decay", text(weightDecay)), ("validation-split", text(validationSplit)),
-                ("patience", text(patience)), ("no-standardize", text(noStandardize)), ("augment", augment),
+                ("patience", text(patience)), ("no-standardize", text(noStandardize)), ("augment", text(augment)),
                 ("seed", text(seed)), ("calibrate", text(calibrate)), ("calibrate-mc-samples", text(calibrateMcSamples)),
                 ("conformal-split", text(conformalSplit)), ("conformal-mc-samples", text(conformalMcSamples)),
                 ("ensemble", text(ensemble))]

@@ -72,7 +72,7 @@ struct TuneCommand: ParsableCommand {
         // What tuning.csv records of this search, and a resumed one must match: --ensemble
         // applies to the refit alone, so a search may be resumed to refit an ensemble.
         let fingerprint = RunFingerprint(prepared.data, options: fit.shapingOptions.filter { $0.name != "ensemble" }
-                                         + [("search", search), ("folds", folds.map(String.init))])
+                                         + [("search", search?.description), ("folds", folds.map(String.init))])
         try world.agree(on: fingerprint)
         let validation = TuneValidation(
             folds: folds ?? (fit.validationSplit > 0 ? 1 : TuneValidation.defaultFolds(examples: prepared.data.count)),
@@ -80,7 +80,7 @@ struct TuneCommand: ParsableCommand {
         var dimensions = self.dimensions
         if fit.family != nil { dimensions.remove(.family) }
         let plan = fit.plan(prepared), data = prepared.data
-        let tuner = try FitCommand.namingOptions(of: prepared, plan: plan, resume: false) {
+        let tuner = try FitCommand.namingOptions(of: prepared, plan: plan) {
             // Each part's encoding (categories, imputed means) is fitted on its training rows alone.
             try Tuner(plan: plan, data: data.dataset, kind: data.kind, dimensions: dimensions, validation: validation,
                       encoding: { rows in data.encoded(fittingOn: rows).dataset })
@@ -91,7 +91,7 @@ struct TuneCommand: ParsableCommand {
         }
         let trials = space.trials(self.trials), count = trials.count
         if !quiet, count < self.trials {
-            say("--search \(dimensions.map(\.rawValue).sorted().joined(separator: ",")): \(count) configurations (fit's under each family); running \(count) trials, not \(self.trials)")
+            say("--search \(SearchedOptions(dimensions: dimensions)): \(count) configurations (fit's under each family); running \(count) trials, not \(self.trials)")
         }
         if !quiet, dimensions.contains(.family), let targets = data.targets,
            targets.scalars.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) {
@@ -100,13 +100,13 @@ struct TuneCommand: ParsableCommand {
         let csvPath = DataSource.join(fit.out, "tuning.csv")
         var finished: [TrialScore]?
         if fit.resume {
-            finished = try space.finished(in: csvPath, trials, folds: validation.folds)
+            finished = try space.finished(in: csvPath, trials, folds: validation.folds, fingerprint: fingerprint)
             if !quiet { say("resuming: \(finished?.filter(\.done).count ?? 0) of \(count) trials already in \(csvPath)") }
         }
         try makeDirectory(fit.out, option: "--out")
         // Rank 0 prints and writes every finished trial after each round: an interrupted
         // search, of one process or many, keeps all it finished.
-        let scores = try FitCommand.namingOptions(of: prepared, plan: plan, resume: false) {
+        let scores = try FitCommand.namingOptions(of: prepared, plan: plan) {
             try tuner.search(trials, finished: finished, over: world) { round, scores in
                 guard world.isRoot else { return }
                 if !quiet {
@@ -115,7 +115,8 @@ struct TuneCommand: ParsableCommand {
                     }
                 }
                 // Rewritten atomically after every round: at most the round in progress is lost.
-                try writeText(space.csv(trials, scores: scores, folds: validation.folds), to: csvPath, option: "--out")
+                try writeText(space.csv(trials, scores: scores, folds: validation.folds, fingerprint: fingerprint),
+                              to: csvPath, option: "--out")
             }
         }
         guard world.isRoot else { return }

@@ -24,7 +24,7 @@ extension TuneSpace {
         x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x)
     }
 
-    static let header = "trial,dropout,weight_decay,hidden,lr,family,val_nll,epochs_run,best_epoch,folds,fold_val_nll"
+    static let header = "trial,dropout,weight_decay,hidden,lr,family,val_nll,epochs_run,best_epoch,folds,fold_val_nll,fingerprint"
 
     /// The cells of trial i's values: trial, dropout, weight decay, hidden, lr, family.
     func values(_ i: Int, _ s: FitPlan) -> String {
@@ -34,13 +34,15 @@ extension TuneSpace {
 
     /// `tuning.csv`: a row per finished trial: its values, the validation NLL (the mean over
     /// the folds, at full precision; empty when the trial failed), the mean epochs run and
-    /// kept, the folds, and each fold's validation NLL at the kept epoch (space-separated).
-    func csv(_ settings: [FitPlan], scores: [TrialScore], folds: Int) -> String {
+    /// kept, the folds, each fold's validation NLL at the kept epoch (space-separated), and the
+    /// search's `RunFingerprint.cell` (its data and options, checked by `--resume`).
+    func csv(_ settings: [FitPlan], scores: [TrialScore], folds: Int, fingerprint: RunFingerprint) -> String {
         var lines = [Self.header]
         for (i, s) in settings.enumerated() where scores[i].done {
             let score = scores[i]
             lines.append([values(i, s), score.nll.isFinite ? "\(score.nll)" : "", Self.epochs(score.epochsRun),
-                          Self.epochs(score.bestEpoch), String(folds), score.folds.map { "\($0)" }.joined(separator: " ")]
+                          Self.epochs(score.bestEpoch), String(folds), score.folds.map { "\($0)" }.joined(separator: " "),
+                          fingerprint.cell]
                 .joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
@@ -49,8 +51,8 @@ extension TuneSpace {
     /// The trials an earlier run of the same search finished, read from its `tuning.csv`
     /// (`--resume`): `none` for the trials it lacks.
     /// - Throws: `InputError` when the file is missing or unreadable, or a row is not of this
-    ///   search (other values, folds or columns), naming the row.
-    func finished(in path: String, _ settings: [FitPlan], folds: Int) throws -> [TrialScore] {
+    ///   search (other values, folds, columns, data or fit options), naming the row.
+    func finished(in path: String, _ settings: [FitPlan], folds: Int, fingerprint: RunFingerprint) throws -> [TrialScore] {
         guard FileManager.default.fileExists(atPath: path) else {
             throw InputError("--resume: no \(path) (an earlier likely tune with the same --out writes it after every trial)")
         }
@@ -60,7 +62,7 @@ extension TuneSpace {
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         guard lines.first == Self.header else {
-            throw InputError("--resume: \(path) does not start with the header \(Self.header) (a tuning.csv without the family column is of an earlier version: start a new search)")
+            throw InputError("--resume: \(path) does not start with the header \(Self.header) (a tuning.csv without the family or fingerprint column is of an earlier version: start a new search)")
         }
         var scores = [TrialScore](repeating: .none, count: settings.count)
         for (r, line) in lines.enumerated().dropFirst() {
@@ -73,11 +75,19 @@ extension TuneSpace {
                 throw bad("trial \(trial) was run with other values than this search draws (\(expected)); resume with the same --seed, --search, --trials and fit options")
             }
             let cells = line.dropFirst(expected.count + 1).split(separator: ",", omittingEmptySubsequences: false)
-            guard cells.count == 5, let run = Double(cells[1]), let kept = Double(cells[2]), cells[0].isEmpty || Double(cells[0]) != nil else {
-                throw bad("expected val_nll, epochs_run, best_epoch, folds, fold_val_nll after the values, got \(cells.joined(separator: ","))")
+            guard cells.count == 6, let run = Double(cells[1]), let kept = Double(cells[2]), cells[0].isEmpty || Double(cells[0]) != nil else {
+                throw bad("expected val_nll, epochs_run, best_epoch, folds, fold_val_nll, fingerprint after the values, got \(cells.joined(separator: ","))")
             }
             guard cells[3] == String(folds) else {
                 throw bad("trial \(trial) was scored on \(cells[3]) folds, this search on \(folds); resume with the same --folds")
+            }
+            guard let differences = fingerprint.differences(fromCell: String(cells[5])) else {
+                throw bad("expected a fingerprint (rows;shape;target shape;checksums) in the last column, got '\(cells[5])'")
+            }
+            guard differences.isEmpty else {
+                throw bad("trial \(trial) was scored by another search: " + differences.joined(separator: "; ")
+                          + " (tuning.csv's value first); resume with the same DATA and options (--seed, --epochs, --batch-size, --arch, "
+                          + "--family, --search, --folds, ...), or delete \(path) to start afresh, or drop --resume")
             }
             let nll = Double(cells[0]) ?? .infinity
             let foldValues = cells[4].split(separator: " ").compactMap { Double($0) }.filter(\.isFinite)
