@@ -70,11 +70,13 @@ import Testing
         let out = scratch.path("tuned")
         EndToEndTests.expectSuccess(try CLI.run(["tune", data, "--out", out, "--trials", "3", "--epochs", "4", "--seed", "2",
                                                  "--search", "dropout,lr", "--quiet"]), "tune")
-        let rows = try String(contentsOfFile: out + "/tuning.csv", encoding: .utf8).split(separator: "\n").dropFirst()
-        // val_nll is the fifth cell from the end (the hidden cell "50,50" holds a comma).
-        let recorded = rows.map { row in
+        let lines = try String(contentsOfFile: out + "/tuning.csv", encoding: .utf8).split(separator: "\n")
+        // val_nll counted from the end of a row (the hidden cell "50,50" holds a comma).
+        let header = lines[0].split(separator: ",")
+        let fromEnd = header.count - (try #require(header.firstIndex(of: "val_nll")))
+        let recorded = lines.dropFirst().map { row in
             let cells = row.split(separator: ",", omittingEmptySubsequences: false)
-            return cells[cells.count - 5]
+            return cells[cells.count - fromEnd]
         }
 
         var plan = FitPlan(family: .normal)
