@@ -19,7 +19,7 @@ import Testing
         let model = try Self.model(members: 3)
         model.schema = table.schema
         model.featureScaling = Standardizer(fitting: table.features)
-        model.conformal = ConformalCalibration(method: .cqr, scores: [0.1, 0.4, 0.2], mcSamples: 0, seed: 3)
+        model.conformal = ConformalCalibration(method: .dcp, scores: [0.1, 0.4, 0.2], mcSamples: 0, seed: 3)
         let member = model.member(2)
         #expect(member.schema == model.schema)
         #expect(member.conformal == model.conformal)
