@@ -47,6 +47,8 @@ public struct StreamKey: Hashable, Sendable, CustomStringConvertible {
         case demoImageSubset
         /// The demo's foreign (out-of-distribution) images.
         case demoForeignImages
+        /// The random train/test splits of a benchmark, one stream per split.
+        case benchmarkSplits
     }
 
     /// The user's seed.

@@ -30,6 +30,9 @@ public struct CSVTable {
     /// Each kept row's feature cells, trimmed, one per entry of `columnNames` (what
     /// `refitted(onRows:)` encodes again).
     public let featureCells: [[String]]
+    /// Each kept row's 0-based data row in the file (the header is not a row): where a row of
+    /// `features` came from once rows were dropped.
+    public let sourceRows: [Int]
     /// Each kept row's target cell, trimmed, as written in the file (messages quote it
     /// rather than its 32-bit value); empty when no target was read.
     public let targetCells: [String]
@@ -121,7 +124,7 @@ public enum CSVReader {
                         targetName: columns.target.map { columns.names[$0] }, targets: targets, classNames: classNames,
                         droppedRows: rows.dropped, droppedForMissing: rows.droppedForMissing,
                         droppedForMissingTarget: rows.droppedForMissingTarget, unseenCategoryCells: rows.unseenCategoryCells,
-                        featureCells: rows.featureCells, targetCells: rows.targetCells, keptCells: rows.keptCells,
+                        featureCells: rows.featureCells, sourceRows: rows.sourceRows, targetCells: rows.targetCells, keptCells: rows.keptCells,
                         delimiter: delimiter)
     }
 
@@ -197,6 +200,7 @@ public enum CSVReader {
         var droppedForMissingTarget = 0
         var unseenCategoryCells = 0
         var featureCells: [[String]] = []
+        var sourceRows: [Int] = []
         var keptCells: [[String]] = []
     }
 
@@ -247,6 +251,7 @@ public enum CSVReader {
             }
             rows.values.append(contentsOf: rowValues)
             rows.featureCells.append(cells[r])
+            rows.sourceRows.append(r)
             if !kept.isEmpty { rows.keptCells.append(kept.map { record.fields[$0].trimmingSpaces }) }
             rows.count += 1
             if let target, let t = columns.target {

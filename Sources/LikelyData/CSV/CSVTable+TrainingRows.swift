@@ -36,6 +36,6 @@ extension CSVTable {
                         features: Tensor(shape: [n, refit.width], scalars: values), targetName: targetName,
                         targets: targets, classNames: classNames, droppedRows: droppedRows, droppedForMissing: droppedForMissing,
                         droppedForMissingTarget: droppedForMissingTarget, unseenCategoryCells: unseen,
-                        featureCells: featureCells, targetCells: targetCells, keptCells: keptCells, delimiter: delimiter)
+                        featureCells: featureCells, sourceRows: sourceRows, targetCells: targetCells, keptCells: keptCells, delimiter: delimiter)
     }
 }

@@ -36,7 +36,7 @@ public enum FileInput {
     }
 
     /// Whether a regular file exists at `path`.
-    static func isRegularFile(_ path: String) -> Bool {
+    public static func isRegularFile(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
