@@ -1,8 +1,9 @@
-// Direct stride-1 convolution with AVX2 + FMA: the forward sum (also used for the input
-// gradient, as a convolution of the output gradient with the flipped kernel) and the kernel
-// gradient. Both work on one zero-padded copy of each image, so no tap needs a bounds test,
-// and keep a tile of 8-channel sums in the 16 vector registers while the inner loop streams
-// the taps (forward) or the output pixels (kernel gradient).
+// Direct stride-1 convolution with AVX2 + FMA: the forward sum (also fused with a ReLU and 2x2
+// max pooling) and the pullback, whose input gradient is a forward sum over the output
+// gradient with the flipped kernel and whose kernel gradient is computed from the same
+// image's gradient while it is in cache. All work on one zero-padded copy of each image, so
+// no tap needs a bounds test, and keep a tile of 8-channel sums in the 16 vector registers
+// while the inner loop streams the taps (forward) or the output pixels (kernel gradient).
 #include "CKernels.h"
 #include "VectorBlocks.h"
 
@@ -40,9 +41,8 @@ VECTOR static void masked_copy(const float *src, const float *mask, long n, floa
     for (; i < n; i++) dst[i] = mask[i] > 0 ? src[i] : src[i] * 0.0f;
 }
 
-/// Copies the image into the inside of the padded buffer, through `masked_copy` when mask is not NULL.
-VECTOR static void pad_image(const float *image, const float *mask, const LikelyConvolutionGeometry *g, PaddedShape p,
-                             float *out) {
+/// Copies the image into the inside of the padded buffer.
+static void pad_image(const float *image, const LikelyConvolutionGeometry *g, PaddedShape p, float *out) {
     long q0 = g->padLeft > 0 ? g->padLeft : 0;
     long q1 = g->width + g->padLeft < p.width ? g->width + g->padLeft : p.width;
     if (q1 <= q0) return;
@@ -51,8 +51,7 @@ VECTOR static void pad_image(const float *image, const float *mask, const Likely
         if (iy < 0 || iy >= g->height) continue;
         const long from = (iy * g->width + q0 - g->padLeft) * p.channels, count = (q1 - q0) * p.channels;
         float *to = out + (r * p.width + q0) * p.channels;
-        if (mask) masked_copy(image + from, mask + from, count, to);
-        else memcpy(to, image + from, sizeof(float) * (size_t)count);
+        memcpy(to, image + from, sizeof(float) * (size_t)count);
     }
 }
 
@@ -140,26 +139,47 @@ VECTOR INLINE void forward_tile(const float *x, long rowStride, long channels, l
         }                                                                                             \
     } while (0)
 
-VECTOR void likely_convolution_forward(const float *input, const float *input_mask, const LikelyConvolutionGeometry *g,
-                                       long images, const float *weights, const float *bias, int relu, float *output,
-                                       float *padded) {
+/// The forward sums of one zero-padded image (`pad_image`) into its output rows.
+VECTOR static void forward_image(const float *padded, const LikelyConvolutionGeometry *g, const float *w,
+                                 const float *bias, int relu, float *output) {
     const PaddedShape p = padded_shape(g);
     const long c = g->inChannels, f = g->outChannels, kh = g->kernelHeight, ow = g->outWidth;
     const long taps = g->kernelWidth * c, rowStride = p.width * c;
-    const float *w = weights;
+    for (long oy = 0; oy < g->outHeight; oy++) {
+        const float *x = padded + oy * rowStride;
+        float *out = output + oy * ow * f;
+        FOR_EACH_CHANNEL_TILE(f, {
+            if (tile.blocks == 2) IN_RUNS(ox, ow, 6, FORWARD_TILE, 2, 0);
+            else if (!tile.partial) IN_RUNS(ox, ow, 12, FORWARD_TILE, 1, 0);
+            else IN_RUNS(ox, ow, 12, FORWARD_TILE, 1, 1);
+        });
+    }
+}
+
+VECTOR void likely_convolution_forward(const float *input, const LikelyConvolutionGeometry *g, long images,
+                                       const float *weights, const float *bias, int relu, float *output, float *padded) {
+    const PaddedShape p = padded_shape(g);
+    const long inputSize = g->height * g->width * g->inChannels, outputSize = g->outHeight * g->outWidth * g->outChannels;
     clear_padding(p, padded);
     for (long b = 0; b < images; b++) {
-        const long offset = b * g->height * g->width * c;
-        pad_image(input + offset, input_mask ? input_mask + offset : NULL, g, p, padded);
-        for (long oy = 0; oy < g->outHeight; oy++) {
-            const float *x = padded + oy * rowStride;
-            float *out = output + (b * g->outHeight + oy) * ow * f;
-            FOR_EACH_CHANNEL_TILE(f, {
-                if (tile.blocks == 2) IN_RUNS(ox, ow, 6, FORWARD_TILE, 2, 0);
-                else if (!tile.partial) IN_RUNS(ox, ow, 12, FORWARD_TILE, 1, 0);
-                else IN_RUNS(ox, ow, 12, FORWARD_TILE, 1, 1);
-            });
-        }
+        pad_image(input + b * inputSize, g, p, padded);
+        forward_image(padded, g, weights, bias, relu, output + b * outputSize);
+    }
+}
+
+VECTOR void likely_convolution_relu_pool_forward(const float *input, const LikelyConvolutionGeometry *g, long images,
+                                                 const float *weights, const float *bias, float *pooled,
+                                                 int32_t *winners, float *scratch) {
+    const PaddedShape p = padded_shape(g);
+    const long inputSize = g->height * g->width * g->inChannels, pooledSize = (g->outHeight / 2) * (g->outWidth / 2) * g->outChannels;
+    // One image's activations stay in cache between the convolution and the pooling.
+    float *padded = scratch, *activations = scratch + p.height * p.width * p.channels;
+    clear_padding(p, padded);
+    for (long b = 0; b < images; b++) {
+        pad_image(input + b * inputSize, g, p, padded);
+        forward_image(padded, g, weights, bias, 1, activations);
+        likely_max_pool_2x2(activations, g->outHeight, g->outWidth, g->outChannels, 1, pooled + b * pooledSize,
+                            winners ? winners + b * pooledSize : NULL);
     }
 }
 
@@ -201,23 +221,45 @@ VECTOR static void add_column_sums(const float *grad, long rows, long f, float *
     }
 }
 
-VECTOR void likely_convolution_kernel_gradient(const float *input, const float *gradient, const float *gradient_mask,
-                                               const LikelyConvolutionGeometry *g, long images, float *dw,
-                                               float *db, float *padded) {
-    const PaddedShape p = padded_shape(g);
+/// ∂L/∂y of image b, [outHeight, outWidth, outChannels]: the gradient itself, or built into
+/// `out` (masked, or unpooled and masked).
+VECTOR static const float *output_gradient(const LikelyOutputGradient *s, const LikelyConvolutionGeometry *g, long b,
+                                           float *out) {
+    const long size = g->outHeight * g->outWidth * g->outChannels;
+    if (s->winners) {
+        const long pooledSize = size / 4;
+        likely_max_pool_2x2_gradient(s->gradient + b * pooledSize, s->winners + b * pooledSize, s->mask + b * pooledSize,
+                                     g->outHeight, g->outWidth, g->outChannels, 1, out);
+        return out;
+    }
+    if (s->mask) {
+        masked_copy(s->gradient + b * size, s->mask + b * size, size, out);
+        return out;
+    }
+    return s->gradient + b * size;
+}
+
+VECTOR void likely_convolution_backward(const float *input, const LikelyOutputGradient *source,
+                                        const LikelyConvolutionGeometry *g, const LikelyConvolutionGeometry *back,
+                                        long images, const float *flipped, float *dx, float *dw, float *db,
+                                        float *scratch) {
+    const PaddedShape p = padded_shape(g), pb = padded_shape(back);
     const long c = g->inChannels, f = g->outChannels;
     const long taps = g->kernelWidth * c, rowStride = p.width * c;
+    const long inputSize = g->height * g->width * c;
+    float *padded = scratch, *paddedGradient = padded + p.height * p.width * p.channels;
+    float *gradientImage = paddedGradient + pb.height * pb.width * pb.channels;
     clear_padding(p, padded);
+    clear_padding(pb, paddedGradient);
     for (long b = 0; b < images; b++) {
-        pad_image(input + b * g->height * g->width * c, NULL, g, p, padded);
-        const long outputSize = g->outHeight * g->outWidth * f;
-        const float *grad = gradient + b * outputSize;
-        if (gradient_mask) {
-            // The masked gradient of this image, kept in cache for the passes below.
-            float *masked = padded + p.height * p.width * p.channels;
-            masked_copy(grad, gradient_mask + b * outputSize, outputSize, masked);
-            grad = masked;
+        // The image's ∂L/∂y, built once and kept in cache for both passes.
+        const float *grad = output_gradient(source, g, b, gradientImage);
+        if (dx) {
+            pad_image(grad, back, pb, paddedGradient);
+            forward_image(paddedGradient, back, flipped, NULL, 0, dx + b * inputSize);
         }
+        if (!dw) continue;
+        pad_image(input + b * inputSize, g, p, padded);
         if (db) add_column_sums(grad, g->outHeight * g->outWidth, f, db);
         for (long ky = 0; ky < g->kernelHeight; ky++) {
             const float *x = padded + ky * rowStride;

@@ -45,8 +45,8 @@ VECTOR INLINE __m256 select_cell(__m256 g, __m256i code, int cell) {
     return _mm256_and_ps(g, _mm256_castsi256_ps(_mm256_cmpeq_epi32(code, _mm256_set1_epi32(cell))));
 }
 
-VECTOR void likely_max_pool_2x2_gradient(const float *gradient, const int32_t *winners, long height, long width,
-                                         long channels, long images, float *dx) {
+VECTOR void likely_max_pool_2x2_gradient(const float *gradient, const int32_t *winners, const float *relu_mask,
+                                         long height, long width, long channels, long images, float *dx) {
     const long oh = height / 2, ow = width / 2, right = channels, down = width * channels;
     for (long b = 0; b < images; b++) {
         for (long oy = 0; oy < oh; oy++) {
@@ -56,7 +56,13 @@ VECTOR void likely_max_pool_2x2_gradient(const float *gradient, const int32_t *w
                 for (long ch = 0; ch < channels; ch += 8) {
                     const int partial = channels - ch < 8;
                     const __m256i mask = first_lanes(channels - ch);
-                    const __m256 g = load_block(gradient + o + ch, partial, mask);
+                    __m256 g = load_block(gradient + o + ch, partial, mask);
+                    if (relu_mask) {
+                        // A ReLU's pullback before the pooling's: g where the maximum is positive, else g * 0.
+                        const __m256 zero = _mm256_setzero_ps();
+                        const __m256 keep = _mm256_cmp_ps(load_block(relu_mask + o + ch, partial, mask), zero, _CMP_GT_OQ);
+                        g = _mm256_blendv_ps(_mm256_mul_ps(g, zero), g, keep);
+                    }
                     const __m256i code = _mm256_castps_si256(load_block((const float *)(winners + o + ch), partial, mask));
                     store_block(p + ch, select_cell(g, code, 0), partial, mask);
                     store_block(p + ch + right, select_cell(g, code, 1), partial, mask);

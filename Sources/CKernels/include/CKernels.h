@@ -1,5 +1,5 @@
 // Hot loops in C with AVX2 + FMA intrinsics: the direct convolution of small CNNs (stride 1,
-// dilation 1) and 2x2 max pooling. LikelyNN calls them when the CPU has AVX2 and FMA
+// dilation 1), 2x2 max pooling, and the two fused. LikelyNN calls them when the CPU has AVX2 and FMA
 // (`Kernels.best`), and its portable Swift loops otherwise. See docs/performance.md.
 #ifndef LIKELY_CKERNELS_H
 #define LIKELY_CKERNELS_H
@@ -24,24 +24,46 @@ typedef struct {
 } LikelyConvolutionGeometry;
 
 /// out[b, i, j, f] = bias[f] + sum_{ky, kx, c} in[b, i - padTop + ky, j - padLeft + kx, c] * w[ky, kx, c, f],
-/// then max(., 0) when relu != 0, for `images` consecutive images; bias may be NULL. When
-/// input_mask is not NULL (an array shaped like the input), `in` is the input where the mask
-/// is positive and input * 0 elsewhere: the input gradient of a fused convolution + ReLU.
+/// then max(., 0) when relu != 0, for `images` consecutive images; bias may be NULL.
 /// Writes every output scalar. `scratch` holds one zero-padded image:
 /// (outHeight + kernelHeight - 1) * (outWidth + kernelWidth - 1) * inChannels floats.
-void likely_convolution_forward(const float *input, const float *input_mask, const LikelyConvolutionGeometry *geometry,
-                                long images, const float *weights, const float *bias, int relu, float *output,
-                                float *scratch);
+void likely_convolution_forward(const float *input, const LikelyConvolutionGeometry *geometry, long images,
+                                const float *weights, const float *bias, int relu, float *output, float *scratch);
 
-/// dw[ky, kx, c, f] += sum_{b, i, j} in[b, i - padTop + ky, j - padLeft + kx, c] * g[b, i, j, f]
-/// and, when db is not NULL, db[f] += sum_{b, i, j} g[b, i, j, f] (the bias gradient),
-/// over `images` consecutive images. When gradient_mask is not NULL (shaped like the
-/// gradient), g is the gradient where the mask is positive and gradient * 0 elsewhere.
-/// `scratch` holds one zero-padded image as for the forward kernel, plus, with a mask,
-/// outHeight * outWidth * outChannels floats.
-void likely_convolution_kernel_gradient(const float *input, const float *gradient, const float *gradient_mask,
-                                        const LikelyConvolutionGeometry *geometry, long images, float *dw,
-                                        float *db, float *scratch);
+/// likely_max_pool_2x2(max(likely_convolution_forward(...), 0)) one image at a time, so the
+/// convolution's output never leaves the cache: pooled [images, outHeight / 2, outWidth / 2,
+/// outChannels] and, when winners is not NULL, the winning cells as likely_max_pool_2x2 keeps
+/// them. outHeight and outWidth must be even. `scratch` holds the forward kernel's padded
+/// image followed by one output image (outHeight * outWidth * outChannels floats).
+void likely_convolution_relu_pool_forward(const float *input, const LikelyConvolutionGeometry *geometry, long images,
+                                          const float *weights, const float *bias, float *pooled, int32_t *winners,
+                                          float *scratch);
+
+/// Where the backward kernel finds G = dL/dy of each image [outHeight, outWidth, outChannels]:
+/// - winners NULL, mask NULL: G = gradient;
+/// - winners NULL, mask not NULL (the output of a fused ReLU): G = gradient where mask > 0,
+///   gradient * 0 elsewhere (a ReLU's pullback);
+/// - winners not NULL (a fused ReLU then 2x2 max pooling): gradient, mask and winners are the
+///   pooled gradient, the pooled output and its winners ([outHeight / 2, outWidth / 2,
+///   outChannels] per image), and G is likely_max_pool_2x2_gradient's with that mask.
+typedef struct {
+    const float *gradient;
+    const float *mask;
+    const int32_t *winners;
+} LikelyOutputGradient;
+
+/// The pullback of a convolution of `images` consecutive images, one image at a time so its G
+/// is built once and stays in cache:
+/// dx[b, i, j, c] = sum_{ky, kx, f} Gpad[b, i + ky, j + kx, f] * flipped[ky, kx, f, c] (the forward
+/// kernel on G with the input-gradient geometry `back` and the flipped, channel-swapped kernel),
+/// written for every scalar when dx is not NULL;
+/// dw[ky, kx, c, f] += sum_{b, i, j} in[b, i - padTop + ky, j - padLeft + kx, c] * G[b, i, j, f] and
+/// db[f] += sum_{b, i, j} G[b, i, j, f] when dw (and db) are not NULL, adding image after image.
+/// flipped is read only for dx. `scratch` holds the padded input image (as for the forward kernel), the padded G
+/// ((height + kh - 1) * (width + kw - 1) * outChannels floats) and one G image.
+void likely_convolution_backward(const float *input, const LikelyOutputGradient *source,
+                                 const LikelyConvolutionGeometry *geometry, const LikelyConvolutionGeometry *back,
+                                 long images, const float *flipped, float *dx, float *dw, float *db, float *scratch);
 
 /// 2x2 max pooling at stride 2 of `images` consecutive [height, width, channels] images into
 /// [height / 2, width / 2, channels] (an odd last row or column is left out):
@@ -51,9 +73,11 @@ void likely_max_pool_2x2(const float *input, long height, long width, long chann
                          float *output, int32_t *winners);
 
 /// The pullback of likely_max_pool_2x2: dx[cell] = g where the cell won its window, else 0,
-/// written for every cell of every window (an odd last row or column is not touched).
-void likely_max_pool_2x2_gradient(const float *gradient, const int32_t *winners, long height, long width,
-                                  long channels, long images, float *dx);
+/// written for every cell of every window (an odd last row or column is not touched). When
+/// relu_mask is not NULL (the pooled output, shaped like g), g is first replaced by g * 0 where
+/// relu_mask is not positive: the pullback of max pooling after a ReLU.
+void likely_max_pool_2x2_gradient(const float *gradient, const int32_t *winners, const float *relu_mask,
+                                  long height, long width, long channels, long images, float *dx);
 
 #endif
 

@@ -246,32 +246,26 @@ func directKernelGradient(_ input: UnsafePointer<Float>, _ gradient: UnsafePoint
 }
 
 /// Runs the direct convolution over a batch, the images shared out across the threads.
-/// `inputMask` (vector kernels only): see `vectorDirectConvolution`.
-func directConvolutionParallel(_ input: UnsafePointer<Float>, inputMask: UnsafePointer<Float>? = nil, _ g: DirectGeometry,
-                               batch: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool = false,
-                               kernels: Kernels, into output: UnsafeMutablePointer<Float>) {
-    precondition(inputMask == nil || kernels == .vector, "only the vector kernels take an input mask")
+func directConvolutionParallel(_ input: UnsafePointer<Float>, _ g: DirectGeometry, batch: Int, weights: UnsafePointer<Float>,
+                               bias: UnsafePointer<Float>?, relu: Bool = false, kernels: Kernels,
+                               into output: UnsafeMutablePointer<Float>) {
     let work = Swift.max(g.outputSize * g.kernelHeight * g.kernelWidth * g.inChannels, 1)
     Parallel.forEachPiece(of: batch, minimumPerThread: Swift.max(1, (1 << 16) / work)) { piece in
         let (x, y) = (input + piece.lowerBound * g.inputSize, output + piece.lowerBound * g.outputSize)
         switch kernels {
-        case .vector:
-            vectorDirectConvolution(x, inputMask: inputMask.map { $0 + piece.lowerBound * g.inputSize }, g, images: piece.count,
-                                    weights: weights, bias: bias, relu: relu, into: y)
+        case .vector: vectorDirectConvolution(x, g, images: piece.count, weights: weights, bias: bias, relu: relu, into: y)
         case .portable: directConvolution(x, g, images: piece.count, weights: weights, bias: bias, relu: relu, into: y)
         }
     }
 }
 
-/// The kernel and bias gradients of a batch, `[kh, kw, C, F]` and `[F]` (Σ over the images'
-/// output pixels of g): the batch is cut into a fixed number of groups (independent of the
-/// thread count, so the sums are the same for any), each group's partial sums computed on
-/// some thread, then the partial sums added in group order. `gradientMask` (vector kernels
-/// only): see `vectorDirectKernelGradient`.
-func directParameterGradientsParallel(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>,
-                                      gradientMask: UnsafePointer<Float>? = nil, _ g: DirectGeometry,
-                                      batch: Int, kernels: Kernels) -> (kernel: [Float], bias: [Float]) {
-    precondition(gradientMask == nil || kernels == .vector, "only the vector kernels take a gradient mask")
+/// The kernel and bias gradients of a batch, `[kh, kw, C, F]` and `[F]`: the batch is cut into
+/// a fixed number of groups (independent of the thread count, so the sums are the same for
+/// any), `body(images, dw, db)` adds each group's sums into its own zeroed partial sums on some
+/// thread, then the partial sums are added in group order.
+func groupedParameterGradients(_ g: DirectGeometry, batch: Int,
+                               _ body: (_ images: Range<Int>, _ dw: UnsafeMutablePointer<Float>, _ db: UnsafeMutablePointer<Float>) -> Void)
+    -> (kernel: [Float], bias: [Float]) {
     let (kernelSize, size) = (g.kernelSize, g.kernelSize + g.outChannels)
     let groups = Swift.max(1, Swift.min(batch, 8))
     var partial = [Float](repeating: 0, count: groups * size)
@@ -279,19 +273,8 @@ func directParameterGradientsParallel(_ input: UnsafePointer<Float>, _ gradient:
         let base = p.baseAddress!
         Parallel.forEachPiece(of: groups, minimumPerThread: 1) { range in
             for group in range {
-                let first = group * batch / groups, last = (group + 1) * batch / groups
-                let (x, dy) = (input + first * g.inputSize, gradient + first * g.outputSize)
-                let (dw, db) = (base + group * size, base + group * size + kernelSize)
-                switch kernels {
-                case .vector:
-                    vectorDirectKernelGradient(x, dy, gradientMask: gradientMask.map { $0 + first * g.outputSize }, g,
-                                               images: last - first, into: dw, biasInto: db)
-                case .portable:
-                    directKernelGradient(x, dy, g, images: last - first, into: dw)
-                    addColumnSums(UnsafeBufferPointer(start: dy, count: (last - first) * g.outputSize),
-                                  rows: (last - first) * g.outHeight * g.outWidth, columns: g.outChannels,
-                                  into: UnsafeMutableBufferPointer(start: db, count: g.outChannels))
-                }
+                let images = (group * batch / groups)..<((group + 1) * batch / groups)
+                body(images, base + group * size, base + group * size + kernelSize)
             }
         }
         for group in 1..<groups {

@@ -16,32 +16,59 @@ extension DirectGeometry {
     var paddedSize: Int { (outHeight + kernelHeight - 1) * (outWidth + kernelWidth - 1) * inChannels }
 }
 
-/// `directConvolution` with the vector kernels: the same sums and the same `relu`. With
-/// `inputMask` (shaped like the input), the input counts only where the mask is positive
-/// (a ReLU's pullback applied on the fly; see `likely_convolution_forward`).
-func vectorDirectConvolution(_ input: UnsafePointer<Float>, inputMask: UnsafePointer<Float>?, _ g: DirectGeometry, images: Int,
+/// `directConvolution` with the vector kernels: the same sums and the same `relu`.
+func vectorDirectConvolution(_ input: UnsafePointer<Float>, _ g: DirectGeometry, images: Int,
                              weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
                              into output: UnsafeMutablePointer<Float>) {
     #if arch(x86_64)
     var geometry = g.c
     withScratch(g.paddedSize) { scratch in
-        likely_convolution_forward(input, inputMask, &geometry, images, weights, bias, relu ? 1 : 0, output, scratch)
+        likely_convolution_forward(input, &geometry, images, weights, bias, relu ? 1 : 0, output, scratch)
     }
     #else
     preconditionFailure("the vector kernels exist on x86-64 only (Kernels.checkAvailable)")
     #endif
 }
 
-/// `directKernelGradient` with the vector kernels, adding into `dw`, and the bias gradient
-/// (Σ of g over the output pixels) added into `db`. With `gradientMask` (shaped like the
-/// gradient), g counts only where the mask is positive.
-func vectorDirectKernelGradient(_ input: UnsafePointer<Float>, _ gradient: UnsafePointer<Float>, gradientMask: UnsafePointer<Float>?,
-                                _ g: DirectGeometry, images: Int, into dw: UnsafeMutablePointer<Float>,
-                                biasInto db: UnsafeMutablePointer<Float>) {
+/// maxPool2d(relu(conv2d(…)), 2×2, stride 2) of `images` images with the vector kernels, one
+/// image at a time (see `likely_convolution_relu_pool_forward`); the output's height and
+/// width must be even. `winners` (nil to skip) gets each window's winning cell.
+func vectorConvolutionReLUPool(_ input: UnsafePointer<Float>, _ g: DirectGeometry, images: Int,
+                               weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                               into pooled: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>?) {
     #if arch(x86_64)
     var geometry = g.c
-    withScratch(g.paddedSize + (gradientMask == nil ? 0 : g.outputSize)) { scratch in
-        likely_convolution_kernel_gradient(input, gradient, gradientMask, &geometry, images, dw, db, scratch)
+    withScratch(g.paddedSize + g.outputSize) { scratch in
+        likely_convolution_relu_pool_forward(input, &geometry, images, weights, bias, pooled, winners, scratch)
+    }
+    #else
+    preconditionFailure("the vector kernels exist on x86-64 only (Kernels.checkAvailable)")
+    #endif
+}
+
+/// Where the pullback of a direct convolution finds ∂L/∂y for a piece of the batch (each
+/// pointer already at the piece's first image); see `LikelyOutputGradient`.
+struct OutputGradientPointers {
+    /// ∂L/∂y, or ∂L/∂(pooled output) when `winners` is set.
+    var gradient: UnsafePointer<Float>
+    /// A fused ReLU's output (or the pooled output): the gradient counts where it is positive.
+    var mask: UnsafePointer<Float>?
+    /// The winning cells of a fused 2×2 max pooling.
+    var winners: UnsafePointer<Int32>?
+}
+
+/// The pullback of a direct convolution of `images` images with the vector kernels, one image
+/// at a time (`likely_convolution_backward`): ∂L/∂x into `dx` (written whole) when it is not
+/// nil, and ∂L/∂w, ∂L/∂bias added into `dw`, `db` when they are not nil. `flipped` is
+/// `flippedTransposedKernel` of the weights (read only for `dx`).
+func vectorDirectBackward(_ input: UnsafePointer<Float>, _ source: OutputGradientPointers, _ g: DirectGeometry,
+                          images: Int, flipped: UnsafePointer<Float>?, dx: UnsafeMutablePointer<Float>?,
+                          dw: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?) {
+    #if arch(x86_64)
+    var (geometry, back) = (g.c, g.inputGradient.c)
+    var pointers = LikelyOutputGradient(gradient: source.gradient, mask: source.mask, winners: source.winners)
+    withScratch(g.paddedSize + g.inputGradient.paddedSize + g.outputSize) { scratch in
+        likely_convolution_backward(input, &pointers, &geometry, &back, images, flipped, dx, dw, db, scratch)
     }
     #else
     preconditionFailure("the vector kernels exist on x86-64 only (Kernels.checkAvailable)")

@@ -69,6 +69,13 @@ public final class Conv2D: ConvolutionLayer, Layer {
                algorithm: .automatic, relu: true)
     }
 
+    /// pool(relu(self(x))) as one op where the kernels allow it (see `conv2dReLUMaxPool`): what
+    /// `Sequential` runs for this layer followed by a ReLU and a max pooling.
+    public func forwardThenReLUMaxPool(_ x: Tensor, _ pool: MaxPool2D) -> Tensor {
+        conv2dReLUMaxPool(x, filter: filter, bias: bias, strides: strides.pair, padding: padding, dilations: dilation.pair,
+                          poolSize: pool.poolSize.pair, poolStrides: pool.strides.pair, poolPadding: pool.padding)
+    }
+
     public func outputShape(for inputShape: [Int]) -> [Int] {
         precondition(inputShape.count == 3 && inputShape[2] == filter.shape[2],
                      "Conv2D expects input shape [H, W, \(filter.shape[2])], got \(inputShape)")

@@ -93,7 +93,8 @@ public final class Sequential: Layer {
 
     /// Applies only the layers at `range` (for example the deterministic prefix before the
     /// first dropout once, then the stochastic suffix many times). A `Conv2D` followed by a
-    /// ReLU runs as one fused op (the same values, one pass fewer over the activations).
+    /// ReLU runs as one fused op (the same values, one pass fewer over the activations), and
+    /// with a `MaxPool2D` after them as one op too (`conv2dReLUMaxPool`).
     public func callAsFunction(_ x: Tensor, layers range: Range<Int>, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         precondition(range.lowerBound >= 0 && range.upperBound <= layers.count,
                      "layer range \(range) is outside 0..<\(layers.count)")
@@ -101,8 +102,13 @@ public final class Sequential: Layer {
         var i = range.lowerBound
         while i < range.upperBound {
             if let conv = layers[i] as? Conv2D, i + 1 < range.upperBound, isReLU(layers[i + 1]) {
-                y = conv.forwardThenReLU(y)
-                i += 2
+                if i + 2 < range.upperBound, let pool = layers[i + 2] as? MaxPool2D {
+                    y = conv.forwardThenReLUMaxPool(y, pool)
+                    i += 3
+                } else {
+                    y = conv.forwardThenReLU(y)
+                    i += 2
+                }
             } else {
                 y = layers[i](y, phase: phase, using: &streams)
                 i += 1

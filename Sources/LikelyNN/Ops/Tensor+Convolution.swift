@@ -58,15 +58,12 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
     precondition(filter.shape[2] == x.shape[3], "kernel \(filter.shape) expects \(filter.shape[2]) input channels, images \(x.shape) have \(x.shape[3])")
     let features = filter.shape[3]
     if let bias { precondition(bias.shape == [features], "conv2d bias must have shape [\(features)], got \(bias.shape)") }
-    let window = ImageWindow(
-        batch: x.shape[0], channels: x.shape[3],
-        rows: WindowGeometry(input: x.shape[1], kernel: filter.shape[0], stride: strides.0, dilation: dilations.0, padding: padding),
-        columns: WindowGeometry(input: x.shape[2], kernel: filter.shape[1], stride: strides.1, dilation: dilations.1, padding: padding))
+    let window = convolutionWindow(x, filter: filter, strides: strides, padding: padding, dilations: dilations)
     if algorithm != .patchMatrix, let geometry = DirectGeometry(window, outChannels: features) {
         switch algorithm {
         case .direct(let kernels):
             return directConv2d(x, filter: filter, bias: bias, geometry, kernels: kernels, relu: applyReLU)
-        case .automatic where window.patchLength <= directPatchLimit && window.patchLength > window.channels:
+        case .automatic where window.suitsDirectKernels:
             return directConv2d(x, filter: filter, bias: bias, geometry, kernels: .best, relu: applyReLU)
         default: break
         }
@@ -75,10 +72,23 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
     return applyReLU ? relu(y) : y
 }
 
-/// The direct-kernel convolution of a stride-1, dilation-1 window and its pullback:
-/// ∂L/∂x is the forward kernel run on G with the flipped, channel-swapped kernel;
-/// ∂L/∂w accumulates x · g over the output pixels; ∂L/∂bias = Σ_rows G. With `relu` the
-/// output is max(y, 0) and G is first zeroed where that output is not positive.
+/// The window of `conv2d(x, filter: filter, …)`.
+private func convolutionWindow(_ x: Tensor, filter: Tensor, strides: (Int, Int), padding: Padding,
+                               dilations: (Int, Int)) -> ImageWindow {
+    ImageWindow(
+        batch: x.shape[0], channels: x.shape[3],
+        rows: WindowGeometry(input: x.shape[1], kernel: filter.shape[0], stride: strides.0, dilation: dilations.0, padding: padding),
+        columns: WindowGeometry(input: x.shape[2], kernel: filter.shape[1], stride: strides.1, dilation: dilations.1, padding: padding))
+}
+
+extension ImageWindow {
+    /// Whether `.automatic` runs the direct kernels (when the geometry allows them): a kernel
+    /// larger than 1×1 and a short patch (kh·kw·C ≤ `directPatchLimit`).
+    var suitsDirectKernels: Bool { patchLength <= directPatchLimit && patchLength > channels }
+}
+
+/// The direct-kernel convolution of a stride-1, dilation-1 window and its pullback
+/// (`directGradients`). With `relu` the output is max(y, 0).
 private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry: DirectGeometry,
                           kernels: Kernels, relu: Bool) -> Tensor {
     kernels.checkAvailable()
@@ -86,14 +96,9 @@ private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry
     let out = [Float](count: batch * geometry.outputSize) { o in
         x.scalars.withUnsafeBufferPointer { px in
             filter.scalars.withUnsafeBufferPointer { w in
-                if let bias {
-                    bias.scalars.withUnsafeBufferPointer { pb in
-                        directConvolutionParallel(px.baseAddress!, geometry, batch: batch, weights: w.baseAddress!,
-                                                  bias: pb.baseAddress, relu: relu, kernels: kernels, into: o.baseAddress!)
-                    }
-                } else {
+                withOptionalBuffer(bias?.scalars) { pb in
                     directConvolutionParallel(px.baseAddress!, geometry, batch: batch, weights: w.baseAddress!,
-                                              bias: nil, relu: relu, kernels: kernels, into: o.baseAddress!)
+                                              bias: pb, relu: relu, kernels: kernels, into: o.baseAddress!)
                 }
             }
         }
@@ -101,39 +106,165 @@ private func directConv2d(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry
     let value = Tensor(shape: [batch, geometry.outHeight, geometry.outWidth, features], scalars: out)
     let parents = bias.map { [x, filter, $0] } ?? [x, filter]
     return Tensor.record(value, parents: parents) { upstream in
-        var grads: [Tensor?] = [nil, nil, nil]
-        // The ReLU's pullback: the vector kernels apply it while they copy G into cache
-        // (the output as mask); the portable ones get it as a separate pass.
-        let maskInKernels = relu && kernels == .vector
-        let g = relu && !maskInKernels ? reluPullback(upstream, activations: out) : upstream
-        let mask = maskInKernels ? out : []
-        g.scalars.withUnsafeBufferPointer { pg in mask.withUnsafeBufferPointer { pm in
-            let gradientMask = maskInKernels ? pm.baseAddress : nil
-            if x.requiresGradient {
-                let back = geometry.inputGradient
-                var flipped = [Float](repeating: 0, count: geometry.kernelSize)
-                filter.scalars.withUnsafeBufferPointer { w in
-                    flipped.withUnsafeMutableBufferPointer { flippedTransposedKernel(w.baseAddress!, geometry, into: $0.baseAddress!) }
-                }
-                let dx = [Float](count: x.count) { d in
-                    flipped.withUnsafeBufferPointer { pw in
-                        directConvolutionParallel(pg.baseAddress!, inputMask: gradientMask, back, batch: batch,
-                                                  weights: pw.baseAddress!, bias: nil, kernels: kernels, into: d.baseAddress!)
+        Array(directGradients(relu ? .relu(upstream, activations: out) : .plain(upstream), x: x, filter: filter, bias: bias,
+                              geometry, kernels: kernels).prefix(parents.count))
+    }
+}
+
+/// `maxPool2d(relu(conv2d(x, …)), size: poolSize, strides: poolStrides, padding: poolPadding)`:
+/// one op when the convolution runs the direct vector kernels and the pooling windows are 2×2
+/// at stride 2 tiling its output (as in seed-cnn), else the two ops. The fused op computes one
+/// image's convolution into cache and pools it there, so the convolution's output is never
+/// stored; its pullback rebuilds each image's ∂L/∂y from the pooled gradient, the pooled
+/// output and the winning cells, in cache, and runs ∂L/∂x and ∂L/∂w from it. Values and
+/// gradients are those of the separate ops, bit for bit.
+/// - Parameters: see `conv2d(_:filter:bias:strides:padding:dilations:)` and `maxPool2d`.
+/// - Returns: `[batch, pooledH, pooledW, F]`.
+public func conv2dReLUMaxPool(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
+                              padding: Padding = .valid, dilations: (Int, Int) = (1, 1), poolSize: (Int, Int),
+                              poolStrides: (Int, Int), poolPadding: Padding = .valid) -> Tensor {
+    let separate = {
+        maxPool2d(conv2d(x, filter: filter, bias: bias, strides: strides, padding: padding, dilations: dilations,
+                         algorithm: .automatic, relu: true),
+                  size: poolSize, strides: poolStrides, padding: poolPadding)
+    }
+    guard Kernels.best == .vector, x.rank == 4, filter.rank == 4, filter.shape[2] == x.shape[3] else { return separate() }
+    let window = convolutionWindow(x, filter: filter, strides: strides, padding: padding, dilations: dilations)
+    guard window.suitsDirectKernels, let geometry = DirectGeometry(window, outChannels: filter.shape[3]),
+          geometry.outHeight % 2 == 0, geometry.outWidth % 2 == 0 else { return separate() }
+    let pool = ImageWindow(
+        batch: x.shape[0], channels: geometry.outChannels,
+        rows: WindowGeometry(input: geometry.outHeight, kernel: poolSize.0, stride: poolStrides.0, padding: poolPadding),
+        columns: WindowGeometry(input: geometry.outWidth, kernel: poolSize.1, stride: poolStrides.1, padding: poolPadding))
+    guard isTiled2x2(pool) else { return separate() }
+    return directConv2dReLUPool(x, filter: filter, bias: bias, geometry)
+}
+
+/// The fused convolution + ReLU + 2×2 max pooling of `conv2dReLUMaxPool` with the vector kernels.
+private func directConv2dReLUPool(_ x: Tensor, filter: Tensor, bias: Tensor?, _ geometry: DirectGeometry) -> Tensor {
+    let batch = x.shape[0]
+    let pooledSize = geometry.outputSize / 4
+    let keepWinners = GradientRecording.isEnabled && (x.requiresGradient || filter.requiresGradient || bias?.requiresGradient == true)
+    // Zeroed, then the kernel writes every element.
+    var winners = [Int32](repeating: 0, count: keepWinners ? batch * pooledSize : 0)
+    let work = Swift.max(geometry.outputSize * geometry.kernelHeight * geometry.kernelWidth * geometry.inChannels, 1)
+    let out = [Float](count: batch * pooledSize) { o in
+        x.scalars.withUnsafeBufferPointer { px in
+            filter.scalars.withUnsafeBufferPointer { w in
+                withOptionalBuffer(bias?.scalars) { pb in
+                    winners.withUnsafeMutableBufferPointer { pw in
+                        Parallel.forEachPiece(of: batch, minimumPerThread: Swift.max(1, (1 << 16) / work)) { images in
+                            vectorConvolutionReLUPool(px.baseAddress! + images.lowerBound * geometry.inputSize, geometry,
+                                                      images: images.count, weights: w.baseAddress!, bias: pb,
+                                                      into: o.baseAddress! + images.lowerBound * pooledSize,
+                                                      winners: keepWinners ? pw.baseAddress! + images.lowerBound * pooledSize : nil)
+                        }
                     }
                 }
-                grads[0] = Tensor(shape: x.shape, scalars: dx)
             }
-            if filter.requiresGradient || bias?.requiresGradient == true {
-                let (dw, db) = x.scalars.withUnsafeBufferPointer { px in
-                    directParameterGradientsParallel(px.baseAddress!, pg.baseAddress!, gradientMask: gradientMask, geometry,
-                                                     batch: batch, kernels: kernels)
-                }
-                if filter.requiresGradient { grads[1] = Tensor(shape: filter.shape, scalars: dw) }
-                if let bias, bias.requiresGradient { grads[2] = Tensor(shape: bias.shape, scalars: db) }
-            }
-        } }
-        return Array(grads.prefix(parents.count))
+        }
     }
+    let value = Tensor(shape: [batch, geometry.outHeight / 2, geometry.outWidth / 2, geometry.outChannels], scalars: out)
+    let parents = bias.map { [x, filter, $0] } ?? [x, filter]
+    return Tensor.record(value, parents: parents) { upstream in
+        Array(directGradients(.reluMaxPool(upstream, pooled: out, winners: winners), x: x, filter: filter, bias: bias,
+                              geometry, kernels: .vector).prefix(parents.count))
+    }
+}
+
+/// What the pullback of a direct convolution receives from above.
+private enum DirectUpstream {
+    /// G = ∂L/∂y.
+    case plain(Tensor)
+    /// The gradient of a fused ReLU's output: G = g where the activation is positive, g·0 elsewhere.
+    case relu(Tensor, activations: [Float])
+    /// The gradient of a fused ReLU and 2×2 max pooling's output: G = g at each window's
+    /// winning cell where the pooled value is positive (g·0 where it is not), 0 elsewhere.
+    case reluMaxPool(Tensor, pooled: [Float], winners: [Int32])
+}
+
+/// [∂L/∂x, ∂L/∂w, ∂L/∂bias] of a direct convolution (nil where not needed):
+/// ∂L/∂x is the forward kernel run on G with the flipped, channel-swapped kernel;
+/// ∂L/∂w accumulates x · G over the output pixels; ∂L/∂bias = Σ_rows G. The vector kernels
+/// build each image's G once, in cache, and compute all three from it; the portable loops
+/// take G whole (`.reluMaxPool` runs on the vector kernels only).
+private func directGradients(_ upstream: DirectUpstream, x: Tensor, filter: Tensor, bias: Tensor?,
+                             _ geometry: DirectGeometry, kernels: Kernels) -> [Tensor?] {
+    let batch = x.shape[0]
+    let wantsParameters = filter.requiresGradient || bias?.requiresGradient == true
+    var flipped = [Float](repeating: 0, count: x.requiresGradient ? geometry.kernelSize : 0)
+    if x.requiresGradient {
+        filter.scalars.withUnsafeBufferPointer { w in
+            flipped.withUnsafeMutableBufferPointer { flippedTransposedKernel(w.baseAddress!, geometry, into: $0.baseAddress!) }
+        }
+    }
+    var dx: [Float] = []
+    var parameters: (kernel: [Float], bias: [Float])?
+    switch (kernels, upstream) {
+    case (.vector, _):
+        let (g, mask, winners, gradientSize): (Tensor, [Float], [Int32], Int)
+        switch upstream {
+        case .plain(let u): (g, mask, winners, gradientSize) = (u, [], [], geometry.outputSize)
+        case .relu(let u, let activations): (g, mask, winners, gradientSize) = (u, activations, [], geometry.outputSize)
+        case .reluMaxPool(let u, let pooled, let won): (g, mask, winners, gradientSize) = (u, pooled, won, geometry.outputSize / 4)
+        }
+        // Every group writes its images' ∂L/∂x whole.
+        dx = [Float](count: x.requiresGradient ? x.count : 0) { pd in
+            g.scalars.withUnsafeBufferPointer { pg in mask.withUnsafeBufferPointer { pm in winners.withUnsafeBufferPointer { pw in
+            x.scalars.withUnsafeBufferPointer { px in flipped.withUnsafeBufferPointer { pf in
+                let groups = groupedParameterGradients(geometry, batch: batch) { images, dw, db in
+                    let first = images.lowerBound * gradientSize
+                    // (An empty array's buffer may still have an address.)
+                    let source = OutputGradientPointers(gradient: pg.baseAddress! + first,
+                                                        mask: mask.isEmpty ? nil : pm.baseAddress! + first,
+                                                        winners: winners.isEmpty ? nil : pw.baseAddress! + first)
+                    vectorDirectBackward(px.baseAddress! + images.lowerBound * geometry.inputSize, source, geometry,
+                                         images: images.count, flipped: x.requiresGradient ? pf.baseAddress : nil,
+                                         dx: x.requiresGradient ? pd.baseAddress! + images.lowerBound * geometry.inputSize : nil,
+                                         dw: wantsParameters ? dw : nil, db: wantsParameters ? db : nil)
+                }
+                if wantsParameters { parameters = groups }
+            } } } } }
+        }
+    case (.portable, .reluMaxPool):
+        preconditionFailure("the fused convolution, ReLU and max pooling runs on the vector kernels only")
+    case (.portable, .plain(let u)), (.portable, .relu(let u, _)):
+        let g: Tensor
+        if case .relu(_, let activations) = upstream { g = reluPullback(u, activations: activations) } else { g = u }
+        g.scalars.withUnsafeBufferPointer { pg in
+            if x.requiresGradient {
+                dx = [Float](count: x.count) { d in
+                    flipped.withUnsafeBufferPointer { pw in
+                        directConvolutionParallel(pg.baseAddress!, geometry.inputGradient, batch: batch, weights: pw.baseAddress!,
+                                                  bias: nil, kernels: .portable, into: d.baseAddress!)
+                    }
+                }
+            }
+            if wantsParameters {
+                parameters = x.scalars.withUnsafeBufferPointer { px in
+                    groupedParameterGradients(geometry, batch: batch) { images, dw, db in
+                        let (first, count) = (images.lowerBound, images.count)
+                        let dy = pg.baseAddress! + first * geometry.outputSize
+                        directKernelGradient(px.baseAddress! + first * geometry.inputSize, dy, geometry, images: count, into: dw)
+                        addColumnSums(UnsafeBufferPointer(start: dy, count: count * geometry.outputSize),
+                                      rows: count * geometry.outHeight * geometry.outWidth, columns: geometry.outChannels,
+                                      into: UnsafeMutableBufferPointer(start: db, count: geometry.outChannels))
+                    }
+                }
+            }
+        }
+    }
+    var grads: [Tensor?] = [nil, nil, nil]
+    if x.requiresGradient { grads[0] = Tensor(shape: x.shape, scalars: dx) }
+    if let parameters, filter.requiresGradient { grads[1] = Tensor(shape: filter.shape, scalars: parameters.kernel) }
+    if let parameters, let bias, bias.requiresGradient { grads[2] = Tensor(shape: bias.shape, scalars: parameters.bias) }
+    return grads
+}
+
+/// Calls `body` with the base address of `scalars`, or nil when there are none.
+private func withOptionalBuffer<R>(_ scalars: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let scalars else { return body(nil) }
+    return scalars.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
 /// How the im2col convolution of one window cuts its batch. The patch matrix is built a few

@@ -46,7 +46,7 @@ func tiledMaxPool2x2(_ x: Tensor, _ w: ImageWindow) -> Tensor {
                 winners.withUnsafeBufferPointer { pw in
                     Parallel.forEachPiece(of: w.batch, minimumPerThread: minimumImages) { images in
                         likely_max_pool_2x2_gradient(pg.baseAddress! + images.lowerBound * outputSize,
-                                                     pw.baseAddress! + images.lowerBound * outputSize, h, wd, c, images.count,
+                                                     pw.baseAddress! + images.lowerBound * outputSize, nil, h, wd, c, images.count,
                                                      d.baseAddress! + images.lowerBound * imageSize)
                     }
                 }
