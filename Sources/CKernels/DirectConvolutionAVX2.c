@@ -139,6 +139,15 @@ VECTOR INLINE void forward_tile(const float *x, long rowStride, long channels, l
         }                                                                                             \
     } while (0)
 
+/// Covers i = 0..<count times the f channels in register tiles: for each channel tile, runs
+/// of 6 with two full blocks, else of 12 with one block (full or partial).
+#define IN_TILES(i, count, f, TILE)                                                                   \
+    FOR_EACH_CHANNEL_TILE(f, {                                                                        \
+        if (tile.blocks == 2) IN_RUNS(i, count, 6, TILE, 2, 0);                                       \
+        else if (!tile.partial) IN_RUNS(i, count, 12, TILE, 1, 0);                                    \
+        else IN_RUNS(i, count, 12, TILE, 1, 1);                                                       \
+    })
+
 /// The forward sums of one zero-padded image (`pad_image`) into its output rows.
 VECTOR static void forward_image(const float *padded, const LikelyConvolutionGeometry *g, const float *w,
                                  const float *bias, int relu, float *output) {
@@ -148,11 +157,7 @@ VECTOR static void forward_image(const float *padded, const LikelyConvolutionGeo
     for (long oy = 0; oy < g->outHeight; oy++) {
         const float *x = padded + oy * rowStride;
         float *out = output + oy * ow * f;
-        FOR_EACH_CHANNEL_TILE(f, {
-            if (tile.blocks == 2) IN_RUNS(ox, ow, 6, FORWARD_TILE, 2, 0);
-            else if (!tile.partial) IN_RUNS(ox, ow, 12, FORWARD_TILE, 1, 0);
-            else IN_RUNS(ox, ow, 12, FORWARD_TILE, 1, 1);
-        });
+        IN_TILES(ox, ow, f, FORWARD_TILE);
     }
 }
 
@@ -264,11 +269,7 @@ VECTOR void likely_convolution_backward(const float *input, const LikelyOutputGr
         for (long ky = 0; ky < g->kernelHeight; ky++) {
             const float *x = padded + ky * rowStride;
             float *dwRow = dw + ky * taps * f;
-            FOR_EACH_CHANNEL_TILE(f, {
-                if (tile.blocks == 2) IN_RUNS(t0, taps, 6, GRADIENT_TILE, 2, 0);
-                else if (!tile.partial) IN_RUNS(t0, taps, 12, GRADIENT_TILE, 1, 0);
-                else IN_RUNS(t0, taps, 12, GRADIENT_TILE, 1, 1);
-            });
+            IN_TILES(t0, taps, f, GRADIENT_TILE);
         }
     }
 }
