@@ -145,8 +145,9 @@ private func directConv2dReLUPool(_ x: Tensor, filter: Tensor, bias: Tensor?, _ 
     let batch = x.shape[0]
     let pooledSize = geometry.outputSize / 4
     let keepWinners = GradientRecording.isEnabled && (x.requiresGradient || filter.requiresGradient || bias?.requiresGradient == true)
-    // Zeroed, then the kernel writes every element.
-    var winners = [Int32](repeating: 0, count: keepWinners ? batch * pooledSize : 0)
+    // The kernel writes every element.
+    let winnerCount = keepWinners ? batch * pooledSize : 0
+    var winners = [Int32](unsafeUninitializedCapacity: winnerCount) { _, initialized in initialized = winnerCount }
     let work = Swift.max(geometry.outputSize * geometry.kernelHeight * geometry.kernelWidth * geometry.inChannels, 1)
     let out = [Float](count: batch * pooledSize) { o in
         x.scalars.withUnsafeBufferPointer { px in

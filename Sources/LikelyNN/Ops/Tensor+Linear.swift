@@ -26,21 +26,25 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     return Tensor.record(value, parents: parents) { g in
         var grads: [Tensor?] = [nil, nil, nil]
         g.scalars.withUnsafeBufferPointer { pg in
+            // A β = 0 product writes every element of its output unless its sum is empty (k = 0),
+            // so only that case needs the zero fill.
             if x.requiresGradient {
-                grads[0] = Tensor(zeros: x.shape) { d in
+                grads[0] = Tensor(shape: x.shape, scalars: [Float](count: x.count) { d in
+                    if outputs == 0 { d.initialize(repeating: 0) }
                     weight.scalars.withUnsafeBufferPointer { w in
                         sgemm(transposeB: true, m: n, n: inputs, k: outputs, pg.baseAddress, lda: outputs,
                               w.baseAddress, ldb: outputs, d.baseAddress, ldc: inputs)
                     }
-                }
+                })
             }
             if weight.requiresGradient {
-                grads[1] = Tensor(zeros: weight.shape) { d in
+                grads[1] = Tensor(shape: weight.shape, scalars: [Float](count: weight.count) { d in
+                    if n == 0 { d.initialize(repeating: 0) }
                     x.scalars.withUnsafeBufferPointer { px in
                         sgemm(transposeA: true, m: inputs, n: outputs, k: n, px.baseAddress, lda: inputs,
                               pg.baseAddress, ldb: outputs, d.baseAddress, ldc: outputs)
                     }
-                }
+                })
             }
             if let bias, bias.requiresGradient {
                 grads[2] = Tensor(zeros: bias.shape) { addColumnSums(pg, rows: n, columns: outputs, into: $0) }
