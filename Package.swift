@@ -18,6 +18,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation` (make docs): DocC catalogs beside each library module.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // C libraries
@@ -49,6 +51,7 @@ let package = Package(
         .executableTarget(name: "FashionMNISTUncertainty", dependencies: ["Likely"], path: "Examples/FashionMNISTUncertainty"),
         .executableTarget(name: "PoissonRegression", dependencies: ["Likely"], path: "Examples/PoissonRegression"),
         .executableTarget(name: "BernoulliClassifier", dependencies: ["Likely"], path: "Examples/BernoulliClassifier"),
+        .executableTarget(name: "CSVClassifier", dependencies: ["Likely"], path: "Examples/CSVClassifier"),
         .executableTarget(name: "QuickStart", dependencies: ["Likely"], path: "Examples/QuickStart"),
         .executableTarget(name: "TransferLearning", dependencies: ["Likely"], path: "Examples/TransferLearning"),
 

@@ -59,6 +59,16 @@ public protocol UnivariateDistribution: Distribution {
     func quantile(_ probability: Tensor) -> Tensor
 }
 
+/// A distribution over the classes 0, 1, …, K−1 (Bernoulli: K = 2), whose probabilities are
+/// what a classifier reports.
+public protocol ClassDistribution: Distribution {
+    /// K, the number of classes.
+    var classCount: Int { get }
+
+    /// P(X = k) for every class, of shape `batchShape + [K]`; each row sums to 1.
+    var classProbabilities: Tensor { get }
+}
+
 /// A distribution with a closed-form (or exactly summed) entropy.
 public protocol EntropyDistribution: Distribution {
     /// H = −E[ln p(X)] in nats, of shape `batchShape`.

@@ -5,8 +5,9 @@ extension Family {
         case real
         /// x > 0.
         case positive
-        /// 0 < x < 1 (open: a Beta's log-density is infinite at 0 and 1 for shapes below 1).
-        case unitInterval
+        /// 0 < x < 1, open (a Beta's log-density is infinite at 0 and 1 for shapes below 1);
+        /// named apart from the closed `Parameter.Constraint.unitInterval`, [0, 1].
+        case openUnitInterval
         /// 0, 1, 2, …
         case counts
         /// The two classes 0 and 1.
@@ -36,7 +37,7 @@ extension Family {
             switch self {
             case .real: return true
             case .positive: return y > 0
-            case .unitInterval: return y > 0 && y < 1
+            case .openUnitInterval: return y > 0 && y < 1
             case .counts: return y >= 0 && y == y.rounded()
             case .binary, .classes: return y >= 0 && y == y.rounded() && Int(y) < classCount
             }
@@ -47,7 +48,7 @@ extension Family {
             switch self {
             case .real: "a finite number"
             case .positive: "a positive number"
-            case .unitInterval: "a number strictly between 0 and 1"
+            case .openUnitInterval: "a number strictly between 0 and 1"
             case .counts: "a non-negative integer count"
             case .binary, .classes: "a class index in 0..<\(classCount)"
             }

@@ -43,6 +43,7 @@ public struct Family: Sendable, CustomStringConvertible {
         self.build = build
     }
 
+    /// A readable description, as `print` shows it.
     public var description: String { name }
 
     /// The family named `name` (case-insensitive), or nil.
@@ -81,7 +82,9 @@ public struct Family: Sendable, CustomStringConvertible {
 }
 
 extension Family: Hashable {
+    /// Families are the same when their names are.
     public static func == (a: Family, b: Family) -> Bool { a.name == b.name }
+    /// Hashes the name.
     public func hash(into hasher: inout Hasher) { hasher.combine(name) }
 }
 

@@ -9,7 +9,7 @@ import LikelyTensor
 /// Logits ℓ are the primary parameter: the log-mass from logits is finite for any finite ℓ
 /// (±1e4 included). Built from probabilities, ln p(x) = x ln p + (1 − x) ln(1 − p) with
 /// 0 · ln 0 = 0.
-public struct Bernoulli: UnivariateDistribution, EntropyDistribution {
+public struct Bernoulli: UnivariateDistribution, EntropyDistribution, ClassDistribution {
     /// How the distribution was given.
     enum Parameters {
         case logits(Tensor)
@@ -46,13 +46,24 @@ public struct Bernoulli: UnivariateDistribution, EntropyDistribution {
         }
     }
 
+    /// The broadcast shape of the parameters: one distribution per element.
     public var batchShape: [Int] {
         switch parameters {
         case .logits(let t), .probs(let t): return t.shape
         }
     }
 
+    /// `true`: the support is the integers.
     public static var isDiscrete: Bool { true }
+
+    /// K = 2: the classes 0 and 1.
+    public var classCount: Int { 2 }
+
+    /// [1 − p, p] per distribution, of shape `batchShape + [2]`.
+    public var classProbabilities: Tensor {
+        let shape = batchShape + [1]
+        return Tensor.concatenate([complement.reshaped(to: shape), probs.reshaped(to: shape)], alongAxis: batchShape.count)
+    }
 
     // MARK: - Statistics
 

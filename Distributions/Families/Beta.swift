@@ -21,8 +21,10 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Parameters
 
+    /// The broadcast shape of the parameters: one distribution per element.
     public var batchShape: [Int] { broadcastShape(alpha.shape, beta.shape) }
 
+    /// `false`: a continuous distribution.
     public static var isDiscrete: Bool { false }
 
     // MARK: - Statistics
@@ -119,7 +121,7 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
 extension Family {
     /// beta: alpha and beta, both through the head's scale link; targets strictly inside (0, 1).
     public static let beta = Family(
-        name: "beta", support: .unitInterval,
+        name: "beta", support: .openUnitInterval,
         parameters: [
             Parameter("alpha", .positive, link: .exp, followsScaleLink: true, summary: "the pseudo-count of successes α"),
             Parameter("beta", .positive, link: .exp, followsScaleLink: true, summary: "the pseudo-count of failures β"),

@@ -9,7 +9,7 @@ import LikelyTensor
 /// A value is a class index stored as a Float; anything that is not an integer in 0..<K has
 /// log-mass −∞. Built from probabilities p (rows need not be normalised), ln p(k) = ln pₖ − ln Σⱼ pⱼ,
 /// −∞ for a class of probability 0.
-public struct Categorical: UnivariateDistribution, EntropyDistribution {
+public struct Categorical: UnivariateDistribution, EntropyDistribution, ClassDistribution {
     enum Parameters {
         case logits(Tensor)
         case probs(Tensor)
@@ -44,6 +44,7 @@ public struct Categorical: UnivariateDistribution, EntropyDistribution {
     /// K, the number of classes.
     public var classCount: Int { raw.shape.last! }
 
+    /// The broadcast shape of the parameters: one distribution per element.
     public var batchShape: [Int] { Array(raw.shape.dropLast()) }
 
     /// ln pₖ, normalised, of shape `batchShape + [K]`.
@@ -61,6 +62,9 @@ public struct Categorical: UnivariateDistribution, EntropyDistribution {
         case .probs(let p): return p / p.sum(alongAxis: -1, keepingDimensions: true)
         }
     }
+
+    /// `probs`: pₖ of shape `batchShape + [K]`.
+    public var classProbabilities: Tensor { probs }
 
     // MARK: - Statistics
 

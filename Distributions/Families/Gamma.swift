@@ -23,8 +23,10 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Parameters
 
+    /// The broadcast shape of the parameters: one distribution per element.
     public var batchShape: [Int] { broadcastShape(concentration.shape, rate.shape) }
 
+    /// `false`: a continuous distribution.
     public static var isDiscrete: Bool { false }
 
     // MARK: - Statistics

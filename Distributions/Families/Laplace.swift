@@ -22,8 +22,10 @@ public struct Laplace: UnivariateDistribution, EntropyDistribution, Reparameteri
 
     // MARK: - Parameters
 
+    /// The broadcast shape of the parameters: one distribution per element.
     public var batchShape: [Int] { broadcastShape(loc.shape, scale.shape) }
 
+    /// `false`: a continuous distribution.
     public static var isDiscrete: Bool { false }
 
     // MARK: - Statistics

@@ -51,6 +51,7 @@ public struct Mixture<Component: Distribution>: Distribution {
 
     // MARK: - Parameters
 
+    /// The broadcast shape of the parameters: one distribution per element.
     public var batchShape: [Int] { components[0].batchShape }
 
     /// wₜ, of shape `[T]` or `batchShape + [T]`.
@@ -106,6 +107,7 @@ public struct Mixture<Component: Distribution>: Distribution {
 }
 
 extension Mixture: UnivariateDistribution where Component: UnivariateDistribution {
+    /// Discrete when its components are.
     public static var isDiscrete: Bool { Component.isDiscrete }
 
     /// Σₜ wₜ Fₜ(x).

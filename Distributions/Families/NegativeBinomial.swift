@@ -25,8 +25,10 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Parameters
 
+    /// The broadcast shape of the parameters: one distribution per element.
     public var batchShape: [Int] { broadcastShape(totalCount.shape, probs.shape) }
 
+    /// `true`: the support is the integers.
     public static var isDiscrete: Bool { true }
 
     // MARK: - Statistics

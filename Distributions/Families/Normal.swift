@@ -34,8 +34,10 @@ public struct Normal: UnivariateDistribution, EntropyDistribution, Reparameteriz
 
     // MARK: - Parameters
 
+    /// The broadcast shape of the parameters: one distribution per element.
     public var batchShape: [Int] { broadcastShape(loc.shape, scale.shape) }
 
+    /// `false`: a continuous distribution.
     public static var isDiscrete: Bool { false }
 
     // MARK: - Statistics

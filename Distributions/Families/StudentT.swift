@@ -27,8 +27,10 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
 
     // MARK: - Parameters
 
+    /// The broadcast shape of the parameters: one distribution per element.
     public var batchShape: [Int] { commonShape([df, loc, scale]) }
 
+    /// `false`: a continuous distribution.
     public static var isDiscrete: Bool { false }
 
     // MARK: - Statistics

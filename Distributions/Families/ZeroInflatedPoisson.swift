@@ -24,8 +24,10 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Parameters
 
+    /// The broadcast shape of the parameters: one distribution per element.
     public var batchShape: [Int] { broadcastShape(rate.shape, gate.shape) }
 
+    /// `true`: the support is the integers.
     public static var isDiscrete: Bool { true }
 
     // MARK: - Statistics

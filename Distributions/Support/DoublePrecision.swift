@@ -11,7 +11,7 @@ import LikelyTensor
 /// Double points instead of the stand-in's Floats and keeps its Double results. They are
 /// returned only when that kernel's output is exactly what the method returned (no Float
 /// tensor op came after it); otherwise, the method's Float values, widened.
-public enum DoublePrecision {
+package enum DoublePrecision {
     /// One request: the points, and what the kernel that consumed them produced.
     final class Request: @unchecked Sendable {
         let standIn: Tensor
@@ -31,7 +31,7 @@ public enum DoublePrecision {
     /// `method(standIn)` for a `logProb`, `cdf` or `quantile` of a distribution, in Double at
     /// `points` laid out as `shape` (default `[points.count]`: a batch of one distribution
     /// evaluated at every point, or a batch aligned with the points).
-    public static func evaluate(_ points: [Double], shape: [Int]? = nil, _ method: (Tensor) -> Tensor) -> [Double] {
+    package static func evaluate(_ points: [Double], shape: [Int]? = nil, _ method: (Tensor) -> Tensor) -> [Double] {
         let request = Request(points: points, shape: shape ?? [points.count])
         let result = $current.withValue(request) { method(request.standIn) }
         if let output = request.output, output === result { return request.results }

@@ -47,7 +47,7 @@ let trueNLL = zip(xs, ys).map { x, y -> Double in
 }.reduce(0, +) / Double(xs.count)
 print(String(format: "test NLL %.4f (true model %.4f)   RMSE %.4f   CRPS %.4f", report.nll, trueNLL, report.rmse!, report.crps!))
 print(String(format: "coverage  50%%: %.3f  80%%: %.3f  90%%: %.3f  95%%: %.3f",
-             report.coverage!["0.5"]!, report.coverage!["0.8"]!, report.coverage!["0.9"]!, report.coverage!["0.95"]!))
+             report.coverage![0.5]!, report.coverage![0.8]!, report.coverage![0.9]!, report.coverage![0.95]!))
 
 // 4. The learned noise: on a grid, the aleatoric standard deviation √(mean of the members'
 //    variances) against the true σ(x). Epistemic variance (the spread of the members' means) is apart.

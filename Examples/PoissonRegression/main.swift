@@ -59,7 +59,7 @@ print(String(format: "mean Poisson deviance: fitted %.4f  true rates %.4f  const
 //    draws from the predicted Poissons).
 let report = model.evaluate(predictive, targets: test.targets, mcSamples: 0, seed: 13)
 print(String(format: "test NLL %.4f  RMSE %.4f  coverage 50%% %.3f  90%% %.3f", report.nll, report.rmse!,
-             report.coverage!["0.5"]!, report.coverage!["0.9"]!))
+             report.coverage![0.5]!, report.coverage![0.9]!))
 print("PIT densities per tenth: " + report.pit!.densities.map { String(format: "%.2f", $0) }.joined(separator: " "))
 
 // 6. Plots: fitted against true rate (points; the line is y = x), and the PIT histogram.

@@ -22,8 +22,13 @@ extension Architecture: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
-/// `--split train|test`: which IDX files to read.
+/// `--split train|test`: which IDX or CIFAR files to read.
 extension MNISTSplit: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+/// `--label fine|coarse`: CIFAR-100's target.
+extension CIFARLabel: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 

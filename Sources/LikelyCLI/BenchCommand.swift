@@ -39,11 +39,11 @@ struct BenchResult {
     var gflops: Double?
 
     var json: String {
-        var fields = ["\"case\": \"\(name)\""]
-        if let itemsPerSecond { fields.append("\"items_per_s\": \(rounded(itemsPerSecond, 1))") }
-        fields.append("\"step_ms\": \(rounded(stepMilliseconds, 3))")
-        if let gflops { fields.append("\"gflops\": \(rounded(gflops, 1))") }
-        return "{" + fields.joined(separator: ", ") + "}"
+        var fields = ["\"case\":\"\(name)\""]
+        if let itemsPerSecond { fields.append("\"items_per_s\":\(rounded(itemsPerSecond, 1))") }
+        fields.append("\"step_ms\":\(rounded(stepMilliseconds, 3))")
+        if let gflops { fields.append("\"gflops\":\(rounded(gflops, 1))") }
+        return "{" + fields.joined(separator: ",") + "}"
     }
 
     var text: String {

@@ -91,10 +91,10 @@ struct BenchmarkCommand: ParsableCommand {
         let chosen = try chooseSplits(examples, uci: uci, sourceRows: sourceRows, seed: fit.seed, quiet: !showProgress)
         let benchmark = Benchmark(plan: plan, mcSamples: mcSamples)
         if showProgress {
-            printError("benchmark of \(plan.family.name) \(plan.members > 1 ? "ensembles" : "networks") on \(chosen.count) split\(chosen.count == 1 ? "" : "s") of \(examples.count) rows of \(data)")
+            say("benchmark of \(plan.family.name) \(plan.members > 1 ? "ensembles" : "networks") on \(chosen.count) split\(chosen.count == 1 ? "" : "s") of \(examples.count) rows of \(data)")
         }
         let report = try FitCommand.namingOptions(of: prepared, plan: plan) {
-            try benchmark.run(examples, splits: chosen, over: world, progress: showProgress ? { printError($0) } : nil)
+            try benchmark.run(examples, splits: chosen, over: world, progress: showProgress ? { say($0) } : nil)
         }
         guard world.isRoot else { return }
         if let writeSplits { try BenchmarkSplitFiles.write(chosen, rows: sourceRows, to: writeSplits) }
@@ -128,7 +128,7 @@ struct BenchmarkCommand: ParsableCommand {
         }
         // Notes go to standard error: standard output carries the report alone.
         let prepared = try fit.prepare(quiet: true)
-        if !quiet, prepared.data.droppedForMissing > 0 { printError(prepared.data.droppedNote) }
+        if !quiet, prepared.data.droppedForMissing > 0 { say(prepared.data.droppedNote) }
         if let table = prepared.data.table { return (.table(table), prepared, table.sourceRows, nil) }
         return (.dataset(prepared.data.dataset, kind: prepared.data.kind), prepared, Array(0..<prepared.data.count), nil)
     }
@@ -145,7 +145,7 @@ struct BenchmarkCommand: ParsableCommand {
             if uci != nil { throw InputError("--splits-from reads splits for a CSV file; DATA \(data) is a UCI directory with its own") }
             let read = try BenchmarkSplitFiles.read(splitsFrom, rows: sourceRows, limit: splits)
             if !quiet, read.skipped > 0 {
-                printError("--splits-from \(splitsFrom): \(read.skipped) listed rows are not in the data read (dropped for missing cells) and were left out")
+                say("--splits-from \(splitsFrom): \(read.skipped) listed rows are not in the data read (dropped for missing cells) and were left out")
             }
             given = read.splits
         }

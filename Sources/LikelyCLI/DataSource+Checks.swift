@@ -12,11 +12,11 @@ extension DataSource {
             // Trained on an IDX or NPY directory: there are no columns to read a table by.
             let wanted = shape.count == 3 ? "images \(shape.map(String.init).joined(separator: "×"))"
                                           : "inputs of shape \(shape) from an IDX or NPY directory (it was not trained on a CSV table)"
-            throw InputError("the model wants \(wanted); \(role) \(path) is a \(kind.rawValue)")
+            throw InputError("the model wants \(wanted); \(role) \(path) is \(kind.withArticle)")
         }
-        if let names = model.featureNames, kind == .images {
+        if let names = model.featureNames, kind == .images || kind == .cifar {
             let columns = names.prefix(5).joined(separator: ", ") + (names.count > 5 ? ", …" : "")
-            throw InputError("the model wants a CSV table with the feature columns \(columns); \(role) \(path) is an \(kind.rawValue)")
+            throw InputError("the model wants a CSV table with the feature columns \(columns); \(role) \(path) is \(kind.withArticle)")
         }
     }
 
@@ -88,8 +88,8 @@ extension DataSource {
     }
 
     static func rejectColumns(target: String?, features: [String]?, kind: DataKind) throws {
-        if target != nil { throw InputError("--target names a CSV column; DATA is an \(kind.rawValue)") }
-        if features != nil { throw InputError("--features names CSV columns; DATA is an \(kind.rawValue)") }
+        if target != nil { throw InputError("--target names a CSV column; DATA is \(kind.withArticle)") }
+        if features != nil { throw InputError("--features names CSV columns; DATA is \(kind.withArticle)") }
     }
 
     static func join(_ directory: String, _ name: String) -> String {

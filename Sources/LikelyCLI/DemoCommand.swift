@@ -53,9 +53,9 @@ struct DemoCommand: ParsableCommand {
         let summary = DemoSummary(quick: quick, seconds: Date().timeIntervalSince(started), regression: regression, fashionMNIST: images)
         try writeText(summary.json, to: DataSource.join(out, "summary.json"), option: "--out")
         try writeText(summary.markdown(out: out), to: DataSource.join(out, "summary.md"), option: "--out")
-        say("")
-        say(summary.table)
-        say(String(format: "\ndone in %.0f s; see %@/summary.md and the SVG plots", summary.seconds, out))
+        // The results on standard output; the progress above went to standard error.
+        writeOutput(summary.table + "\n")
+        writeOutput(String(format: "\ndone in %.0f s; see %@/summary.md and the SVG plots\n", summary.seconds, out))
     }
 }
 

@@ -24,7 +24,7 @@ struct DemoFits {
         options.optimizer = Adam(learningRate: learningRate)
         options.seed = seed
         options.validation = .data(validation)
-        options.showProgress = isatty(STDOUT_FILENO) == 1
+        options.showProgress = StandardError.isTerminal
         if !options.showProgress && epochLines {
             options.onEpochEnd = { say("  " + ProbabilisticModel.epochLine($0, of: epochs)) }
         }

@@ -23,7 +23,7 @@ struct DemoSummary: Encodable {
     var regressionRows: [Row] {
         let m = regressionMethods
         func row(_ name: String, _ value: (DemoMethodResult) -> Double?) -> Row { (name, m.map { Self.defined(value($0)) }) }
-        return [row("test NLL") { $0.test.nll }, row("test RMSE") { $0.test.rmse }, row("test coverage 90%") { $0.test.coverage?["0.9"] },
+        return [row("test NLL") { $0.test.nll }, row("test RMSE") { $0.test.rmse }, row("test coverage 90%") { $0.test.coverage?[0.9] },
                 row("gap NLL") { $0.testInGap?.nll }, row("gap coverage 90%") { $0.testInGap?.coverage },
                 row("gap 90% width") { $0.testInGap?.meanWidth }, row("gap epistemic sd") { $0.testInGap?.meanEpistemicSD },
                 row("outside NLL") { $0.testOutsideGap?.nll }, row("outside cov. 90%") { $0.testOutsideGap?.coverage },

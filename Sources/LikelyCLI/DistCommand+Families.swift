@@ -208,24 +208,24 @@ struct DistReport {
         }
         func number(_ x: Double, _ path: [String]) -> String { JSONNumbers.number(x, at: path, notes: &notes) }
         let paramFields = params.map { p in
-            "\"\(p.name)\": " + (p.isList ? "[" + p.value.map { "\($0)" }.joined(separator: ", ") + "]" : "\(p.value[0])")
+            "\"\(p.name)\":" + (p.isList ? "[" + p.value.map { "\($0)" }.joined(separator: ",") + "]" : "\(p.value[0])")
         }
-        var fields = ["\"family\": \"\(family)\"", "\"params\": {" + paramFields.joined(separator: ", ") + "}",
-                      "\"mean\": " + number(mean, ["mean"], reason: mean.isNaN ? "undefined: the mean does not exist for these parameters" : nil),
-                      "\"variance\": " + number(variance, ["variance"], reason: variance.isNaN
+        var fields = ["\"family\":\"\(family)\"", "\"params\":{" + paramFields.joined(separator: ",") + "}",
+                      "\"mean\":" + number(mean, ["mean"], reason: mean.isNaN ? "undefined: the mean does not exist for these parameters" : nil),
+                      "\"variance\":" + number(variance, ["variance"], reason: variance.isNaN
                         ? "undefined: the variance does not exist for these parameters"
                         : (variance.isInfinite ? "+infinity: the variance diverges for these parameters" : nil))]
-        if let entropy { fields.append("\"entropy\": " + number(entropy, ["entropy"])) }
+        if let entropy { fields.append("\"entropy\":" + number(entropy, ["entropy"])) }
         for (key, values) in [("logpdf", logpdf), ("cdf", cdf), ("quantile", quantile)] {
             guard let values else { continue }
             let items = values.enumerated().map { number($1, [key, "\($0)"]) }
-            fields.append("\"\(key)\": [" + items.joined(separator: ", ") + "]")
+            fields.append("\"\(key)\":[" + items.joined(separator: ",") + "]")
         }
         if let sample {
-            fields.append("\"sample\": [" + sample.enumerated().map { number($1, ["sample", "\($0)"]) }.joined(separator: ", ") + "]")
+            fields.append("\"sample\":[" + sample.enumerated().map { number($1, ["sample", "\($0)"]) }.joined(separator: ",") + "]")
         }
         if let field = JSONNumbers.notesField(notes) { fields.append(field) }
-        return "{" + fields.joined(separator: ", ") + "}"
+        return "{" + fields.joined(separator: ",") + "}"
     }
 
     var text: String {

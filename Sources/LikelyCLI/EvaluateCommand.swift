@@ -53,7 +53,7 @@ struct EvaluateCommand: ParsableCommand {
         if let level { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, mcSamples: common.mcSamples, level: level) }
         let data = try common.load(common.data, for: model, needTargets: true)
         common.noteUnseen(data)
-        if data.droppedForMissing > 0 { printError(data.droppedNote) }
+        if data.droppedForMissing > 0 { say(data.droppedNote) }
         // Every input read and its predictive sized before the first pass runs.
         let other = try ood.map { try common.load($0, for: model, needTargets: false, role: "--ood") }
         if let other { common.noteUnseen(other, role: "--ood") }
@@ -104,10 +104,10 @@ struct ModelDataOptions: ParsableArguments {
     @Argument(help: "A model directory written by `likely fit`.")
     var modelDirectory: String
 
-    @Argument(help: "A CSV file, an MNIST-layout IDX directory, or a directory with x.npy (and y.npy).")
+    @Argument(help: "A CSV file, an MNIST-layout IDX directory, a CIFAR-10 or CIFAR-100 binary directory, or a directory with x.npy (and y.npy).")
     var data: String
 
-    @Option(help: "For IDX image directories, which files to read (default: test); refused for other data.")
+    @Option(help: "For IDX and CIFAR image directories, which files to read (default: test); refused for other data.")
     var split: MNISTSplit?
 
     @Option(parsing: .unconditional, help: "T: 0 for the deterministic network, T > 0 for T MC-dropout passes.")
@@ -161,7 +161,7 @@ struct ModelDataOptions: ParsableArguments {
 
     /// Says on standard error how many cells `--unknown-category ignore` encoded as unseen.
     func noteUnseen(_ data: LoadedData, role: String = "DATA") {
-        if data.unseenCategoryCells > 0 { printError(LoadedData.unseenNote(data.unseenCategoryCells, in: "\(role) \(data.path)")) }
+        if data.unseenCategoryCells > 0 { say(LoadedData.unseenNote(data.unseenCategoryCells, in: "\(role) \(data.path)")) }
     }
 }
 

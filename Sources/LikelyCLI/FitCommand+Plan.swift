@@ -36,7 +36,7 @@ extension FitCommand {
             data, target: target, features: features?.names,
             family: family,
             categorical: categorical.map { .named($0.names) } ?? .automatic,
-            missing: missing)
+            missing: missing, label: label)
         var data = loaded
         try nameClasses(&data, family: family)
         let isImage = data.exampleShape.count == 3
@@ -116,7 +116,7 @@ extension FitCommand {
                 model.featureNames = data.columnNames ?? data.featureNames
                 model.featureEncoding = data.encoding
                 model.targetName = data.targetName
-                let terminal = isatty(STDOUT_FILENO) == 1
+                let terminal = StandardError.isTerminal
                 options.showProgress = show && terminal
                 if show && !terminal {
                     let epochs = options.epochs

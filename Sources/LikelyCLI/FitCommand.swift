@@ -9,8 +9,8 @@ struct FitCommand: ParsableCommand {
         commandName: "fit",
         abstract: "Train a probabilistic model and save it to a model directory.",
         discussion: """
-            DATA is a CSV file with a header row, a directory of MNIST-layout IDX files (the train \
-            files are used), or a directory holding x.npy and y.npy. MODEL_DIR receives model.json, \
+            DATA is a CSV file with a header row, a directory of MNIST-layout IDX files or of CIFAR-10 \
+            or CIFAR-100 binary files (the train files are used), or a directory holding x.npy and y.npy. MODEL_DIR receives model.json, \
             weights.safetensors and history.csv. Defaults: --arch mlp for tables, seed-cnn for images; \
             --family normal for a numeric target, categorical for class labels and images; \(FitDefaults.imageEpochs) \
             epochs for images, for tables as many as give about \(FitDefaults.tableSteps) gradient steps \
@@ -18,7 +18,7 @@ struct FitCommand: ParsableCommand {
             Adam with learning rate \(OptimizerName.adam.defaultLearningRate) (SGD: \(OptimizerName.sgd.defaultLearningRate)).
             """)
 
-    @Argument(help: "A CSV file, an MNIST-layout IDX directory, or a directory with x.npy and y.npy.")
+    @Argument(help: "A CSV file, an MNIST-layout IDX directory, a CIFAR-10 or CIFAR-100 binary directory, or a directory with x.npy and y.npy.")
     var data: String
 
     @Option(name: .customLong("out"), help: "The model directory to write.")
@@ -34,6 +34,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Names of the class indices 0, 1, … of an IDX or NPY directory, comma-separated (default: the Fashion-MNIST names for \(FashionDemo.systemDirectory), else the indices).",
             transform: ColumnNames.parser("--class-names"))
     var classNames: ColumnNames?
+
+    @Option(help: "CIFAR-100's target: fine (100 classes, the default) or coarse (20 superclasses).")
+    var label: CIFARLabel?
 
     @Option(help: "CSV feature columns to one-hot encode, comma-separated (default: every feature column holding a cell that is not a number).",
             transform: ColumnNames.parser("--categorical"))
@@ -207,7 +210,7 @@ struct FitCommand: ParsableCommand {
                 say("note: the fitted temperature \(t) is at a bound of its search range [\(range.lowerBound), \(range.upperBound)]: the validation data do not settle it (probabilities are pushed towards 0 or 1); hold out more validation data, or do not calibrate")
             }
             if let c = model.conformal { line += ", \(c.count) conformity scores" }
-            say(line + ")")
+            printResult(line + ")")
         }
     }
 }

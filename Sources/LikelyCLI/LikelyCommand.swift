@@ -18,9 +18,13 @@ struct LikelyCommand: ParsableCommand {
 
     static func main() {
         HeapReuse.keepFreedMemoryForReuse()  // step buffers reused, not refaulted (docs/performance.md)
+        StandardOutput.ignoreBrokenPipes()  // a closed stdout is reported after the save, not a kill
         do {
             var command = try parseAsRoot()
             try command.run()
+            if let failure = OutputFailure.shared.error {
+                fail("error: \(failure); whatever the command saves was saved first", code: 1)
+            }
         } catch let failure as RunFailure {
             fail("error: \(failure.message)", code: 1)
         } catch let failure as OutputError where failure.kind == .failed {
@@ -29,6 +33,7 @@ struct LikelyCommand: ParsableCommand {
             let code = exitCode(for: error)
             if code == .success {
                 writeOutput(fullMessage(for: error) + "\n")
+                if let failure = OutputFailure.shared.error { fail("error: \(failure)", code: 1) }
                 Foundation.exit(0)
             }
             let message = fullMessage(for: error)

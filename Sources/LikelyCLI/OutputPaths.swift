@@ -92,21 +92,35 @@ func makeDirectory(_ path: String, option: String) throws {
     }
 }
 
-/// Writes `text` to standard output at once (unbuffered, so progress shows up in logs and
-/// pipes as it happens). A failed write (a full disk) ends the run: exit 1 with the reason.
+/// Writes `text`, a result, to standard output at once (unbuffered). A failed write (a closed
+/// pipe, a full disk) never stops the work: it is remembered, the command goes on to save
+/// what it was asked to save, and `LikelyCommand` then ends with exit 1 and the reason.
 func writeOutput(_ text: String) {
     do {
         try StandardOutput.write(text)
     } catch {
-        LikelyCommand.fail("error: \(error)", code: 1)
+        OutputFailure.shared.record(error)
     }
 }
 
-/// Prints a line to standard output (see `writeOutput`).
-func say(_ text: String = "") { writeOutput(text + "\n") }
+/// Prints a line of the command's results to standard output (see `writeOutput`).
+func printResult(_ text: String) { writeOutput(text + "\n") }
 
-/// Prints a line to standard error (best effort: a failure there has nowhere to be reported).
-func printError(_ text: String) {
-    let bytes = Array((text + "\n").utf8)
-    _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+/// Prints a line of progress or a note to standard error (fit's epoch lines, tune's trial
+/// lines, what was dropped or encoded), so that standard output carries only results; best
+/// effort: a failure there has nowhere to be reported.
+func say(_ text: String = "") { StandardError.write(text + "\n") }
+
+/// The first failed write to standard output, reported when the command has finished.
+final class OutputFailure: @unchecked Sendable {
+    static let shared = OutputFailure()
+    private let lock = NSLock()
+    private var first: Error?
+
+    func record(_ error: Error) {
+        lock.withLock { if first == nil { first = error } }
+    }
+
+    /// The recorded failure, if any.
+    var error: Error? { lock.withLock { first } }
 }

@@ -46,8 +46,8 @@ struct PredictCommand: ParsableCommand {
         let region = level.map { model.conformalRegion(predictive, level: $0, seed: common.seed) }
         let csv = try PredictionTable.csv(predictive, model: model, region: region, kept: kept, cells: data.keptCells)
         try emit(csv, to: out)
-        if let note = PredictionTable.undefinedNote(predictive) { printError(note) }
-        if let level, let region, let note = PredictionTable.unboundedNote(region, model: model, level: level) { printError(note) }
+        if let note = PredictionTable.undefinedNote(predictive) { say(note) }
+        if let level, let region, let note = PredictionTable.unboundedNote(region, model: model, level: level) { say(note) }
     }
 }
 

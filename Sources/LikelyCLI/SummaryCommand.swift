@@ -83,7 +83,7 @@ struct SummaryCommand: ParsableCommand {
         let summary = model.summary()
         let total = ensemble * summary.totalParameterCount
         if json {
-            writeOutput(String(summary.json.dropLast()) + ", \"members\": \(ensemble), \"ensemble_params\": \(total)}\n")
+            writeOutput(String(summary.json.dropLast()) + ",\"members\":\(ensemble),\"ensemble_params\":\(total)}\n")
         } else {
             let members = ensemble > 1 ? "\nMembers: \(ensemble) (ensemble params: \(total))" : ""
             writeOutput(summary.description + members + "\n")

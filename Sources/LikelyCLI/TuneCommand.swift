@@ -132,11 +132,11 @@ struct TuneCommand: ParsableCommand {
                 say(String(format: "trial %d validated %.4f lower than fit's configuration, within two standard errors (2 × %.4f): kept trial 1",
                            rival + 1, scores[0].nll - scores[rival].nll, choice.standardError))
             }
-            say("best: trial \(best + 1) (" + space.describe(trials[best]) + String(format: ", validation NLL %.4f); ", scores[best].nll)
+            printResult("best: trial \(best + 1) (" + space.describe(trials[best]) + String(format: ", validation NLL %.4f); ", scores[best].nll)
                 + "refitting on all \(data.count) examples for \(refit.epochs(data.kind, examples: data.count)) epochs")
         }
         let (model, history) = try fit.train(prepared, plan: refit, world: SingleProcessCommunicator(), quiet: quiet, progress: false)
         try ModelDirectory.save(model, to: fit.out, history: history)
-        if !quiet { say("saved \(fit.out) (tuning.csv: \(count) trials)") }
+        if !quiet { printResult("saved \(fit.out) (tuning.csv: \(count) trials)") }
     }
 }

@@ -77,5 +77,6 @@ public struct StreamKey: Hashable, Sendable, CustomStringConvertible {
         return key
     }
 
+    /// A readable description, as `print` shows it.
     public var description: String { "(seed \(seed), \(purpose), epoch \(epoch), example \(example))" }
 }

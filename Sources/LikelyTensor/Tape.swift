@@ -17,6 +17,7 @@ final class TapeNode {
 /// Whether ops record themselves on the tape. On by default; `withoutGradients` turns it
 /// off for a scope (prediction, optimizer updates, pullbacks themselves).
 public enum GradientRecording {
+    /// Whether ops record now (task-local: each task and thread of a scope sees its own).
     @TaskLocal public static var isEnabled = true
 }
 
@@ -109,6 +110,7 @@ extension Tensor {
 public struct Gradients {
     private var entries: [ObjectIdentifier: (parameter: Tensor, gradient: Tensor)] = [:]
 
+    /// No gradients yet.
     public init() {}
 
     /// The gradient for `parameter`, or `nil` if the loss does not depend on it.

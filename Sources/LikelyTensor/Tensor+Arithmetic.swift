@@ -39,12 +39,19 @@ extension Tensor {
     }
 
     // Scalar forms: the scalar is a constant.
+    /// a + s element-wise.  ∂/∂a = 1.
     public static func + (a: Tensor, s: Float) -> Tensor { mapWithDerivative(a) { $0 + s } derivative: { _, _ in 1 } }
+    /// s + a element-wise.  ∂/∂a = 1.
     public static func + (s: Float, a: Tensor) -> Tensor { a + s }
+    /// a − s element-wise.  ∂/∂a = 1.
     public static func - (a: Tensor, s: Float) -> Tensor { a + (-s) }
+    /// s − a element-wise.  ∂/∂a = −1.
     public static func - (s: Float, a: Tensor) -> Tensor { mapWithDerivative(a) { s - $0 } derivative: { _, _ in -1 } }
+    /// a · s element-wise.  ∂/∂a = s.
     public static func * (a: Tensor, s: Float) -> Tensor { mapWithDerivative(a) { $0 * s } derivative: { _, _ in s } }
+    /// s · a element-wise.  ∂/∂a = s.
     public static func * (s: Float, a: Tensor) -> Tensor { a * s }
+    /// a / s element-wise, as a · (1/s).  ∂/∂a = 1/s.
     public static func / (a: Tensor, s: Float) -> Tensor { a * (1 / s) }
     /// s / a.  ∂/∂a = −s/a² = −y/a.
     public static func / (s: Float, a: Tensor) -> Tensor { mapWithDerivative(a) { s / $0 } derivative: { x, y in -y / x } }

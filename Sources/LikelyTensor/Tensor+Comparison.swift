@@ -7,17 +7,29 @@ infix operator .== : ComparisonPrecedence
 infix operator .!= : ComparisonPrecedence
 
 extension Tensor {
+    /// 1 where a < b, else 0, element-wise over the broadcast shape.
     public static func .< (a: Tensor, b: Tensor) -> Tensor { broadcastKernel(a, b) { $0 < $1 ? 1 : 0 } }
+    /// 1 where a ≤ b, else 0, element-wise over the broadcast shape.
     public static func .<= (a: Tensor, b: Tensor) -> Tensor { broadcastKernel(a, b) { $0 <= $1 ? 1 : 0 } }
+    /// 1 where a > b, else 0, element-wise over the broadcast shape.
     public static func .> (a: Tensor, b: Tensor) -> Tensor { broadcastKernel(a, b) { $0 > $1 ? 1 : 0 } }
+    /// 1 where a ≥ b, else 0, element-wise over the broadcast shape.
     public static func .>= (a: Tensor, b: Tensor) -> Tensor { broadcastKernel(a, b) { $0 >= $1 ? 1 : 0 } }
+    /// 1 where a = b, else 0, element-wise over the broadcast shape.
     public static func .== (a: Tensor, b: Tensor) -> Tensor { broadcastKernel(a, b) { $0 == $1 ? 1 : 0 } }
+    /// 1 where a ≠ b, else 0, element-wise over the broadcast shape.
     public static func .!= (a: Tensor, b: Tensor) -> Tensor { broadcastKernel(a, b) { $0 != $1 ? 1 : 0 } }
+    /// 1 where a < s, else 0, element-wise (s a constant).
     public static func .< (a: Tensor, s: Float) -> Tensor { a .< Tensor(s) }
+    /// 1 where a ≤ s, else 0, element-wise (s a constant).
     public static func .<= (a: Tensor, s: Float) -> Tensor { a .<= Tensor(s) }
+    /// 1 where a > s, else 0, element-wise (s a constant).
     public static func .> (a: Tensor, s: Float) -> Tensor { a .> Tensor(s) }
+    /// 1 where a ≥ s, else 0, element-wise (s a constant).
     public static func .>= (a: Tensor, s: Float) -> Tensor { a .>= Tensor(s) }
+    /// 1 where a = s, else 0, element-wise (s a constant).
     public static func .== (a: Tensor, s: Float) -> Tensor { a .== Tensor(s) }
+    /// 1 where a ≠ s, else 0, element-wise (s a constant).
     public static func .!= (a: Tensor, s: Float) -> Tensor { a .!= Tensor(s) }
 }
 

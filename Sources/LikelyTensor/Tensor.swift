@@ -91,6 +91,7 @@ public final class Tensor: CustomStringConvertible {
         return a
     }
 
+    /// A readable description, as `print` shows it.
     public var description: String {
         let shown = scalars.prefix(8).map { "\($0)" }.joined(separator: ", ")
         return "Tensor(shape: \(shape), [\(shown)\(count > 8 ? ", …" : "")])"

@@ -111,7 +111,7 @@ import Testing
         let (model, data) = try Self.fitted(in: scratch)
         for command in [["predict"], ["evaluate"], ["sample", "--draws", "2"]] {
             try BadInputTests.expectRejected([command[0], model, data, "--split", "train"] + command.dropFirst(),
-                                             naming: ["--split applies to IDX image directories", "CSV table"])
+                                             naming: ["--split applies to IDX and CIFAR image directories", "CSV table"])
         }
         try scratch.write("arrays/x.npy", Fixtures.npy(shape: [4, 1], [0, 1, 2, 3]))
         try scratch.write("arrays/y.npy", Fixtures.npy(shape: [4], [0, 1, 2, 3]))

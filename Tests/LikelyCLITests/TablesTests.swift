@@ -30,7 +30,7 @@ import Testing
         let fit = try CLI.run(["fit", data, "--out", model, "--features", "city,size", "--missing", "impute",
                                "--epochs", "60", "--lr", "0.01", "--seed", "3"])
         #expect(fit.status == 0, "fit failed: \(fit.stderr)")
-        #expect(fit.stdout.contains("one-hot encoded city (4 categories)"), "\(fit.stdout)")
+        #expect(fit.stderr.contains("one-hot encoded city (4 categories)"), "\(fit.stderr)")
         let json = try String(contentsOfFile: "\(model)/model.json", encoding: .utf8)
         #expect(json.contains("\"feature_encoding\"") && json.contains("\"Berlin\"") && json.contains("\"impute\""))
 
@@ -78,7 +78,7 @@ import Testing
         let fit = try CLI.run(["fit", data, "--out", model, "--features", "city,size", "--missing", "drop", "--epochs", "1"])
         #expect(fit.status == 0, "fit failed: \(fit.stderr)")
         // Rows i % 7 == 3 (13 of 90) or i % 11 == 5 (8), both for i = 38: 20 rows.
-        #expect(fit.stdout.contains("dropped 20 rows with missing cells"), "\(fit.stdout)")
+        #expect(fit.stderr.contains("dropped 20 rows with missing cells"), "\(fit.stderr)")
         let evaluate = try CLI.run(["evaluate", model, data, "--json"])
         #expect(evaluate.status == 0 && evaluate.stderr.contains("dropped 20 rows with missing cells"), "\(evaluate.stderr)")
         #expect(try EndToEndTests.json(evaluate.stdout)["n"] as? Int == 70)

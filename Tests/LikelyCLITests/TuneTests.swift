@@ -36,7 +36,7 @@ import Testing
         let arguments = ["tune", data, "--out", scratch.path("tuned"), "--trials", "4", "--epochs", "15", "--seed", "2"]
         let run = try CLI.run(arguments)
         #expect(run.status == 0, "tune failed: \(run.stderr)")
-        #expect(run.stdout.split(separator: "\n").filter { $0.hasPrefix("trial ") }.count == 4, "\(run.stdout)")
+        #expect(run.stderr.split(separator: "\n").filter { $0.hasPrefix("trial ") }.count == 4, "\(run.stderr)")
         let csv = try String(contentsOfFile: scratch.path("tuned/tuning.csv"), encoding: .utf8)
         let table = Self.rows(csv)
         #expect(table[0] == ["trial", "dropout", "weight_decay", "hidden", "lr", "family", "val_nll", "epochs_run", "best_epoch",
@@ -49,7 +49,7 @@ import Testing
         #expect(table[2][0..<6] == ["2", "0.1", "0.1", "50,50", "0.001", "studentt"], "\(table[2])")
         #expect(table[3][0..<6] == ["3", "0.1", "0.1", "50,50", "0.001", "laplace"], "\(table[3])")
         #expect(["normal", "studentt", "laplace"].contains(table[4][5]), "\(table[4])")
-        #expect(run.stdout.contains("trial 1/4 (fit's configuration): dropout 0.1, weight-decay 0.1, hidden 50,50, lr 0.001, family normal"), "\(run.stdout)")
+        #expect(run.stderr.contains("trial 1/4 (fit's configuration): dropout 0.1, weight-decay 0.1, hidden 50,50, lr 0.001, family normal"), "\(run.stderr)")
         for row in table.dropFirst(2) {
             let dropout = try #require(Double(row[1])), decay = try #require(Double(row[2])), lr = try #require(Double(row[4]))
             #expect((0...0.5).contains(dropout) && (1e-3...0.3).contains(decay) && (2e-4...3e-3).contains(lr), "\(row)")
@@ -108,8 +108,8 @@ import Testing
         _ = try scratch.write("part/tuning.csv", [lines[0], lines[1], lines[3]].joined(separator: "\n") + "\n")
         let resumed = try CLI.run(["tune", data, "--out", scratch.path("part"), "--resume"] + common)
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(resumed.stdout.contains("resuming: 2 of 4 trials already in"), "\(resumed.stdout)")
-        let ran = resumed.stdout.split(separator: "\n").filter { $0.hasPrefix("trial ") }
+        #expect(resumed.stderr.contains("resuming: 2 of 4 trials already in"), "\(resumed.stderr)")
+        let ran = resumed.stderr.split(separator: "\n").filter { $0.hasPrefix("trial ") }
         #expect(ran.count == 2 && ran[0].hasPrefix("trial 2/4") && ran[1].hasPrefix("trial 4/4"), "\(ran)")
         #expect(try String(contentsOfFile: scratch.path("part/tuning.csv"), encoding: .utf8) == csv)
         #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.path("part/weights.safetensors")))
@@ -156,7 +156,7 @@ import Testing
         // less than two (0.016248), so fit's configuration stays, refitted exactly as likely fit
         // trains it: the same weights, bit for bit.
         let kept = try resume("kept", trial2: [-0.03, 0, -0.02, 0.01, -0.03])
-        #expect(kept.stdout.contains("kept trial 1") && kept.stdout.contains("best: trial 1 "), "\(kept.stdout)")
+        #expect(kept.stderr.contains("kept trial 1") && kept.stdout.contains("best: trial 1 "), "\(kept.stdout) \(kept.stderr)")
         let plain = try CLI.run(["fit", data, "--out", scratch.path("fit"), "--epochs", "6", "--seed", "2", "--quiet"])
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: scratch.path("kept/weights.safetensors")))
@@ -166,7 +166,7 @@ import Testing
         // trial 2 (fit's configuration with a studentt head) wins, refitted for its best epoch's
         // gradient steps (× 2/3 here, as above).
         let replaced = try resume("replaced", trial2: [-0.03, -0.02, -0.03, -0.02, -0.03])
-        #expect(replaced.stdout.contains("best: trial 2 ") && !replaced.stdout.contains("kept trial 1"), "\(replaced.stdout)")
+        #expect(replaced.stdout.contains("best: trial 2 ") && !replaced.stderr.contains("kept trial 1"), "\(replaced.stdout)")
         let history = try String(contentsOfFile: scratch.path("replaced/history.csv"), encoding: .utf8)
         let epochs = max(1, Int((Double(table[2][8])! * 2 / 3).rounded()))
         #expect(history.split(separator: "\n").count == epochs + 1, "expected \(epochs) epochs: \(history)")
@@ -222,15 +222,15 @@ import Testing
 
         // The family alone: the five configurations once each, not drawn again.
         let familyOnly = try CLI.run(["tune", positive, "--out", scratch.path("o"), "--trials", "9", "--epochs", "2", "--search", "family"])
-        #expect(familyOnly.status == 0 && familyOnly.stdout.contains("running 5 trials, not 9"), "\(familyOnly.stdout) \(familyOnly.stderr)")
+        #expect(familyOnly.status == 0 && familyOnly.stderr.contains("running 5 trials, not 9"), "\(familyOnly.stdout) \(familyOnly.stderr)")
         let onlyRows = Self.rows(try String(contentsOfFile: scratch.path("o/tuning.csv"), encoding: .utf8)).dropFirst()
         #expect(onlyRows.map { $0[5] } == ["normal", "studentt", "laplace", "lognormal", "gamma"], "\(onlyRows)")
 
         // Whole-number targets: the search says that count families are the models of counts.
         let counts = try scratch.write("counts.csv", "x,n\n" + (0..<30).map { "\($0),\($0 % 4)" }.joined(separator: "\n") + "\n")
         let countRun = try CLI.run(["tune", counts, "--out", scratch.path("c"), "--trials", "2", "--epochs", "2"])
-        #expect(countRun.status == 0 && countRun.stdout.contains("note: every target is a whole number"), "\(countRun.stdout)")
-        #expect(countRun.stdout.contains("--family poisson, negbinomial or zip"), "\(countRun.stdout)")
+        #expect(countRun.status == 0 && countRun.stderr.contains("note: every target is a whole number"), "\(countRun.stderr)")
+        #expect(countRun.stderr.contains("--family poisson, negbinomial or zip"), "\(countRun.stderr)")
 
         // Asking for a family search that cannot be: exit 2, naming why.
         try BadInputTests.expectRejected(["tune", positive, "--out", scratch.path("x"), "--search", "family", "--family", "normal"],

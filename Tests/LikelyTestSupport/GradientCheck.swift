@@ -53,7 +53,7 @@ public func checkGradients(at inputs: [Tensor], epsilon: Float = 1e-2,
         for j in 0..<leaf.count {
             let x = leaf.scalars[j]
             let h = epsilon * max(1, Swift.abs(x))
-            var plus = leaves.map { $0.detached() }, minus = leaves.map { $0.detached() }
+            let plus = leaves.map { $0.detached() }, minus = leaves.map { $0.detached() }
             plus[i].scalars[j] = x + h
             minus[i].scalars[j] = x - h
             let numeric = Float((loss(plus) - loss(minus)) / Double((x + h) - (x - h)))

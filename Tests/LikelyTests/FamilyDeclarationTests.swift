@@ -56,7 +56,7 @@ struct FamilyDeclarationTests {
         switch family.support {
         case .real: Tensor([-1.5, 0.2, 0.9, 3])
         case .positive: Tensor([0.3, 1, 2.5, 0.05])
-        case .unitInterval: Tensor([0.1, 0.5, 0.93, 0.3])
+        case .openUnitInterval: Tensor([0.1, 0.5, 0.93, 0.3])
         case .counts: Tensor([0, 1, 4, 2])
         case .binary: Tensor([0, 1, 1, 0])
         case .classes: Tensor([0, 2, 1, 2])

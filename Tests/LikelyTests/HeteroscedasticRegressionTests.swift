@@ -47,6 +47,6 @@ struct HeteroscedasticRegressionTests {
         }.reduce(0, +) / Double(test.count)
         print("heteroscedastic: model NLL \(report.nll), true NLL \(trueNLL), coverage \(report.coverage!)")
         #expect(report.nll - trueNLL < 0.05, "model NLL \(report.nll), true NLL \(trueNLL)")
-        #expect(Swift.abs(report.coverage!["0.9"]! - 0.9) < 0.02)
+        #expect(Swift.abs(report.coverage![0.9]! - 0.9) < 0.02)
     }
 }

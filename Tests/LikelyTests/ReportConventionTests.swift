@@ -46,7 +46,7 @@ import Testing
         let y = gamma.sample(using: &random)
         let predictive = Predictive(head: Head(.gamma), members: [gamma])
         let report = try Self.model(Head(.gamma)).evaluate(predictive, targets: y, mcSamples: 0)
-        let covered = try #require(report.coverage?["0.9"])
+        let covered = try #require(report.coverage?[0.9])
         // 5 binomial standard errors √(0.9 · 0.1 / 4000) = 0.0047.
         #expect(abs(covered - 0.9) < 0.024, "coverage at 0.9: \(covered)")
         #expect(report.coverageExcluded == nil)

@@ -31,6 +31,7 @@ public struct ConformalReport: Encodable, Equatable, Sendable {
         return [JSONNumbers.pointer(path + ["mean_width"]): "+infinity: " + unboundedReason]
     }
 
+    /// The JSON object of `evaluate --json`'s `conformal` entry.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(level, forKey: .level)

@@ -6,6 +6,7 @@ public struct RankDisagreement: Error, CustomStringConvertible {
     /// Which rank differs from rank 0, and how.
     public var message: String
 
+    /// The message, as the CLI prints it.
     public var description: String { message }
 }
 

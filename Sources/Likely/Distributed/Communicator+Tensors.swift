@@ -31,8 +31,10 @@ extension Communicator {
 
     /// Overwrites every tensor's values with the root's, in one broadcast: the initial
     /// weights, so every rank starts from rank 0's initialisation.
-    /// - Parameter tensors: the same shapes, in the same order, on every rank; their
-    ///   `scalars` are replaced in place on every rank but `root`.
+    /// - Parameters:
+    ///   - tensors: the same shapes, in the same order, on every rank; their `scalars` are
+    ///     replaced in place on every rank but `root`.
+    ///   - root: the rank whose values every rank takes.
     public func broadcastValues(of tensors: [Tensor], from root: Int) {
         guard isDistributed else { return }
         var packed = PackedTensors(tensors)

@@ -8,5 +8,6 @@ public struct CommunicatorError: Error, CustomStringConvertible {
         self.message = message
     }
 
+    /// The message, as `print` and the CLI show it.
     public var description: String { "MPI: \(message)" }
 }

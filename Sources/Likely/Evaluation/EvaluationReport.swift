@@ -12,26 +12,36 @@ public struct EvaluationReport: Encodable {
     /// Mean negative log-likelihood per observation, natural log, original units.
     public var nll: Double
     // Regression and counts
+    /// Root mean squared error of the predictive mean.
     public var rmse: Double?
+    /// Mean absolute error of the predictive mean.
     public var mae: Double?
+    /// Mean continuous ranked probability score (original units; lower is better).
     public var crps: Double?
-    /// Fraction of observations inside the central predictive interval, keyed "0.5", "0.8", "0.9", "0.95",
-    /// over the observations whose interval has no NaN bound (an infinite bound covers).
-    public var coverage: [String: Double]?
+    /// Fraction of observations inside the central predictive interval, keyed by its level
+    /// (0.5, 0.8, 0.9, 0.95: `report.coverage?[0.9]`; the JSON keys are "0.5", …), over the
+    /// observations whose interval has no NaN bound (an infinite bound covers).
+    public var coverage: [Double: Double]?
     /// Per level, how many observations were left out of `coverage` because a bound of their
     /// interval was NaN (absent when none was).
-    public var coverageExcluded: [String: Int]?
+    public var coverageExcluded: [Double: Int]?
     // Classification
+    /// Share of inputs whose most probable class (of the mean probabilities) is the label.
     public var accuracy: Double?
     /// The multi-class Brier score (1/N) Σᵢ Σₖ (pᵢₖ − 1{yᵢ = k})² for every classification head,
     /// Bernoulli included (K = 2): a 2-class categorical and a Bernoulli agree.
     public var brier: Double?
     /// Bernoulli only: the binary Brier score (1/N) Σᵢ (pᵢ − yᵢ)² (scikit-learn's), half of `brier`.
     public var brierBinary: Double?
+    /// Expected calibration error: the count-weighted mean gap |accuracy − confidence| over
+    /// equal-width confidence bins.
     public var ece: Double?
+    /// Maximum calibration error: the largest such gap of a non-empty bin.
     public var mce: Double?
     // Bernoulli
+    /// Area under the ROC curve of P(y = 1).
     public var rocAUC: Double?
+    /// Average precision (area under the precision–recall curve) of P(y = 1).
     public var prAUC: Double?
     /// Area under the risk–coverage curve (selective prediction; lower is better).
     public var aurc: Double?
@@ -46,8 +56,9 @@ public struct EvaluationReport: Encodable {
     public var pit: PITHistogram?
     /// Observed against nominal coverage (regression and counts).
     public var coverageCurve: IntervalCoverage?
-    /// ROC and PR curves (Bernoulli).
+    /// The ROC curve (Bernoulli).
     public var roc: ROCCurve?
+    /// The precision–recall curve (Bernoulli).
     public var precisionRecall: PrecisionRecallCurve?
     /// Selective risk against coverage.
     public var riskCoverage: RiskCoverageCurve?
@@ -56,6 +67,29 @@ public struct EvaluationReport: Encodable {
         case n, mcSamples = "mc_samples", members, nll, rmse, mae, crps, coverage, accuracy, brier, ece, mce
         case coverageExcluded = "coverage_excluded", brierBinary = "brier_binary"
         case rocAUC = "roc_auc", prAUC = "pr_auc", aurc, ood, conformal
+    }
+
+    /// The JSON object of `likely evaluate --json` (the curves are left out).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(n, forKey: .n)
+        try c.encode(mcSamples, forKey: .mcSamples)
+        try c.encode(members, forKey: .members)
+        try c.encode(nll, forKey: .nll)
+        for (key, value) in [(CodingKeys.rmse, rmse), (.mae, mae), (.crps, crps), (.accuracy, accuracy), (.brier, brier),
+                             (.brierBinary, brierBinary), (.ece, ece), (.mce, mce), (.rocAUC, rocAUC), (.prAUC, prAUC), (.aurc, aurc)] {
+            try c.encodeIfPresent(value, forKey: key)
+        }
+        // JSON object keys are strings: the levels as "0.5", "0.8", "0.9", "0.95".
+        try c.encodeIfPresent(coverage.map(Self.stringKeyed), forKey: .coverage)
+        try c.encodeIfPresent(coverageExcluded.map(Self.stringKeyed), forKey: .coverageExcluded)
+        try c.encodeIfPresent(ood, forKey: .ood)
+        try c.encodeIfPresent(conformal, forKey: .conformal)
+    }
+
+    /// A level-keyed dictionary with the levels written as JSON keys ("0.9").
+    static func stringKeyed<Value>(_ byLevel: [Double: Value]) -> [String: Value] {
+        Dictionary(uniqueKeysWithValues: byLevel.map { (levelKey($0.key), $0.value) })
     }
 
     /// The report as one line of JSON (keys sorted, absent metrics left out, a number that is
@@ -77,8 +111,7 @@ public struct EvaluationReport: Encodable {
         }
         if let coverage {
             for level in IntervalCoverage.standardLevels {
-                let key = EvaluationReport.levelKey(level)
-                rows.append(("coverage \(key)", fmt(coverage[key] ?? .nan)))
+                rows.append(("coverage \(EvaluationReport.levelKey(level))", fmt(coverage[level] ?? .nan)))
             }
         }
         if let ood {
@@ -107,6 +140,7 @@ public struct EvaluationReport: Encodable {
 extension ProbabilisticModel {
     /// Scores the predictive of `data` (raw features, targets in original units).
     /// - Parameters:
+    ///   - data: labelled examples.
     ///   - mcSamples: T MC-dropout passes (0: the deterministic network).
     ///   - seed: the seed of the dropout streams and of sample-based scores.
     ///   - bins: equal-width confidence bins of the reliability diagram.
@@ -116,7 +150,12 @@ extension ProbabilisticModel {
     }
 
     /// Scores an already computed predictive against `targets` `[N]`.
-    /// - Parameter mcSamples: the T it was computed with (0: deterministic), for the report.
+    /// - Parameters:
+    ///   - predictive: the predictive of N inputs.
+    ///   - targets: `[N]` observations in original units, or class indices.
+    ///   - mcSamples: the T it was computed with (0: deterministic), for the report.
+    ///   - seed: the seed of sample-based scores (CRPS of mixtures, randomized PIT).
+    ///   - bins: equal-width confidence bins of the reliability diagram.
     public func evaluate(_ predictive: Predictive, targets: Tensor, mcSamples: Int, seed: UInt64 = 0,
                          bins: Int = 15) -> EvaluationReport {
         let n = targets.count
@@ -151,14 +190,14 @@ extension ProbabilisticModel {
             report.rmse = Metrics.rootMeanSquaredError(predictions: mean, targets: y)
             report.mae = Metrics.meanAbsoluteError(predictions: mean, targets: y)
             report.crps = predictive.continuousRankedProbabilityScore(observations: y, seed: seed)
-            var levels: [String: Double] = [:], excluded: [String: Int] = [:], observed: [Double] = []
+            var levels: [Double: Double] = [:], excluded: [Double: Int] = [:], observed: [Double] = []
             for level in IntervalCoverage.standardLevels {
                 let (lower, upper) = predictive.interval(level: level)
                 let (l, u) = (lower.map(Double.init), upper.map(Double.init))
                 let c = Metrics.coverage(lower: l, upper: u, observations: y)
-                levels[EvaluationReport.levelKey(level)] = c
+                levels[level] = c
                 let left = Metrics.undefinedBoundCount(lower: l, upper: u)
-                if left > 0 { excluded[EvaluationReport.levelKey(level)] = left }
+                if left > 0 { excluded[level] = left }
                 observed.append(c)
             }
             report.coverage = levels

@@ -7,22 +7,22 @@ import Foundation
 /// more specific reason the note says which non-finite value it was: "not a number
 /// (undefined)", "+infinity" or "-infinity". JSON has no literal for them, so a reader never
 /// sees `NaN`, `Infinity` or a string where a number belongs.
-public enum JSONNumbers {
+package enum JSONNumbers {
     /// The note for a non-finite `x` (nil for a finite one).
-    public static func reason(for x: Double) -> String? {
+    package static func reason(for x: Double) -> String? {
         if x.isNaN { return "not a number (undefined)" }
         if x.isInfinite { return x > 0 ? "+infinity" : "-infinity" }
         return nil
     }
 
     /// A JSON Pointer from its path of keys and indices, each escaped (~ as ~0, / as ~1).
-    public static func pointer(_ path: [String]) -> String {
+    package static func pointer(_ path: [String]) -> String {
         path.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }.joined()
     }
 
     /// `value` as one line of JSON, keys sorted, every non-finite number `null` with its note
     /// (`reasons[pointer]` where given, else `reason(for:)`) in a trailing `"notes"` object.
-    public static func encode<T: Encodable>(_ value: T, reasons: [String: String] = [:]) throws -> String {
+    package static func encode<T: Encodable>(_ value: T, reasons: [String: String] = [:]) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Sentinel strings no report can contain (a control character), found and replaced below.
@@ -41,7 +41,7 @@ public enum JSONNumbers {
     }
 
     /// A Double as a JSON number, or `null` with its note appended to `notes`.
-    public static func number(_ x: Double, at path: [String], reason: String? = nil,
+    package static func number(_ x: Double, at path: [String], reason: String? = nil,
                               notes: inout [(pointer: String, reason: String)]) -> String {
         guard let generic = JSONNumbers.reason(for: x) else { return "\(x)" }
         notes.append((pointer(path), reason ?? generic))
@@ -49,9 +49,9 @@ public enum JSONNumbers {
     }
 
     /// `"notes": {...}` for hand-written JSON, or nil when nothing was null.
-    public static func notesField(_ notes: [(pointer: String, reason: String)]) -> String? {
+    package static func notesField(_ notes: [(pointer: String, reason: String)]) -> String? {
         guard !notes.isEmpty else { return nil }
-        return "\"notes\": {" + notes.map { "\(quoted($0.pointer)): \(quoted($0.reason))" }.joined(separator: ", ") + "}"
+        return "\"notes\":{" + notes.map { "\(quoted($0.pointer)):\(quoted($0.reason))" }.joined(separator: ",") + "}"
     }
 
     static let sentinel = "\u{1}"

@@ -3,9 +3,12 @@
 /// is 0 and the map is a change of units y = b·z with b = `standardDeviation`
 /// (`init(scaleFitting:)`).
 public struct TargetScaling: Codable, Equatable, Sendable {
+    /// m, the training targets' mean (0 for the positive families).
     public var mean: Float
+    /// s > 0, their standard deviation (the training mean for the positive families).
     public var standardDeviation: Float
 
+    /// y = mean + standardDeviation · z; the standard deviation must be positive and finite.
     public init(mean: Float, standardDeviation: Float) {
         precondition(standardDeviation > 0 && standardDeviation.isFinite,
                      "target scaling needs a positive standard deviation, got \(standardDeviation)")

@@ -11,8 +11,11 @@
 /// would read as "chance" when there is nothing to measure, so every value is NaN (`null`
 /// in JSON, with the reason of `undefinedReason(name:)`) and `constantValue` holds the value.
 public struct DetectionScores: Encodable, Equatable, Sendable {
+    /// The area under the ROC curve of the score telling out- from in-distribution inputs.
     public let auroc: Double?
+    /// The area under the precision–recall curve, out-of-distribution inputs positive.
     public let aupr: Double?
+    /// The false-positive rate at a 95% true-positive rate.
     public let fpr95: Double?
     /// The score's one value when it is the same on every input (then every value is NaN).
     public let constantValue: Double?

@@ -41,7 +41,7 @@ extension Metrics {
     /// `crps(cdf:quantile:observation:)`).
     /// - Parameters:
     ///   - cdf: F(t), non-decreasing from 0 to 1.
-    ///   - observation: y.
+    ///   - y: the observation.
     ///   - lower: L, where F is negligibly above 0.
     ///   - upper: U, where F is negligibly below 1.
     public static func crps(cdf: (Double) -> Double, observation y: Double, lower: Double, upper: Double) -> Double {
@@ -81,7 +81,7 @@ extension Metrics {
     /// - Parameters:
     ///   - points: the grid, increasing integers.
     ///   - cdf: F(kⱼ) at each grid point.
-    ///   - observation: the integer y.
+    ///   - y: the observation, an integer.
     public static func crpsDiscrete(points: [Double], cdf: [Double], observation y: Double) -> Double {
         requireSameCount(points.count, cdf.count, "grid points and cdf values")
         precondition(!points.isEmpty, "discrete CRPS needs at least one grid point")

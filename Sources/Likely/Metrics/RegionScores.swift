@@ -16,9 +16,13 @@ public struct RegionScores: Encodable, Equatable, Sendable {
     public var n: Int
     /// The level of the central interval.
     public var level: Double
+    /// The mean negative log-likelihood of the region's observations.
     public var nll: Double
+    /// The share of them inside their central interval at `level`.
     public var coverage: Double
+    /// The mean width of those intervals.
     public var meanWidth: Double
+    /// The mean epistemic standard deviation of their predictives.
     public var meanEpistemicSD: Double
 
     enum CodingKeys: String, CodingKey {
@@ -27,7 +31,8 @@ public struct RegionScores: Encodable, Equatable, Sendable {
 
     /// - Parameters:
     ///   - logLikelihoods: log p(yᵢ) per observation, `[N]`.
-    ///   - lower, upper: the central interval at `level` per observation, `[N]`.
+    ///   - lower: the lower end of the central interval at `level` per observation, `[N]`.
+    ///   - upper: its upper end, `[N]`.
     ///   - observations: yᵢ, `[N]`.
     ///   - epistemicSD: √(epistemic variance) per observation, `[N]`.
     ///   - inRegion: whether observation i counts, `[N]`.

@@ -15,7 +15,7 @@ extension TemperatureScaling {
     /// - Parameters:
     ///   - memberLogits: M arrays of row-major logits `[N, K]` (Bernoulli: K = 2 with rows (0, z)).
     ///   - labels: N class indices in `0..<K`.
-    ///   - classes: K.
+    ///   - k: K, the number of classes.
     public init(fittingMemberLogits memberLogits: [[Float]], labels: [Int], classes k: Int) {
         precondition(!memberLogits.isEmpty, "temperature scaling needs at least one member")
         let n = labels.count

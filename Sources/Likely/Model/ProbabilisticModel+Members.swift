@@ -29,8 +29,13 @@ extension ProbabilisticModel {
 
     /// A deep ensemble of `count` members, member j's network built by `makeMember` from
     /// its member seed `memberSeed(seed, member: j)`.
-    /// - Parameter makeMember: builds one network of the ensemble's architecture from a seed
-    ///   (draw its initial weights from that seed only).
+    /// - Parameters:
+    ///   - count: M ≥ 1 members.
+    ///   - seed: the ensemble's seed; member j's is `memberSeed(seed, member: j)`.
+    ///   - head: the head every member shares.
+    ///   - inputShape: the per-example input shape.
+    ///   - makeMember: builds one network of the ensemble's architecture from a seed (draw
+    ///     its initial weights from that seed only).
     public convenience init(members count: Int, seed: UInt64, head: Head, inputShape: [Int],
                             makeMember: (UInt64) throws -> Sequential) rethrows {
         precondition((1...Self.maximumMemberCount).contains(count),

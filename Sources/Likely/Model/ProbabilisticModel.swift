@@ -119,7 +119,10 @@ public final class ProbabilisticModel {
 
     /// Raw outputs `[N, rawOutputCount]` of the (first member's) network for prepared features;
     /// the whole ensemble's are `predictiveRawOutputs`.
-    /// - Parameter streams: one stream per row (see `ExampleStreams`); `inference` draws nothing.
+    /// - Parameters:
+    ///   - prepared: features already through `prepareFeatures`, `[N] + inputShape`.
+    ///   - phase: `inference` for the deterministic network, `monteCarlo` for an MC-dropout pass.
+    ///   - streams: one stream per row (see `ExampleStreams`); `inference` draws nothing.
     public func rawOutputs(_ prepared: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         network(prepared, phase: phase, using: &streams)
     }

@@ -5,10 +5,14 @@ public struct ModelFileError: Error, CustomStringConvertible {
     /// What is wrong, naming the field where there is one.
     public var problem: String
 
+    /// - Parameters:
+    ///   - file: the model file's path.
+    ///   - problem: what is wrong, naming the field.
     public init(file: String, _ problem: String) {
         self.file = file
         self.problem = problem
     }
 
+    /// The message, as `print` and the CLI show it.
     public var description: String { "\(file): \(problem)" }
 }

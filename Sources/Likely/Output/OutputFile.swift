@@ -9,19 +9,31 @@ import Foundation
 /// reader, or something else that must not be replaced. `failed` is a failure at run time
 /// (exit 1): the system refused the write (no space left on device, an I/O error).
 public struct OutputError: Error, CustomStringConvertible {
-    public enum Kind: Sendable { case refused, failed }
+    /// Whose fault the failure is.
+    public enum Kind: Sendable {
+        /// The path must not be written (bad input, exit 2).
+        case refused
+        /// The system failed the write (a failure at run time, exit 1).
+        case failed
+    }
     /// The path as the user gave it (or "standard output").
     public var path: String
+    /// Refused or failed.
     public var kind: Kind
     /// What went wrong.
     public var problem: String
 
+    /// - Parameters:
+    ///   - path: the path as the user gave it.
+    ///   - kind: refused or failed.
+    ///   - problem: what went wrong.
     public init(path: String, kind: Kind, _ problem: String) {
         self.path = path
         self.kind = kind
         self.problem = problem
     }
 
+    /// The message, as `print` and the CLI show it.
     public var description: String { "\(path): \(problem)" }
 }
 
@@ -37,14 +49,14 @@ public struct OutputError: Error, CustomStringConvertible {
 ///   caller allows streams (`predict --out`), never replaced by a regular file; a FIFO with
 ///   no reader is refused instead of waiting for one.
 /// - A directory, block device or socket is refused.
-public enum OutputFile {
+package enum OutputFile {
     /// What already exists where an output will be written.
-    public enum Existing: Equatable, Sendable {
+    package enum Existing: Equatable, Sendable {
         case nothing, regularFile, directory, stream(String), unwritable(String)
     }
 
     /// What is at `path` now, symbolic links followed.
-    public static func existing(_ path: String) -> Existing {
+    package static func existing(_ path: String) -> Existing {
         var info = stat()
         guard stat(path, &info) == 0 else { return .nothing }
         switch info.st_mode & S_IFMT {
@@ -60,7 +72,7 @@ public enum OutputFile {
 
     /// Throws `OutputError.refused` unless `path` may be written: nothing there yet, a
     /// regular file, or (with `allowStream`) a character device or FIFO.
-    public static func check(_ path: String, allowStream: Bool) throws {
+    package static func check(_ path: String, allowStream: Bool) throws {
         switch existing(path) {
         case .nothing, .regularFile: return
         case .directory: throw OutputError(path: path, kind: .refused, "is a directory; expected a file path")
@@ -76,7 +88,7 @@ public enum OutputFile {
     /// Writes `data` to `path` by the rules above; the directory must exist.
     /// - Throws: `OutputError` (`refused` for a path that must not be written, `failed` when
     ///   the system fails the write).
-    public static func write(_ data: Data, to path: String, allowStream: Bool = false) throws {
+    package static func write(_ data: Data, to path: String, allowStream: Bool = false) throws {
         try check(path, allowStream: allowStream)
         if case .stream = existing(path) {
             try writeStream(data, to: path)
@@ -88,7 +100,7 @@ public enum OutputFile {
     /// `data` in a temporary file next to `path`'s final target, ready to be renamed into
     /// place by `commit()`; a set of files staged first and committed together leaves the
     /// shortest window in which some are new and some old.
-    public static func stage(_ data: Data, for path: String) throws -> StagedFile {
+    package static func stage(_ data: Data, for path: String) throws -> StagedFile {
         try check(path, allowStream: false)
         let target = PathResolution.finalTarget(of: path)
         let directory = (target as NSString).deletingLastPathComponent
@@ -151,15 +163,15 @@ public enum OutputFile {
 }
 
 /// A file written to a temporary name, waiting to be renamed over its target.
-public struct StagedFile {
+package struct StagedFile {
     /// The path as the caller named it.
-    public let path: String
+    package let path: String
     let temporary: String
     /// The final target of `path` (symbolic links followed).
     let target: String
 
     /// Renames the temporary file over the target (atomic within a file system).
-    public func commit() throws {
+    package func commit() throws {
         guard rename(temporary, target) == 0 else {
             let error = OutputFile.failure(path, "cannot rename the temporary file into place")
             discard()
@@ -168,10 +180,10 @@ public struct StagedFile {
     }
 
     /// Removes the temporary file.
-    public func discard() { unlink(temporary) }
+    package func discard() { unlink(temporary) }
 }
 
 /// Writes `data` to `url` atomically (see `OutputFile`).
-public func writeAtomically(_ data: Data, to url: URL) throws {
+package func writeAtomically(_ data: Data, to url: URL) throws {
     try OutputFile.write(data, to: url.path)
 }

@@ -2,14 +2,14 @@ import Foundation
 
 /// Paths as the file system sees them, for writing through symbolic links and for telling
 /// whether an output is one of the inputs or lies inside an input directory.
-public enum PathResolution {
+package enum PathResolution {
     /// The longest symbolic-link chain followed (Linux's own limit).
     static let maximumLinks = 40
 
     /// `path` absolute, with every symbolic link resolved, `.` and `..` removed; the part
     /// that does not exist yet is kept as written (like `realpath -m`). A link chain longer
     /// than 40 is left unresolved at that point.
-    public static func canonical(_ path: String) -> String {
+    package static func canonical(_ path: String) -> String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         var pending = absolute.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var resolved: [String] = []
@@ -33,17 +33,17 @@ public enum PathResolution {
 
     /// The file a write to `path` lands in: `path` itself unless it is a symbolic link, else
     /// the link's final target (which need not exist yet).
-    public static func finalTarget(of path: String) -> String {
+    package static func finalTarget(of path: String) -> String {
         linkTarget(path) == nil ? path : canonical(path)
     }
 
     /// Whether `path` lies at or below `directory` (both canonical).
-    public static func isInside(_ path: String, _ directory: String) -> Bool {
+    package static func isInside(_ path: String, _ directory: String) -> Bool {
         path == directory || path.hasPrefix(directory.hasSuffix("/") ? directory : directory + "/")
     }
 
     /// The identity (device, inode) of the file at `path`, links followed; `nil` if none.
-    public static func identity(_ path: String) -> [UInt64]? {
+    package static func identity(_ path: String) -> [UInt64]? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return [UInt64(info.st_dev), UInt64(info.st_ino)]

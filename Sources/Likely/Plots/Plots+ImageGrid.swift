@@ -16,7 +16,10 @@ extension Plots {
     ///   - images: `[N, H, W, C]` (NHWC), C = 1 (one value per pixel, or averaged over C ≠ 3)
     ///     or 3 (RGB, grayscale coloring only).
     ///   - captions: up to N labels printed under the images.
+    ///   - columns: images per row of the grid.
+    ///   - coloring: grey levels per image, or one diverging scale for all (filters).
     ///   - cellSize: pixel size of one image in the SVG.
+    ///   - title: the heading.
     public static func imageGrid(_ images: Tensor, captions: [String] = [], columns: Int = 8,
                                  coloring: ImageColoring = .grayscale, cellSize: Double = 64,
                                  title: String = "Images") -> String {

@@ -3,13 +3,17 @@ extension Plots {
     /// predictive (filled, e.g. 50% and 95%) and of the aleatoric part alone (dashed outlines),
     /// so the gap between them shows the epistemic uncertainty.
     /// - Parameters:
-    ///   - dataX, dataY: the observations (points).
+    ///   - dataX: the observations' x (points).
+    ///   - dataY: their y.
     ///   - gridX: increasing x values where the predictive was evaluated.
     ///   - mean: predictive mean at each grid point.
     ///   - total: bands of the total predictive (mixture over MC passes), widest first or any order.
     ///   - aleatoric: bands of the noise alone (mean of the members' noise), same levels.
     ///   - shaded: x intervals drawn as grey columns behind everything, with their legend label
     ///     (for instance a gap without training data).
+    ///   - title: the heading.
+    ///   - xLabel: the horizontal axis's label.
+    ///   - yLabel: the vertical axis's label.
     public static func regressionBands(dataX: [Double], dataY: [Double], gridX: [Double], mean: [Double],
                                        total: [PredictiveBand], aleatoric: [PredictiveBand] = [],
                                        shaded: [(range: ClosedRange<Double>, label: String)] = [],

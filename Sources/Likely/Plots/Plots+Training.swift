@@ -3,6 +3,7 @@ extension Plots {
     /// - Parameters:
     ///   - training: mean training loss of each epoch.
     ///   - validation: validation NLL of each epoch, if there is a validation set.
+    ///   - title: the heading.
     ///   - yLabel: what the loss is (default "NLL per observation").
     /// - Returns: an SVG document; non-finite losses are left out.
     public static func lossCurves(training: [Double], validation: [Double]? = nil,

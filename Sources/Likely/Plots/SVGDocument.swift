@@ -18,7 +18,14 @@ public struct SVGDocument {
     }
 
     /// Text alignment relative to the anchor point.
-    public enum TextAnchor: String, Sendable { case start, middle, end }
+    public enum TextAnchor: String, Sendable {
+        /// The text begins at the anchor.
+        case start
+        /// The text is centred on the anchor.
+        case middle
+        /// The text ends at the anchor.
+        case end
+    }
 
     /// A straight line segment; `dash` is an SVG dash array such as "4 3".
     public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double,

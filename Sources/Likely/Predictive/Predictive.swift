@@ -27,7 +27,9 @@ public struct Predictive {
 
     /// Opens the family's type to build `Mixture<Family>`.
     private static func equallyWeightedMixture<D: UnivariateDistribution>(_ first: D, _ all: [any UnivariateDistribution]) -> any UnivariateDistribution {
-        Mixture(equallyWeighted: all.map { $0 as! D })
+        let same = all.compactMap { $0 as? D }
+        precondition(same.count == all.count, "the members of a predictive must be of one family, \(D.self)")
+        return Mixture(equallyWeighted: same)
     }
 
     /// The number of inputs N.
@@ -125,9 +127,10 @@ public struct Predictive {
                      "class probabilities need a bernoulli or categorical head, got \(head.family.name)")
         return withoutGradients {
             Tensor.stack(members.map { member -> Tensor in
-                if let c = member as? Categorical { return c.probs }
-                let p = (member as! Bernoulli).probs.reshaped(to: [count, 1])
-                return Tensor.concatenate([1 - p, p], alongAxis: 1)
+                guard let classes = member as? any ClassDistribution else {
+                    preconditionFailure("a \(head.family.name) head made a member that is not a class distribution: \(type(of: member))")
+                }
+                return classes.classProbabilities.reshaped(to: [count, classes.classCount])
             }, alongAxis: 0)
         }
     }

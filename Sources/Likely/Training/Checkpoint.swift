@@ -156,5 +156,6 @@ public struct CheckpointError: Error, CustomStringConvertible {
     /// What is wrong.
     public var problem: String
 
+    /// The checkpoint directory, then the problem.
     public var description: String { "\(directory): \(problem)" }
 }

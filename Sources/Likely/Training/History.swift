@@ -26,6 +26,7 @@ public struct EpochRecord: Codable, Equatable, Sendable {
 /// For a deep ensemble, `epochs` holds every member's epochs, member by member (each record
 /// names its `member`), and `keptEpochs[j]` is the epoch member j's weights come from.
 public struct History: Codable, Equatable, Sendable {
+    /// One record per epoch trained, in order (member by member for an ensemble).
     public var epochs: [EpochRecord] = []
     /// The epoch whose weights the model holds at the end (the best one when early stopping
     /// restored the best weights, else the last): member 0's for an ensemble.
@@ -37,6 +38,7 @@ public struct History: Codable, Equatable, Sendable {
     /// The temperature fitted on validation data after training, if asked for.
     public var temperature: Double?
 
+    /// An empty history.
     public init() {}
 
     private enum CodingKeys: String, CodingKey { case epochs, keptEpoch, keptEpochs, stoppedEarly, temperature }

@@ -238,8 +238,11 @@ extension ProbabilisticModel {
     /// The one line that reports an epoch (the progress bar's summary and the CLI's log line):
     /// `epoch 3/10  loss 0.4123  val_nll 0.3987  val_accuracy 0.8812  4.1s`, preceded by
     /// `member 2  ` for an ensemble's member.
-    /// - Parameter scoredOn: the name of the held-out data the epoch is scored on: `val` for a
-    ///   validation split, `test` where the demo scores its test files (`test_nll`, ...).
+    /// - Parameters:
+    ///   - r: the epoch's record.
+    ///   - epochs: the epochs planned (the `/10`).
+    ///   - scoredOn: the name of the held-out data the epoch is scored on: `val` for a
+    ///     validation split, `test` where the demo scores its test files (`test_nll`, ...).
     public static func epochLine(_ r: EpochRecord, of epochs: Int, scoredOn: String = "val") -> String {
         var line = (r.member.map { "member \($0)  " } ?? "") + String(format: "epoch %d/%d  loss %.4f", r.epoch, epochs, r.loss)
         if let v = r.validationNLL { line += String(format: "  \(scoredOn)_nll %.4f", v) }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A one-line progress bar on a terminal: epoch, batch, running loss and time left.
-/// Silent when disabled or when standard output is not a terminal.
+/// A one-line progress bar on a terminal: epoch, batch, running loss and time left. It is
+/// drawn on standard error, so that standard output carries only results; silent when
+/// disabled or when standard error is not a terminal.
 public struct ProgressBar {
     private let enabled: Bool
     private let epochs: Int
@@ -12,9 +13,9 @@ public struct ProgressBar {
     /// - Parameters:
     ///   - epochs: the number of epochs planned.
     ///   - batchesPerEpoch: mini-batches in one epoch.
-    ///   - enabled: `false` for `--quiet`; a non-terminal stdout disables it too.
+    ///   - enabled: `false` for `--quiet`; a non-terminal standard error disables it too.
     public init(epochs: Int, batchesPerEpoch: Int, enabled: Bool) {
-        self.enabled = enabled && isatty(STDOUT_FILENO) == 1
+        self.enabled = enabled && StandardError.isTerminal
         self.epochs = epochs
         self.batchesPerEpoch = max(batchesPerEpoch, 1)
     }
@@ -30,13 +31,13 @@ public struct ProgressBar {
         let bar = String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
         let line = String(format: "\repoch %d/%d [%@] batch %d/%d  loss %.4f  %@ left ",
                           epoch, epochs, bar, batch, batchesPerEpoch, loss, Self.format(seconds: left))
-        try? StandardOutput.write(line)  // a bar that cannot be drawn is no reason to stop training
+        StandardError.write(line)
     }
 
     /// Ends the bar's line with a summary of the epoch.
     public func finishEpoch(_ summary: String) {
         guard enabled else { return }
-        try? StandardOutput.write("\r\u{1B}[K\(summary)\n")
+        StandardError.write("\r\u{1B}[K\(summary)\n")
     }
 
     static func format(seconds: Double) -> String {

@@ -12,6 +12,12 @@ public struct TrainingError: Error, CustomStringConvertible {
     /// `nil` for a value that is not finite.
     public var expectation: String?
 
+    /// - Parameters:
+    ///   - epoch: the 1-based epoch.
+    ///   - batch: the 1-based batch within it.
+    ///   - quantity: `"loss"` or the parameter's name.
+    ///   - value: the offending value.
+    ///   - expectation: what a finite value outside its constraint should have been.
     public init(epoch: Int, batch: Int, quantity: String, value: Float, expectation: String? = nil) {
         self.epoch = epoch
         self.batch = batch
@@ -20,6 +26,7 @@ public struct TrainingError: Error, CustomStringConvertible {
         self.expectation = expectation
     }
 
+    /// The message, as `print` and the CLI show it.
     public var description: String {
         (expectation.map { "\(quantity) is \(value), expected \($0)," } ?? "non-finite \(quantity) (\(value))")
             + " at epoch \(epoch), batch \(batch); "

@@ -58,6 +58,8 @@ public struct TrainingOptions {
     /// Called after each epoch (logging, plots).
     public var onEpochEnd: ((EpochRecord) -> Void)?
 
+    /// The defaults: 10 epochs of batches of 32 with Adam at 0.001, no validation,
+    /// standardized features and target.
     public init() {}
 
     /// Where validation data comes from.
@@ -77,6 +79,9 @@ public struct TrainingOptions {
         /// Put back the weights of the best epoch at the end.
         public var restoreBestWeights: Bool
 
+        /// - Parameters:
+        ///   - patience: epochs without improvement before stopping (≥ 1).
+        ///   - restoreBestWeights: put back the best epoch's weights at the end (default).
         public init(patience: Int, restoreBestWeights: Bool = true) {
             precondition(patience >= 1, "patience must be ≥ 1, got \(patience)")
             self.patience = patience
@@ -97,6 +102,7 @@ public struct TrainingOptions {
         /// The checkpoint directory (a model directory plus the training state and the
         /// manifest `checkpoint.json`), replaced as one unit after each save.
         public var directory: String
+        /// Which epochs are saved: the last one, or only improvements.
         public var keep: Keep
         /// Called as each save progresses: with each file's name once it is on disk (in the
         /// staging directory beside `directory`), then `checkpoint.json`, then `directory`
@@ -104,6 +110,10 @@ public struct TrainingOptions {
         /// would at that moment (tests of interrupted saves).
         public var landed: ((String) throws -> Void)?
 
+        /// - Parameters:
+        ///   - directory: where the checkpoint goes (replaced as one unit after each saved epoch).
+        ///   - keep: `.last` (default) or `.best`.
+        ///   - landed: called as each save progresses (see `landed`); `nil` in normal use.
         public init(directory: String, keep: Keep = .last, landed: ((String) throws -> Void)? = nil) {
             self.directory = directory
             self.keep = keep

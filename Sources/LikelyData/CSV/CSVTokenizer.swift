@@ -1,7 +1,10 @@
 /// The field separator of a CSV file.
 public enum CSVDelimiter: String, Codable, Sendable, CaseIterable {
+    /// `,`
     case comma = ","
+    /// `;` (common where the decimal separator is a comma)
     case semicolon = ";"
+    /// a tab character (TSV files)
     case tab = "\t"
 
     var byte: UInt8 { UInt8(ascii: rawValue.unicodeScalars.first!) }

@@ -18,8 +18,10 @@ public struct DataFingerprint: Codable, Equatable, Sendable {
     public var checksum: String
 
     /// The fingerprint of `data`.
-    /// - Parameter columns: the names of the columns (feature columns, target, class names),
-    ///   or `[]` where the data has none.
+    /// - Parameters:
+    ///   - data: the examples.
+    ///   - columns: the names of the columns (feature columns, target, class names), or `[]`
+    ///     where the data has none.
     public init(_ data: Dataset, columns: [String] = []) {
         self.init(features: data.features, targets: data.targets, columns: columns)
     }

@@ -1,4 +1,4 @@
-/// The three kinds of training data the readers read, which some defaults depend on (see
+/// The kinds of training data the readers read, which some defaults depend on (see
 /// `FitDefaults`).
 public enum DataKind: String, Sendable {
     /// A CSV file with a header row (`CSVReader`).
@@ -7,4 +7,9 @@ public enum DataKind: String, Sendable {
     case images = "IDX image directory"
     /// A directory holding x.npy (and y.npy) (`NPYDirectory`).
     case arrays = "NPY directory"
+    /// A directory of CIFAR-10 or CIFAR-100 binary files (`CIFARDirectory`): images, as `images`.
+    case cifar = "CIFAR binary directory"
+
+    /// The name with its article, for messages: "an IDX image directory", "a CSV table".
+    public var withArticle: String { (self == .images || self == .arrays ? "an " : "a ") + rawValue }
 }

@@ -21,10 +21,12 @@ public struct BatchSequence: Sequence {
     /// The number of batches, ⌈order.count / size⌉.
     public var count: Int { (order.count + size - 1) / size }
 
+    /// Walks the batches in order.
     public struct Iterator: IteratorProtocol {
         let sequence: BatchSequence
         var start = 0
 
+        /// The next batch, or `nil` after the last.
         public mutating func next() -> Batch? {
             guard start < sequence.order.count else { return nil }
             let end = Swift.min(start + sequence.size, sequence.order.count)
@@ -35,6 +37,7 @@ public struct BatchSequence: Sequence {
         }
     }
 
+    /// An iterator over the batches, from the first.
     public func makeIterator() -> Iterator { Iterator(sequence: self) }
 }
 

@@ -196,6 +196,8 @@ public struct TableEncoding: Codable, Equatable, Sendable {
 
     /// Encodes one row's feature cells (trimmed, one per column) into `out[0..<width]`.
     /// - Parameters:
+    ///   - cells: the row's feature cells, one per column.
+    ///   - out: where the row's `width` encoded values go.
     ///   - unknown: what a category unseen in training does: an error, or (`.ignore`) the
     ///     `missingCategory` when the column has it, else a block of zeros.
     ///   - unseen: counts the cells `.ignore` encoded that way.
@@ -289,7 +291,18 @@ public enum EncodingProblem: Error, Equatable, Sendable {
 
 /// Why a cell is not a usable feature or target value.
 public enum CellProblem: Error, Equatable, Sendable {
-    case missing(String), notANumber(String), nan, infinite(String), nulByte, unseenCategory(String, known: [String])
+    /// An empty cell or a missing-value marker (`NA`, `null`, …), with its text.
+    case missing(String)
+    /// Text where a number belongs.
+    case notANumber(String)
+    /// A number that parses as NaN.
+    case nan
+    /// A number beyond the 32-bit float range, with its text.
+    case infinite(String)
+    /// A cell holding a NUL byte.
+    case nulByte
+    /// A category the encoding was not fitted with, and the ones it knows.
+    case unseenCategory(String, known: [String])
 
     /// The problem in words.
     public var message: String {

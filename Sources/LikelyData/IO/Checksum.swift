@@ -9,6 +9,7 @@ public struct Checksum: Sendable {
     /// The running value h.
     public private(set) var value: UInt64 = 14_695_981_039_346_656_037
 
+    /// The checksum of no bytes (FNV-1a's offset basis).
     public init() {}
 
     /// Adds `bytes` (in order) to the checksum.

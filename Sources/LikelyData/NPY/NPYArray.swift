@@ -2,7 +2,18 @@ import LikelyTensor
 
 /// The element types `NPYArray` reads (all little-endian).
 public enum NPYType: String, Sendable {
-    case float32 = "<f4", float64 = "<f8", uint8 = "|u1", int32 = "<i4", int64 = "<i8", bool = "|b1"
+    /// 32-bit float, `<f4`.
+    case float32 = "<f4"
+    /// 64-bit float, `<f8` (read into Float, rounded).
+    case float64 = "<f8"
+    /// Unsigned byte, `|u1`.
+    case uint8 = "|u1"
+    /// 32-bit signed integer, `<i4`.
+    case int32 = "<i4"
+    /// 64-bit signed integer, `<i8` (read into Float, rounded above 2²⁴).
+    case int64 = "<i8"
+    /// Boolean, `|b1` (0 or 1).
+    case bool = "|b1"
 
     /// Bytes per element.
     public var size: Int {

@@ -209,6 +209,7 @@ public struct NetworkSizeError: Error, CustomStringConvertible {
     /// Weights (`true`) or one example's activations (`false`).
     public var isWeights: Bool
 
+    /// The message, as `print` and the CLI show it.
     public var description: String {
         let limit = isWeights ? Sequential.maximumParameterCount : Sequential.maximumActivationCount
         let amount = needed.map { "\($0) numbers (\(Self.bytes(Double($0) * 4)))" } ?? "more than \(Int.max) numbers"
@@ -240,6 +241,7 @@ public struct LayerSpecError: Error, CustomStringConvertible {
     /// The per-example input shape the layer was to be built for.
     public var inputShape: [Int]
 
+    /// The message, as `print` and the CLI show it.
     public var description: String {
         "\(path.isEmpty ? "layer" : path) (\(layer.kind)): field '\(field)' must be \(expected) (input shape \(inputShape))"
     }

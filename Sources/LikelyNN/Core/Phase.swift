@@ -8,7 +8,12 @@
 ///   but BatchNorm uses (and never updates) its running statistics, so predicting with MC
 ///   dropout leaves the trained network untouched.
 public enum Phase: Sendable, Hashable {
-    case training, inference, monteCarlo
+    /// Training: dropout on, BatchNorm with batch statistics (and updating its running ones).
+    case training
+    /// Prediction with the deterministic network: dropout off, BatchNorm's running statistics.
+    case inference
+    /// One MC-dropout pass: dropout on, BatchNorm's running statistics (never updated).
+    case monteCarlo
 
     /// Whether Dropout is active: in `training` and `monteCarlo`.
     public var dropsUnits: Bool { self != .inference }

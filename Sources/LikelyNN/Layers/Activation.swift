@@ -8,11 +8,14 @@ public protocol ActivationLayer: Layer {
 }
 
 extension ActivationLayer {
+    /// The activation applied element-wise to a batch; `phase` and `streams` do not change it.
     public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         function.apply(x)
     }
 
+    /// The per-example output shape for a per-example input shape.
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    /// The layer as it is written to `model.json`.
     public var spec: LayerSpec { .activation(function) }
 
     /// Keras's layer names: `re_lu`, `leaky_re_lu`, `elu`, and `activation` for the rest.
@@ -28,6 +31,7 @@ extension ActivationLayer {
 
 /// Any activation function as a layer.
 public final class Activation: ActivationLayer {
+    /// The function applied element-wise.
     public let function: ActivationFunction
     /// A layer applying `function`.
     public init(_ function: ActivationFunction) { self.function = function }
@@ -35,6 +39,7 @@ public final class Activation: ActivationLayer {
 
 /// max(x, 0).
 public final class ReLU: ActivationLayer {
+    /// The function applied element-wise.
     public let function = ActivationFunction.relu
     /// A ReLU layer.
     public init() {}
@@ -42,6 +47,7 @@ public final class ReLU: ActivationLayer {
 
 /// x for x > 0, αx otherwise (Keras default α = 0.3).
 public final class LeakyReLU: ActivationLayer {
+    /// The function applied element-wise.
     public let function: ActivationFunction
     /// A leaky ReLU layer with slope `alpha` below zero.
     public init(alpha: Float = 0.3) { function = .leakyRelu(alpha: alpha) }
@@ -49,6 +55,7 @@ public final class LeakyReLU: ActivationLayer {
 
 /// x for x > 0, α(eˣ − 1) otherwise.
 public final class ELU: ActivationLayer {
+    /// The function applied element-wise.
     public let function: ActivationFunction
     /// An ELU layer.
     public init(alpha: Float = 1) { function = .elu(alpha: alpha) }
@@ -56,6 +63,7 @@ public final class ELU: ActivationLayer {
 
 /// 1/(1 + e⁻ˣ).
 public final class Sigmoid: ActivationLayer {
+    /// The function applied element-wise.
     public let function = ActivationFunction.sigmoid
     /// A sigmoid layer.
     public init() {}
@@ -63,6 +71,7 @@ public final class Sigmoid: ActivationLayer {
 
 /// tanh x.
 public final class Tanh: ActivationLayer {
+    /// The function applied element-wise.
     public let function = ActivationFunction.tanh
     /// A tanh layer.
     public init() {}
@@ -70,6 +79,7 @@ public final class Tanh: ActivationLayer {
 
 /// ln(1 + eˣ).
 public final class Softplus: ActivationLayer {
+    /// The function applied element-wise.
     public let function = ActivationFunction.softplus
     /// A softplus layer.
     public init() {}

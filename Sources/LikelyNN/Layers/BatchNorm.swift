@@ -36,6 +36,8 @@ public final class BatchNorm: Layer {
         self.epsilon = epsilon
     }
 
+    /// Normalises a batch per channel: with the batch's statistics in `.training` (updating the
+    /// running ones), with the running statistics in `.inference` and `.monteCarlo`.
     public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         precondition(x.rank >= 2 && x.shape.last == scale.count,
                      "BatchNorm expects inputs whose last axis has \(scale.count) features, got shape \(x.shape)")
@@ -51,16 +53,21 @@ public final class BatchNorm: Layer {
         return y
     }
 
+    /// The per-example output shape for a per-example input shape.
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
+    /// The trainable tensors, named as in weights files.
     public var parameters: [NamedTensor] {
         [NamedTensor(name: "gamma", tensor: scale), NamedTensor(name: "beta", tensor: offset)]
     }
 
+    /// The non-trainable tensors saved beside the weights (BatchNorm's running statistics).
     public var state: [NamedTensor] {
         [NamedTensor(name: "running_mean", tensor: runningMean), NamedTensor(name: "running_variance", tensor: runningVariance)]
     }
 
+    /// The layer as it is written to `model.json`.
     public var spec: LayerSpec { .batchNorm(momentum: momentum, epsilon: epsilon) }
+    /// The layer's kind, as summaries and error messages name it.
     public var kindName: String { "batch_normalization" }
 }

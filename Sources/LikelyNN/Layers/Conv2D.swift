@@ -28,6 +28,7 @@ public class ConvolutionLayer {
         self.kernelInitializer = kernelInitializer
     }
 
+    /// `weight` (the filter `[kh, kw, Cin, Cout]`) and, when there is one, `bias` `[Cout]`.
     public var parameters: [NamedTensor] {
         [NamedTensor(name: "weight", tensor: filter)] + (bias.map { [NamedTensor(name: "bias", tensor: $0)] } ?? [])
     }
@@ -58,6 +59,7 @@ public final class Conv2D: ConvolutionLayer, Layer {
                   padding: padding, dilation: SpatialSize(dilation), useBias: useBias, using: &random)
     }
 
+    /// The convolution of a batch `[N, H, W, Cin]` into `[N, H′, W′, Cout]`; `phase` and `streams` do not change it.
     public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         conv2d(x, filter: filter, bias: bias, strides: strides.pair, padding: padding, dilations: dilation.pair)
     }
@@ -76,6 +78,7 @@ public final class Conv2D: ConvolutionLayer, Layer {
                           poolSize: pool.poolSize.pair, poolStrides: pool.strides.pair, poolPadding: pool.padding)
     }
 
+    /// The per-example output shape for a per-example input shape.
     public func outputShape(for inputShape: [Int]) -> [Int] {
         precondition(inputShape.count == 3 && inputShape[2] == filter.shape[2],
                      "Conv2D expects input shape [H, W, \(filter.shape[2])], got \(inputShape)")
@@ -84,10 +87,12 @@ public final class Conv2D: ConvolutionLayer, Layer {
                 filter.shape[3]]
     }
 
+    /// The layer as it is written to `model.json`.
     public var spec: LayerSpec {
         .conv2D(filters: filter.shape[3], kernelSize: SpatialSize(filter.shape[0], filter.shape[1]), strides: strides,
                 padding: padding, dilation: dilation, useBias: bias != nil, kernelInitializer: kernelInitializer)
     }
+    /// The layer's kind, as summaries and error messages name it.
     public var kindName: String { "conv2d" }
 }
 
@@ -109,10 +114,12 @@ public final class Conv2DTranspose: ConvolutionLayer, Layer {
                    biasInitializer: biasInitializer, using: &random)
     }
 
+    /// The transposed convolution of a batch `[N, H, W, Cin]`; `phase` and `streams` do not change it.
     public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         conv2dTranspose(x, filter: filter, bias: bias, strides: strides.pair, padding: padding, dilations: dilation.pair)
     }
 
+    /// The per-example output shape for a per-example input shape.
     public func outputShape(for inputShape: [Int]) -> [Int] {
         precondition(inputShape.count == 3 && inputShape[2] == filter.shape[3],
                      "Conv2DTranspose expects input shape [H, W, \(filter.shape[3])], got \(inputShape)")
@@ -121,9 +128,11 @@ public final class Conv2DTranspose: ConvolutionLayer, Layer {
                 filter.shape[2]]
     }
 
+    /// The layer as it is written to `model.json`.
     public var spec: LayerSpec {
         .conv2DTranspose(filters: filter.shape[2], kernelSize: SpatialSize(filter.shape[0], filter.shape[1]), strides: strides,
                          padding: padding, dilation: dilation, useBias: bias != nil, kernelInitializer: kernelInitializer)
     }
+    /// The layer's kind, as summaries and error messages name it.
     public var kindName: String { "conv2d_transpose" }
 }

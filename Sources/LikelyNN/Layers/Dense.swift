@@ -28,20 +28,25 @@ public final class Dense: Layer {
         self.kernelInitializer = kernelInitializer
     }
 
+    /// x · W + b for a batch `[N, inputSize]`, giving `[N, outputSize]`; `phase` and `streams` do not change it.
     public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         checkInput(x, rank: 2, layer: "Dense")
         return linear(x, weight: weight, bias: bias)
     }
 
+    /// The per-example output shape for a per-example input shape.
     public func outputShape(for inputShape: [Int]) -> [Int] {
         precondition(inputShape == [weight.shape[0]], "Dense expects input shape [\(weight.shape[0])], got \(inputShape)")
         return [weight.shape[1]]
     }
 
+    /// The trainable tensors, named as in weights files.
     public var parameters: [NamedTensor] {
         [NamedTensor(name: "weight", tensor: weight)] + (bias.map { [NamedTensor(name: "bias", tensor: $0)] } ?? [])
     }
 
+    /// The layer as it is written to `model.json`.
     public var spec: LayerSpec { .dense(units: weight.shape[1], useBias: bias != nil, kernelInitializer: kernelInitializer) }
+    /// The layer's kind, as summaries and error messages name it.
     public var kindName: String { "dense" }
 }

@@ -14,12 +14,18 @@ public final class Dropout: Layer {
         self.rate = rate
     }
 
+    /// Zeroes each unit with probability `rate` and scales the rest by 1/(1 − rate) in `.training`
+    /// and `.monteCarlo`, each example's mask from its own stream; the identity in `.inference`.
     public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         phase.dropsUnits ? dropout(x, rate: rate, using: &streams) : x
     }
 
+    /// The per-example output shape for a per-example input shape.
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+    /// The layer as it is written to `model.json`.
     public var spec: LayerSpec { .dropout(rate: rate) }
+    /// The layer's kind, as summaries and error messages name it.
     public var kindName: String { "dropout" }
+    /// Whether the layer draws random numbers (dropout): MC dropout reruns the network from the first such layer.
     public var isStochastic: Bool { rate > 0 }
 }

@@ -40,6 +40,7 @@ public final class ResidualBlock: Layer {
         self.init(body: body, projection: projection)
     }
 
+    /// body(x) + x, or body(x) + projection(x) when the shapes differ, for a batch in `phase`.
     public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         let fx = body(x, phase: phase, using: &streams)
         let px = projection.map { $0(x, phase: phase, using: &streams) } ?? x
@@ -47,17 +48,23 @@ public final class ResidualBlock: Layer {
         return px + fx
     }
 
+    /// The per-example output shape for a per-example input shape.
     public func outputShape(for inputShape: [Int]) -> [Int] { body.outputShape(for: inputShape) }
 
+    /// The trainable tensors, named as in weights files.
     public var parameters: [NamedTensor] {
         body.parameters.map { $0.prefixed("body") } + (projection?.parameters.map { $0.prefixed("projection") } ?? [])
     }
 
+    /// The non-trainable tensors saved beside the weights (BatchNorm's running statistics).
     public var state: [NamedTensor] {
         body.state.map { $0.prefixed("body") } + (projection?.state.map { $0.prefixed("projection") } ?? [])
     }
 
+    /// The layer as it is written to `model.json`.
     public var spec: LayerSpec { .residual(body: body.specs) }
+    /// The layer's kind, as summaries and error messages name it.
     public var kindName: String { "residual_block" }
+    /// Whether the layer draws random numbers (dropout): MC dropout reruns the network from the first such layer.
     public var isStochastic: Bool { body.isStochastic }
 }

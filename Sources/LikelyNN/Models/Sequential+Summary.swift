@@ -44,11 +44,11 @@ public struct ModelSummary: CustomStringConvertible, Sendable {
     /// for the batch axis, `params`), `total_params`, `trainable_params`, `non_trainable_params`.
     public var json: String {
         let layers = rows.map { row in
-            "{\"name\": \"\(row.name)\", \"output_shape\": [null" + row.outputShape.map { ", \($0)" }.joined()
-                + "], \"params\": \(row.parameterCount)}"
+            "{\"name\":\"\(row.name)\",\"output_shape\":[null" + row.outputShape.map { ",\($0)" }.joined()
+                + "],\"params\":\(row.parameterCount)}"
         }
-        return "{\"layers\": [" + layers.joined(separator: ", ") + "], \"total_params\": \(totalParameterCount), "
-            + "\"trainable_params\": \(trainableParameterCount), \"non_trainable_params\": \(nonTrainableParameterCount)}"
+        return "{\"layers\":[" + layers.joined(separator: ",") + "],\"total_params\":\(totalParameterCount),"
+            + "\"trainable_params\":\(trainableParameterCount),\"non_trainable_params\":\(nonTrainableParameterCount)}"
     }
 }
 

@@ -5,12 +5,19 @@ import LikelyTensor
 /// `Sequential { Dense(inputSize: 4, outputSize: 8, using: &random); ReLU() }`.
 @resultBuilder
 public enum LayerBuilder {
+    /// One layer statement.
     public static func buildExpression(_ layer: any Layer) -> [any Layer] { [layer] }
+    /// A statement that is an array of layers (built in a helper), spliced in order.
     public static func buildExpression(_ layers: [any Layer]) -> [any Layer] { layers }
+    /// The statements of a block, in order.
     public static func buildBlock(_ parts: [any Layer]...) -> [any Layer] { parts.flatMap { $0 } }
+    /// An `if` without `else`: its layers, or none.
     public static func buildOptional(_ part: [any Layer]?) -> [any Layer] { part ?? [] }
+    /// The first branch of an `if`–`else` or `switch`.
     public static func buildEither(first part: [any Layer]) -> [any Layer] { part }
+    /// The second branch of an `if`–`else` or `switch`.
     public static func buildEither(second part: [any Layer]) -> [any Layer] { part }
+    /// A `for` loop: the layers of every iteration, in order.
     public static func buildArray(_ parts: [[any Layer]]) -> [any Layer] { parts.flatMap { $0 } }
 }
 
@@ -57,7 +64,7 @@ public final class Sequential: Layer {
             let layer: any Layer
             let planned = spec.plannedParameterCount(inputShape: shape)
             let (sum, overflow) = total.addingReportingOverflow(planned ?? 0)
-            guard let planned, !overflow, sum <= Self.maximumParameterCount else {
+            guard planned != nil, !overflow, sum <= Self.maximumParameterCount else {
                 throw NetworkSizeError(path: "layers[\(index)]", kind: spec.kind, needed: planned.flatMap { overflow ? nil : total + $0 }, isWeights: true)
             }
             do {
@@ -87,6 +94,7 @@ public final class Sequential: Layer {
         self.init(inputShape: inputShape, layers: layers)
     }
 
+    /// Every layer in order, each in `phase`, drawing from the examples' streams where it is stochastic.
     public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
         callAsFunction(x, layers: layers.indices, phase: phase, using: &streams)
     }
@@ -127,14 +135,17 @@ public final class Sequential: Layer {
     /// for an MC-dropout predictive.
     public var firstStochasticLayerIndex: Int? { layers.firstIndex { $0.isStochastic } }
 
+    /// The per-example output shape for a per-example input shape.
     public func outputShape(for inputShape: [Int]) -> [Int] {
         layers.reduce(inputShape) { $1.outputShape(for: $0) }
     }
 
+    /// The trainable tensors, named as in weights files.
     public var parameters: [NamedTensor] {
         layers.enumerated().flatMap { i, layer in layer.parameters.map { $0.prefixed("\(i)") } }
     }
 
+    /// The non-trainable tensors saved beside the weights (BatchNorm's running statistics).
     public var state: [NamedTensor] {
         layers.enumerated().flatMap { i, layer in layer.state.map { $0.prefixed("\(i)") } }
     }
@@ -148,7 +159,10 @@ public final class Sequential: Layer {
     /// The description of each layer, in order.
     public var specs: [LayerSpec] { layers.map(\.spec) }
 
+    /// The layer as it is written to `model.json`.
     public var spec: LayerSpec { .sequential(layers: specs) }
+    /// The layer's kind, as summaries and error messages name it.
     public var kindName: String { "sequential" }
+    /// Whether the layer draws random numbers (dropout): MC dropout reruns the network from the first such layer.
     public var isStochastic: Bool { layers.contains { $0.isStochastic } }
 }

@@ -44,8 +44,14 @@ public func conv2d(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (I
 /// `conv2d` computed by a chosen algorithm, optionally followed by a ReLU; the formula, shapes
 /// and pullback are those of `conv2d(_:filter:bias:strides:padding:dilations:)`.
 /// - Parameters:
+///   - x: images `[batch, H, W, C]`.
+///   - filter: kernel `[kh, kw, C, F]`.
+///   - bias: `[F]` or `nil`.
+///   - strides: (vertical, horizontal) step between output pixels.
+///   - padding: see `Padding`.
+///   - dilations: (vertical, horizontal) spacing of kernel taps.
 ///   - algorithm: see `ConvolutionAlgorithm`.
-///   - relu: return `relu(conv2d(…))` as one op: the direct kernels apply max(·, 0) to each
+///   - applyReLU: return `relu(conv2d(…))` as one op: the direct kernels apply max(·, 0) to each
 ///     sum before storing it, and the pullback zeroes G where the output is not positive
 ///     (g·0, as `relu`'s does) before the convolution's own pullback. `Sequential` fuses a
 ///     `Conv2D` followed by a ReLU this way.
@@ -423,6 +429,9 @@ private func patchMatrixPullback(_ g: Tensor, x: Tensor, filter: Tensor, _ plan:
 ///   - x: images `[batch, H, W, C]`.
 ///   - filter: kernel `[kh, kw, F, C]` (output channels before input channels, as in Keras).
 ///   - bias: `[F]` or `nil`.
+///   - strides: (vertical, horizontal) step of the patches in the output.
+///   - padding: see `Padding` (the output extents above).
+///   - dilations: (vertical, horizontal) spacing of kernel taps.
 /// - Returns: `[batch, outH, outW, F]`.
 public func conv2dTranspose(_ x: Tensor, filter: Tensor, bias: Tensor? = nil, strides: (Int, Int) = (1, 1),
                             padding: Padding = .valid, dilations: (Int, Int) = (1, 1)) -> Tensor {

@@ -20,6 +20,7 @@ private func poolingWindow(_ x: Tensor, size: (Int, Int), strides: (Int, Int), p
 ///   - x: `[batch, H, W, C]`.
 ///   - size: (rows, columns) of the window.
 ///   - strides: steps between windows (Keras's default is the pool size).
+///   - padding: see `Padding`; padded cells never win.
 ///   - kernels: `vector` runs 2×2 windows at stride 2 inside the image with the AVX2 kernels
 ///     (`tiledMaxPool2x2`); every other case, and `portable`, runs the loop below.
 /// - Returns: `[batch, outH, outW, C]`.

@@ -2,6 +2,7 @@
 ///
 /// a ← a + g², w ← w − η·g/√(a + ε). Slot: `accumulator`.
 public final class Adagrad: Optimizer {
+    /// The learning-rate schedule, weight decay, clipping and per-parameter slots shared by every optimizer.
     public var core: OptimizerCore
     /// The accumulator's starting value.
     public let initialAccumulator: Float
@@ -24,9 +25,12 @@ public final class Adagrad: Optimizer {
                 weightDecay: weightDecay, clipNorm: clipNorm)
     }
 
+    /// The names of the per-parameter state tensors (the optimizer state file's keys).
     public var slotNames: [String] { ["accumulator"] }
+    /// The value a slot starts at, for a parameter of this shape.
     public func initialSlotValue(_ slot: Int) -> Float { initialAccumulator }
 
+    /// One update of `parameter` from its gradient and slots, at `learningRate`, for the 1-based `step`.
     public func apply(to w: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                       slots a: UnsafeMutableBufferPointer<Float>, learningRate eta: Float, step: Int) {
         for i in 0..<w.count {

@@ -6,6 +6,7 @@ import Foundation
 /// w ← w − α·m/(√v + ε) with α = η·√(1 − β₂ᵗ)/(1 − β₁ᵗ) at the 1-based step t.
 /// Slots: `m`, `v`. L2 `weightDecay` is added to the gradient; for decoupled decay use `AdamW`.
 public class Adam: Optimizer {
+    /// The learning-rate schedule, weight decay, clipping and per-parameter slots shared by every optimizer.
     public var core: OptimizerCore
     /// β₁, the decay of the first moment.
     public let beta1: Float
@@ -40,9 +41,12 @@ public class Adam: Optimizer {
         Adam(core: core.fresh, beta1: beta1, beta2: beta2, epsilon: epsilon, decoupledDecay: decoupledDecay)
     }
 
+    /// The names of the per-parameter state tensors (the optimizer state file's keys).
     public var slotNames: [String] { ["m", "v"] }
+    /// The value a slot starts at, for a parameter of this shape.
     public func initialSlotValue(_ slot: Int) -> Float { 0 }
 
+    /// One update of `parameter` from its gradient and slots, at `learningRate`, for the 1-based `step`.
     public func apply(to w: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                       slots s: UnsafeMutableBufferPointer<Float>, learningRate eta: Float, step: Int) {
         adamUpdate(w, g, s, eta: eta, beta1: beta1, beta2: beta2, epsilon: epsilon, step: step, decoupledDecay: decoupledDecay)
@@ -63,6 +67,7 @@ public final class AdamW: Adam {
                    beta1: beta1, beta2: beta2, epsilon: epsilon, decoupledDecay: decoupledWeightDecay)
     }
 
+    /// A copy with no moments and no step count, so that each fit starts afresh.
     public override func fresh() -> any Optimizer {
         AdamW(learningRate: schedule, decoupledWeightDecay: decoupledDecay, beta1: beta1, beta2: beta2, epsilon: epsilon,
               weightDecay: weightDecay, clipNorm: clipNorm)

@@ -12,7 +12,9 @@ public enum LearningRateSchedule: Codable, Sendable, Hashable, ExpressibleByFloa
     /// η · ((1 − α) · ½(1 + cos(π · min(t, T)/T)) + α), T = decaySteps (Keras `CosineDecay`).
     case cosine(initial: Float, decaySteps: Int, alpha: Float)
 
+    /// A constant learning rate written as a number: `Adam(learningRate: 0.001)`.
     public init(floatLiteral value: Float) { self = .constant(value) }
+    /// A constant learning rate written as a whole number.
     public init(integerLiteral value: Int) { self = .constant(Float(value)) }
 
     /// The rate at step `t` (the number of updates already made).

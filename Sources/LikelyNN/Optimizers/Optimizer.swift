@@ -83,6 +83,7 @@ public struct OptimizerStateError: Error, CustomStringConvertible {
     /// What was expected of it.
     public var expected: String
 
+    /// The message, as `print` and the CLI show it.
     public var description: String { "optimizer state '\(tensor)': expected \(expected)" }
 }
 

@@ -4,6 +4,7 @@
 /// Δ = η·g/√d; with momentum μ: m ← μ·m + Δ and w ← w − m, else w ← w − Δ.
 /// Slots: `velocity`, then `average_gradient` (centered), then `momentum` (μ > 0).
 public final class RMSprop: Optimizer {
+    /// The learning-rate schedule, weight decay, clipping and per-parameter slots shared by every optimizer.
     public var core: OptimizerCore
     /// ρ, the decay of the squared-gradient average.
     public let rho: Float
@@ -33,11 +34,14 @@ public final class RMSprop: Optimizer {
                 weightDecay: weightDecay, clipNorm: clipNorm)
     }
 
+    /// The names of the per-parameter state tensors (the optimizer state file's keys).
     public var slotNames: [String] {
         ["velocity"] + (centered ? ["average_gradient"] : []) + (momentum > 0 ? ["momentum"] : [])
     }
+    /// The value a slot starts at, for a parameter of this shape.
     public func initialSlotValue(_ slot: Int) -> Float { 0 }
 
+    /// One update of `parameter` from its gradient and slots, at `learningRate`, for the 1-based `step`.
     public func apply(to w: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                       slots s: UnsafeMutableBufferPointer<Float>, learningRate eta: Float, step: Int) {
         let n = w.count

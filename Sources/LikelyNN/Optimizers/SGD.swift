@@ -3,6 +3,7 @@
 /// Without momentum: w ← w − η·g. With momentum μ: v ← μ·v − η·g, then w ← w + v, or with
 /// Nesterov w ← w + μ·v − η·g. Slot: `velocity` (only with momentum).
 public final class SGD: Optimizer {
+    /// The learning-rate schedule, weight decay, clipping and per-parameter slots shared by every optimizer.
     public var core: OptimizerCore
     /// μ, in [0, 1).
     public let momentum: Float
@@ -23,9 +24,12 @@ public final class SGD: Optimizer {
         SGD(learningRate: schedule, momentum: momentum, nesterov: nesterov, weightDecay: weightDecay, clipNorm: clipNorm)
     }
 
+    /// The names of the per-parameter state tensors (the optimizer state file's keys).
     public var slotNames: [String] { momentum > 0 ? ["velocity"] : [] }
+    /// The value a slot starts at, for a parameter of this shape.
     public func initialSlotValue(_ slot: Int) -> Float { 0 }
 
+    /// One update of `parameter` from its gradient and slots, at `learningRate`, for the 1-based `step`.
     public func apply(to w: UnsafeMutableBufferPointer<Float>, gradient g: UnsafeBufferPointer<Float>,
                       slots v: UnsafeMutableBufferPointer<Float>, learningRate eta: Float, step: Int) {
         let mu = momentum
