@@ -110,7 +110,8 @@ public struct BenchmarkReport: Sendable {
         var lines = ["splits  \(splits.count)"]
         for (name, metric) in Self.metrics {
             guard let m = mean(metric), let se = standardError(metric) else { continue }
-            lines.append(name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%.4f ± %.4f", m, se))
+            let spread = se.isFinite ? String(format: " ± %.4f", se) : " (one split: no standard error)"
+            lines.append(name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%.4f", m) + spread)
         }
         lines.append(String(format: "seconds     %.1f", seconds))
         return lines.joined(separator: "\n")
