@@ -5,7 +5,7 @@ import Foundation
 
 /// A checkpoint on disk is one unit: a directory whose files (a model directory, the training
 /// state, the optimizer state, the best weights) and manifest `checkpoint.json` are written
-/// together into a fresh directory beside it, `.NAME.partial-XXXXXX`, which then takes the
+/// together into a fresh directory beside it, `.NAME.partial-` and six random characters, which then takes the
 /// checkpoint's place in one step (Linux's `renameat2` with `RENAME_EXCHANGE`; the old one is
 /// then removed), under an exclusive lock on the parent directory. A process killed at any
 /// moment leaves the previous checkpoint whole (or, the instant after the exchange, the new one)
@@ -108,9 +108,10 @@ enum Checkpoint {
         }
     }
 
-    /// A new, empty `.NAME.partial-XXXXXX` directory in `parent`.
+    /// A new, empty `.NAME.partial-` directory in `parent`, named by `mkdtemp` (six random characters).
     private static func makeStagingDirectory(of name: String, in parent: String) throws -> String {
-        var template = Array((parent + "/." + name + ".partial-XXXXXX").utf8CString)
+        // mkdtemp replaces the template's last six characters, which must be "X".
+        var template = Array((parent + "/." + name + ".partial-" + String(repeating: "X", count: 6)).utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw ModelFileError(file: parent, "cannot create a staging directory for the checkpoint: \(String(cString: strerror(errno)))")
         }
