@@ -34,13 +34,13 @@ struct DemoSummary: Encodable {
     var imageRows: [Row] {
         let m = imageMethods
         func row(_ name: String, _ value: (DemoMethodResult) -> Double?) -> Row { (name, m.map { Self.defined(value($0)) }) }
-        func auroc(_ score: String) -> (DemoMethodResult) -> Double? { { $0.test.ood?.scores[score]?.auroc } }
+        func auroc(_ score: UncertaintyScore) -> (DemoMethodResult) -> Double? { { $0.test.ood?.scores[score.rawValue]?.auroc } }
         return [row("accuracy") { $0.test.accuracy }, row("NLL") { $0.test.nll }, row("ECE") { $0.test.ece },
                 row("AURC") { $0.test.aurc },
-                row("OOD AUROC MI", auroc("mutual_information")), row("OOD AUROC 1−maxp", auroc("max_probability")),
-                row("OOD AUROC entropy", auroc("entropy")),
-                row("  MI, inverted") { $0.testOODByKind?["inverted"]?.scores["mutual_information"]?.auroc },
-                row("  MI, noise") { $0.testOODByKind?["noise"]?.scores["mutual_information"]?.auroc },
+                row("OOD AUROC MI", auroc(.mutualInformation)), row("OOD AUROC 1−maxp", auroc(.maxProbability)),
+                row("OOD AUROC entropy", auroc(.entropy)),
+                row("  MI, inverted") { $0.testOODByKind?["inverted"]?.scores[UncertaintyScore.mutualInformation.rawValue]?.auroc },
+                row("  MI, noise") { $0.testOODByKind?["noise"]?.scores[UncertaintyScore.mutualInformation.rawValue]?.auroc },
                 row("LAC 90% coverage") { $0.test.conformal?.coverage }, row("LAC 90% set size") { $0.test.conformal?.meanSetSize }]
     }
 

@@ -43,8 +43,8 @@ enum TrainingPlots {
 enum EvaluationPlots {
     /// An OOD score's name with what it measures where the JSON key alone misleads:
     /// `max_probability` is 1 − maxₖ p̄ₖ (higher: less certain), not the probability itself.
-    static func scoreLabel(_ name: String) -> String {
-        name == "max_probability" ? "max_probability (1 − max p)" : name
+    static func scoreLabel(_ score: UncertaintyScore) -> String {
+        score == .maxProbability ? "max_probability (1 − max p)" : score.rawValue
     }
 
     /// Every file `write` may create in the directory.
@@ -68,8 +68,9 @@ enum EvaluationPlots {
         if let ood = report.ood {
             for score in ood.values {
                 try save(Plots.scoreHistograms(inDistribution: score.inDistribution, outOfDistribution: score.outOfDistribution,
-                                               scoreName: scoreLabel(score.name), auroc: ood.scores[score.name]?.auroc.flatMap { $0.isNaN ? nil : $0 }),
-                         "ood-\(score.name).svg")
+                                               scoreName: scoreLabel(score.score),
+                                               auroc: ood.scores[score.score.rawValue]?.auroc.flatMap { $0.isNaN ? nil : $0 }),
+                         "ood-\(score.score.rawValue).svg")
             }
         }
         if !model.head.family.support.isClassification, model.inputShape == [1], let targets = data.targets {

@@ -181,7 +181,7 @@ enum ReportPage {
         func fixed(_ value: Any?) -> String { (value as? Double).map { String(format: "%.4f", $0) } ?? "—" }
         for (name, value) in ((ood["scores"] as? [String: Any]) ?? [:]).sorted(by: { $0.key < $1.key }) {
             let v = value as? [String: Any] ?? [:]
-            text += "<tr><td>\(escape(EvaluationPlots.scoreLabel(name)))</td><td>\(fixed(v["auroc"]))</td><td>\(fixed(v["aupr"]))</td>"
+            text += "<tr><td>\(escape(UncertaintyScore(rawValue: name).map(EvaluationPlots.scoreLabel) ?? name))</td><td>\(fixed(v["auroc"]))</td><td>\(fixed(v["aupr"]))</td>"
                 + "<td>\(fixed(v["fpr95"]))</td></tr>"
         }
         return text + "</table>"

@@ -46,7 +46,7 @@ struct OutOfDistributionTests {
 
     @Test func regressionScoreNames() {
         let p = Predictive(head: Head(.normal), members: [Normal(loc: Tensor([0, 1]), scale: Tensor([1, 2]))])
-        #expect(p.uncertaintyScores.map(\.name) == ["sd", "epistemic_sd"])
+        #expect(p.uncertaintyScores.map(\.score) == [.sd, .epistemicSD])
         #expect(p.uncertaintyScores[0].values == [1, 2])
         #expect(p.uncertaintyScores[1].values == [0, 0])
     }

@@ -6,10 +6,11 @@ public struct OutOfDistributionReport: Encodable {
     public var nIn: Int
     /// Out-of-distribution inputs (OTHER).
     public var nOut: Int
-    /// The detection scores of each uncertainty score, keyed by its name.
+    /// The detection scores of each uncertainty score, keyed by its name
+    /// (`UncertaintyScore.rawValue`, as in the JSON).
     public var scores: [String: DetectionScores]
     /// The per-input values of each score, in and out, for histograms (not in the JSON).
-    public var values: [(name: String, inDistribution: [Double], outOfDistribution: [Double])]
+    public var values: [(score: UncertaintyScore, inDistribution: [Double], outOfDistribution: [Double])]
 
     enum CodingKeys: String, CodingKey { case nIn = "n_in", nOut = "n_out", scores }
 
@@ -20,9 +21,9 @@ public struct OutOfDistributionReport: Encodable {
                      "both predictives must come from one model, got \(inDistribution.head.family.name) and \(outOfDistribution.head.family.name)")
         nIn = inDistribution.count
         nOut = outOfDistribution.count
-        values = zip(inDistribution.uncertaintyScores, outOfDistribution.uncertaintyScores).map { ($0.name, $0.values, $1.values) }
+        values = zip(inDistribution.uncertaintyScores, outOfDistribution.uncertaintyScores).map { ($0.score, $0.values, $1.values) }
         scores = Dictionary(uniqueKeysWithValues: values.map {
-            ($0.name, DetectionScores(inDistribution: $0.inDistribution, outOfDistribution: $0.outOfDistribution))
+            ($0.score.rawValue, DetectionScores(inDistribution: $0.inDistribution, outOfDistribution: $0.outOfDistribution))
         })
     }
 
@@ -31,7 +32,7 @@ public struct OutOfDistributionReport: Encodable {
     public func undefinedReasons(at path: [String]) -> [String: String] {
         var reasons: [String: String] = [:]
         for (name, detection) in scores {
-            guard let reason = detection.undefinedReason(name: name) else { continue }
+            guard let score = UncertaintyScore(rawValue: name), let reason = detection.undefinedReason(score) else { continue }
             for key in DetectionScores.CodingKeys.allKeys { reasons[JSONNumbers.pointer(path + ["scores", name, key])] = reason }
         }
         return reasons

@@ -9,7 +9,7 @@
 ///
 /// A score that takes one value on every input (in and out) cannot rank them: its AUROC of ½
 /// would read as "chance" when there is nothing to measure, so every value is NaN (`null`
-/// in JSON, with the reason of `undefinedReason(name:)`) and `constantValue` holds the value.
+/// in JSON, with the reason of `undefinedReason(_:)`) and `constantValue` holds the value.
 public struct DetectionScores: Encodable, Equatable, Sendable {
     /// The area under the ROC curve of the score telling out- from in-distribution inputs.
     public let auroc: Double?
@@ -48,10 +48,11 @@ public struct DetectionScores: Encodable, Equatable, Sendable {
         (self.auroc, self.aupr, self.fpr95, self.constantValue) = (auroc, aupr, fpr95, nil)
     }
 
-    /// Why the values of the constant score `name` are undefined (nil when it is not constant).
-    public func undefinedReason(name: String) -> String? {
+    /// Why the values of the constant score `score` are undefined (nil when it is not constant).
+    public func undefinedReason(_ score: UncertaintyScore) -> String? {
         guard let constantValue else { return nil }
-        let hint = constantValue == 0 && ["epistemic_sd", "mutual_information"].contains(name)
+        let name = score.rawValue
+        let hint = constantValue == 0 && score.isEpistemic
             ? " (a deterministic network has no epistemic spread: fit with --dropout and evaluate with --mc-samples T, or use an ensemble)" : ""
         return "undefined: \(name) is \(constantValue) on every input, in and out, so it cannot rank them\(hint)"
     }

@@ -24,15 +24,12 @@ public struct ROCCurve: Equatable, Sendable {
             (falsePositiveRates, truePositiveRates, thresholds, area) = ([], [], [], nil)
             return
         }
-        var fpr = [0.0], tpr = [0.0], thr = [Double.infinity]
-        var tp = 0, fp = 0, area = 0.0
-        for group in Metrics.descendingScoreGroups(scores: scores, labels: labels) {
-            tp += group.positives
-            fp += group.negatives
-            let x = Double(fp) / Double(negatives), y = Double(tp) / Double(positives)
-            area += (x - fpr[fpr.count - 1]) * (y + tpr[tpr.count - 1]) / 2
-            fpr.append(x); tpr.append(y); thr.append(group.score)
-        }
+        let points = Metrics.cumulativeCounts(scores: scores, labels: labels)
+        let fpr = [0.0] + points.map { Double($0.falsePositives) / Double(negatives) }
+        let tpr = [0.0] + points.map { Double($0.truePositives) / Double(positives) }
+        let thr = [Double.infinity] + points.map(\.score)
+        var area = 0.0
+        for n in 1..<fpr.count { area += (fpr[n] - fpr[n - 1]) * (tpr[n] + tpr[n - 1]) / 2 }
         (falsePositiveRates, truePositiveRates, thresholds, self.area) = (fpr, tpr, thr, area)
     }
 }
@@ -64,15 +61,12 @@ public struct PrecisionRecallCurve: Equatable, Sendable {
             (recalls, precisions, thresholds, averagePrecision) = ([], [], [], nil)
             return
         }
-        var rec = [0.0], prec = [1.0], thr = [Double.infinity]
-        var tp = 0, fp = 0, ap = 0.0
-        for group in Metrics.descendingScoreGroups(scores: scores, labels: labels) {
-            tp += group.positives
-            fp += group.negatives
-            let r = Double(tp) / Double(positives), p = Double(tp) / Double(tp + fp)
-            ap += (r - rec[rec.count - 1]) * p
-            rec.append(r); prec.append(p); thr.append(group.score)
-        }
+        let points = Metrics.cumulativeCounts(scores: scores, labels: labels)
+        let rec = [0.0] + points.map { Double($0.truePositives) / Double(positives) }
+        let prec = [1.0] + points.map { Double($0.truePositives) / Double($0.truePositives + $0.falsePositives) }
+        let thr = [Double.infinity] + points.map(\.score)
+        var ap = 0.0
+        for n in 1..<rec.count { ap += (rec[n] - rec[n - 1]) * prec[n] }
         (recalls, precisions, thresholds, averagePrecision) = (rec, prec, thr, ap)
     }
 }
@@ -88,6 +82,17 @@ extension Metrics {
     /// - Returns: `nil` when there is no positive label.
     public static func averagePrecision(scores: [Double], labels: [Bool]) -> Double? {
         PrecisionRecallCurve(scores: scores, labels: labels).averagePrecision
+    }
+
+    /// The counts TP and FP of the observations with score ≥ t, at each distinct score t in
+    /// descending order (the points of a threshold sweep).
+    static func cumulativeCounts(scores: [Double], labels: [Bool]) -> [(score: Double, truePositives: Int, falsePositives: Int)] {
+        var tp = 0, fp = 0
+        return descendingScoreGroups(scores: scores, labels: labels).map { group in
+            tp += group.positives
+            fp += group.negatives
+            return (group.score, tp, fp)
+        }
     }
 
     /// Observations grouped by equal score, in descending score order, with each group's

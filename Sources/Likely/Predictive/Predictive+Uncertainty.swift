@@ -1,20 +1,25 @@
 import Foundation
 
 extension Predictive {
-    /// The per-input uncertainty scores of out-of-distribution detection, each higher for
-    /// "less certain", in the order `evaluate --ood` reports them:
-    /// - classification: `entropy` H[p̄], `mutual_information` H[p̄] − Eₜ H[pₜ] (the
-    ///   members' disagreement), `max_probability` as 1 − maxₖ p̄ₖ;
-    /// - regression and counts: `sd` √(total variance), `epistemic_sd` √(variance of the
-    ///   members' means).
-    public var uncertaintyScores: [(name: String, values: [Double])] {
-        if head.family.support.isClassification {
-            let u = classification
-            return [("entropy", u.predictiveEntropy), ("mutual_information", u.mutualInformation),
-                    ("max_probability", maximumProbabilities(u.meanProbabilities).map { 1 - $0 })]
+    /// The per-input uncertainty scores of out-of-distribution detection
+    /// (`UncertaintyScore.scores(classification:)`), each higher for "less certain", in the
+    /// order `evaluate --ood` reports them:
+    /// - classification: entropy H[p̄], mutual information H[p̄] − Eₜ H[pₜ] (the members'
+    ///   disagreement), 1 − maxₖ p̄ₖ;
+    /// - regression and counts: √(total variance), √(variance of the members' means).
+    public var uncertaintyScores: [(score: UncertaintyScore, values: [Double])] {
+        let classification = head.family.support.isClassification
+        let u = classification ? self.classification : nil
+        let sd = classification ? nil : standardDeviations
+        return UncertaintyScore.scores(classification: classification).map { score in
+            switch score {
+            case .entropy: (score, u?.predictiveEntropy ?? [])
+            case .mutualInformation: (score, u?.mutualInformation ?? [])
+            case .maxProbability: (score, u.map { maximumProbabilities($0.meanProbabilities).map { 1 - $0 } } ?? [])
+            case .sd: (score, sd?.total ?? [])
+            case .epistemicSD: (score, sd?.epistemic ?? [])
+            }
         }
-        let sd = standardDeviations
-        return [("sd", sd.total), ("epistemic_sd", sd.epistemic)]
     }
 
     /// The risk–coverage curve of abstaining on the most uncertain inputs. Classification:

@@ -98,18 +98,29 @@ func addBiasRows(_ bias: UnsafeBufferPointer<Float>, rows: Int, columns: Int, in
     }
 }
 
-/// im2col of the images `images` of the batch `image` (`[w.batch, H, W, C]`) into the first
-/// rows of `patches`, the images shared out across the threads (each writes its own rows).
-func im2colParallel(_ image: UnsafeBufferPointer<Float>, _ w: ImageWindow, images: Range<Int>,
-                    into patches: UnsafeMutableBufferPointer<Float>) {
+/// Shares the images `images` of a batch out across the threads: `body` gets each piece's
+/// window (`batch` = the piece's image count) and the element ranges of its images in the
+/// image buffer (`[w.batch, H, W, C]`) and of its rows in the patch buffer (from row 0).
+private func forEachImagePiece(_ w: ImageWindow, images: Range<Int>,
+                               _ body: (_ part: ImageWindow, _ imageElements: Range<Int>, _ patchElements: Range<Int>) -> Void) {
     let imageSize = w.rows.input * w.columns.input * w.channels
     let rowsLength = w.rows.output * w.columns.output * w.patchLength
     Parallel.forEachPiece(of: images.count, minimumPerThread: 1) { piece in
         var part = w
         part.batch = piece.count
         let first = images.lowerBound + piece.lowerBound
-        im2col(UnsafeBufferPointer(rebasing: image[(first * imageSize)..<((first + piece.count) * imageSize)]), part,
-               into: UnsafeMutableBufferPointer(rebasing: patches[(piece.lowerBound * rowsLength)..<(piece.upperBound * rowsLength)]))
+        body(part, (first * imageSize)..<((first + piece.count) * imageSize),
+             (piece.lowerBound * rowsLength)..<(piece.upperBound * rowsLength))
+    }
+}
+
+/// im2col of the images `images` of the batch `image` (`[w.batch, H, W, C]`) into the first
+/// rows of `patches`, the images shared out across the threads (each writes its own rows).
+func im2colParallel(_ image: UnsafeBufferPointer<Float>, _ w: ImageWindow, images: Range<Int>,
+                    into patches: UnsafeMutableBufferPointer<Float>) {
+    forEachImagePiece(w, images: images) { part, imageElements, patchElements in
+        im2col(UnsafeBufferPointer(rebasing: image[imageElements]), part,
+               into: UnsafeMutableBufferPointer(rebasing: patches[patchElements]))
     }
 }
 
@@ -117,13 +128,8 @@ func im2colParallel(_ image: UnsafeBufferPointer<Float>, _ w: ImageWindow, image
 /// zeroed first), the images shared out across the threads (each image is written by one).
 func col2imParallel(_ patches: UnsafeBufferPointer<Float>, _ w: ImageWindow, images: Range<Int>,
                     into image: UnsafeMutableBufferPointer<Float>) {
-    let imageSize = w.rows.input * w.columns.input * w.channels
-    let rowsLength = w.rows.output * w.columns.output * w.patchLength
-    Parallel.forEachPiece(of: images.count, minimumPerThread: 1) { piece in
-        var part = w
-        part.batch = piece.count
-        let first = images.lowerBound + piece.lowerBound
-        col2im(UnsafeBufferPointer(rebasing: patches[(piece.lowerBound * rowsLength)..<(piece.upperBound * rowsLength)]), part,
-               into: UnsafeMutableBufferPointer(rebasing: image[(first * imageSize)..<((first + piece.count) * imageSize)]))
+    forEachImagePiece(w, images: images) { part, imageElements, patchElements in
+        col2im(UnsafeBufferPointer(rebasing: patches[patchElements]), part,
+               into: UnsafeMutableBufferPointer(rebasing: image[imageElements]))
     }
 }
