@@ -71,6 +71,14 @@ extension Family {
             }
         }
 
+        /// Whether a distribution built from the value `x` accepts it: `contains`, plus the
+        /// infinite limits an overflowing link gives (+∞ for a positive or non-negative
+        /// parameter, ±∞ for a real one), which the families handle.
+        public func admits(_ x: Float) -> Bool {
+            contains(Double(x)) || (x == .infinity && [.positive, .nonNegative, .real].contains(self))
+                || (x == -.infinity && self == .real)
+        }
+
         /// What is expected, for messages: "> 0", "in [0, 1]".
         public var expectation: String {
             switch self {

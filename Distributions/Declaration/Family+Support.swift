@@ -6,7 +6,7 @@ extension Family {
         /// x > 0.
         case positive
         /// 0 < x < 1, open (a Beta's log-density is infinite at 0 and 1 for shapes below 1);
-        /// named apart from the closed `Parameter.Constraint.unitInterval`, [0, 1].
+        /// named apart from the closed `Family.Constraint.unitInterval`, [0, 1].
         case openUnitInterval
         /// 0, 1, 2, …
         case counts

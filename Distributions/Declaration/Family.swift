@@ -43,6 +43,19 @@ public struct Family: Sendable, CustomStringConvertible {
         self.build = build
     }
 
+    /// Stops with "<family> <parameter> must be <expectation>, got <value>" unless every
+    /// element of `values` (NaN aside) is admitted by the declared constraint of the parameter
+    /// `parameterName` (`Family.Constraint.admits`): the check of a distribution's
+    /// initialiser, so a domain is stated once, in the declaration.
+    func checkDomain(_ values: Tensor, _ parameterName: String, file: StaticString = #fileID, line: UInt = #line) {
+        guard let parameter = parameters.first(where: { $0.name == parameterName }) else {
+            preconditionFailure("family \(name) declares no parameter \(parameterName)", file: file, line: line)
+        }
+        let constraint = parameter.constraint
+        Distributions.checkDomain(values, "\(name) \(parameterName)", constraint.expectation, { constraint.admits($0) },
+                                  file: file, line: line)
+    }
+
     /// A readable description, as `print` shows it.
     public var description: String { name }
 

@@ -24,7 +24,7 @@ public struct Bernoulli: UnivariateDistribution, EntropyDistribution, ClassDistr
 
     /// Bernoulli(probs); every probability must be in [0, 1].
     public init(probs: Tensor) {
-        checkDomain(probs, "Bernoulli probs", "in [0, 1]", { $0 >= 0 && $0 <= 1 })
+        Family.bernoulli.checkDomain(probs, "probs")
         parameters = .probs(probs)
     }
 

@@ -13,8 +13,8 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
 
     /// Beta(alpha, beta); both must be > 0.
     public init(alpha: Tensor, beta: Tensor) {
-        checkDomain(alpha, "Beta alpha", "> 0", { $0 > 0 })
-        checkDomain(beta, "Beta beta", "> 0", { $0 > 0 })
+        Family.beta.checkDomain(alpha, "alpha")
+        Family.beta.checkDomain(beta, "beta")
         self.alpha = alpha
         self.beta = beta
     }

@@ -15,8 +15,8 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
 
     /// Gamma(concentration, rate); both must be > 0.
     public init(concentration: Tensor, rate: Tensor) {
-        checkDomain(concentration, "Gamma concentration", "> 0", { $0 > 0 })
-        checkDomain(rate, "Gamma rate", "> 0", { $0 > 0 })
+        Family.gamma.checkDomain(concentration, "concentration")
+        Family.gamma.checkDomain(rate, "rate")
         self.concentration = concentration
         self.rate = rate
     }

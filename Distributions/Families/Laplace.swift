@@ -15,7 +15,7 @@ public struct Laplace: UnivariateDistribution, EntropyDistribution, Reparameteri
 
     /// Laplace(loc, scale); every scale must be > 0.
     public init(loc: Tensor, scale: Tensor) {
-        checkDomain(scale, "Laplace scale", "> 0", { $0 > 0 })
+        Family.laplace.checkDomain(scale, "scale")
         self.loc = loc
         self.scale = scale
     }

@@ -17,7 +17,7 @@ public struct LogNormal: UnivariateDistribution, EntropyDistribution, Reparamete
 
     /// LogNormal(loc, scale); every scale must be > 0.
     public init(loc: Tensor, scale: Tensor) {
-        checkDomain(scale, "LogNormal scale", "> 0", { $0 > 0 })
+        Family.logNormal.checkDomain(scale, "scale")
         self.loc = loc
         self.scale = scale
         self.logScale = nil

@@ -17,8 +17,8 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
 
     /// NegativeBinomial(totalCount, probs); r must be > 0 and p in [0, 1).
     public init(totalCount: Tensor, probs: Tensor) {
-        checkDomain(totalCount, "NegativeBinomial totalCount", "> 0", { $0 > 0 })
-        checkDomain(probs, "NegativeBinomial probs", "in [0, 1)", { $0 >= 0 && $0 < 1 })
+        Family.negativeBinomial.checkDomain(totalCount, "total_count")
+        Family.negativeBinomial.checkDomain(probs, "probs")
         self.totalCount = totalCount
         self.probs = probs
     }

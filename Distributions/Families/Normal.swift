@@ -19,7 +19,7 @@ public struct Normal: UnivariateDistribution, EntropyDistribution, Reparameteriz
 
     /// N(loc, scale²); every scale must be > 0.
     public init(loc: Tensor, scale: Tensor) {
-        checkDomain(scale, "Normal scale", "> 0", { $0 > 0 })
+        Family.normal.checkDomain(scale, "scale")
         self.loc = loc
         self.scale = scale
         self.logScale = nil

@@ -16,7 +16,7 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
 
     /// Poisson(rate); every rate must be ≥ 0.
     public init(rate: Tensor) {
-        checkDomain(rate, "Poisson rate", "≥ 0", { $0 >= 0 })
+        Family.poisson.checkDomain(rate, "rate")
         self.rate = rate
         self.logRate = nil
     }

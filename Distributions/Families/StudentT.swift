@@ -18,8 +18,8 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
 
     /// t(df, loc, scale); df and scale must be > 0.
     public init(df: Tensor, loc: Tensor, scale: Tensor) {
-        checkDomain(df, "StudentT df", "> 0", { $0 > 0 })
-        checkDomain(scale, "StudentT scale", "> 0", { $0 > 0 })
+        Family.studentT.checkDomain(df, "df")
+        Family.studentT.checkDomain(scale, "scale")
         self.df = df
         self.loc = loc
         self.scale = scale

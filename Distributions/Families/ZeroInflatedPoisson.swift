@@ -16,8 +16,8 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
 
     /// ZIP(rate, gate); rate ≥ 0 and gate in [0, 1].
     public init(rate: Tensor, gate: Tensor) {
-        checkDomain(rate, "ZeroInflatedPoisson rate", "≥ 0", { $0 >= 0 })
-        checkDomain(gate, "ZeroInflatedPoisson gate", "in [0, 1]", { $0 >= 0 && $0 <= 1 })
+        Family.zeroInflatedPoisson.checkDomain(rate, "rate")
+        Family.zeroInflatedPoisson.checkDomain(gate, "gate")
         self.rate = rate
         self.gate = gate
     }

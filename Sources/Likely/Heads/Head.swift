@@ -94,12 +94,7 @@ public struct Head: Codable, Equatable, Sendable {
             for (parameter, columns) in parameterColumns(raw) {
                 let values = value(of: parameter, raw: columns, scaling: nil).value
                 // An overflowing link's +∞ (−∞ for a location) is left to the loss check: the families accept it.
-                let constraint = parameter.constraint
-                let admitted: (Float) -> Bool = { x in
-                    constraint.contains(Double(x)) || (x == .infinity && [.positive, .nonNegative, .real].contains(constraint))
-                        || (x == -.infinity && constraint == .real)
-                }
-                if let bad = values.scalars.first(where: { !admitted($0) }) {
+                if let bad = values.scalars.first(where: { !parameter.constraint.admits($0) }) {
                     return TrainingError(epoch: epoch, batch: batch, quantity: "\(family.name) parameter \(parameter.name)",
                                          value: bad, expectation: parameter.constraint.expectation)
                 }
