@@ -58,7 +58,7 @@ struct ConformalizeCommand: ParsableCommand {
         try ModelDirectory.saveDescription(model, to: common.modelDirectory)
         let settings = calibration.score.level.map { ", level \($0)" } ?? ""
             + (method == .raps ? ", k_reg \(calibration.score.freeRanks), λ \(calibration.score.penalty)" : "")
-        printResult("stored \(calibration.count) \(calibration.method.rawValue) conformity scores (\(calibration.predictive) predictive, mc_samples \(common.mcSamples)\(settings)) in \(DataSource.join(common.modelDirectory, "model.json"))")
+        printResult("stored \(calibration.count) \(calibration.method.rawValue) conformity scores (\(calibration.predictive) predictive, mc_samples \(common.mcSamples)\(settings)) in \(ModelLayout(common.modelDirectory).descriptionFile.path)")
     }
 }
 

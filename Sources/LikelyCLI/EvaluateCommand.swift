@@ -92,7 +92,7 @@ extension EvaluateCommand {
         let svgs = plots.compactMap { file in
             (try? String(contentsOfFile: file, encoding: .utf8)).map { (URL(fileURLWithPath: file).lastPathComponent, $0) }
         }
-        let history = try? String(contentsOfFile: DataSource.join(common.modelDirectory, "history.csv"), encoding: .utf8)
+        let history = try? String(contentsOfFile: ModelLayout(common.modelDirectory).historyFile.path, encoding: .utf8)
         let html = ReportPage.html(reportJSON: report.json, plots: svgs, model: model, modelDirectory: common.modelDirectory,
                                    data: data, history: history)
         try writeText(html, to: path, option: "--report")

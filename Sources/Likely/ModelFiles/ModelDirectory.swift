@@ -9,8 +9,8 @@ public enum ModelDirectory {
     /// The format this build writes and reads.
     public static let formatVersion = 1
     static let formatName = "likely-model"
-    /// The files `save` writes into a model directory.
-    public static let fileNames = ["model.json", "weights.safetensors", "history.csv"]
+    /// The files `save` writes into a model directory (`ModelLayout.savedNames`).
+    public static let fileNames = ModelLayout.savedNames
 
     /// What `model.json` holds.
     struct Description: Codable {
@@ -59,10 +59,11 @@ public enum ModelDirectory {
 
     /// The bytes of the files `save` writes into `directory`, weights first.
     static func files(_ model: ProbabilisticModel, history: History?, in directory: String) throws -> [(name: String, data: Data)] {
-        let json = try descriptionJSON(model, file: URL(fileURLWithPath: directory).appendingPathComponent("model.json").path)
+        let json = try descriptionJSON(model, file: ModelLayout(directory).descriptionFile.path)
         let tensors = model.namedTensors.map { ($0.name, $0.tensor) }
-        var files = [("weights.safetensors", Safetensors.encode(tensors, metadata: ["format": formatName])), ("model.json", json)]
-        if let history { files.append(("history.csv", Data(history.csv.utf8))) }
+        var files = [(ModelLayout.weightsName, Safetensors.encode(tensors, metadata: ["format": formatName])),
+                     (ModelLayout.descriptionName, json)]
+        if let history { files.append((ModelLayout.historyName, Data(history.csv.utf8))) }
         return files
     }
 
@@ -92,7 +93,7 @@ public enum ModelDirectory {
     /// Rewrites only `model.json` of an existing model directory (atomically): for what lives
     /// there alone, such as the conformal calibration; the weights are left as they are.
     public static func saveDescription(_ model: ProbabilisticModel, to directory: String) throws {
-        let url = URL(fileURLWithPath: directory).appendingPathComponent("model.json")
+        let url = ModelLayout(directory).descriptionFile
         try writeAtomically(try descriptionJSON(model, file: url.path), to: url)
     }
 
@@ -116,16 +117,14 @@ public enum ModelDirectory {
     /// - Throws: `ModelFileError` naming the file and the field for anything missing, corrupt,
     ///   truncated or mismatched (a tensor's shape against the architecture, a missing or extra tensor).
     public static func load(_ directory: String) throws -> ProbabilisticModel {
-        let url = URL(fileURLWithPath: directory)
+        let layout = ModelLayout(directory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ModelFileError(file: directory, "not a model directory (expected a directory with model.json and weights.safetensors)")
         }
-        let jsonURL = url.appendingPathComponent("model.json")
-        let description = try readDescription(jsonURL)
-        let weightsURL = url.appendingPathComponent("weights.safetensors")
-        let model = try build(description, file: jsonURL.path, weightsBytes: fileSize(weightsURL))
-        try loadWeights(url.appendingPathComponent("weights.safetensors"), into: model)
+        let description = try readDescription(layout.descriptionFile)
+        let model = try build(description, file: layout.descriptionFile.path, weightsBytes: fileSize(layout.weightsFile))
+        try loadWeights(layout.weightsFile, into: model)
         return model
     }
 

@@ -15,7 +15,7 @@ import Foundation
 /// run's `TrainingFingerprint`; `verify` checks all of them before a run resumes.
 enum Checkpoint {
     /// The manifest's file name.
-    static let manifestName = "checkpoint.json"
+    static let manifestName = ModelLayout.manifestName
     static let formatName = "likely-checkpoint"
     static let formatVersion = 1
 

@@ -39,16 +39,16 @@ struct TrainingState: Codable {
               fingerprint: TrainingFingerprint) throws {
         var files = try ModelDirectory.files(model, history: history, in: checkpoint.directory)
         let optimizerState = optimizer.state(for: model.parameters)
-        files.append(("optimizer.safetensors", Safetensors.encode(optimizerState.tensors.map { ($0.name, $0.tensor) },
+        files.append((ModelLayout.optimizerName, Safetensors.encode(optimizerState.tensors.map { ($0.name, $0.tensor) },
                                                                   metadata: ["step": String(optimizerState.step)])))
         if let bestWeights {
             let named = zip(model.network.parameters + model.network.state, bestWeights).map {
                 ($0.name, Tensor(shape: $0.tensor.shape, scalars: $1))
             }
-            files.append(("best.safetensors", Safetensors.encode(named)))
+            files.append((ModelLayout.bestWeightsName, Safetensors.encode(named)))
         }
         // Non-finite numbers (a best value of +∞, a NaN validation NLL) are null with a note.
-        files.append(("training.json", Data((try JSONNumbers.encode(self) + "\n").utf8)))
+        files.append((ModelLayout.trainingStateName, Data((try JSONNumbers.encode(self) + "\n").utf8)))
         try Checkpoint.write(files, epoch: history.epochs.count, fingerprint: fingerprint, to: checkpoint.directory,
                              landed: checkpoint.landed)
     }
@@ -63,12 +63,12 @@ struct TrainingState: Codable {
 
     /// Reads the checkpoint's files into `model` and `optimizer`.
     private static func restore(from directory: String, model: ProbabilisticModel, optimizer: any Optimizer) throws -> TrainingState {
-        let url = URL(fileURLWithPath: directory)
-        try ModelDirectory.loadWeights(url.appendingPathComponent("weights.safetensors"), into: model)
-        let stored = try ModelDirectory.readDescription(url.appendingPathComponent("model.json"))
+        let layout = ModelLayout(directory)
+        try ModelDirectory.loadWeights(layout.weightsFile, into: model)
+        let stored = try ModelDirectory.readDescription(layout.descriptionFile)
         model.featureScaling = stored.featureScaling
         model.targetScaling = stored.targetScaling
-        let trainingURL = url.appendingPathComponent("training.json")
+        let trainingURL = layout.trainingStateFile
         guard let json = FileManager.default.contents(atPath: trainingURL.path) else {
             throw ModelFileError(file: trainingURL.path, "missing: not a checkpoint written with keep: last")
         }
@@ -79,7 +79,7 @@ struct TrainingState: Codable {
         } catch {
             throw ModelFileError(file: trainingURL.path, "cannot read the training state: \(error)")
         }
-        let optimizerURL = url.appendingPathComponent("optimizer.safetensors")
+        let optimizerURL = layout.optimizerStateFile
         guard let optimizerData = FileManager.default.contents(atPath: optimizerURL.path) else {
             throw ModelFileError(file: optimizerURL.path, "missing or unreadable")
         }
@@ -93,7 +93,7 @@ struct TrainingState: Codable {
         } catch {
             throw ModelFileError(file: optimizerURL.path, "\(error)")
         }
-        let bestURL = url.appendingPathComponent("best.safetensors")
+        let bestURL = layout.bestWeightsFile
         if let bestData = FileManager.default.contents(atPath: bestURL.path) {
             let best = try Safetensors.decode(bestData, file: bestURL.path).tensors
             state.bestWeights = try (model.network.parameters + model.network.state).map { p in
