@@ -177,8 +177,7 @@ struct BenchmarkCommand: ParsableCommand {
             guard table.encoding.columns[column].categories == nil else {
                 throw InputError("--gap \(feature): the column is categorical; the in-between test sorts the rows by a numeric feature")
             }
-            let offset = table.encoding.columns[..<column].reduce(0) { $0 + $1.width }
-            return Self.column(offset, of: table.features)
+            return Self.column(table.encoding.isCompact ? column : table.encoding.inputOffsets[column], of: table.features)
         case .dataset(let data, _):
             guard UCIDirectory.looksLikeUCI(self.data), let directory = try? UCIDirectory(path: self.data) else {
                 throw InputError("--gap takes a numeric feature of a CSV table or a UCI directory; DATA \(self.data) is neither")

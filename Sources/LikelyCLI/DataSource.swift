@@ -134,7 +134,7 @@ enum DataSource {
             }
             data = LoadedData(kind: kind, path: path, features: x, targets: targets)
         }
-        data.features = try reshaped(data.features, to: model.inputShape, path: path, role: role)
+        data.features = try reshaped(data.features, to: model.featureShape, path: path, role: role)
         if needTargets {
             if family.support.isClassification, let known = model.classNames ?? model.head.classNamesByIndex {
                 data.classNames = known

@@ -140,7 +140,8 @@ extension FitCommand {
         do {
             return try body()
         } catch let error as FitPlanError {
-            let options = ["validationSplit": "--validation-split", "calibrate": "--calibrate", "folds": "--folds"]
+            let options = ["validationSplit": "--validation-split", "calibrate": "--calibrate", "folds": "--folds",
+                           "inputDropout": "--input-dropout"]
             throw InputError("\(options[error.property] ?? error.property) \(error.problem)")
         } catch let error as EnsembleSizeError {
             throw InputError("--ensemble \(error.members): \(error)")

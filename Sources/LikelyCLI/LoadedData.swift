@@ -26,13 +26,16 @@ struct LoadedData {
 
     var count: Int { features.shape[0] }
 
-    /// The per-example shape.
-    var exampleShape: [Int] { Array(features.shape.dropFirst()) }
+    /// For a table held compactly (`TableEncoding.isCompact`), its encoding.
+    var compactEncoding: TableEncoding? { encoding.flatMap { $0.isCompact ? $0 : nil } }
+
+    /// The per-example shape of the inputs (of the one-hot rows, for a compact table).
+    var exampleShape: [Int] { compactEncoding.map { [$0.width] } ?? Array(features.shape.dropFirst()) }
 
     /// The labelled examples; requires targets.
     var dataset: Dataset {
         Dataset(features: features, targets: targets!, classNames: classNames,
-                featureNames: features.rank == 2 ? featureNames : nil)
+                featureNames: features.rank == 2 ? featureNames : nil, compactEncoding: compactEncoding)
     }
 }
 

@@ -82,13 +82,17 @@ public struct FitPlan: Equatable, Sendable {
     /// classification models carry the dataset's class names and every model its feature names.
     /// - Throws: `LayerSpecError`, `NetworkSizeError`, `EnsembleSizeError` (see the constructor).
     public func makeModel(for data: Dataset, kind: DataKind) throws -> ProbabilisticModel {
-        let shape = Array(data.features.shape.dropFirst())
+        let shape = data.exampleShape
+        if data.compactEncoding != nil && inputDropout > 0 {
+            throw FitPlanError(property: "inputDropout", problem: "\(inputDropout) drops inputs of the one-hot rows, which a table of \(shape[0]) inputs held compactly does not form; leave it at 0")
+        }
         let architecture = architecture(exampleShape: shape)
         let model = try ProbabilisticModel(
             architecture: architecture, inputShape: shape, head: head(classCount: data.classNames?.count), hidden: hidden,
             dropout: dropout ?? FitDefaults.dropout(architecture, kind), inputDropout: inputDropout, members: members, seed: seed)
         model.classNames = family.support.isClassification ? data.classNames : nil
         model.featureNames = data.featureNames
+        model.featureEncoding = data.compactEncoding
         return model
     }
 
@@ -104,7 +108,7 @@ public struct FitPlan: Equatable, Sendable {
                 throw FitPlanError(property: "validationSplit", problem: "\(validationSplit) of \(data.count) examples leaves \(held) for validation and \(data.count - held) for training; each needs at least one")
             }
         }
-        let architecture = architecture(exampleShape: Array(data.features.shape.dropFirst()))
+        let architecture = architecture(exampleShape: data.exampleShape)
         var options = TrainingOptions()
         options.epochs = epochs(kind, examples: data.count)
         options.batchSize = batchSize

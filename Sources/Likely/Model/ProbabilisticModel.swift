@@ -107,9 +107,11 @@ public final class ProbabilisticModel {
         return members.enumerated().flatMap { j, member in tensors(member).map { $0.prefixed("member_\(j)") } }
     }
 
-    /// Features as the network sees them: standardized when the model has feature scaling.
+    /// Features as the network sees them: standardized when the model has feature scaling
+    /// (compact table features: their numeric columns, see `ProbabilisticModel+CompactInput.swift`).
     public func prepare(_ features: Tensor) -> Tensor {
-        featureScaling.map { $0.apply(features) } ?? features
+        guard let scaling = featureScaling else { return features }
+        return compactEncoding.map { scaling.applyCompact(features, encoding: $0) } ?? scaling.apply(features)
     }
 
     /// Targets in training units: standardized for location-scale families.
@@ -120,11 +122,11 @@ public final class ProbabilisticModel {
     /// Raw outputs `[N, rawOutputCount]` of the (first member's) network for prepared features;
     /// the whole ensemble's are `predictiveRawOutputs`.
     /// - Parameters:
-    ///   - prepared: features already through `prepareFeatures`, `[N] + inputShape`.
+    ///   - prepared: features already through `prepare`, `[N] + featureShape`.
     ///   - phase: `inference` for the deterministic network, `monteCarlo` for an MC-dropout pass.
     ///   - streams: one stream per row (see `ExampleStreams`); `inference` draws nothing.
     public func rawOutputs(_ prepared: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
-        network(prepared, phase: phase, using: &streams)
+        forward(prepared, through: network, layers: network.layers.indices, phase: phase, using: &streams)
     }
 
     /// The predicted distributions of the (first member's) network, in the target's original

@@ -231,6 +231,13 @@ public enum ModelDirectory {
             if let bad = e.columns.first(where: { $0.fill.map { !$0.isFinite } ?? false }) {
                 throw ModelFileError(file: file, "field feature_encoding: column \"\(bad.name)\" has a non-finite fill")
             }
+            if let bad = e.columns.first(where: { $0.width > TableEncoding.maximumCompactCategories }) {
+                throw ModelFileError(file: file, "field feature_encoding: column \"\(bad.name)\" has \(bad.width) categories, more than \(TableEncoding.maximumCompactCategories)")
+            }
+            // Compact table features (`TableEncoding.isCompact`) go into a dense first layer.
+            if e.isCompact, !(network.layers.first is Dense) {
+                throw ModelFileError(file: file, "field layers: a table of \(e.width) one-hot inputs is held compactly and needs a dense first layer, not \(network.layers.first?.kindName ?? "none")")
+            }
         }
         var networks = [network]
         for _ in 1..<memberCount {

@@ -40,8 +40,8 @@ extension ProbabilisticModel {
     public func predictiveRawOutputs(_ features: Tensor, mcSamples: Int = 0, seed: UInt64 = 0,
                                      firstIndex: Int = 0, chunkSize: Int = 1000) -> [[Float]] {
         precondition(mcSamples >= 0, "mcSamples must be ≥ 0, got \(mcSamples)")
-        precondition(Array(features.shape.dropFirst()) == inputShape,
-                     "features of shape \(features.shape) do not match the model's input shape \(inputShape)")
+        precondition(Array(features.shape.dropFirst()) == featureShape,
+                     "features of shape \(features.shape) do not match the model's feature shape \(featureShape)")
         let n = features.shape[0], passes = max(mcSamples, 1)
         var raw = [[Float]](repeating: [], count: memberCount * passes)
         let unit = rowAlignment, step = max(1, (chunkSize + unit - 1) / unit) * unit
@@ -85,7 +85,7 @@ extension ProbabilisticModel {
 
     private func deterministicPass(_ x: Tensor, through network: Sequential) -> Tensor {
         var none = ExampleStreams()
-        return network(x, phase: .inference, using: &none)
+        return forward(x, through: network, layers: network.layers.indices, phase: .inference, using: &none)
     }
 
     /// T `monteCarlo` passes through one member's `network`: the deterministic prefix (the layers before
@@ -99,7 +99,7 @@ extension ProbabilisticModel {
         let split = network.firstStochasticLayerIndex ?? count
         let key = StreamKey(seed: seed, purpose: .monteCarloDropout)
         var streams = ExampleStreams(key: key, examples: firstIndex..<(firstIndex + x.shape[0]))
-        let prefix = network(x, layers: 0..<split, phase: .monteCarlo, using: &streams)
-        return (0..<passes).map { _ in network(prefix, layers: split..<count, phase: .monteCarlo, using: &streams) }
+        let prefix = forward(x, through: network, layers: 0..<split, phase: .monteCarlo, using: &streams)
+        return (0..<passes).map { _ in forward(prefix, through: network, layers: split..<count, phase: .monteCarlo, using: &streams) }
     }
 }

@@ -37,6 +37,7 @@ extension ProbabilisticModel {
     @discardableResult
     public func fit(_ data: Dataset, options: TrainingOptions, resume: String? = nil) throws -> History {
         checkFit(data, options: options)
+        if featureEncoding == nil, let encoding = data.compactEncoding { featureEncoding = encoding }
         try checkShape(data, role: "the training data")
         try checkTargets(data)
         if case .data(let validation) = options.validation {
@@ -117,10 +118,13 @@ extension ProbabilisticModel {
         return state.history
     }
 
-    /// Examples of the model's input shape.
+    /// Examples of the model's feature shape (compact table features for a model of a compact
+    /// encoding, of the same width).
     private func checkShape(_ data: Dataset, role: String) throws(DataShapeError) {
         let shape = Array(data.features.shape.dropFirst())
-        guard shape == inputShape else { throw DataShapeError(role: role, exampleShape: shape, inputShape: inputShape) }
+        guard shape == featureShape, data.compactEncoding.map({ [$0.width] == inputShape && compactEncoding != nil }) ?? true else {
+            throw DataShapeError(role: role, exampleShape: shape, inputShape: featureShape)
+        }
     }
 
     /// Targets `[n]` the head's family can score (`Family.checkTargets`), as the CLI checks them.
@@ -154,7 +158,8 @@ extension ProbabilisticModel {
             validation = split.validation
         }
         if featureScaling == nil && options.standardizeFeatures && inputShape.count == 1 {
-            featureScaling = Standardizer(fitting: train.features)
+            featureScaling = compactEncoding.map { Standardizer(fittingCompact: train.features, encoding: $0) }
+                ?? Standardizer(fitting: train.features)
         }
         if targetScaling == nil && options.standardizeTarget && head.family.isLocationScale {
             targetScaling = TargetScaling(fitting: train.targets)

@@ -9,7 +9,9 @@ public struct CSVTable {
     public let columnNames: [String]
     /// How the feature columns became `features` (fitted on this table unless given).
     public let encoding: TableEncoding
-    /// The feature values, `[n, d]`.
+    /// The feature values, `[n, d]`: d = `encoding.width` one-hot inputs, or when
+    /// `encoding.isCompact` d = `columnNames.count` values, a category index per categorical
+    /// column (see `TableEncoding+Compact.swift`).
     public let features: Tensor
     /// The target column's name, if one was read.
     public let targetName: String?
@@ -45,7 +47,8 @@ public struct CSVTable {
     /// The table as a dataset (features and targets); requires a target.
     public var dataset: Dataset {
         guard let targets else { preconditionFailure("the table was read without a target column") }
-        return Dataset(features: features, targets: targets, classNames: classNames, featureNames: featureNames)
+        return Dataset(features: features, targets: targets, classNames: classNames, featureNames: featureNames,
+                       compactEncoding: encoding.isCompact ? encoding : nil)
     }
 }
 
@@ -120,7 +123,7 @@ public enum CSVReader {
             }
         }
         return CSVTable(featureNames: encoding.inputNames, columnNames: columns.features.map { columns.names[$0] },
-                        encoding: encoding, features: Tensor(shape: [rows.count, encoding.width], scalars: rows.values),
+                        encoding: encoding, features: Tensor(shape: [rows.count] + encoding.featureShape, scalars: rows.values),
                         targetName: columns.target.map { columns.names[$0] }, targets: targets, classNames: classNames,
                         droppedRows: rows.dropped, droppedForMissing: rows.droppedForMissing,
                         droppedForMissingTarget: rows.droppedForMissingTarget, unseenCategoryCells: rows.unseenCategoryCells,
@@ -129,19 +132,23 @@ public enum CSVReader {
     }
 
     /// The most feature values a table may hold, rows × inputs: 2³⁰ float32 values (4 GiB).
+    /// A compact table (`TableEncoding.isCompact`) holds one value per column, however many
+    /// categories its one-hot columns have.
     public static let maximumFeatureValues = 1 << 30
 
-    /// Refuses, before allocating, a table whose encoded features would exceed
-    /// `maximumFeatureValues` (one-hot columns of very many categories are dense inputs).
+    /// Refuses, before allocating, a table whose features would exceed `maximumFeatureValues`,
+    /// and a compact column of more than `TableEncoding.maximumCompactCategories` categories.
     static func checkSize(rows: Int, encoding: TableEncoding, path: String) throws {
-        let (total, overflow) = rows.multipliedReportingOverflow(by: encoding.width)
+        if encoding.isCompact, let widest = encoding.columns.first(where: { $0.width > TableEncoding.maximumCompactCategories }) {
+            throw DataError(source: path, location: "header",
+                            problem: "column \"\(widest.name)\" has \(widest.width) categories, more than the \(TableEncoding.maximumCompactCategories) "
+                                + "a categorical column may have; leave it out with --features or group its rare categories into one")
+        }
+        let (total, overflow) = rows.multipliedReportingOverflow(by: encoding.featureShape[0])
         guard overflow || total > maximumFeatureValues else { return }
-        let widest = encoding.columns.max { $0.width < $1.width }
-        let culprit = widest.map { $0.categories == nil ? "" : "; column \"\($0.name)\" alone gives \($0.width) one-hot inputs" } ?? ""
         throw DataError(source: path, location: "header",
-                        problem: "\(rows) rows of \(encoding.width) inputs would be \(overflow ? "more than \(Int.max)" : String(total)) feature values, "
-                            + "more than the \(maximumFeatureValues) (4 GiB) a table may hold\(culprit); leave such a column out with --features "
-                            + "or group its rare categories into one")
+                        problem: "\(rows) rows of \(encoding.featureShape[0]) values would be \(overflow ? "more than \(Int.max)" : String(total)) feature values, "
+                            + "more than the \(maximumFeatureValues) (4 GiB) a table may hold; leave columns out with --features or split the file")
     }
 
     /// A target read as class labels because some cells are not numbers, although at least
@@ -216,8 +223,9 @@ public enum CSVReader {
     static func readRows(_ records: ArraySlice<CSVRecord>, cells: [[String]], encoding: TableEncoding, kept: [Int],
                          columns: CSVColumns, path: String, options: CSVOptions) throws -> Rows {
         var rows = Rows(targetIsNumeric: options.targetKind != .classes)
-        rows.values.reserveCapacity(records.count * encoding.width)
-        var rowValues = [Float](repeating: 0, count: encoding.width)
+        let lookup = CategoryLookup(encoding), compact = encoding.isCompact
+        rows.values.reserveCapacity(records.count * encoding.featureShape[0])
+        var rowValues = [Float](repeating: 0, count: encoding.featureShape[0])
         for (r, record) in records.enumerated() {
             let place = "row \(r + 1) (line \(record.line))"
             let target: (cell: String, number: Float)?
@@ -228,8 +236,12 @@ public enum CSVReader {
                     _ = try targetCell(record.fields[t], at: "\(place), \(columns.describe(t))", path: path,
                                        kind: options.targetKind, isNumeric: &rows.targetIsNumeric)
                 }
-                if let (j, problem) = encoding.encode(cells[r], into: &rowValues, unknown: options.unknownCategories,
-                                                      unseen: &rows.unseenCategoryCells) {
+                let failure = compact
+                    ? encoding.encodeCompact(cells[r], into: &rowValues, unknown: options.unknownCategories,
+                                             unseen: &rows.unseenCategoryCells, lookup: lookup)
+                    : encoding.encode(cells[r], into: &rowValues, unknown: options.unknownCategories,
+                                      unseen: &rows.unseenCategoryCells, lookup: lookup)
+                if let (j, problem) = failure {
                     throw InvalidRow(error: DataError(source: path, location: "\(place), \(columns.describe(columns.features[j]))",
                                                       problem: problem.message), missing: problem.isMissing)
                 }

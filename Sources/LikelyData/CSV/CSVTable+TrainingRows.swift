@@ -22,18 +22,10 @@ extension CSVTable {
         } catch {
             preconditionFailure("the table's own categorical columns are among its columns: \(error.message)")
         }
-        var values = [Float](repeating: 0, count: n * refit.width)
-        var row = [Float](repeating: 0, count: refit.width)
-        var unseen = 0
-        for (r, cells) in featureCells.enumerated() {
-            // Every cell was read once already: numbers parse and missing cells have a fill or a category.
-            if let (j, problem) = refit.encode(cells, into: &row, unknown: .ignore, unseen: &unseen) {
-                preconditionFailure("row \(r + 1), column \"\(columnNames[j])\" was read before but now fails: \(problem.message)")
-            }
-            values.replaceSubrange(r * refit.width..<(r + 1) * refit.width, with: row)
-        }
+        // Every cell was read once already: numbers parse and missing cells have a fill or a category.
+        let (features, unseen) = refit.encodeKnownRows(featureCells, unknown: .ignore)
         return CSVTable(featureNames: refit.inputNames, columnNames: columnNames, encoding: refit,
-                        features: Tensor(shape: [n, refit.width], scalars: values), targetName: targetName,
+                        features: features, targetName: targetName,
                         targets: targets, classNames: classNames, droppedRows: droppedRows, droppedForMissing: droppedForMissing,
                         droppedForMissingTarget: droppedForMissingTarget, unseenCategoryCells: unseen,
                         featureCells: featureCells, sourceRows: sourceRows, targetCells: targetCells, keptCells: keptCells, delimiter: delimiter)

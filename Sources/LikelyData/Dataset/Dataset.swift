@@ -13,19 +13,30 @@ public struct Dataset {
     public let classNames: [String]?
     /// The names of the feature columns of a table; `nil` for images and arrays.
     public let featureNames: [String]?
+    /// For a table held compactly (`TableEncoding.isCompact`), its encoding: `features` is then
+    /// `[n, columns]`, a value or category index per column, standing for one-hot rows of
+    /// `encoding.width` inputs; `nil` when the features are the inputs themselves.
+    public let compactEncoding: TableEncoding?
 
     /// - Parameters:
     ///   - features: `[n, ...]`, rank ≥ 1.
     ///   - targets: `[n]` or `[n, k]`, with the same n.
     ///   - classNames: the class names when targets are class indices.
-    ///   - featureNames: one name per feature column of a `[n, d]` table.
-    public init(features: Tensor, targets: Tensor, classNames: [String]? = nil, featureNames: [String]? = nil) {
+    ///   - featureNames: one name per input of a `[n, d]` table (per one-hot input when compact).
+    ///   - compactEncoding: the encoding of compact features `[n, columns]`.
+    public init(features: Tensor, targets: Tensor, classNames: [String]? = nil, featureNames: [String]? = nil,
+                compactEncoding: TableEncoding? = nil) {
         precondition(features.rank >= 1, "features need a leading example axis, got shape \(features.shape)")
         precondition(targets.rank == 1 || targets.rank == 2, "targets must be [n] or [n, k], got shape \(targets.shape)")
         precondition(features.shape[0] == targets.shape[0],
                      "features and targets must have the same number of rows, got \(features.shape) and \(targets.shape)")
+        if let compactEncoding {
+            precondition(compactEncoding.isCompact && features.rank == 2 && features.shape[1] == compactEncoding.columns.count,
+                         "compact features of an encoding of \(compactEncoding.columns.count) columns must be [n, \(compactEncoding.columns.count)], got \(features.shape)")
+        }
+        self.compactEncoding = compactEncoding
         if let featureNames {
-            precondition(features.rank == 2 && features.shape[1] == featureNames.count,
+            precondition(features.rank == 2 && (compactEncoding?.width ?? features.shape[1]) == featureNames.count,
                          "\(featureNames.count) feature names do not match features of shape \(features.shape)")
         }
         self.features = features
@@ -36,6 +47,10 @@ public struct Dataset {
 
     /// The number of examples n.
     public var count: Int { features.shape[0] }
+
+    /// The per-example shape of the inputs: `[width]` of the one-hot rows for a compact
+    /// table, else the features' own.
+    public var exampleShape: [Int] { compactEncoding.map { [$0.width] } ?? Array(features.shape.dropFirst()) }
 
     /// The most classes a model may predict (a model file with more is refused), so readers
     /// refuse labels beyond it before anything is trained.
@@ -55,7 +70,7 @@ public struct Dataset {
     /// whole blocks (one `memcpy`-like copy per row).
     public func subset(_ indices: [Int]) -> Dataset {
         Dataset(features: features.gatheringRows(indices), targets: targets.gatheringRows(indices),
-                classNames: classNames, featureNames: featureNames)
+                classNames: classNames, featureNames: featureNames, compactEncoding: compactEncoding)
     }
 }
 

@@ -39,11 +39,7 @@ public struct Standardizer: Codable, Equatable, Sendable {
             for j in 0..<d { sum[j] /= Double(n) }
             for r in 0..<n { for j in 0..<d { let e = Double(x[r * d + j]) - sum[j]; squares[j] += e * e } }
         }
-        let sd = (0..<d).map { j -> Float in
-            let s = (squares[j] / Double(n)).squareRoot()
-            return s <= 1e-6 * max(1, abs(sum[j])) || !s.isFinite ? 1 : Float(s)
-        }
-        self.init(mean: sum.map { Float($0) }, standardDeviation: sd, featureShape: Array(data.shape.dropFirst()))
+        self.init(mean: sum, squares: squares, count: n, featureShape: Array(data.shape.dropFirst()))
     }
 
     /// (x − μ) / σ for `x` of shape `[n] + featureShape`, recorded on the tape.

@@ -204,41 +204,39 @@ public struct TableEncoding: Codable, Equatable, Sendable {
     /// - Returns: `nil` on success, or the first column index whose cell cannot be encoded and why.
     public func encode(_ cells: [String], into out: inout [Float], unknown: UnknownCategoryPolicy,
                        unseen: inout Int) -> (column: Int, problem: CellProblem)? {
-        precondition(cells.count == columns.count, "\(cells.count) cells for an encoding of \(columns.count) columns")
+        encode(cells, into: &out, unknown: unknown, unseen: &unseen, lookup: CategoryLookup(self))
+    }
+
+    /// `encode(_:into:unknown:unseen:)` with the categories looked up in `lookup` (built once
+    /// per table: a lookup is a hash, not a search through 100,000 categories).
+    func encode(_ cells: [String], into out: inout [Float], unknown: UnknownCategoryPolicy, unseen: inout Int,
+                lookup: CategoryLookup) -> (column: Int, problem: CellProblem)? {
         precondition(out.count >= width, "the output holds \(out.count) values, the encoding needs \(width)")
+        return encodeCodes(cells, unknown: unknown, unseen: &unseen, lookup: lookup) { j, at, code in
+            if let count = columns[j].categories?.count {
+                for k in 0..<count { out[at + k] = 0 }
+                if code >= 0 { out[at + Int(code)] = 1 }
+            } else {
+                out[at] = code
+            }
+        }
+    }
+
+    /// Walks one row's cells, giving each column's code (see `CategoryLookup.code`) with the
+    /// column's index and its first input's index to `write`.
+    /// - Returns: `nil` on success, or the first column whose cell cannot be encoded and why.
+    func encodeCodes(_ cells: [String], unknown: UnknownCategoryPolicy, unseen: inout Int, lookup: CategoryLookup,
+                     write: (_ column: Int, _ input: Int, _ code: Float) -> Void) -> (column: Int, problem: CellProblem)? {
+        precondition(cells.count == columns.count, "\(cells.count) cells for an encoding of \(columns.count) columns")
         // A missing cell is reported before any other problem of the row (it may drop the row).
         if missing != .impute, let j = cells.firstIndex(where: MissingCell.isMissing) { return (j, .missing(cells[j])) }
         var at = 0
         for (j, column) in columns.enumerated() {
-            let cell = cells[j]
-            if let categories = column.categories {
-                for k in 0..<categories.count { out[at + k] = 0 }
-                var key = cell
-                if cell.utf8.contains(0) { return (j, .nulByte) }
-                if MissingCell.isMissing(cell) { key = Self.missingCategory }
-                if let k = categories.firstIndex(of: key)
-                    ?? CSVReader.canonicalInteger(key).flatMap({ canonical in
-                        categories.firstIndex { CSVReader.canonicalInteger($0) == canonical } }) {
-                    out[at + k] = 1
-                } else if unknown == .ignore {
-                    unseen += 1
-                    if let k = categories.firstIndex(of: Self.missingCategory) { out[at + k] = 1 }
-                } else {
-                    return (j, .unseenCategory(cell, known: categories))
-                }
-                at += categories.count
-            } else {
-                if MissingCell.isMissing(cell) {
-                    guard let fill = column.fill else { return (j, .missing(cell)) }
-                    out[at] = fill
-                } else {
-                    switch CSVReader.number(cell) {
-                    case .success(let v): out[at] = v
-                    case .failure(let problem): return (j, problem)
-                    }
-                }
-                at += 1
+            switch lookup.code(cells[j], column: j, of: column, unknown: unknown, unseen: &unseen) {
+            case .success(let code): write(j, at, code)
+            case .failure(let problem): return (j, problem)
             }
+            at += column.width
         }
         return nil
     }
