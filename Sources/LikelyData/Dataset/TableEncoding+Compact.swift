@@ -38,6 +38,25 @@ extension TableEncoding {
         return encodeCodes(cells, unknown: unknown, unseen: &unseen, lookup: lookup) { j, _, code in out[j] = code }
     }
 
+    /// The one-hot rows `[n, width]` that compact features `[n, columns]` stand for: a numeric
+    /// column's value at its input, 1 at each category (none for −1). The dense table a compact
+    /// one avoids: for small tables, comparisons and export.
+    public func oneHotRows(of compact: Tensor) -> Tensor {
+        let c = columns.count, offsets = inputOffsets
+        precondition(compact.rank == 2 && compact.shape[1] == c, "compact rows of \(c) columns must be [n, \(c)], got \(compact.shape)")
+        var wide = [Float](repeating: 0, count: compact.shape[0] * width)
+        for (e, value) in compact.scalars.enumerated() {
+            let (r, j) = e.quotientAndRemainder(dividingBy: c)
+            if columns[j].categories == nil {
+                wide[r * width + offsets[j]] = value
+            } else if value >= 0 {
+                precondition(value.rounded() == value && Int(value) < columns[j].width, "row \(r), column \(j): \(value) is not a category index")
+                wide[r * width + offsets[j] + Int(value)] = 1
+            }
+        }
+        return Tensor(shape: [compact.shape[0], width], scalars: wide)
+    }
+
     /// Encodes the rows `cells` (each row's trimmed feature cells) as the features `[n, d]`
     /// this encoding gives (compact or one-hot), every row encodable.
     /// - Parameter unknown: what a category unseen in training does; it must not fail.

@@ -40,6 +40,16 @@ public struct OneHotInput: Equatable, Sendable {
         self.on = on
         self.off = off
     }
+
+    /// `off` at the one-hot inputs and 0 at the numeric ones: the wide row of a row whose
+    /// every block is "off" and every number 0.
+    var blockOffValues: [Float] {
+        var values = [Float](repeating: 0, count: width)
+        for j in offsets.indices where categoryCounts[j] > 0 {
+            for i in offsets[j]..<(offsets[j] + categoryCounts[j]) { values[i] = off[i] }
+        }
+        return values
+    }
 }
 
 /// The affine map of a dense layer, x·W + b, for wide rows x given compactly (`OneHotInput`):
@@ -48,7 +58,7 @@ public struct OneHotInput: Equatable, Sendable {
 /// Wide row r: numeric input p = offsets[j] holds c_{rj}; one-hot input i of block B holds
 /// on_i if i is the row's category, off_i otherwise. So
 /// y_r = b + Σ_numeric c_{rj} W_p + Σ_B [ s_B + (on_k − off_k) W_k ], s_B = Σ_{i∈B} off_i W_i,
-/// with s_B computed once per call (in Double). Cost per row O(columns · out), per call
+/// with Σ_B s_B = offᵀW computed once per call (one product). Cost per row O(columns · out), per call
 /// O(width · out), against O(width · out) per row for the dense product.
 ///
 /// Pullback (x, category indices, gets none): with g = Σ_r G_r,
@@ -70,16 +80,18 @@ public func oneHotLinear(_ x: Tensor, input: OneHotInput, weight: Tensor, bias: 
     if let bias { precondition(bias.shape == [outputs], "oneHotLinear bias must have shape [\(outputs)], got \(bias.shape)") }
     let entries = wideEntries(x, input: input)
     let w = weight.scalars
-    // Row start: b + Σ_B s_B, the value of a row whose every block is "off".
-    var start = [Double](repeating: 0, count: outputs)
-    for j in 0..<columns where input.categoryCounts[j] > 0 {
-        for i in input.offsets[j]..<(input.offsets[j] + input.categoryCounts[j]) where input.off[i] != 0 {
-            let off = Double(input.off[i])
-            for o in 0..<outputs { start[o] += off * Double(w[i * outputs + o]) }
+    // Row start: b + Σ_B s_B = b + offᵀW over the one-hot inputs, the value of a row whose
+    // every block is "off"; one product.
+    let off = input.blockOffValues
+    var first = bias?.scalars ?? [Float](repeating: 0, count: outputs)
+    off.withUnsafeBufferPointer { po in
+        w.withUnsafeBufferPointer { pw in
+            first.withUnsafeMutableBufferPointer { f in
+                sgemm(m: 1, n: outputs, k: input.width, po.baseAddress, lda: input.width, pw.baseAddress, ldb: outputs,
+                      beta: 1, f.baseAddress, ldc: outputs)
+            }
         }
     }
-    if let bias { for o in 0..<outputs { start[o] += Double(bias.scalars[o]) } }
-    let first = start.map { Float($0) }
     var out = [Float](repeating: 0, count: n * outputs)
     out.withUnsafeMutableBufferPointer { y in
         w.withUnsafeBufferPointer { pw in
@@ -102,9 +114,11 @@ public func oneHotLinear(_ x: Tensor, input: OneHotInput, weight: Tensor, bias: 
         var grads: [Tensor?] = [nil, nil]
         if weight.requiresGradient {
             grads[0] = Tensor(zeros: weight.shape) { d in
-                for j in 0..<columns where input.categoryCounts[j] > 0 {
-                    for i in input.offsets[j]..<(input.offsets[j] + input.categoryCounts[j]) where input.off[i] != 0 {
-                        for o in 0..<outputs { d[i * outputs + o] = input.off[i] * sum[o] }
+                // The rank-one part off ⊗ g as a product of k = 1.
+                off.withUnsafeBufferPointer { po in
+                    sum.withUnsafeBufferPointer { ps in
+                        sgemm(m: input.width, n: outputs, k: 1, po.baseAddress, lda: 1, ps.baseAddress, ldb: outputs,
+                              d.baseAddress, ldc: outputs)
                     }
                 }
                 g.scalars.withUnsafeBufferPointer { pg in
