@@ -55,7 +55,9 @@ import Testing
         let table = try Self.table()
         var plan = FitPlan(family: .normal)
         (plan.hidden, plan.epochs, plan.seed) = ([8], 1, 1)
-        let (model, _) = try plan.fit(table.dataset, kind: .table) { model, _ in model.schema = table.schema }
+        // Without the table's schema: the plan gives the model the compact encoding and its columns.
+        let (model, _) = try plan.fit(table.dataset, kind: .table)
+        #expect(model.featureNames == ["x", "shop"] && model.featureEncoding == table.encoding)
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("compact-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try ModelDirectory.save(model, to: directory)

@@ -91,7 +91,8 @@ public struct FitPlan: Equatable, Sendable {
             architecture: architecture, inputShape: shape, head: head(classCount: data.classNames?.count), hidden: hidden,
             dropout: dropout ?? FitDefaults.dropout(architecture, kind), inputDropout: inputDropout, members: members, seed: seed)
         model.classNames = family.support.isClassification ? data.classNames : nil
-        model.featureNames = data.featureNames
+        // A compact table's model reads its columns by name (the encoding's), as `likely fit`'s does.
+        model.featureNames = data.compactEncoding.map { $0.columns.map(\.name) } ?? data.featureNames
         model.featureEncoding = data.compactEncoding
         return model
     }
