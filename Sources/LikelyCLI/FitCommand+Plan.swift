@@ -60,7 +60,8 @@ extension FitCommand {
         }
         if !quiet, let encoding = data.encoding, !encoding.categoricalColumns.isEmpty {
             say("one-hot encoded " + encoding.columns.compactMap { c in c.categories.map { "\(c.name) (\($0.count) categories)" } }
-                .joined(separator: ", "))
+                .joined(separator: ", ")
+                + (encoding.isCompact ? "; \(encoding.width) inputs, held compactly (one value per column)" : ""))
         }
         return Prepared(data: data, family: family, architecture: architecture, augmentation: augmentation)
     }

@@ -26,6 +26,7 @@ import Testing
         let fit = try CLI.run(["fit", data, "--out", model, "--categorical", "site", "--epochs", "1", "--batch-size", "256",
                                "--validation-split", "0.1", "--hidden", "8", "--seed", "3"])
         #expect(fit.status == 0, "\(fit.stderr)")
+        #expect(fit.stderr.contains("one-hot encoded site (33000 categories); 33001 inputs, held compactly"), "\(fit.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: scratch.path("m/model.json")))) as? [String: Any]
         #expect(json?["input_shape"] as? [Int] == [29_701])
         // The categories come from the 29,700 training rows; every row of DATA is read with the model's encoding: the validation rows' sites are new to it.
