@@ -62,6 +62,7 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
     case cnnMonteCarlo = "cnn_mc50_predict_1000"
     case mlpNormalTrain = "mlp_normal_train_b32"
     case sgemm1024 = "sgemm_1024"
+    case ensembleTrain = "ensemble5_mlp_train_b32"
 
     func run() throws -> BenchResult {
         switch self {
@@ -95,18 +96,28 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
         case .mlpNormalTrain:
             // One Adam step of a 1-50-50-2 ReLU network with an exp-scale Normal NLL, batch 32.
             var random = RandomSource(seed: 2)
-            let network = try Architecture.mlp.makeModel(inputShape: [1], hidden: [50, 50], dropout: 0, outputs: 2, using: &random)
-            let model = ProbabilisticModel(network: network, head: Head(.normal, scaleLink: .exp), inputShape: [1])
-            let x = Tensor.randomNormal([32, 1], using: &random)
-            let y = Tensor.randomNormal([32], using: &random)
-            let optimizer = Adam(learningRate: 0.001)
-            let parameters = model.parameters
-            var none = ExampleStreams()  // no dropout layer: nothing draws
-            let seconds = timePerCall(repetitions: 500) {
-                let loss = model.loss(x, targets: y, phase: .training, using: &none)
-                optimizer.update(parameters, with: loss.gradients())
-            }
+            let step = try normalMLPStep(using: &random)
+            let seconds = timePerCall(repetitions: 500, step)
             return BenchResult(name: rawValue, itemsPerSecond: 32 / seconds, stepMilliseconds: seconds * 1e3, gflops: nil)
+        case .ensembleTrain:
+            // One Adam step of each of five such networks, each on its own batch of 32: the
+            // members step at the same time, one core each, as `fit --ensemble 5` trains them,
+            // each member's steps in order (Parallel.interleave); the time of 500 steps of all five.
+            var random = RandomSource(seed: 3)
+            let steps = try (0..<5).map { _ in try normalMLPStep(using: &random) }
+            func run(_ count: Int) {
+                let done = steps.map { _ in StepCount() }
+                Parallel.interleave(jobs: steps.count) { j in
+                    steps[j]()
+                    done[j].value += 1
+                    return done[j].value < count
+                }
+            }
+            run(3)
+            let start = DispatchTime.now().uptimeNanoseconds
+            run(500)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / 500
+            return BenchResult(name: rawValue, itemsPerSecond: 5 * 32 / seconds, stepMilliseconds: seconds * 1e3, gflops: nil)
         case .sgemm1024:
             var random = RandomSource(seed: 0)
             let a = Tensor.randomNormal([1024, 1024], using: &random)
@@ -117,11 +128,32 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
         }
     }
 
+    /// One Adam step of a new 1-50-50-2 ReLU network with an exp-scale Normal NLL on its own
+    /// batch of 32 random examples (weights and batch drawn from `random`).
+    private func normalMLPStep(using random: inout RandomSource) throws -> () -> Void {
+        let network = try Architecture.mlp.makeModel(inputShape: [1], hidden: [50, 50], dropout: 0, outputs: 2, using: &random)
+        let model = ProbabilisticModel(network: network, head: Head(.normal, scaleLink: .exp), inputShape: [1])
+        let x = Tensor.randomNormal([32, 1], using: &random)
+        let y = Tensor.randomNormal([32], using: &random)
+        let optimizer = Adam(learningRate: 0.001)
+        let parameters = model.parameters
+        return {
+            var none = ExampleStreams()  // no dropout layer: nothing draws
+            let loss = model.loss(x, targets: y, phase: .training, using: &none)
+            optimizer.update(parameters, with: loss.gradients())
+        }
+    }
+
     /// seed-cnn on 28×28×1 images with a 10-class categorical head (dropout 0.25, as in the torch script).
     private func seedCNN(using random: inout RandomSource) throws -> ProbabilisticModel {
         try ProbabilisticModel(architecture: .seedCNN, inputShape: [28, 28, 1], head: Head(.categorical, classCount: 10),
                                 dropout: 0.25, using: &random)
     }
+}
+
+/// The steps one job of `Parallel.interleave` has taken (written by one worker at a time).
+private final class StepCount {
+    var value = 0
 }
 
 /// The mean wall time of `body` over `repetitions` calls after three warm-up calls.

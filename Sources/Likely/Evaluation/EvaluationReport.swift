@@ -189,10 +189,13 @@ extension ProbabilisticModel {
             let mean = predictive.mean.map(Double.init)
             report.rmse = Metrics.rootMeanSquaredError(predictions: mean, targets: y)
             report.mae = Metrics.meanAbsoluteError(predictions: mean, targets: y)
-            report.crps = predictive.continuousRankedProbabilityScore(observations: y, seed: seed)
+            // Counts: the CRPS, every interval and the PIT from one cdf table per input.
+            let counts = head.family.support == .counts
+                ? CountMixtureScores(predictive, observations: y, levels: IntervalCoverage.standardLevels) : nil
+            report.crps = counts?.crps ?? predictive.continuousRankedProbabilityScore(observations: y, seed: seed)
             var levels: [Double: Double] = [:], excluded: [Double: Int] = [:], observed: [Double] = []
             for level in IntervalCoverage.standardLevels {
-                let (lower, upper) = predictive.interval(level: level)
+                let (lower, upper) = counts?.intervals[level] ?? predictive.interval(level: level)
                 let (l, u) = (lower.map(Double.init), upper.map(Double.init))
                 let c = Metrics.coverage(lower: l, upper: u, observations: y)
                 levels[level] = c
@@ -203,16 +206,18 @@ extension ProbabilisticModel {
             report.coverage = levels
             report.coverageExcluded = excluded.isEmpty ? nil : excluded
             report.coverageCurve = IntervalCoverage(levels: IntervalCoverage.standardLevels, observed: observed, count: n)
-            report.pit = PITHistogram(values: probabilityIntegralTransform(predictive, targets: targets, seed: seed))
+            report.pit = PITHistogram(values: probabilityIntegralTransform(predictive, targets: targets, seed: seed, counts: counts))
         }
         return report
     }
 
-    /// PIT values F(yᵢ); for count families the randomized PIT F(y − 1) + u·(F(y) − F(y − 1)).
-    func probabilityIntegralTransform(_ predictive: Predictive, targets: Tensor, seed: UInt64) -> [Double] {
-        let upper = predictive.cdf(targets).map(Double.init)
+    /// PIT values F(yᵢ); for count families the randomized PIT F(y − 1) + u·(F(y) − F(y − 1)),
+    /// with F read from `counts` when given.
+    func probabilityIntegralTransform(_ predictive: Predictive, targets: Tensor, seed: UInt64,
+                                      counts: CountMixtureScores? = nil) -> [Double] {
+        let upper = counts?.cdfAt ?? predictive.cdf(targets).map(Double.init)
         guard head.family.support == .counts else { return upper }
-        let lower = predictive.cdf(targets - 1).map(Double.init)
+        let lower = counts?.cdfBelow ?? predictive.cdf(targets - 1).map(Double.init)
         var random = RandomSource(key: StreamKey(seed: seed, purpose: .randomizedPIT))
         return zip(lower, upper).map { l, u in l + random.uniform() * (u - l) }
     }

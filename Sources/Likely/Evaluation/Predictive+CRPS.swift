@@ -7,9 +7,10 @@ extension Predictive {
     /// - Normal members and mixture-density members (every predictive, deterministic or an
     ///   MC-dropout mixture, that is a mixture of Normals): the closed form of
     ///   `Metrics.crpsNormalMixture` (Grimit et al. 2006), exact;
-    /// - count heads: the sum Σₖ (F(k) − 1{k ≥ y})² of `Metrics.crpsDiscrete`, exact while the
-    ///   mass spans at most 2048 integers and a trapezoid sum on 2048 grid steps beyond (at
-    ///   rates like 10¹², in bounded time);
+    /// - count heads: the sum Σₖ (F(k) − 1{k ≥ y})², exact while the mass lies below 2¹⁴
+    ///   (from the members' masses, `CountMixtureScores`) or spans at most 2048 integers
+    ///   (`Metrics.crpsDiscrete`), and a trapezoid sum on 2048 grid steps beyond (at rates
+    ///   like 10¹², in bounded time);
     /// - other families: the sample estimator E|X − y| − ½E|X − X′| with 1000 seeded draws per
     ///   input (`Metrics.crps(samples:observation:)`, biased high by E|X − X′|/2000).
     public func continuousRankedProbabilityScore(observations y: [Double], seed: UInt64 = 0) -> Double {
@@ -39,8 +40,10 @@ extension Predictive {
 
     /// Mean exact count CRPS: per input a grid over [Q(10⁻⁷), Q(1 − 10⁻⁷)] (step 1, or the
     /// span / 2048 when wider) with y − 1 and y added, its cdf evaluated for all inputs at once,
-    /// one grid column per call.
+    /// one grid column per call. Members whose masses follow a recursion, with all mass below
+    /// 2¹⁴, sum every integer of the span from their masses instead (`CountMixtureScores`).
     func countCRPS(observations y: [Double]) -> Double {
+        if let table = CountMixtureScores(self, observations: y, levels: []) { return table.crps }
         let n = y.count
         let lower = quantile(1e-7), upper = quantile(1 - 1e-7)
         var grids: [[Double]] = []

@@ -32,6 +32,9 @@ extension ProbabilisticModel {
     /// `predictive(_:mcSamples:seed:firstIndex:chunkSize:)` computes before the head. Each
     /// input's outputs depend only on the input, its index and the seed.
     ///
+    /// An ensemble's members run at the same time (`Parallel.interleave`), one core each;
+    /// every output is the same bytes as when they run one after another.
+    ///
     /// The chunks lie on a grid of `rowAlignment` (48) global indices: a chunk runs from grid
     /// line g to at most g + ⌈chunkSize/48⌉·48, padded with zero rows before its first input
     /// and after its last to whole grid cells, so that input i always sits at row i mod 48
@@ -43,27 +46,41 @@ extension ProbabilisticModel {
         precondition(Array(features.shape.dropFirst()) == featureShape,
                      "features of shape \(features.shape) do not match the model's feature shape \(featureShape)")
         let n = features.shape[0], passes = max(mcSamples, 1)
-        var raw = [[Float]](repeating: [], count: memberCount * passes)
         let unit = rowAlignment, step = max(1, (chunkSize + unit - 1) / unit) * unit
+        var chunks: [(start: Int, end: Int, origin: Int)] = []
+        var start = 0
+        while start < n {
+            let global = firstIndex + start, origin = global - global % unit
+            let end = min(n, origin + step - firstIndex)
+            chunks.append((start, end, origin))
+            start = end
+        }
+        let outputs = members.map { _ in MemberOutputs(passes: passes) }
+        /// Member j's passes over chunk c, appended to its outputs.
+        func run(_ j: Int, chunk c: Int) {
+            let (start, end, origin) = chunks[c]
+            let lead = firstIndex + start - origin, rows = lead..<(lead + end - start)
+            let chunk = Self.padded(prepare(features.slice(alongAxis: 0, start..<end)), at: rows,
+                                    count: (rows.upperBound + unit - 1) / unit * unit)
+            let passed = mcSamples == 0
+                ? [deterministicPass(chunk, through: members[j])]
+                : stochasticPasses(chunk, through: members[j], passes: mcSamples,
+                                   seed: Self.memberSeed(seed, member: j), firstIndex: origin)
+            for t in 0..<passes { outputs[j].raw[t] += passed[t].slice(alongAxis: 0, rows).scalars }
+            outputs[j].chunksDone += 1
+        }
         withoutGradients {
-            var start = 0
-            while start < n {
-                let global = firstIndex + start, origin = global - global % unit
-                let end = min(n, origin + step - firstIndex), lead = global - origin
-                let rows = lead..<(lead + end - start)
-                let chunk = Self.padded(prepare(features.slice(alongAxis: 0, start..<end)), at: rows,
-                                        count: (rows.upperBound + unit - 1) / unit * unit)
-                for (j, member) in members.enumerated() {
-                    let outputs = mcSamples == 0
-                        ? [deterministicPass(chunk, through: member)]
-                        : stochasticPasses(chunk, through: member, passes: mcSamples,
-                                           seed: Self.memberSeed(seed, member: j), firstIndex: origin)
-                    for t in 0..<passes { raw[j * passes + t] += outputs[t].slice(alongAxis: 0, rows).scalars }
+            if memberCount > 1 {
+                // Members at the same time, one core each, chunk by chunk.
+                Parallel.interleave(jobs: memberCount) { j in
+                    if outputs[j].chunksDone < chunks.count { run(j, chunk: outputs[j].chunksDone) }
+                    return outputs[j].chunksDone < chunks.count
                 }
-                start = end
+            } else {
+                for c in chunks.indices { run(0, chunk: c) }
             }
         }
-        return raw
+        return outputs.flatMap(\.raw)
     }
 
     /// `x` placed at `rows` of a batch of `count` examples, zero elsewhere.
@@ -102,4 +119,12 @@ extension ProbabilisticModel {
         let prefix = forward(x, through: network, layers: 0..<split, phase: .monteCarlo, using: &streams)
         return (0..<passes).map { _ in forward(prefix, through: network, layers: split..<count, phase: .monteCarlo, using: &streams) }
     }
+}
+
+/// One member's raw outputs as its chunks are computed: pass t's rows so far, and how many
+/// chunks are done (written by one worker at a time).
+private final class MemberOutputs {
+    var raw: [[Float]]
+    var chunksDone = 0
+    init(passes: Int) { raw = Array(repeating: [], count: passes) }
 }

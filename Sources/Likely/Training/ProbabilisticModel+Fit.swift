@@ -1,8 +1,8 @@
 import Foundation
 
 extension ProbabilisticModel {
-    /// Trains the model by minimising the mean negative log-likelihood of `data`: each member
-    /// in turn for an ensemble (see `ProbabilisticModel+Members.swift`).
+    /// Trains the model by minimising the mean negative log-likelihood of `data`: for an
+    /// ensemble, its members at the same time (see `ProbabilisticModel+Members.swift`).
     ///
     /// One step: forward (phase `training`), loss, backward (gradients keyed by parameter),
     /// the gradient hook, the optimizer update. Every draw is keyed by the member's seed
@@ -22,8 +22,8 @@ extension ProbabilisticModel {
     ///   - options: epochs, batch size, optimizer, validation, callbacks. An ensemble keeps
     ///     member j's checkpoint in the subdirectory `member_j` of `options.checkpoint`.
     ///   - resume: a checkpoint directory written by an earlier run with `keep: .last` (for an
-    ///     ensemble, members without a `member_j` checkpoint there start afresh; member 0's
-    ///     must be there). It is verified first (`Checkpoint`): every file whole, and the
+    ///     ensemble, members without a `member_j` checkpoint there start afresh; at least
+    ///     one member's must be there). It is verified first (`Checkpoint`): every file whole, and the
     ///     data and options those of this call (`TrainingFingerprint`), epochs aside.
     /// - Throws: `DataShapeError` when the examples (or the validation examples) are not of
     ///   the model's input shape; `TargetError`, before any training, for a target (of `data`
@@ -44,9 +44,10 @@ extension ProbabilisticModel {
             try checkShape(validation, role: "the validation data")
             try checkTargets(validation)
         }
-        // Members train in order, so an ensemble's checkpoint always has member 0's first.
-        if memberCount > 1, let resume, !FileManager.default.fileExists(atPath: Self.memberDirectory(resume, 0)) {
-            throw CheckpointError(directory: resume, problem: "no checkpoint of member 0 (member_0): "
+        // Members train at the same time, so an ensemble's checkpoint holds any of theirs.
+        if memberCount > 1, let resume,
+           !(0..<memberCount).contains(where: { FileManager.default.fileExists(atPath: Self.memberDirectory(resume, $0)) }) {
+            throw CheckpointError(directory: resume, problem: "no checkpoint of any member (member_0, member_1, …): "
                                   + "not the checkpoint of an ensemble of \(memberCount) members")
         }
         // What a checkpoint records, and a resumed one must match: taken before training.
@@ -54,10 +55,14 @@ extension ProbabilisticModel {
             ? TrainingFingerprint(model: self, data: data, options: options) : nil
         let (train, validation) = trainingData(data, options: options)
         if options.calibrateTemperature, let validation { try Self.checkCalibrationData(validation) }
-        var histories: [History] = []
-        for j in options.trainedMembers?(memberCount) ?? Array(0..<memberCount) {
+        let trained = options.trainedMembers?(memberCount) ?? Array(0..<memberCount)
+        // Members at the same time, one core each, unless every step is a collective of all
+        // processes (data-parallel training), whose order must be the same on every process.
+        let together = trained.count > 1 && Parallel.threadCount > 1 && options.gradientSum == nil
+        let shared = together ? options.serialisingCallbacks() : options
+        let fits = try trained.map { j in
             precondition(members.indices.contains(j), "trainedMembers gave member \(j) of a model of \(memberCount)")
-            var memberOptions = options
+            var memberOptions = shared
             memberOptions.seed = Self.memberSeed(options.seed, member: j)
             let ensemble = memberCount > 1
             if ensemble { memberOptions.checkpoint?.directory = Self.memberDirectory(options.checkpoint?.directory ?? "", j) }
@@ -66,9 +71,15 @@ extension ProbabilisticModel {
                 let directory = Self.memberDirectory(resume, j)
                 memberResume = FileManager.default.fileExists(atPath: directory) ? directory : nil
             }
-            histories.append(try member(j).fitNetwork(train, validation: validation, options: memberOptions,
-                                                      member: ensemble ? j : nil, resume: memberResume, fingerprint: fingerprint))
+            return try MemberFit(member(j), train: train, validation: validation, options: memberOptions,
+                                 member: ensemble ? j : nil, resume: memberResume, fingerprint: fingerprint)
         }
+        if together {
+            try Parallel.interleave(jobs: fits.count) { try fits[$0].advance() }
+        } else {
+            for fit in fits { while try fit.advance() {} }
+        }
+        var histories = fits.map { $0.finish() }
         if let exchange = options.memberExchange { histories = try exchange(self, histories) }
         var history = memberCount == 1 ? histories[0] : History(members: histories)
         if options.calibrateTemperature, let validation {
@@ -90,32 +101,6 @@ extension ProbabilisticModel {
     /// Where member j of an ensemble keeps its checkpoint inside `directory`.
     static func memberDirectory(_ directory: String, _ j: Int) -> String {
         URL(fileURLWithPath: directory).appendingPathComponent("member_\(j)").path
-    }
-
-    /// Trains this model's one network on prepared training data (the body of `fit`).
-    private func fitNetwork(_ train: Dataset, validation: Dataset?, options: TrainingOptions, member: Int?,
-                            resume: String?, fingerprint: TrainingFingerprint?) throws -> History {
-        let optimizer = options.optimizer.fresh()
-        var state = TrainingState()
-        if let resume, let fingerprint {
-            state = try TrainingState.resume(from: resume, model: self, optimizer: optimizer, fingerprint: fingerprint)
-        }
-        let batchesPerEpoch = (train.count + options.batchSize - 1) / options.batchSize
-        var progress = ProgressBar(epochs: options.epochs, batchesPerEpoch: batchesPerEpoch, enabled: options.showProgress)
-        var epoch = state.history.epochs.count
-        while epoch < options.epochs && !state.stopped {
-            epoch += 1
-            let started = Date()
-            var record = try trainEpoch(epoch, on: train, options: options, optimizer: optimizer, progress: &progress)
-            record.member = member
-            if let validation { try validate(validation, into: &record, batches: batchesPerEpoch) }
-            record.seconds = Date().timeIntervalSince(started)
-            try endEpoch(record, state: &state, options: options, optimizer: optimizer, fingerprint: fingerprint)
-            progress.finishEpoch(Self.epochLine(record, of: options.epochs))
-            options.onEpochEnd?(record)
-        }
-        finishFit(&state, lastEpoch: epoch, restoreBest: options.earlyStopping?.restoreBestWeights == true)
-        return state.history
     }
 
     /// Examples of the model's feature shape (compact table features for a model of a compact
@@ -171,7 +156,7 @@ extension ProbabilisticModel {
 
     /// One pass over the prepared training data in the epoch's seeded order; the record's
     /// loss is in the target's original units (validation and seconds are filled in by `fit`).
-    private func trainEpoch(_ epoch: Int, on train: Dataset, options: TrainingOptions, optimizer: any Optimizer,
+    func trainEpoch(_ epoch: Int, on train: Dataset, options: TrainingOptions, optimizer: any Optimizer,
                             progress: inout ProgressBar) throws -> EpochRecord {
         var shuffle = RandomSource(key: StreamKey(seed: options.seed, purpose: .shuffle, epoch: UInt64(epoch)))
         let learningRate = Double(optimizer.schedule.rate(atStep: optimizer.step))
@@ -190,7 +175,7 @@ extension ProbabilisticModel {
 
     /// Records an epoch: early stopping on validation NLL (training loss without validation
     /// data) and the checkpoint.
-    private func endEpoch(_ record: EpochRecord, state: inout TrainingState, options: TrainingOptions,
+    func endEpoch(_ record: EpochRecord, state: inout TrainingState, options: TrainingOptions,
                           optimizer: any Optimizer, fingerprint: TrainingFingerprint?) throws {
         state.history.epochs.append(record)
         let monitored = record.validationNLL ?? record.loss
@@ -207,7 +192,7 @@ extension ProbabilisticModel {
 
     /// After the last epoch: the best weights put back when early stopping asks for them
     /// (a checkpoint's best weights of an earlier run with `--patience` do not count otherwise).
-    private func finishFit(_ state: inout TrainingState, lastEpoch: Int, restoreBest: Bool) {
+    func finishFit(_ state: inout TrainingState, lastEpoch: Int, restoreBest: Bool) {
         if restoreBest, let best = state.bestWeights {
             for (p, values) in zip(network.namedTensors, best) { p.tensor.scalars = values }
             state.history.keptEpoch = state.bestEpoch
@@ -220,7 +205,7 @@ extension ProbabilisticModel {
     /// Validation NLL in original units, and accuracy or RMSE, of the deterministic network.
     /// - Throws: `TrainingError` when the epoch's weights give the validation data a raw
     ///   output or parameter out of its domain (named as of the epoch's last batch).
-    private func validate(_ data: Dataset, into record: inout EpochRecord, batches: Int) throws {
+    func validate(_ data: Dataset, into record: inout EpochRecord, batches: Int) throws {
         // The predictive's own pass, checked before its distributions are built.
         let raw = predictiveRawOutputs(data.features)
         if var invalid = head.invalidOutput(Tensor(shape: [data.count, head.rawOutputCount], scalars: raw[0]),
