@@ -3,10 +3,10 @@ import LikelyTensor
 
 /// The masses of one count distribution as a recursion from k = 0:
 ///
-///     P(X = k) = P(X = k − 1) · a (k + c) / k   for k ≥ 2,
+///     P(X = k) = P(X = k − 1) · (a k + b) / k   for k ≥ 2,
 ///
-/// from ln P(X = 0) and ln P(X = 1). Poisson(λ): a = λ, c = 0; NegativeBinomial(r, p): a = p,
-/// c = r − 1; the zero-inflated Poisson: a = λ, c = 0 with its own P(0). Summing the masses
+/// from ln P(X = 0) and ln P(X = 1). Poisson(λ): a = 0, b = λ; NegativeBinomial(r, p): a = p,
+/// b = p (r − 1); the zero-inflated Poisson: a = 0, b = λ, with its own P(0). Summing the masses
 /// gives the cdf at every integer for two special-function calls, where a cdf call per integer
 /// costs an incomplete gamma or beta function each (what metrics over a count mixture use).
 public struct CountMassRecursion: Sendable {
@@ -14,12 +14,12 @@ public struct CountMassRecursion: Sendable {
     public var logMassAtZero: Double
     /// ln P(X = 1) (−∞ when 1 has no mass).
     public var logMassAtOne: Double
-    /// a, and c, of the ratio a (k + c)/k.
-    public var factor: Double, offset: Double
+    /// a and b of the ratio (a k + b)/k.
+    public var slope: Double, intercept: Double
 
-    /// P(X = k) / P(X = k − 1) for k ≥ 2.
+    /// P(X = k) / P(X = k − 1) = (a k + b)/k for k ≥ 2.
     @inline(__always)
-    public func ratio(at k: Double) -> Double { factor * (k + offset) / k }
+    public func ratio(at k: Double) -> Double { (slope * k + intercept) / k }
 }
 
 /// A count distribution whose masses follow a `CountMassRecursion`.
@@ -34,7 +34,7 @@ extension Poisson: RecursiveCountMasses {
         withoutGradients { rate.scalars }.map { rate in
             let lambda = Double(rate)
             return CountMassRecursion(logMassAtZero: -lambda, logMassAtOne: Foundation.log(lambda) - lambda,
-                                      factor: lambda, offset: 0)
+                                      slope: 0, intercept: lambda)
         }
     }
 }
@@ -46,7 +46,7 @@ extension NegativeBinomial: RecursiveCountMasses {
         let r = withoutGradients { totalCount.broadcast(to: shape).scalars }, p = withoutGradients { probs.broadcast(to: shape).scalars }
         return zip(r, p).map { r, p in
             let (r, p) = (Double(r), Double(p)), zero = r * Foundation.log1p(-p)
-            return CountMassRecursion(logMassAtZero: zero, logMassAtOne: zero + Foundation.log(r * p), factor: p, offset: r - 1)
+            return CountMassRecursion(logMassAtZero: zero, logMassAtOne: zero + Foundation.log(r * p), slope: p, intercept: p * (r - 1))
         }
     }
 }
@@ -60,7 +60,7 @@ extension ZeroInflatedPoisson: RecursiveCountMasses {
             let (lambda, pi) = (Double(rate), Double(gate))
             return CountMassRecursion(logMassAtZero: ZeroInflatedPoisson.logMass(0, rate: lambda, gate: pi),
                                       logMassAtOne: ZeroInflatedPoisson.logMass(1, rate: lambda, gate: pi),
-                                      factor: lambda, offset: 0)
+                                      slope: 0, intercept: lambda)
         }
     }
 }

@@ -37,12 +37,15 @@ struct BenchResult {
     var itemsPerSecond: Double?
     var stepMilliseconds: Double
     var gflops: Double?
+    /// evaluate's time over predict's (`evaluate_negbinomial_4000`).
+    var ratioToPredict: Double?
 
     var json: String {
         var fields = ["\"case\":\"\(name)\""]
         if let itemsPerSecond { fields.append("\"items_per_s\":\(rounded(itemsPerSecond, 1))") }
         fields.append("\"step_ms\":\(rounded(stepMilliseconds, 3))")
         if let gflops { fields.append("\"gflops\":\(rounded(gflops, 1))") }
+        if let ratioToPredict { fields.append("\"ratio_to_predict\":\(rounded(ratioToPredict, 2))") }
         return "{" + fields.joined(separator: ",") + "}"
     }
 
@@ -50,6 +53,7 @@ struct BenchResult {
         var line = "\(name): \(String(format: "%.3f", stepMilliseconds)) ms/step"
         if let itemsPerSecond { line += String(format: ", %.1f items/s", itemsPerSecond) }
         if let gflops { line += String(format: ", %.1f GFLOP/s", gflops) }
+        if let ratioToPredict { line += String(format: ", %.2f× predict", ratioToPredict) }
         return line
     }
 
@@ -63,6 +67,7 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
     case mlpNormalTrain = "mlp_normal_train_b32"
     case sgemm1024 = "sgemm_1024"
     case ensembleTrain = "ensemble5_mlp_train_b32"
+    case evaluateNegativeBinomial = "evaluate_negbinomial_4000"
 
     func run() throws -> BenchResult {
         switch self {
@@ -118,6 +123,19 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
             run(500)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / 500
             return BenchResult(name: rawValue, itemsPerSecond: 5 * 32 / seconds, stepMilliseconds: seconds * 1e3, gflops: nil)
+        case .evaluateNegativeBinomial:
+            // `likely evaluate` and `likely predict` (its CSV lines) of a negative-binomial MLP
+            // (1-50-50-2, dropout 0.25, two epochs on counts of mean e^(2 + x)) on 4000 rows at
+            // T = 30, each from the predictive on; the ratio of their times.
+            let (model, data) = try negativeBinomialModel()
+            let evaluate = timePerCall(repetitions: 3, warmUps: 1) {
+                _ = model.evaluate(data, mcSamples: 30, seed: 7).json
+            }
+            let predict = timePerCall(repetitions: 3, warmUps: 1) {
+                _ = PredictionTable.summary(model.predictive(data.features, mcSamples: 30, seed: 7), model: model, region: nil)
+            }
+            return BenchResult(name: rawValue, itemsPerSecond: 4000 / evaluate, stepMilliseconds: evaluate * 1e3, gflops: nil,
+                               ratioToPredict: evaluate / predict)
         case .sgemm1024:
             var random = RandomSource(seed: 0)
             let a = Tensor.randomNormal([1024, 1024], using: &random)
@@ -144,6 +162,25 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
         }
     }
 
+    /// A 1-50-50-2 negative-binomial MLP with dropout 0.25 trained two epochs on 4000 rows
+    /// x ~ N(0, 1), y ~ NB with mean e^(2 + x) and total count 5, and those rows.
+    private func negativeBinomialModel() throws -> (ProbabilisticModel, Dataset) {
+        var random = RandomSource(seed: 4)
+        let x = Tensor.randomNormal([4000, 1], using: &random)
+        let counts = x.scalars.map { x -> Float in
+            let mean = Foundation.exp(2 + Double(x)), r = 5.0
+            let rate = random.gamma(shape: r, scale: mean / r)
+            return Float(random.poisson(mean: rate))
+        }
+        let data = Dataset(features: x, targets: Tensor(counts))
+        let model = try ProbabilisticModel(architecture: .mlp, inputShape: [1], head: Head(.negativeBinomial),
+                                           hidden: [50, 50], dropout: 0.25, members: 1, seed: 4)
+        var options = TrainingOptions()
+        (options.epochs, options.seed) = (2, 4)
+        try model.fit(data, options: options)
+        return (model, data)
+    }
+
     /// seed-cnn on 28×28×1 images with a 10-class categorical head (dropout 0.25, as in the torch script).
     private func seedCNN(using random: inout RandomSource) throws -> ProbabilisticModel {
         try ProbabilisticModel(architecture: .seedCNN, inputShape: [28, 28, 1], head: Head(.categorical, classCount: 10),
@@ -156,9 +193,9 @@ private final class StepCount {
     var value = 0
 }
 
-/// The mean wall time of `body` over `repetitions` calls after three warm-up calls.
-func timePerCall(repetitions: Int, _ body: () -> Void) -> Double {
-    for _ in 0..<3 { body() }
+/// The mean wall time of `body` over `repetitions` calls after `warmUps` (three) warm-up calls.
+func timePerCall(repetitions: Int, warmUps: Int = 3, _ body: () -> Void) -> Double {
+    for _ in 0..<warmUps { body() }
     let start = DispatchTime.now().uptimeNanoseconds
     for _ in 0..<repetitions { body() }
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(repetitions)

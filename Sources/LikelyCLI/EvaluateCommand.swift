@@ -38,6 +38,9 @@ struct EvaluateCommand: ParsableCommand {
     @Flag(help: "One JSON object on stdout.")
     var json = false
 
+    @Flag(help: "No progress lines on standard error.")
+    var quiet = false
+
     func validate() throws {
         try common.check()
         try OptionCheck.require(bins, in: 1...1000, "--bins")
@@ -60,14 +63,19 @@ struct EvaluateCommand: ParsableCommand {
         let world = try ProcessGroup.current()
         let oodData = other.map { RunFingerprint($0, options: []).data }
         try world.agree(on: common.fingerprint(data, model: model, extra: [("ood", oodData.map { "\($0.rows) rows of \($0.exampleShape), checksum \($0.checksum)" })]))
+        let progress = ProgressLine("evaluate", enabled: !quiet && world.isRoot)
         guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
-        var report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins)
+        var report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins,
+                                    progress: progress.note)
+        if level != nil { progress.note("conformal") }
         if let level { report.conformal = model.conformalReport(predictive, targets: data.dataset.targets, level: level, seed: common.seed) }
         if let other {
+            progress.note("ood")
             guard let outside = model.predictive(other.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
             report.ood = OutOfDistributionReport(inDistribution: predictive, outOfDistribution: outside)
         }
         var written: [String] = []
+        if plots != nil || self.report != nil { progress.note("plots") }
         if let plots {
             written = try EvaluationPlots.write(report: report, model: model, data: data, mcSamples: common.mcSamples,
                                                 seed: common.seed, to: plots)

@@ -195,6 +195,50 @@ struct EnsembleTests {
         #expect(ensemble.members[0].namedTensors.map(\.tensor.scalars) != ensemble.members[1].namedTensors.map(\.tensor.scalars))
     }
 
+    /// Members trained at the same time (two workers, one core each) are the same bytes as
+    /// members trained one after another with products free to use two threads, and as each
+    /// member fitted alone: weights, epoch records (the seconds aside) and the predictive.
+    @Test func membersTrainedTogetherAreTheMembersTrainedInTurn() throws {
+        let head = Head(.normal)
+        var options = TrainingOptions()
+        (options.epochs, options.batchSize, options.seed) = (3, 16, Self.seed)
+        options.validation = .data(Self.regression(16))
+        options.earlyStopping = .init(patience: 1)
+        let data = Self.regression(96)
+        func trained(threads: Int, together: Bool) throws -> (ProbabilisticModel, History) {
+            var options = options
+            // Data-parallel options keep members in turn: a sum that adds nothing forces it.
+            if !together { options.gradientSum = { _ in } }
+            let model = try Self.ensemble(3, head: head, dropout: 0.2)
+            let history = try Parallel.withThreadCount(threads) { try model.fit(data, options: options) }
+            return (model, history)
+        }
+        let (inTurn, turnHistory) = try trained(threads: 2, together: false)
+        let (together, history) = try trained(threads: 2, together: true)
+        let (alone, aloneHistory) = try trained(threads: 1, together: true)
+        for model in [together, alone] {
+            #expect(model.namedTensors.map(\.tensor.scalars) == inTurn.namedTensors.map(\.tensor.scalars))
+        }
+        for h in [history, aloneHistory] {
+            #expect(h.epochs.map(\.member) == turnHistory.epochs.map(\.member))
+            #expect(h.epochs.map(\.loss) == turnHistory.epochs.map(\.loss))
+            #expect(h.epochs.map(\.validationNLL) == turnHistory.epochs.map(\.validationNLL))
+            #expect(h.keptEpochs == turnHistory.keptEpochs)
+        }
+        var member = try Self.separateMember(2, head: head, dropout: 0.2)
+        options.seed = ProbabilisticModel.memberSeed(Self.seed, member: 2)
+        try member.fit(data, options: options)
+        #expect(member.network.namedTensors.map(\.tensor.scalars) == together.members[2].namedTensors.map(\.tensor.scalars))
+        // The predictive: members at the same time or in turn, the same bytes.
+        let x = Self.inputs(130)
+        let both = Parallel.withThreadCount(2) { together.predictiveRawOutputs(x, mcSamples: 4, seed: 5, chunkSize: 48) }
+        let single = Parallel.withThreadCount(1) { together.predictiveRawOutputs(x, mcSamples: 4, seed: 5, chunkSize: 48) }
+        #expect(both == single)
+        member = together.member(2)
+        let third = member.predictiveRawOutputs(x, mcSamples: 4, seed: ProbabilisticModel.memberSeed(5, member: 2))
+        #expect(Array(both[8..<12]) == third)
+    }
+
     static func scratch() -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("ensemble-\(UUID().uuidString)").path
     }

@@ -48,7 +48,7 @@ public struct Benchmark {
     /// Fits and scores every split; under a distributed `world` rank r takes the splits
     /// k ≡ r (mod N) and every rank gets every split's scores (the same numbers as one process).
     /// - Parameter progress: told a line after each split, and during a long fit an epoch line
-    ///   at most every 2 s.
+    ///   at most every 2 s, and before scoring the test rows when 2 s have passed since.
     /// - Throws: what `FitPlan.fit` throws (bad targets, a non-finite loss, an oversized network).
     public func run(_ examples: Examples, splits: [BenchmarkSplit], over world: any Communicator = SingleProcessCommunicator(),
                     progress: ((String) -> Void)? = nil) throws -> BenchmarkReport {
@@ -95,6 +95,7 @@ public struct Benchmark {
                 progress("epoch \(record.epoch)/\(epochs), loss " + String(format: "%.4f", record.loss))
             }
         }
+        if let progress, Date().timeIntervalSince(said) >= 2 { progress("scoring the \(test.count) test rows") }
         let predictive = model.predictive(test.features, mcSamples: mcSamples, seed: split.seed)
         var metrics = BenchmarkMetrics(nll: -predictive.logLikelihood(test.targets).reduce(0.0) { $0 + Double($1) } / Double(test.count),
                                        trainRows: train.count, testRows: test.count, unseenCategoryCells: unseen)
@@ -106,7 +107,8 @@ public struct Benchmark {
             metrics.ece = ReliabilityDiagram(probabilities: probabilities, labels: labels, binCount: bins).expectedCalibrationError
         } else {
             metrics.rmse = Metrics.rootMeanSquaredError(predictions: predictive.mean.map(Double.init), targets: y)
-            let (lower, upper) = predictive.interval(level: 0.9)
+            let counts = model.head.family.support == .counts ? CountMixtureScores(predictive, observations: y, levels: [0.9]) : nil
+            let (lower, upper) = counts?.intervals[0.9] ?? predictive.interval(level: 0.9)
             metrics.coverage90 = Metrics.coverage(lower: lower.map(Double.init), upper: upper.map(Double.init), observations: y)
         }
         metrics.seconds = Date().timeIntervalSince(start)

@@ -7,7 +7,7 @@ import LikelyTensor
 /// intervals at several levels, and F(y − 1), F(y) for the randomized PIT.
 ///
 /// Each member's masses are summed from k = 0 by their recursion (`CountMassRecursion`:
-/// P(k) = P(k − 1) · a (k + c)/k), so an input costs two special-function calls per member
+/// P(k) = P(k − 1) · (a k + b)/k), so an input costs two special-function calls per member
 /// and a few multiply-adds per member and integer, where a cdf call per integer costs an
 /// incomplete gamma or beta function. The masses are carried scaled, Pₜ(k) = sₜ(k) e^{ℓₜ}
 /// with ℓₜ raised by 250 ln 10 whenever the running sum passes 10²⁵⁰, so e^{−λ} below the

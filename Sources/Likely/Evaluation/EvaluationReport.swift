@@ -156,18 +156,24 @@ extension ProbabilisticModel {
     ///   - mcSamples: the T it was computed with (0: deterministic), for the report.
     ///   - seed: the seed of sample-based scores (CRPS of mixtures, randomized PIT).
     ///   - bins: equal-width confidence bins of the reliability diagram.
+    ///   - progress: told the name of each score as it is computed (`nll`, `aurc`, then
+    ///     `accuracy, brier, ece` or `rmse, mae`, `crps`, `coverage 0.5` …, `pit`), e.g. for a
+    ///     progress line.
     public func evaluate(_ predictive: Predictive, targets: Tensor, mcSamples: Int, seed: UInt64 = 0,
-                         bins: Int = 15) -> EvaluationReport {
+                         bins: Int = 15, progress: ((String) -> Void)? = nil) -> EvaluationReport {
         let n = targets.count
+        progress?("nll")
         let logLikelihood = predictive.logLikelihood(targets)
         var report = EvaluationReport(n: n, mcSamples: mcSamples,
                                       nll: -logLikelihood.reduce(0.0) { $0 + Double($1) } / Double(max(n, 1)))
         report.members = memberCount
         let y = targets.scalars.map(Double.init)
+        progress?("aurc")
         let selective = predictive.riskCoverage(targets: targets)
         report.riskCoverage = selective
         report.aurc = selective.area
         if head.family.support.isClassification {
+            progress?("accuracy, brier, ece")
             let labels = targets.scalars.map { Int($0) }
             let probabilities = predictive.classification.meanProbabilities
             report.accuracy = Metrics.accuracy(probabilities: probabilities, labels: labels)
@@ -186,15 +192,18 @@ extension ProbabilisticModel {
                 report.prAUC = report.precisionRecall?.averagePrecision
             }
         } else {
+            progress?("rmse, mae")
             let mean = predictive.mean.map(Double.init)
             report.rmse = Metrics.rootMeanSquaredError(predictions: mean, targets: y)
             report.mae = Metrics.meanAbsoluteError(predictions: mean, targets: y)
+            progress?("crps")
             // Counts: the CRPS, every interval and the PIT from one cdf table per input.
             let counts = head.family.support == .counts
                 ? CountMixtureScores(predictive, observations: y, levels: IntervalCoverage.standardLevels) : nil
             report.crps = counts?.crps ?? predictive.continuousRankedProbabilityScore(observations: y, seed: seed)
             var levels: [Double: Double] = [:], excluded: [Double: Int] = [:], observed: [Double] = []
             for level in IntervalCoverage.standardLevels {
+                progress?("coverage \(EvaluationReport.levelKey(level))")
                 let (lower, upper) = counts?.intervals[level] ?? predictive.interval(level: level)
                 let (l, u) = (lower.map(Double.init), upper.map(Double.init))
                 let c = Metrics.coverage(lower: l, upper: u, observations: y)
@@ -206,6 +215,7 @@ extension ProbabilisticModel {
             report.coverage = levels
             report.coverageExcluded = excluded.isEmpty ? nil : excluded
             report.coverageCurve = IntervalCoverage(levels: IntervalCoverage.standardLevels, observed: observed, count: n)
+            progress?("pit")
             report.pit = PITHistogram(values: probabilityIntegralTransform(predictive, targets: targets, seed: seed, counts: counts))
         }
         return report
