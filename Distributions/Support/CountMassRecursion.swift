@@ -16,6 +16,8 @@ public struct CountMassRecursion: Sendable {
     public var logMassAtOne: Double
     /// a and b of the ratio (a k + b)/k.
     public var slope: Double, intercept: Double
+    /// P(X ≤ ⌊x⌋) by the family's own cdf (one special-function call), where a sum would be long.
+    public var cdf: @Sendable (Double) -> Double
 
     /// P(X = k) / P(X = k − 1) = (a k + b)/k for k ≥ 2.
     @inline(__always)
@@ -34,7 +36,7 @@ extension Poisson: RecursiveCountMasses {
         withoutGradients { rate.scalars }.map { rate in
             let lambda = Double(rate)
             return CountMassRecursion(logMassAtZero: -lambda, logMassAtOne: Foundation.log(lambda) - lambda,
-                                      slope: 0, intercept: lambda)
+                                      slope: 0, intercept: lambda, cdf: { Poisson.cdf($0, rate: lambda) })
         }
     }
 }
@@ -46,7 +48,8 @@ extension NegativeBinomial: RecursiveCountMasses {
         let r = withoutGradients { totalCount.broadcast(to: shape).scalars }, p = withoutGradients { probs.broadcast(to: shape).scalars }
         return zip(r, p).map { r, p in
             let (r, p) = (Double(r), Double(p)), zero = r * Foundation.log1p(-p)
-            return CountMassRecursion(logMassAtZero: zero, logMassAtOne: zero + Foundation.log(r * p), slope: p, intercept: p * (r - 1))
+            return CountMassRecursion(logMassAtZero: zero, logMassAtOne: zero + Foundation.log(r * p), slope: p, intercept: p * (r - 1),
+                                      cdf: { NegativeBinomial.cdf($0, r: r, p: p) })
         }
     }
 }
@@ -60,7 +63,7 @@ extension ZeroInflatedPoisson: RecursiveCountMasses {
             let (lambda, pi) = (Double(rate), Double(gate))
             return CountMassRecursion(logMassAtZero: ZeroInflatedPoisson.logMass(0, rate: lambda, gate: pi),
                                       logMassAtOne: ZeroInflatedPoisson.logMass(1, rate: lambda, gate: pi),
-                                      slope: 0, intercept: lambda)
+                                      slope: 0, intercept: lambda, cdf: { ZeroInflatedPoisson.cdf($0, rate: lambda, gate: pi) })
         }
     }
 }

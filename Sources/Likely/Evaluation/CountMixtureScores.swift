@@ -26,12 +26,13 @@ struct CountMixtureScores {
 
     /// The tail mass left outside the CRPS sum on either side (as `Predictive.countCRPS`).
     static let tail = 1e-7
-    /// The largest integer a table reaches: a predictive with more mass beyond it is left to
-    /// the cdf calls of `Predictive.countCRPS` and `Mixture.quantile`.
+    /// The largest integer a table reaches: an input with more mass beyond it is scored from
+    /// its members' cdf calls instead (`WideInput`).
     static let largestCount = 1 << 14
 
-    /// nil unless every member's masses follow a recursion and each input's table ends below
-    /// `largestCount`, its observation a finite count.
+    /// nil unless every member's masses follow a recursion and every observation is finite
+    /// (and below 2⁵²). An input whose table would pass `largestCount` is scored from its
+    /// members' cdf calls (`WideInput`).
     /// - Parameters:
     ///   - predictive: a count predictive of N inputs (an equal-weight mixture of T members).
     ///   - y: the N observations.
@@ -56,7 +57,7 @@ struct CountMixtureScores {
         var crps = 0.0, below = [Double](repeating: 0, count: n), at = below
         let rescaleAbove = 1e250, rescaleBy = 1e-250, rescaleLog = 250 * Foundation.log(10.0)
         for i in 0..<n {
-            guard y[i].isFinite, y[i] < Double(Self.largestCount) else { return nil }
+            guard y[i].isFinite, Swift.abs(y[i]) < 0x1p52 else { return nil }
             let observed = Swift.max(-1, Int(y[i].rounded(.down)))
             table.removeAll(keepingCapacity: true)
             var total = 0.0
@@ -70,7 +71,7 @@ struct CountMixtureScores {
             var k = 0
             while table[k] < 1 - Self.tail || k < observed {
                 k += 1
-                guard k <= Self.largestCount else { return nil }
+                guard k <= Self.largestCount else { break }
                 total = 0
                 for j in 0..<t {
                     let recursion = recursions[j][i]
@@ -85,6 +86,14 @@ struct CountMixtureScores {
                     total += weight * scale[j] * sums[j]
                 }
                 table.append(Swift.min(total, 1))
+            }
+            guard k <= Self.largestCount else {
+                // Mass beyond the table: this input from the members' cdf calls.
+                let wide = WideInput(recursions.map { $0[i] })
+                crps += wide.crps(observation: y[i])
+                for (p, slot) in wanted { bounds[slot][i] = Float(wide.quantile(p)) }
+                (at[i], below[i]) = (wide.cdf(Double(observed)), wide.cdf(Double(observed - 1)))
+                continue
             }
             // The CRPS over [Q(tail), Q(1 − tail)], every integer in it.
             var first = 0
@@ -109,5 +118,42 @@ struct CountMixtureScores {
         self.crps = n > 0 ? crps / Double(n) : 0
         intervals = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, (bounds[2 * $0], bounds[2 * $0 + 1])) })
         (cdfBelow, cdfAt) = (below, at)
+    }
+}
+
+/// One input of a count predictive whose mass reaches beyond `CountMixtureScores.largestCount`,
+/// scored from its members' cdf calls: F(k) = (1/T) Σₜ Fₜ(k), quantiles by bisection over the
+/// integers, and the CRPS on the grid of `Predictive.countGrid` (2048 steps at most).
+private struct WideInput {
+    let members: [CountMassRecursion]
+
+    init(_ members: [CountMassRecursion]) { self.members = members }
+
+    /// F(k), clamped to [0, 1].
+    func cdf(_ k: Double) -> Double {
+        guard k >= 0 else { return 0 }
+        let total = members.reduce(0.0) { $0 + $1.cdf(k) } / Double(members.count)
+        return Swift.min(Swift.max(total, 0), 1)
+    }
+
+    /// The smallest integer k with F(k) ≥ p (+∞ when F stays below p up to 2⁶²).
+    func quantile(_ p: Double) -> Double {
+        var low = -1.0, high = Double(CountMixtureScores.largestCount)
+        while cdf(high) < p {
+            (low, high) = (high, high * 2)
+            if high > 0x1p62 { return .infinity }
+        }
+        while high - low > 1 {
+            let middle = ((low + high) / 2).rounded(.down)
+            if cdf(middle) >= p { high = middle } else { low = middle }
+        }
+        return high
+    }
+
+    /// Σₖ (F(k) − 1{k ≥ y})² on the grid over [Q(10⁻⁷), Q(1 − 10⁻⁷)] (`Metrics.crpsDiscrete`).
+    func crps(observation y: Double) -> Double {
+        let tail = CountMixtureScores.tail
+        guard let points = Predictive.countGrid(lower: quantile(tail), upper: quantile(1 - tail), observation: y) else { return .nan }
+        return Metrics.crpsDiscrete(points: points, cdf: points.map(cdf), observation: y)
     }
 }

@@ -48,14 +48,8 @@ extension Predictive {
         let lower = quantile(1e-7), upper = quantile(1 - 1e-7)
         var grids: [[Double]] = []
         for i in 0..<n {
-            let a = Swift.max(0, Double(lower[i]).rounded(.down))
-            let b = Swift.max(a, Double(upper[i]).rounded(.up))
-            guard a.isFinite && b.isFinite else { return .nan }
-            let step = Swift.max(1, ((b - a) / Predictive.countCRPSSteps).rounded(.up))
-            var points = Array(stride(from: a, through: b, by: step))
-            if points.last != b { points.append(b) }
-            for k in [y[i] - 1, y[i]] where k > a && k < b { points.append(k) }
-            grids.append(Array(Set(points)).sorted())
+            guard let grid = Self.countGrid(lower: Double(lower[i]), upper: Double(upper[i]), observation: y[i]) else { return .nan }
+            grids.append(grid)
         }
         let columns = grids.map(\.count).max() ?? 0
         var table = grids.map { [Double](repeating: 0, count: $0.count) }
@@ -67,6 +61,22 @@ extension Predictive {
         var total = 0.0
         for i in 0..<n { total += Metrics.crpsDiscrete(points: grids[i], cdf: table[i], observation: y[i]) }
         return total / Double(n)
+    }
+}
+
+extension Predictive {
+    /// The integers at which a count CRPS evaluates F for one input: [a, b] = [⌊Q(10⁻⁷)⌋,
+    /// ⌈Q(1 − 10⁻⁷)⌉] (a ≥ 0) in steps of 1, or of ⌈(b − a)/2048⌉ when wider, with b, y − 1 and
+    /// y added; nil when a bound is not finite.
+    static func countGrid(lower: Double, upper: Double, observation y: Double) -> [Double]? {
+        let a = Swift.max(0, lower.rounded(.down))
+        let b = Swift.max(a, upper.rounded(.up))
+        guard a.isFinite && b.isFinite else { return nil }
+        let step = Swift.max(1, ((b - a) / countCRPSSteps).rounded(.up))
+        var points = Array(stride(from: a, through: b, by: step))
+        if points.last != b { points.append(b) }
+        for k in [y - 1, y] where k > a && k < b { points.append(k) }
+        return Array(Set(points)).sorted()
     }
 }
 
