@@ -124,7 +124,7 @@ extension FitCommand {
                     options.onEpochEnd = { record in say(ProbabilisticModel.epochLine(record, of: epochs)) }
                 }
                 guard show else { return }
-                let held = plan.validationSplit > 0 ? Int((Double(data.count) * plan.validationSplit).rounded()) : 0
+                let held = Int((Double(data.count) * plan.heldOutFraction(examples: data.count)).rounded())
                 let counted = held > 0 ? "\(data.count - held) examples (\(held) more held out for validation)" : "\(data.count) examples"
                 let architecture = prepared.architecture.rawValue
                 let what = plan.members > 1 ? "an ensemble of \(plan.members) \(architecture) members" : architecture

@@ -12,9 +12,11 @@ struct FitCommand: ParsableCommand {
             DATA is a CSV file with a header row, a directory of MNIST-layout IDX files or of CIFAR-10 \
             or CIFAR-100 binary files (the train files are used), or a directory holding x.npy and y.npy. MODEL_DIR receives model.json, \
             weights.safetensors and history.csv. Defaults: --arch mlp for tables, seed-cnn for images; \
-            --family normal for a numeric target, categorical for class labels and images; \(FitDefaults.imageEpochs) \
-            epochs for images, for tables as many as give about \(FitDefaults.tableSteps) gradient steps \
-            (\(FitDefaults.tableEpochs)) and dropout \(FitDefaults.tableDropout), batch size \(FitDefaults.batchSize), \
+            --family normal for a numeric target, categorical for class labels and images; without --epochs, \
+            early stopping: \(FitDefaults.validationSplit) of the examples (at most \(FitDefaults.maximumValidationExamples)) held out, \
+            a stop after \(FitDefaults.patienceSteps) gradient steps without a lower validation NLL (the best weights kept), \
+            at most \(FitDefaults.maximumSteps) steps; for tables weight decay δ/N for N training rows (δ = \(FitDefaults.tablePriorPrecision), \
+            a Gaussian prior on the weights) and dropout \(FitDefaults.tableDropout); batch size \(FitDefaults.batchSize), \
             Adam with learning rate \(OptimizerName.adam.defaultLearningRate) (SGD: \(OptimizerName.sgd.defaultLearningRate)).
             """)
 
@@ -66,7 +68,7 @@ struct FitCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Dropout rate in [0, 1) on the inputs.")
     var inputDropout: Float = 0
 
-    @Option(parsing: .unconditional, help: "Passes over the training data (default: \(FitDefaults.imageEpochs) for images; for tables enough for about \(FitDefaults.tableSteps) gradient steps, within \(FitDefaults.tableEpochs)).")
+    @Option(parsing: .unconditional, help: "Passes over the training data (default: at most \(FitDefaults.maximumSteps) gradient steps with early stopping on \(FitDefaults.validationSplit) of the examples held out, at most \(FitDefaults.maximumValidationExamples); giving --epochs turns that off).")
     var epochs: Int?
 
     @Option(parsing: .unconditional, help: "Observations per gradient step.")
@@ -81,13 +83,13 @@ struct FitCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Momentum of sgd and rmsprop, in [0, 1).")
     var momentum: Float = 0
 
-    @Option(parsing: .unconditional, help: "L2 weight decay λ ≥ 0 added to every gradient (default \(FitDefaults.tableWeightDecay) for mlp on CSV tables, else 0).")
+    @Option(parsing: .unconditional, help: "L2 weight decay λ ≥ 0 added to every gradient (default δ/N for mlp on CSV tables of N training rows, δ = \(FitDefaults.tablePriorPrecision); else 0).")
     var weightDecay: Float?
 
-    @Option(parsing: .unconditional, help: "Fraction in [0, 1) of the data held out for validation (stratified for classes).")
+    @Option(parsing: .unconditional, help: "Fraction in [0, 1) of the data held out for validation (stratified for classes; default 0, or \(FitDefaults.validationSplit) of the examples, at most \(FitDefaults.maximumValidationExamples), without --epochs).")
     var validationSplit: Double = 0
 
-    @Option(parsing: .unconditional, help: "Stop after N epochs without improvement of validation NLL (training loss without validation) and keep the best weights.")
+    @Option(parsing: .unconditional, help: "Stop after N epochs without improvement of validation NLL (training loss without validation) and keep the best weights (default: none, or the epochs of \(FitDefaults.patienceSteps) gradient steps without --epochs).")
     var patience: Int?
 
     @Flag(help: "Do not standardize the features and the target.")
@@ -169,6 +171,9 @@ struct FitCommand: ParsableCommand {
         let world = try ProcessGroup.current()
         let quiet = quiet || !world.isRoot
         var prepared = try prepare(quiet: quiet)
+        if !quiet, prepared.family == .normal, prepared.data.targetsAreWholeNumbers {
+            say(LoadedData.wholeNumberNote)
+        }
         encodeOnTrainingRows(&prepared, quiet: quiet)
         try world.agree(on: RunFingerprint(prepared.data, options: shapingOptions))
         let calibration = try holdOutCalibration(&prepared)

@@ -14,4 +14,13 @@ extension LoadedData {
         "\(cells) \(cells == 1 ? "cell" : "cells") of \(place) \(cells == 1 ? "holds a category" : "hold categories") "
             + "not seen in training, encoded as unseen (all of the column's one-hot inputs 0, or its \"missing\" category)"
     }
+
+    /// Whether the data has targets and every one is a whole number ≥ 0 (counts).
+    var targetsAreWholeNumbers: Bool {
+        guard let targets else { return false }
+        return targets.scalars.allSatisfy { $0 >= 0 && $0 == $0.rounded() }
+    }
+
+    /// The note on whole-number targets fitted (or searched) with a continuous family.
+    static let wholeNumberNote = "note: every target is a whole number ≥ 0; a continuous family can pile its density on repeated values, which lowers its NLL without making it a model of counts: compare --family poisson, negbinomial or zip"
 }

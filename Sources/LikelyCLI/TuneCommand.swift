@@ -20,8 +20,7 @@ struct TuneCommand: ParsableCommand {
             the minimum of its mean validation NLL curve over --folds cross-validation folds (default 5 for at most \
             \(TuneValidation.crossValidatedExamples) examples, else 1: one --validation-split part, default \
             \(TuneValidation.defaultFraction)), each trained with early stopping (--patience, default \(Tuner.defaultPatience)) \
-            for at most --epochs (default: \(Tuner.tableEpochFactor) times fit's default for tables, at most \
-            \(FitDefaults.tableEpochs.upperBound)). MODEL_DIR receives tuning.csv (rewritten after every trial, or every round of one trial per \
+            for at most --epochs (default: the epochs of \(FitDefaults.maximumSteps) gradient steps, as fit). MODEL_DIR receives tuning.csv (rewritten after every trial, or every round of one trial per \
             rank under mpirun; --resume skips the trials it holds) and a model refitted on all of DATA, an ordinary model directory: fit's \
             own model, unless the lowest-scoring trial beats trial 1 by more than two standard errors \
             of their paired fold differences, which is then refitted for the gradient steps of its \
@@ -93,9 +92,8 @@ struct TuneCommand: ParsableCommand {
         if !quiet, count < self.trials {
             say("--search \(SearchedOptions(dimensions: dimensions)): \(count) configurations (fit's under each family); running \(count) trials, not \(self.trials)")
         }
-        if !quiet, dimensions.contains(.family), let targets = data.targets,
-           targets.scalars.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) {
-            say("note: every target is a whole number ≥ 0; a continuous family can pile its density on repeated values, which lowers its NLL without making it a model of counts: compare --family poisson, negbinomial or zip")
+        if !quiet, dimensions.contains(.family), data.targetsAreWholeNumbers {
+            say(LoadedData.wholeNumberNote)
         }
         let csvPath = DataSource.join(fit.out, "tuning.csv")
         var finished: [TrialScore]?
@@ -132,8 +130,11 @@ struct TuneCommand: ParsableCommand {
                 say(String(format: "trial %d validated %.4f lower than fit's configuration, within two standard errors (2 × %.4f): kept trial 1",
                            rival + 1, scores[0].nll - scores[rival].nll, choice.standardError))
             }
+            let held = Int((Double(data.count) * refit.heldOutFraction(examples: data.count)).rounded())
+            let epochs = refit.epochs(trainingExamples: data.count - held)
             printResult("best: trial \(best + 1) (" + space.describe(trials[best]) + String(format: ", validation NLL %.4f); ", scores[best].nll)
-                + "refitting on all \(data.count) examples for \(refit.epochs(data.kind, examples: data.count)) epochs")
+                + (held > 0 ? "refitting as fit does: \(data.count - held) examples, \(held) held out for early stopping, at most \(epochs) epochs"
+                            : "refitting on all \(data.count) examples for \(epochs) epochs"))
         }
         let (model, history) = try fit.train(prepared, plan: refit, world: SingleProcessCommunicator(), quiet: quiet, progress: false)
         try ModelDirectory.save(model, to: fit.out, history: history)

@@ -70,6 +70,12 @@ extension TuneSpace {
             guard let trial = Int(line.prefix { $0 != "," }), (1...settings.count).contains(trial) else {
                 throw bad("expected a trial number in 1...\(settings.count) first")
             }
+            // The folds first (third cell from the end): trial 1's weight decay, δ/N of a fold's
+            // training rows, differs with them, and the folds are what to name.
+            let fromEnd = line.split(separator: ",", omittingEmptySubsequences: false)
+            if fromEnd.count >= 3, let scored = Int(fromEnd[fromEnd.count - 3]), scored != folds {
+                throw bad("trial \(trial) was scored on \(scored) folds, this search on \(folds); resume with the same --folds")
+            }
             let expected = values(trial - 1, settings[trial - 1])
             guard line.hasPrefix(expected + ",") else {
                 throw bad("trial \(trial) was run with other values than this search draws (\(expected)); resume with the same --seed, --search, --trials and fit options")

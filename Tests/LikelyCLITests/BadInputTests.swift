@@ -114,6 +114,16 @@ import Testing
         model["feature_scaling"] = scaling
         try JSONSerialization.data(withJSONObject: model).write(to: modelURL)
         try Self.expectRejected(["predict", zeroScale, data], naming: ["model.json", "feature_scaling", "standard deviation"])
+        // A training range whose minimum is above its maximum (or of the wrong length) would clip wrongly.
+        let badRange = try copy("badrange")
+        let rangeURL = URL(fileURLWithPath: "\(badRange)/model.json")
+        var ranged = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: rangeURL)) as? [String: Any])
+        var range = try #require(ranged["feature_scaling"] as? [String: Any])
+        #expect(range["minimum"] != nil && range["maximum"] != nil, "a fitted model keeps its training range")
+        (range["minimum"], range["maximum"]) = ([1.0], [0.0])
+        ranged["feature_scaling"] = range
+        try JSONSerialization.data(withJSONObject: ranged).write(to: rangeURL)
+        try Self.expectRejected(["predict", badRange, data], naming: ["model.json", "feature_scaling", "minimum"])
         try Self.expectRejected(["evaluate", scratch.path("absent"), data], naming: ["absent"])
         // Data without a column the model was trained on.
         let other = try scratch.write("other.csv", "z,y\n1,2\n3,4\n")

@@ -36,20 +36,20 @@ import Testing
         let arguments = ["tune", data, "--out", scratch.path("tuned"), "--trials", "4", "--epochs", "15", "--seed", "2"]
         let run = try CLI.run(arguments)
         #expect(run.status == 0, "tune failed: \(run.stderr)")
-        #expect(run.stderr.split(separator: "\n").filter { $0.hasPrefix("trial ") }.count == 4, "\(run.stderr)")
+        #expect(run.stderr.split(separator: "\n").filter { $0.hasPrefix("trial ") && $0.contains("/4") }.count == 4, "\(run.stderr)")
         let csv = try String(contentsOfFile: scratch.path("tuned/tuning.csv"), encoding: .utf8)
         let table = Self.rows(csv)
         #expect(table[0] == ["trial", "dropout", "weight_decay", "hidden", "lr", "family", "val_nll", "epochs_run", "best_epoch",
                              "folds", "fold_val_nll", "fingerprint"])
         #expect(table.count == 5)
         // Trial 1 is fit's own configuration (its table defaults: 50,50, dropout 0.1, weight decay
-        // 0.1, Adam at 0.001, a normal head); trials 2 and 3 are it with the other families the
-        // targets allow (some are negative: studentt and laplace); trial 4 is drawn.
-        #expect(table[1][0..<6] == ["1", "0.1", "0.1", "50,50", "0.001", "normal"], "\(table[1])")
-        #expect(table[2][0..<6] == ["2", "0.1", "0.1", "50,50", "0.001", "studentt"], "\(table[2])")
-        #expect(table[3][0..<6] == ["3", "0.1", "0.1", "50,50", "0.001", "laplace"], "\(table[3])")
+        // δ/N = 1/64 for the 64 training rows of a fold, Adam at 0.001, a normal head); trials 2 and 3 are it with the other families
+        // the targets allow (some are negative: studentt and laplace); trial 4 is drawn.
+        #expect(table[1][0..<6] == ["1", "0.1", "0.015625", "50,50", "0.001", "normal"], "\(table[1])")
+        #expect(table[2][0..<6] == ["2", "0.1", "0.015625", "50,50", "0.001", "studentt"], "\(table[2])")
+        #expect(table[3][0..<6] == ["3", "0.1", "0.015625", "50,50", "0.001", "laplace"], "\(table[3])")
         #expect(["normal", "studentt", "laplace"].contains(table[4][5]), "\(table[4])")
-        #expect(run.stderr.contains("trial 1/4 (fit's configuration): dropout 0.1, weight-decay 0.1, hidden 50,50, lr 0.001, family normal"), "\(run.stderr)")
+        #expect(run.stderr.contains("trial 1/4 (fit's configuration): dropout 0.1, weight-decay 0.0156, hidden 50,50, lr 0.001, family normal"), "\(run.stderr)")
         for row in table.dropFirst(2) {
             let dropout = try #require(Double(row[1])), decay = try #require(Double(row[2])), lr = try #require(Double(row[4]))
             #expect((0...0.5).contains(dropout) && (1e-3...0.3).contains(decay) && (2e-4...3e-3).contains(lr), "\(row)")
@@ -89,7 +89,7 @@ import Testing
                                   "--hidden", "7", "--quiet"])
         #expect(lrOnly.status == 0, "\(lrOnly.stderr)")
         let lrRows = Self.rows(try String(contentsOfFile: scratch.path("lr/tuning.csv"), encoding: .utf8)).dropFirst()
-        #expect(lrRows.allSatisfy { $0[3] == "7" && $0[2] == "0.1" })
+        #expect(lrRows.allSatisfy { $0[3] == "7" && $0[2] == "0.015625" })
         #expect(Set(lrRows.map { $0[4] }).count == 2)
     }
 
@@ -195,7 +195,7 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let table = Self.rows(try String(contentsOfFile: scratch.path("p/tuning.csv"), encoding: .utf8))
         #expect(table.dropFirst().prefix(5).map { $0[5] } == ["normal", "studentt", "laplace", "lognormal", "gamma"], "\(table)")
-        #expect(table.dropFirst().prefix(5).allSatisfy { $0[1...4] == ["0.1", "0.1", "50,50", "0.001"] }, "\(table)")
+        #expect(table.dropFirst().prefix(5).allSatisfy { $0[1...4] == ["0.1", "0.00625", "50,50", "0.001"] }, "\(table)")
         let chosen = Self.expectedChoice(table)
         #expect(["lognormal", "gamma"].contains(table[chosen][5]), "chose \(table[chosen]) in \(table)")
         let json = try String(contentsOfFile: scratch.path("p/model.json"), encoding: .utf8)
@@ -231,6 +231,11 @@ import Testing
         let countRun = try CLI.run(["tune", counts, "--out", scratch.path("c"), "--trials", "2", "--epochs", "2"])
         #expect(countRun.status == 0 && countRun.stderr.contains("note: every target is a whole number"), "\(countRun.stderr)")
         #expect(countRun.stderr.contains("--family poisson, negbinomial or zip"), "\(countRun.stderr)")
+        // fit says the same of a normal head on them, and nothing with a count family.
+        let fitNormal = try CLI.run(["fit", counts, "--out", scratch.path("fn"), "--epochs", "1"])
+        #expect(fitNormal.status == 0 && fitNormal.stderr.contains("note: every target is a whole number"), "\(fitNormal.stderr)")
+        let fitPoisson = try CLI.run(["fit", counts, "--out", scratch.path("fp"), "--epochs", "1", "--family", "poisson"])
+        #expect(fitPoisson.status == 0 && !fitPoisson.stderr.contains("whole number"), "\(fitPoisson.stderr)")
 
         // Asking for a family search that cannot be: exit 2, naming why.
         try BadInputTests.expectRejected(["tune", positive, "--out", scratch.path("x"), "--search", "family", "--family", "normal"],

@@ -107,4 +107,17 @@ import Testing
         let data = try JSONEncoder().encode(images)
         #expect(try JSONDecoder().decode(Standardizer.self, from: data) == images)
     }
+
+    /// Fitted on 0, 1, 2 (μ = 1, σ = √(2/3)), x is clipped to [0, 2] first: −5 maps as 0 does,
+    /// 10 as 2, 1.5 is inside and kept. A standardizer of an older model file, without a range,
+    /// clips nothing.
+    @Test func clipsToTheTrainingRange() throws {
+        let s = Standardizer(fitting: Tensor(shape: [3, 1], scalars: [0, 1, 2]))
+        #expect(s.minimum == [0] && s.maximum == [2])
+        let sigma = Float((2.0 / 3).squareRoot())
+        let z = s.apply(Tensor(shape: [3, 1], scalars: [-5, 10, 1.5])).scalars
+        for (a, b) in zip(z, [-1 / sigma, 1 / sigma, 0.5 / sigma]) { #expect(abs(a - b) < 1e-6) }
+        let old = try JSONDecoder().decode(Standardizer.self, from: Data(#"{"mean":[1],"standardDeviation":[1],"featureShape":[1]}"#.utf8))
+        #expect(old.minimum == nil && old.apply(Tensor(shape: [1, 1], scalars: [-5])).scalars == [-6])
+    }
 }

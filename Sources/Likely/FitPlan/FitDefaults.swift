@@ -9,26 +9,38 @@ public enum FitDefaults {
     public static let batchSize = 32
     /// Mixture components of `Family.normalMixture` (`mdn`).
     public static let components = 3
-    /// The epochs of images and arrays of images.
-    public static let imageEpochs = 10
-    /// Gradient steps a table's default epochs aim at. Measured on scikit-learn's diabetes
-    /// and statsmodels' engel tables (5 random 80/20 splits, docs/cli.md): 10 epochs of a
-    /// 200-row table (60 Adam steps at lr 0.001) are not converged, 4000 steps overfit the
-    /// heteroscedastic Normal badly without weight decay (test NLL 29–88 on diabetes); about
-    /// 500 steps with dropout 0.1 and `tableWeightDecay` are close to tuned models. Doubling
-    /// them helped MASS's Boston and hurt statsmodels' star98.
-    public static let tableSteps = 500
-    /// The range a table's default epochs are held in.
-    public static let tableEpochs = 10...1000
-    /// The dropout rate of `mlp` on tables when none is given.
+    /// The dropout rate of `mlp` on tables when none is given: kept at 0.1 because on the
+    /// benchmark suite (docs/benchmarks.md) dropout 0 with the rest of these defaults lost to
+    /// the same-family GLM on 12 tables against 8 at 0.1 (College, Carseats, Credit fell
+    /// behind), a regularizer the prior and early stopping do not replace.
     public static let tableDropout: Float = 0.1
     /// The dropout rate of the convolutional architectures when none is given.
     public static let imageDropout: Float = 0.25
-    /// The L2 weight decay of `mlp` on tables when none is given. Measured on diabetes,
-    /// statsmodels' engel, grunfeld, star98 and fair and MASS's Boston (5 random splits each,
-    /// docs/cli.md), λ in {0, 0.03, 0.1, 0.2}: 0.1 had the lowest test NLL on diabetes (5.350
-    /// against 5.416 at 0) and improved grunfeld, star98, fair and Boston, costing 0.03 on engel.
-    public static let tableWeightDecay: Float = 0.1
+    /// δ, the precision of the Gaussian prior N(0, 1/δ) on each weight of `mlp` on a table
+    /// (standardized features and target), when no weight decay is given. Weight decay λ on
+    /// the mean loss of N examples is that prior's precision per example, λ = δ / N: the prior
+    /// weighs as much as one example, so it shrinks as the data grow, where a fixed λ = 0.1
+    /// underfitted the larger tables (Bernoulli tables 0.09–0.18 nats behind logistic regression).
+    public static let tablePriorPrecision: Float = 1
+    /// The fraction of the examples held out for early stopping when neither epochs nor a
+    /// validation split are given, up to `maximumValidationExamples`.
+    public static let validationSplit = 0.2
+    /// The most examples held out by `validationSplit`: 5000 give the validation NLL a standard
+    /// error of about 0.005 nats, enough to see the curve flatten; more would only be taken
+    /// from training (Fashion-MNIST keeps 55,000 of its 60,000 images).
+    public static let maximumValidationExamples = 5000
+    /// Gradient steps without a lower validation NLL after which a fit without epochs stops
+    /// and keeps its best weights: patience by steps, not epochs, so a 100-row table and
+    /// 60,000 images get the same chance to improve.
+    public static let patienceSteps = 1000
+    /// The most gradient steps of a fit without epochs: early stopping ends nearly every fit
+    /// sooner, while a smooth but wiggly function still gets the thousands of steps it needs
+    /// (500 steps left the suite's x cos x table 1 nat from its true model).
+    public static let maximumSteps = 20_000
+
+    /// The gradient steps between two checkpoints of a fit without epochs (`Checkpointing.minimumSteps`):
+    /// every epoch of images, every 15th of a 200-row table.
+    public static let checkpointSteps = 100
 
     /// The network for examples of `exampleShape`: `seedCNN` for images [H, W, C], else `mlp`.
     public static func architecture(exampleShape: [Int]) -> Architecture {
@@ -41,21 +53,36 @@ public enum FitDefaults {
         architecture.takesImages ? imageDropout : kind == .table ? tableDropout : 0
     }
 
-    /// The weight decay when none is given: `tableWeightDecay` for `mlp` on CSV tables, 0
-    /// otherwise.
-    public static func weightDecay(_ architecture: Architecture, _ kind: DataKind) -> Float {
-        !architecture.takesImages && kind == .table ? tableWeightDecay : 0
+    /// The weight decay when none is given: for `mlp` on CSV tables λ = δ / N with δ =
+    /// `tablePriorPrecision` and N the examples trained on (at least 1), 0 otherwise.
+    public static func weightDecay(_ architecture: Architecture, _ kind: DataKind, trainingExamples n: Int) -> Float {
+        !architecture.takesImages && kind == .table ? tablePriorPrecision / Float(max(1, n)) : 0
     }
 
-    /// The epochs when none are given: `imageEpochs` for images and arrays; for a table of n
-    /// examples, a fraction v held out for validation and batch size B, as many epochs as give
-    /// about `tableSteps` gradient steps, ⌈tableSteps / ⌈m/B⌉⌉ with m = round(n(1 − v)), held in
-    /// `tableEpochs`.
-    public static func epochs(_ kind: DataKind, examples n: Int, batchSize: Int, validationSplit: Double) -> Int {
-        guard kind == .table else { return imageEpochs }
-        let training = max(1, Int((Double(n) * (1 - validationSplit)).rounded()))
-        let steps = (training + batchSize - 1) / batchSize
-        return min(tableEpochs.upperBound, max(tableEpochs.lowerBound, (tableSteps + steps - 1) / steps))
+    /// Gradient steps of one epoch: ⌈n / B⌉ for n training examples (at least 1) in batches of B.
+    public static func stepsPerEpoch(trainingExamples n: Int, batchSize: Int) -> Int {
+        (max(1, n) + batchSize - 1) / batchSize
+    }
+
+    /// The epochs when none are given, for n training examples in batches of B: those of
+    /// `maximumSteps` gradient steps, ⌈maximumSteps / ⌈n/B⌉⌉ (early stopping ends the fit sooner).
+    public static func epochs(trainingExamples n: Int, batchSize: Int) -> Int {
+        let steps = stepsPerEpoch(trainingExamples: n, batchSize: batchSize)
+        return (maximumSteps + steps - 1) / steps
+    }
+
+    /// The early-stopping patience in epochs of a fit without epochs: those of `patienceSteps`
+    /// gradient steps, ⌈patienceSteps / ⌈n/B⌉⌉.
+    public static func patience(trainingExamples n: Int, batchSize: Int) -> Int {
+        let steps = stepsPerEpoch(trainingExamples: n, batchSize: batchSize)
+        return (patienceSteps + steps - 1) / steps
+    }
+
+    /// The examples of n held out for early stopping: round(`validationSplit` · n), at most
+    /// `maximumValidationExamples`; 0 when that leaves no example on one side.
+    public static func heldOut(examples n: Int) -> Int {
+        let held = min(maximumValidationExamples, Int((Double(n) * validationSplit).rounded()))
+        return held >= 1 && held < n ? held : 0
     }
 
     /// Where a fit to `directory` keeps the state a resumed fit continues from: the sibling

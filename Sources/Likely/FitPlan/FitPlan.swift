@@ -27,7 +27,8 @@ public struct FitPlan: Equatable, Sendable {
     public var dropout: Float?
     /// Dropout rate in [0, 1) on the inputs.
     public var inputDropout: Float = 0
-    /// Passes over the training data (`nil`: `FitDefaults.epochs`).
+    /// Passes over the training data (`nil`: at most `FitDefaults.epochs`, with early stopping
+    /// on a held-out split as `stopsEarlyByDefault` says).
     public var epochs: Int?
     /// Observations per gradient step.
     public var batchSize = FitDefaults.batchSize
@@ -37,11 +38,14 @@ public struct FitPlan: Equatable, Sendable {
     public var learningRate: Float?
     /// Momentum of sgd and rmsprop, in [0, 1).
     public var momentum: Float = 0
-    /// L2 weight decay λ ≥ 0 added to every gradient (`nil`: `FitDefaults.weightDecay`).
+    /// L2 weight decay λ ≥ 0 added to every gradient (`nil`: `FitDefaults.weightDecay`, δ / N
+    /// for a table of N training examples).
     public var weightDecay: Float?
-    /// The fraction in [0, 1) of the data held out for validation (stratified for classes).
+    /// The fraction in [0, 1) of the data held out for validation (stratified for classes);
+    /// 0: none, or `FitDefaults.heldOut` examples for a fit without `epochs`.
     public var validationSplit = 0.0
-    /// Stop after this many epochs without improvement and keep the best weights.
+    /// Stop after this many epochs without improvement and keep the best weights (`nil`: no
+    /// early stopping, or `FitDefaults.patience` for a fit without `epochs`).
     public var patience: Int?
     /// Standardize the features and the target.
     public var standardize = true
@@ -72,9 +76,22 @@ public struct FitPlan: Equatable, Sendable {
         Head(family, scaleLink: scaleLink, classCount: family.support == .classes ? classCount ?? 2 : 2, components: components)
     }
 
-    /// The epochs trained on `examples` examples of `kind` with `validationSplit` held out.
-    public func epochs(_ kind: DataKind, examples: Int) -> Int {
-        epochs ?? FitDefaults.epochs(kind, examples: examples, batchSize: batchSize, validationSplit: validationSplit)
+    /// Whether the fit trains by the step budget, as it does without `epochs`: it holds out
+    /// `FitDefaults.heldOut` examples (unless `validationSplit` is given), stops after
+    /// `FitDefaults.patience` epochs without a lower validation NLL (unless `patience` is
+    /// given), keeps the best weights, and runs at most `FitDefaults.epochs`.
+    public var stopsEarlyByDefault: Bool { epochs == nil }
+
+    /// The fraction of `n` examples held out for validation: `validationSplit`, or
+    /// `FitDefaults.heldOut(examples: n) / n` when the fit stops early by default.
+    public func heldOutFraction(examples n: Int) -> Double {
+        guard validationSplit == 0 && stopsEarlyByDefault && n > 0 else { return validationSplit }
+        return Double(FitDefaults.heldOut(examples: n)) / Double(n)
+    }
+
+    /// The epochs trained on `examples` training examples (after any validation split).
+    public func epochs(trainingExamples examples: Int) -> Int {
+        epochs ?? FitDefaults.epochs(trainingExamples: examples, batchSize: batchSize)
     }
 
     /// The members built for `data`, with fresh weights: the ensemble constructor
@@ -103,21 +120,24 @@ public struct FitPlan: Equatable, Sendable {
     ///   or `calibrate` is asked of a head that is not a classifier.
     public func trainingOptions(for data: Dataset, kind: DataKind, validation: Dataset? = nil,
                                 over world: any Communicator = SingleProcessCommunicator()) throws -> TrainingOptions {
-        if validationSplit > 0 {
-            let held = Int((Double(data.count) * validationSplit).rounded())
+        let fraction = validation == nil ? heldOutFraction(examples: data.count) : 0
+        let held = Int((Double(data.count) * fraction).rounded())
+        if fraction > 0 {
             guard held >= 1 && held < data.count else {
                 throw FitPlanError(property: "validationSplit", problem: "\(validationSplit) of \(data.count) examples leaves \(held) for validation and \(data.count - held) for training; each needs at least one")
             }
         }
+        let training = data.count - held
         let architecture = architecture(exampleShape: data.exampleShape)
         var options = TrainingOptions()
-        options.epochs = epochs(kind, examples: data.count)
+        options.epochs = epochs(trainingExamples: training)
         options.batchSize = batchSize
         options.optimizer = optimizer.make(learningRate: learningRate, momentum: momentum,
-                                           weightDecay: weightDecay ?? FitDefaults.weightDecay(architecture, kind))
+                                           weightDecay: weightDecay ?? FitDefaults.weightDecay(architecture, kind, trainingExamples: training))
         options.seed = seed
-        options.validation = validation.map { .data($0) } ?? (validationSplit > 0 ? .fraction(validationSplit) : .none)
-        options.earlyStopping = patience.map { TrainingOptions.EarlyStopping(patience: $0) }
+        options.validation = validation.map { .data($0) } ?? (fraction > 0 ? .fraction(fraction) : .none)
+        let defaultPatience = stopsEarlyByDefault ? FitDefaults.patience(trainingExamples: training, batchSize: batchSize) : nil
+        options.earlyStopping = (patience ?? defaultPatience).map { TrainingOptions.EarlyStopping(patience: $0) }
         options.augmentation = augmentation
         options.standardizeFeatures = standardize
         options.standardizeTarget = standardize
@@ -136,7 +156,8 @@ public struct FitPlan: Equatable, Sendable {
     /// gives every process its initial weights).
     /// - Parameters:
     ///   - validation: held-out examples to validate on instead of `validationSplit`.
-    ///   - checkpoint: a directory to write the training state to after every epoch.
+    ///   - checkpoint: a directory to write the training state to after every epoch (without
+    ///     `epochs`, every `FitDefaults.checkpointSteps` gradient steps and after the last epoch).
     ///   - resume: a checkpoint directory to continue from.
     ///   - configure: sets the model's metadata and the options' callbacks (progress) before
     ///     training.
@@ -148,7 +169,9 @@ public struct FitPlan: Equatable, Sendable {
         var options = try trainingOptions(for: data, kind: kind, validation: validation, over: world)
         let model = try makeModel(for: data, kind: kind)
         model.broadcastWeights(over: world)
-        options.checkpoint = checkpoint.map { TrainingOptions.Checkpointing(directory: $0, keep: .last) }
+        options.checkpoint = checkpoint.map {
+            TrainingOptions.Checkpointing(directory: $0, keep: .last, minimumSteps: stopsEarlyByDefault ? FitDefaults.checkpointSteps : 1)
+        }
         configure(model, &options)
         return (model, try model.fit(data, options: options, resume: resume))
     }

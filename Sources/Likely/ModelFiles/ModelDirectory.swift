@@ -212,6 +212,12 @@ public enum ModelDirectory {
         if let s = d.featureScaling, let i = s.mean.indices.first(where: { !(s.mean[$0].isFinite && s.standardDeviation[$0] > 0 && s.standardDeviation[$0].isFinite) }) {
             throw ModelFileError(file: file, "field feature_scaling: feature \(i + 1) has mean \(s.mean[i]) and standard deviation \(s.standardDeviation[i]); expected a finite mean and a positive standard deviation")
         }
+        if let s = d.featureScaling, s.minimum != nil || s.maximum != nil {
+            let low = s.minimum ?? [], high = s.maximum ?? []
+            guard low.count == s.mean.count, high.count == s.mean.count, zip(low, high).allSatisfy({ $0 <= $1 }) else {
+                throw ModelFileError(file: file, "field feature_scaling: expected a minimum and a maximum for each of the \(s.mean.count) features, each minimum ≤ its maximum")
+            }
+        }
         if let t = d.targetScaling, !(t.standardDeviation > 0 && t.standardDeviation.isFinite && t.mean.isFinite) {
             throw ModelFileError(file: file, "field target_scaling: expected a finite mean and a positive standard deviation")
         }

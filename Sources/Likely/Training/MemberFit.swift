@@ -48,7 +48,7 @@ final class MemberFit {
         let batches = (train.count + options.batchSize - 1) / options.batchSize
         if let validation { try model.validate(validation, into: &record, batches: batches) }
         record.seconds = Date().timeIntervalSince(started)
-        try model.endEpoch(record, state: &state, options: options, optimizer: optimizer, fingerprint: fingerprint)
+        try model.endEpoch(record, state: &state, options: options, optimizer: optimizer, fingerprint: fingerprint, steps: batches)
         progress.finishEpoch(ProbabilisticModel.epochLine(record, of: options.epochs))
         options.onEpochEnd?(record)
         return remains

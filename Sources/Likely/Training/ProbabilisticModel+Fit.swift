@@ -173,10 +173,10 @@ extension ProbabilisticModel {
                            seconds: 0)
     }
 
-    /// Records an epoch: early stopping on validation NLL (training loss without validation
-    /// data) and the checkpoint.
+    /// Records an epoch of `steps` gradient steps: early stopping on validation NLL (training
+    /// loss without validation data) and the checkpoint (`Checkpointing.minimumSteps`).
     func endEpoch(_ record: EpochRecord, state: inout TrainingState, options: TrainingOptions,
-                          optimizer: any Optimizer, fingerprint: TrainingFingerprint?) throws {
+                          optimizer: any Optimizer, fingerprint: TrainingFingerprint?, steps: Int) throws {
         state.history.epochs.append(record)
         let monitored = record.validationNLL ?? record.loss
         let improved = state.record(monitored, epoch: record.epoch, model: self,
@@ -185,8 +185,13 @@ extension ProbabilisticModel {
             state.stopped = true
             state.history.stoppedEarly = record.epoch < options.epochs
         }
-        if let checkpoint = options.checkpoint, let fingerprint, checkpoint.keep == .last || improved {
-            try state.save(to: checkpoint, model: self, optimizer: optimizer, fingerprint: fingerprint)
+        if let checkpoint = options.checkpoint, let fingerprint {
+            let due = checkpoint.minimumSteps <= 1 || (record.epoch - state.savedEpoch) * steps >= checkpoint.minimumSteps
+                || state.stopped || record.epoch >= options.epochs
+            if checkpoint.keep == .last ? due : improved {
+                try state.save(to: checkpoint, model: self, optimizer: optimizer, fingerprint: fingerprint)
+                state.savedEpoch = record.epoch
+            }
         }
     }
 

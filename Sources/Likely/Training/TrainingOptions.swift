@@ -104,6 +104,11 @@ public struct TrainingOptions {
         public var directory: String
         /// Which epochs are saved: the last one, or only improvements.
         public var keep: Keep
+        /// With `keep: .last`, an epoch's checkpoint is written only once at least this many
+        /// gradient steps have passed since the previous one, and always after the fit's last
+        /// epoch (1: after every epoch). A table of 200 rows has 7 steps an epoch: writing
+        /// every one of its thousands of epochs would take longer than the training.
+        public var minimumSteps = 1
         /// Called as each save progresses: with each file's name once it is on disk (in the
         /// staging directory beside `directory`), then `checkpoint.json`, then `directory`
         /// once the new checkpoint is in place. An error it throws ends the fit as a crash
@@ -114,9 +119,11 @@ public struct TrainingOptions {
         ///   - directory: where the checkpoint goes (replaced as one unit after each saved epoch).
         ///   - keep: `.last` (default) or `.best`.
         ///   - landed: called as each save progresses (see `landed`); `nil` in normal use.
-        public init(directory: String, keep: Keep = .last, landed: ((String) throws -> Void)? = nil) {
+        ///   - minimumSteps: gradient steps between two `.last` checkpoints (1: every epoch).
+        public init(directory: String, keep: Keep = .last, landed: ((String) throws -> Void)? = nil, minimumSteps: Int = 1) {
             self.directory = directory
             self.keep = keep
+            self.minimumSteps = minimumSteps
             self.landed = landed
         }
     }

@@ -9,6 +9,8 @@ struct TrainingState: Codable {
     var bestEpoch = 0
     var stopped = false
     var bestWeights: [[Float]]?
+    /// The epoch of the last checkpoint written (or resumed from); not itself saved.
+    var savedEpoch = 0
 
     private enum CodingKeys: String, CodingKey { case history, bestValue, bestEpoch, stopped }
 
@@ -22,6 +24,7 @@ struct TrainingState: Codable {
         bestValue = try container.decodeIfPresent(Double.self, forKey: .bestValue) ?? .infinity
         bestEpoch = try container.decode(Int.self, forKey: .bestEpoch)
         stopped = try container.decode(Bool.self, forKey: .stopped)
+        savedEpoch = history.epochs.count
     }
 
     /// Notes the monitored value of an epoch; returns whether it improved.

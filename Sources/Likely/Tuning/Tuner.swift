@@ -11,9 +11,6 @@ import Foundation
 public struct Tuner {
     /// The early-stopping patience of the trials when the plan has none.
     public static let defaultPatience = 10
-    /// The epoch cap of table trials is this many times fit's default (at most
-    /// `FitDefaults.tableEpochs.upperBound`).
-    public static let tableEpochFactor = 4
 
     /// The user's plan (its `epochs` and `patience` are those of a refit of trial 1).
     public let plan: FitPlan
@@ -39,20 +36,18 @@ public struct Tuner {
         base.architecture = architecture
         base.dropout = base.dropout ?? FitDefaults.dropout(architecture, kind)
         base.learningRate = base.learningRate ?? base.optimizer.defaultLearningRate
-        base.weightDecay = base.weightDecay ?? FitDefaults.weightDecay(architecture, kind)
+        base.weightDecay = base.weightDecay ?? FitDefaults.weightDecay(architecture, kind, trainingExamples: parts[0].training.count)
         base.validationSplit = 0
         base.patience = base.patience ?? Self.defaultPatience
         base.epochs = base.epochs ?? Self.epochCap(kind, examples: parts[0].training.count, batchSize: plan.batchSize)
         space = TuneSpace(dimensions: dimensions, base: base, targets: data.targets)
     }
 
-    /// The epoch cap of a trial when the plan gives no epochs: for tables `tableEpochFactor`
-    /// times fit's default for the training part (about 2000 gradient steps; early stopping
-    /// ends most trials far sooner), at most `FitDefaults.tableEpochs.upperBound`; fit's
-    /// default otherwise.
+    /// The epoch cap of a trial when the plan gives no epochs: fit's for `examples` training
+    /// examples, the epochs of `FitDefaults.maximumSteps` gradient steps (early stopping ends
+    /// nearly every trial far sooner).
     public static func epochCap(_ kind: DataKind, examples: Int, batchSize: Int) -> Int {
-        let epochs = FitDefaults.epochs(kind, examples: examples, batchSize: batchSize, validationSplit: 0)
-        return kind == .table ? min(FitDefaults.tableEpochs.upperBound, tableEpochFactor * epochs) : epochs
+        FitDefaults.epochs(trainingExamples: examples, batchSize: batchSize)
     }
 
     /// Trains `trial` on every part and scores it by the folds' mean validation curve: with
@@ -114,14 +109,15 @@ public struct Tuner {
         return scores
     }
 
-    /// The plan to refit on all n examples: trial 1 as the user's plan trains it (its epochs
-    /// and patience); another trial without early stopping for as many gradient steps as its
+    /// The plan to refit on all n examples: trial 1 as the user's plan trains it (its epochs,
+    /// patience and weight decay); another trial without early stopping for as many gradient steps as its
     /// validated optimum took on the m training examples of a part, e·⌈m/B⌉/⌈n/B⌉ rounded (at
     /// least 1): the training the validation saw.
     public func refitPlan(_ trials: [FitPlan], scores: [TrialScore], best: Int, examples n: Int) -> FitPlan {
         var refit = trials[best]
         if best == 0 {
-            (refit.epochs, refit.patience) = (plan.epochs, plan.patience)
+            // fit's own plan: its epochs, patience and weight decay (δ/N of the rows it trains on).
+            (refit.epochs, refit.patience, refit.weightDecay) = (plan.epochs, plan.patience, plan.weightDecay)
         } else {
             let m = parts[0].training.count, b = plan.batchSize
             let partSteps = Double((m + b - 1) / b), allSteps = Double((n + b - 1) / b)

@@ -34,13 +34,14 @@ extension Standardizer {
         self.init(mean: sum, squares: squares, count: n, featureShape: [width])
     }
 
-    /// μ, and σ = √(squares / n) or 1 where that is (nearly) 0: the last step of both fits.
-    init(mean: [Double], squares: [Double], count n: Int, featureShape: [Int]) {
+    /// μ, and σ = √(squares / n) or 1 where that is (nearly) 0: the last step of both fits
+    /// (with the training range to clip to, which compact rows do not keep).
+    init(mean: [Double], squares: [Double], count n: Int, featureShape: [Int], range: (minimum: [Float], maximum: [Float])? = nil) {
         let sd = mean.indices.map { j -> Float in
             let s = (squares[j] / Double(n)).squareRoot()
             return s <= 1e-6 * max(1, abs(mean[j])) || !s.isFinite ? 1 : Float(s)
         }
-        self.init(mean: mean.map { Float($0) }, standardDeviation: sd, featureShape: featureShape)
+        self.init(mean: mean.map { Float($0) }, standardDeviation: sd, featureShape: featureShape, range: range)
     }
 
     /// Compact rows `[n, columns]` as the network's first layer takes them: numeric columns
