@@ -37,4 +37,13 @@ static inline void likely_keep_freed_memory(int mmap_threshold, int trim_thresho
     mallopt(M_TRIM_THRESHOLD, trim_threshold);
 }
 
+/// LAPACK routines that OpenBLAS exports (Fortran calling convention: every argument by
+/// pointer, matrices column-major). Used by the Laplace posteriors: the symmetric
+/// eigendecomposition of the curvature and the Cholesky factor of the posterior precision.
+void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
+             double *work, const int *lwork, int *iwork, const int *liwork, int *info);
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
+void ssyevd_(const char *jobz, const char *uplo, const int *n, float *a, const int *lda, float *w,
+             float *work, const int *lwork, int *iwork, const int *liwork, int *info);
+
 #endif

@@ -101,3 +101,17 @@ struct SearchedOptions: ExpressibleByArgument, CustomStringConvertible {
         })
     }
 }
+
+/// `--structure last-layer|full|kfac|diagonal` and `fit --laplace`.
+extension LaplaceStructure: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
+/// `--prior-precision auto|auto-per-layer|X` (X > 0).
+extension PriorPrecision: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+
+    public static var allValueStrings: [String] { ["auto", "auto-per-layer", "X > 0"] }
+
+    public var defaultValueDescription: String { description }
+}

@@ -51,8 +51,9 @@ struct ConformalizeCommand: ParsableCommand {
         let data = try common.load(common.data, for: model, needTargets: true)
         common.noteUnseen(data)
         let world = try ProcessGroup.current()
+        let uncertainty = try common.method(for: model)
         try world.agree(on: common.fingerprint(data, model: model))
-        guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
+        guard let predictive = model.predictive(data.features, method: uncertainty, seed: common.seed, over: world) else { return }
         let calibration = model.conformalize(predictive, targets: data.dataset.targets, method: method, level: level,
                                              mcSamples: common.mcSamples, seed: common.seed)
         try ModelDirectory.saveDescription(model, to: common.modelDirectory)
@@ -71,15 +72,15 @@ enum ConformalLevel {
 
     /// The model's calibration, or bad usage naming what to run first; the predictive must be
     /// the one the scores came from (the same T), and the level the stored one of cqr and raps.
-    static func calibration(of model: ProbabilisticModel, directory: String, mcSamples: Int, level: Double) throws -> ConformalCalibration {
+    static func calibration(of model: ProbabilisticModel, directory: String, predictive: String, mcSamples: Int, level: Double) throws -> ConformalCalibration {
         guard let conformal = model.conformal else {
             throw InputError("--level: \(directory) holds no conformity scores; run `likely conformalize \(directory) CALIBRATION_DATA` "
                              + "(or fit with --conformal-split) first")
         }
-        guard conformal.mcSamples == mcSamples else {
+        guard conformal.mcSamples == mcSamples && conformal.predictive == predictive else {
             throw InputError("--level: the conformity scores of \(directory) come from the \(conformal.predictive) predictive with --mc-samples \(conformal.mcSamples), "
-                             + "this run uses the \(ConformalCalibration.predictiveName(mcSamples: mcSamples)) predictive with --mc-samples \(mcSamples); "
-                             + "pass --mc-samples \(conformal.mcSamples) or conformalize again")
+                             + "this run uses the \(predictive) predictive with --mc-samples \(mcSamples); "
+                             + "pass --mc-samples \(conformal.mcSamples) (with --predictive \(conformal.predictive)) or conformalize again")
         }
         if let stored = conformal.score.level, stored != level {
             throw InputError("--level \(level): the \(conformal.method.rawValue) scores of \(directory) were made for level \(stored) and serve it only; "

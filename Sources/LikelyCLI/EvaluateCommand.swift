@@ -53,7 +53,7 @@ struct EvaluateCommand: ParsableCommand {
         if let plots { try outputs.checkDirectory(plots, option: "--plots", files: EvaluationPlots.names) }
         if let page = self.report { try outputs.checkFile(page, option: "--report", allowStream: true) }
         let model = try ModelDirectory.load(common.modelDirectory)
-        if let level { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, mcSamples: common.mcSamples, level: level) }
+        if let level { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, predictive: try common.method(for: model).name, mcSamples: common.mcSamples, level: level) }
         let data = try common.load(common.data, for: model, needTargets: true)
         common.noteUnseen(data)
         if data.droppedForMissing > 0 { say(data.droppedNote) }
@@ -61,17 +61,18 @@ struct EvaluateCommand: ParsableCommand {
         let other = try ood.map { try common.load($0, for: model, needTargets: false, role: "--ood") }
         if let other { common.noteUnseen(other, role: "--ood") }
         let world = try ProcessGroup.current()
+        let method = try common.method(for: model)
         let oodData = other.map { RunFingerprint($0, options: []).data }
         try world.agree(on: common.fingerprint(data, model: model, extra: [("ood", oodData.map { "\($0.rows) rows of \($0.exampleShape), checksum \($0.checksum)" })]))
         let progress = ProgressLine("evaluate", enabled: !quiet && world.isRoot)
-        guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
+        guard let predictive = model.predictive(data.features, method: method, seed: common.seed, over: world) else { return }
         var report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins,
                                     progress: progress.note)
         if level != nil { progress.note("conformal") }
         if let level { report.conformal = model.conformalReport(predictive, targets: data.dataset.targets, level: level, seed: common.seed) }
         if let other {
             progress.note("ood")
-            guard let outside = model.predictive(other.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
+            guard let outside = model.predictive(other.features, method: method, seed: common.seed, over: world) else { return }
             report.ood = OutOfDistributionReport(inDistribution: predictive, outOfDistribution: outside)
         }
         var written: [String] = []
@@ -124,11 +125,23 @@ struct ModelDataOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seed of the MC-dropout masks and of any sampling.", transform: OptionCheck.seed)
     var seed: UInt64 = 0
 
+    @Option(help: "The predictive, a registered uncertainty method: network, dropout or laplace (default: laplace when the model holds a posterior, else dropout when --mc-samples > 0, else network).")
+    var predictive: String?
+
     @Option(help: "A CSV category unseen in training: error, or ignore (encoded as the column's \"missing\" category when the model has one, else all of its one-hot inputs 0; counted on standard error).")
     var unknownCategory: UnknownCategoryPolicy = .error
 
     func check() throws {
         try OptionCheck.require(mcSamples, in: 0...10_000, "--mc-samples")
+        if let predictive, !UncertaintyMethods.names.contains(predictive.lowercased()) {
+            throw InputError("--predictive: unknown method '\(predictive)'; expected one of \(UncertaintyMethods.names.joined(separator: ", "))")
+        }
+    }
+
+    /// The uncertainty method of `--predictive` (or the default) for `model` and `--mc-samples`.
+    /// - Throws: `UncertaintyMethodError` (exit 2) when the model or T does not suit it.
+    func method(for model: ProbabilisticModel) throws -> any UncertaintyMethod {
+        try UncertaintyMethods.chosen(predictive, for: model, mcSamples: mcSamples)
     }
 
     /// The check of the command's output paths: never MODEL_DIR or DATA, nor inside them.

@@ -100,6 +100,7 @@ extension FitCommand {
         plan.augmentation = prepared.augmentation
         (plan.calibrate, plan.calibrationMCSamples) = (calibrate, calibrateMcSamples ?? 0)
         (plan.members, plan.seed) = (ensemble, seed)
+        (plan.laplace, plan.priorPrecision) = (laplace, priorPrecision ?? .auto)
         return plan
     }
 
@@ -156,6 +157,8 @@ extension FitCommand {
             throw InputError("--resume: \(error); delete \(resume ?? "") to start afresh, or drop --resume")
         } catch let error as TrainingError {
             throw RunFailure(message: error.description)
+        } catch let error as LaplaceError {
+            throw InputError("--laplace \(plan.laplace?.rawValue ?? ""): \(error)")
         }
     }
 }

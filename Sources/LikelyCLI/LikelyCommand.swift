@@ -14,7 +14,7 @@ struct LikelyCommand: ParsableCommand {
         version: likelyVersion,
         subcommands: [BenchCommand.self, DistCommand.self, SummaryCommand.self,
                       FitCommand.self, TuneCommand.self, EvaluateCommand.self, PredictCommand.self, SampleCommand.self,
-                      ConformalizeCommand.self, BenchmarkCommand.self, DemoCommand.self])
+                      ConformalizeCommand.self, LaplaceCommand.self, BenchmarkCommand.self, DemoCommand.self])
 
     static func main() {
         HeapReuse.keepFreedMemoryForReuse()  // step buffers reused, not refaulted (docs/performance.md)

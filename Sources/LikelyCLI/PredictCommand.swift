@@ -36,13 +36,14 @@ struct PredictCommand: ParsableCommand {
         try validate()
         if let out { try common.outputPaths.checkFile(out, option: "--out", allowStream: true) }
         let model = try ModelDirectory.load(common.modelDirectory)
-        if let level { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, mcSamples: common.mcSamples, level: level) }
+        if let level { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, predictive: try common.method(for: model).name, mcSamples: common.mcSamples, level: level) }
         let kept = try keep.map { try OptionCheck.names($0, option: "--keep") } ?? []
         let data = try common.load(common.data, for: model, needTargets: false, keep: kept)
         common.noteUnseen(data)
         let world = try ProcessGroup.current()
+        let method = try common.method(for: model)
         try world.agree(on: common.fingerprint(data, model: model))
-        guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
+        guard let predictive = model.predictive(data.features, method: method, seed: common.seed, over: world) else { return }
         let region = level.map { model.conformalRegion(predictive, level: $0, seed: common.seed) }
         let csv = try PredictionTable.csv(predictive, model: model, region: region, kept: kept, cells: data.keptCells)
         try emit(csv, to: out)

@@ -21,7 +21,9 @@ enum ReportPage {
         var body: [String] = []
         body.append("<h1>Likely report: \(escape(modelDirectory))</h1>")
         body.append("<p>Evaluated on \(escape(data.kind.rawValue)) <code>\(escape(data.path))</code>: \(data.count) examples, "
-                    + "\(model.head.family.name) head, " + (report["mc_samples"].map { "MC-dropout passes: \($0)" } ?? "") + ".</p>")
+                    + "\(model.head.family.name) head, predictive \(escape(report["predictive"].map { "\($0)" } ?? "network")) "
+                    + "(\(report["draws"].map { "\($0)" } ?? "1") draws per member" + (report["mc_samples"].map { ", --mc-samples \($0)" } ?? "") + ")"
+                    + laplaceSummary(report["laplace"] as? [String: Any]) + ".</p>")
         body.append(section("metrics", "Metrics", metricsTable(report.filter { $0.key != "ood" && $0.key != "conformal" })))
         body.append(section("plots", "Plots", plots.isEmpty ? "<p>No plots for this model and data.</p>"
                             : plots.map { figure($0.1, caption: $0.0) }.joined(separator: "\n")))
@@ -50,6 +52,19 @@ enum ReportPage {
             </body></html>
 
             """
+    }
+
+    /// ", Laplace last-layer|full posterior: prior precision δ, log evidence L" from the report's
+    /// `laplace` object, or nothing.
+    static func laplaceSummary(_ laplace: [String: Any]?) -> String {
+        guard let laplace else { return "" }
+        func numbers(_ key: String) -> String {
+            ((laplace[key] as? [Any]) ?? []).map { item in
+                ((item as? [Any]) ?? [item]).map { ($0 as? Double).map { String(format: "%.4g", $0) } ?? "\($0)" }.joined(separator: "/")
+            }.joined(separator: ", ")
+        }
+        return "; Laplace \(escape("\(laplace["structure"] ?? "")")) posterior: prior precision \(numbers("prior_precision")), "
+            + "log evidence \(numbers("log_marginal_likelihood"))"
     }
 
     // MARK: - Model card

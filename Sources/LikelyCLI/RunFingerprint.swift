@@ -87,6 +87,6 @@ extension FitCommand {
                 ("patience", text(patience)), ("no-standardize", text(noStandardize)), ("augment", text(augment)),
                 ("seed", text(seed)), ("calibrate", text(calibrate)), ("calibrate-mc-samples", text(calibrateMcSamples)),
                 ("conformal-split", text(conformalSplit)), ("conformal-mc-samples", text(conformalMcSamples)),
-                ("ensemble", text(ensemble))]
+                ("ensemble", text(ensemble)), ("laplace", laplace?.rawValue), ("prior-precision", text(priorPrecision))]
     }
 }

@@ -41,8 +41,9 @@ struct SampleCommand: ParsableCommand {
             throw InputError("--draws \(draws) for \(data.count) inputs makes \(data.count * draws) numbers; at most 100000000")
         }
         let world = try ProcessGroup.current()
+        let method = try common.method(for: model)
         try world.agree(on: common.fingerprint(data, model: model))
-        guard let predictive = model.predictive(data.features, mcSamples: common.mcSamples, seed: common.seed, over: world) else { return }
+        guard let predictive = model.predictive(data.features, method: method, seed: common.seed, over: world) else { return }
         var random = RandomSource(key: StreamKey(seed: common.seed, purpose: .sampling))
         let samples = predictive.sample(draws: draws, using: &random).scalars
         let n = data.count

@@ -49,6 +49,10 @@ public struct StreamKey: Hashable, Sendable, CustomStringConvertible {
         case demoForeignImages
         /// The random train/test splits of a benchmark, one stream per split.
         case benchmarkSplits
+        /// The Monte-Carlo Fisher of a Laplace posterior, one stream per chunk of rows.
+        case laplaceFisher
+        /// The raw-output draws of the Laplace (linearised) predictive, one stream per input.
+        case laplacePredictive
     }
 
     /// The user's seed.

@@ -24,6 +24,9 @@ public struct Benchmark {
     public var mcSamples: Int
     /// Confidence bins of the ECE.
     public var bins: Int
+    /// The registered uncertainty method scored (`UncertaintyMethods`), or nil for the
+    /// default (laplace when the plan fits a posterior, else dropout when T > 0, else network).
+    public var method: String?
 
     /// The data a benchmark splits: a CSV table (its encoding is refitted per split) or
     /// examples of a kind (`DataKind`) whose features are used as they are.
@@ -96,7 +99,8 @@ public struct Benchmark {
             }
         }
         if let progress, Date().timeIntervalSince(said) >= 2 { progress("scoring the \(test.count) test rows") }
-        let predictive = model.predictive(test.features, mcSamples: mcSamples, seed: split.seed)
+        let predictive = model.predictive(test.features, method: try UncertaintyMethods.chosen(method, for: model, mcSamples: mcSamples),
+                                          seed: split.seed)
         var metrics = BenchmarkMetrics(nll: -predictive.logLikelihood(test.targets).reduce(0.0) { $0 + Double($1) } / Double(test.count),
                                        trainRows: train.count, testRows: test.count, unseenCategoryCells: unseen)
         let y = test.targets.scalars.map(Double.init)

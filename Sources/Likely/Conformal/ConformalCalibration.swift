@@ -86,8 +86,9 @@ public struct ConformalCalibration: Codable, Equatable, Sendable {
     /// The conformity score.
     public var method: ConformalMethod { score.method }
 
-    /// The name of the predictive the scores came from: `network` (T = 0) or `dropout`.
-    public var predictive: String { Self.predictiveName(mcSamples: mcSamples) }
+    /// The uncertainty method of the predictive the scores came from (`network`, `dropout`,
+    /// `laplace`, …): by default the one T selects without a posterior.
+    public var predictive: String
 
     /// `network` for T = 0, else `dropout`: the predictive `--mc-samples T` selects.
     public static func predictiveName(mcSamples: Int) -> String { mcSamples == 0 ? "network" : "dropout" }
@@ -101,6 +102,7 @@ public struct ConformalCalibration: Codable, Equatable, Sendable {
         self.scores = scores.sorted()
         self.mcSamples = mcSamples
         self.seed = seed
+        self.predictive = Self.predictiveName(mcSamples: mcSamples)
     }
 
     /// A calibration of a score that needs no settings (`dcp`, `lac`, `aps`).
@@ -170,7 +172,8 @@ public struct ConformalCalibration: Codable, Equatable, Sendable {
         guard mcSamples >= 0 else {
             throw DecodingError.dataCorruptedError(forKey: .mcSamples, in: c, debugDescription: "expected T ≥ 0, got \(mcSamples)")
         }
-        if let predictive = try c.decodeIfPresent(String.self, forKey: .predictive), predictive != Self.predictiveName(mcSamples: mcSamples) {
+        let predictive = try c.decodeIfPresent(String.self, forKey: .predictive) ?? Self.predictiveName(mcSamples: mcSamples)
+        if ["network", "dropout"].contains(predictive), predictive != Self.predictiveName(mcSamples: mcSamples) {
             throw DecodingError.dataCorruptedError(forKey: .predictive, in: c, debugDescription:
                 "expected \"\(Self.predictiveName(mcSamples: mcSamples))\" for mcSamples \(mcSamples), got \"\(predictive)\"")
         }
@@ -193,5 +196,6 @@ public struct ConformalCalibration: Codable, Equatable, Sendable {
             (score.penalty, score.freeRanks) = (penalty, freeRanks)
         }
         self.init(score: score, scores: scores, mcSamples: mcSamples, seed: try c.decode(UInt64.self, forKey: .seed))
+        self.predictive = predictive
     }
 }

@@ -43,7 +43,8 @@ extension ProbabilisticModel {
             score = predictive.rapsScore(targets: targets, level: level, rows: tuning, seed: seed)
         }
         let all = predictive.conformityScores(targets: targets, score: score, seed: seed)
-        let calibration = ConformalCalibration(score: score, scores: scored.map { all[$0] }, mcSamples: mcSamples, seed: seed)
+        var calibration = ConformalCalibration(score: score, scores: scored.map { all[$0] }, mcSamples: mcSamples, seed: seed)
+        if let method = predictive.method, !["network", "dropout"].contains(method) { calibration.predictive = method }
         conformal = calibration
         return calibration
     }

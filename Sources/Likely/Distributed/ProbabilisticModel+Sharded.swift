@@ -10,11 +10,18 @@ extension ProbabilisticModel {
     ///   - communicator: the processes sharing the work.
     public func predictive(_ features: Tensor, mcSamples: Int, seed: UInt64,
                            over communicator: any Communicator) -> Predictive? {
-        guard communicator.isDistributed else { return predictive(features, mcSamples: mcSamples, seed: seed) }
-        let n = features.shape[0], width = head.rawOutputCount, passes = memberCount * max(mcSamples, 1)
+        predictive(features, method: UncertaintyMethods.defaultMethod(for: self, mcSamples: mcSamples), seed: seed, over: communicator)
+    }
+
+    /// The predictive of `features` by `method`, computed by all processes together (see
+    /// `predictive(_:mcSamples:seed:over:)`); other ranks than 0 return `nil`.
+    public func predictive(_ features: Tensor, method: any UncertaintyMethod, seed: UInt64,
+                           over communicator: any Communicator) -> Predictive? {
+        guard communicator.isDistributed else { return predictive(features, method: method, seed: seed) }
+        let n = features.shape[0], width = head.rawOutputCount, passes = memberCount * method.draws
         let mine = communicator.shard(of: 0..<n)
-        let local = predictiveRawOutputs(features.slice(alongAxis: 0, mine), mcSamples: mcSamples, seed: seed,
-                                         firstIndex: mine.lowerBound)
+        let local = method.rawOutputDraws(of: self, features: features.slice(alongAxis: 0, mine), seed: seed,
+                                          firstIndex: mine.lowerBound, chunkSize: 1000)
         // One gather: rank r sends its passes (of every member) back to back, passes × [n_r · width].
         let gathered = communicator.gather(local.flatMap { $0 }, to: 0)
         guard communicator.isRoot else { return nil }
@@ -24,6 +31,8 @@ extension ProbabilisticModel {
             precondition(buffer.count == passes * rows * width, "rank \(rank) sent \(buffer.count) values, expected \(passes * rows * width)")
             for t in 0..<passes { raw[t] += buffer[(t * rows * width)..<((t + 1) * rows * width)] }
         }
-        return predictive(fromRawOutputs: raw, count: n)
+        var result = predictive(fromRawOutputs: raw, count: n)
+        (result.method, result.draws) = (method.name, method.draws)
+        return result
     }
 }

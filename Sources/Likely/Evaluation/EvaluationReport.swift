@@ -9,6 +9,14 @@ public struct EvaluationReport: Encodable {
     public var mcSamples: Int
     /// M, the ensemble members whose mixture was scored (1: a single network).
     public var members = 1
+    /// The uncertainty method of the predictive (`network`, `dropout`, `laplace`, …).
+    public var predictive = "network"
+    /// The draws per member the method actually made (T, or 100 for a Laplace predictive
+    /// at T = 0 without a closed form, 1 for the network and the probit form).
+    public var draws = 1
+    /// The Laplace posterior's structure, prior precision (per member) and evidence, when the
+    /// predictive is the Laplace one.
+    public var laplace: LaplaceSummary?
     /// Mean negative log-likelihood per observation, natural log, original units.
     public var nll: Double
     // Regression and counts
@@ -64,7 +72,7 @@ public struct EvaluationReport: Encodable {
     public var riskCoverage: RiskCoverageCurve?
 
     enum CodingKeys: String, CodingKey {
-        case n, mcSamples = "mc_samples", members, nll, rmse, mae, crps, coverage, accuracy, brier, ece, mce
+        case n, mcSamples = "mc_samples", members, predictive, draws, laplace, nll, rmse, mae, crps, coverage, accuracy, brier, ece, mce
         case coverageExcluded = "coverage_excluded", brierBinary = "brier_binary"
         case rocAUC = "roc_auc", prAUC = "pr_auc", aurc, ood, conformal
     }
@@ -75,6 +83,9 @@ public struct EvaluationReport: Encodable {
         try c.encode(n, forKey: .n)
         try c.encode(mcSamples, forKey: .mcSamples)
         try c.encode(members, forKey: .members)
+        try c.encode(predictive, forKey: .predictive)
+        try c.encode(draws, forKey: .draws)
+        try c.encodeIfPresent(laplace, forKey: .laplace)
         try c.encode(nll, forKey: .nll)
         for (key, value) in [(CodingKeys.rmse, rmse), (.mae, mae), (.crps, crps), (.accuracy, accuracy), (.brier, brier),
                              (.brierBinary, brierBinary), (.ece, ece), (.mce, mce), (.rocAUC, rocAUC), (.prAUC, prAUC), (.aurc, aurc)] {
@@ -103,6 +114,11 @@ public struct EvaluationReport: Encodable {
     public var table: String {
         var rows: [(String, String)] = [("n", "\(n)"), ("mc_samples", "\(mcSamples)")]
         if members > 1 { rows.append(("members", "\(members)")) }
+        rows.append(("predictive", "\(predictive) (\(draws) draw\(draws == 1 ? "" : "s"))"))
+        if let laplace {
+            rows.append(("laplace", "\(laplace.structure), prior precision \(laplace.priorPrecision.map { $0.map(fmt).joined(separator: "/") }.joined(separator: ", ")), "
+                         + "log evidence \(laplace.logMarginalLikelihood.map(fmt).joined(separator: ", "))"))
+        }
         rows.append(("nll", fmt(nll)))
         for (key, value) in [("rmse", rmse), ("mae", mae), ("crps", crps), ("accuracy", accuracy), ("brier", brier),
                              ("brier_binary", brierBinary),
@@ -167,6 +183,9 @@ extension ProbabilisticModel {
         var report = EvaluationReport(n: n, mcSamples: mcSamples,
                                       nll: -logLikelihood.reduce(0.0) { $0 + Double($1) } / Double(max(n, 1)))
         report.members = memberCount
+        report.predictive = predictive.method ?? ConformalCalibration.predictiveName(mcSamples: mcSamples)
+        report.draws = predictive.draws ?? max(mcSamples, 1)
+        if report.predictive == "laplace", let laplace { report.laplace = LaplaceSummary(laplace) }
         let y = targets.scalars.map(Double.init)
         progress?("aurc")
         let selective = predictive.riskCoverage(targets: targets)
@@ -230,5 +249,28 @@ extension ProbabilisticModel {
         let lower = counts?.cdfBelow ?? predictive.cdf(targets - 1).map(Double.init)
         var random = RandomSource(key: StreamKey(seed: seed, purpose: .randomizedPIT))
         return zip(lower, upper).map { l, u in l + random.uniform() * (u - l) }
+    }
+}
+
+/// What a report says of a Laplace posterior: `{"structure", "prior_precision",
+/// "log_marginal_likelihood"}`, one entry per member (a member's prior precision is a list:
+/// one value, or one per layer).
+public struct LaplaceSummary: Encodable, Equatable, Sendable {
+    /// `last-layer` or `full`.
+    public var structure: String
+    /// δ of each member (one, or one per layer).
+    public var priorPrecision: [[Double]]
+    /// The Laplace evidence of each member, original units.
+    public var logMarginalLikelihood: [Double]
+
+    /// The summary of `laplace`.
+    public init(_ laplace: LaplaceApproximation) {
+        structure = laplace.structure.rawValue
+        priorPrecision = laplace.members.map(\.priorPrecision)
+        logMarginalLikelihood = laplace.members.map(\.logMarginalLikelihood)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case structure, priorPrecision = "prior_precision", logMarginalLikelihood = "log_marginal_likelihood"
     }
 }

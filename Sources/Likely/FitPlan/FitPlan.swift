@@ -44,6 +44,10 @@ public struct FitPlan: Equatable, Sendable {
     /// The fraction in [0, 1) of the data held out for validation (stratified for classes);
     /// 0: none, or `FitDefaults.heldOut` examples for a fit without `epochs`.
     public var validationSplit = 0.0
+    /// A Laplace posterior fitted after training on the training rows (`fit --laplace`), or nil.
+    public var laplace: LaplaceStructure?
+    /// How the Laplace posterior's prior precision is chosen (`--prior-precision`).
+    public var priorPrecision = PriorPrecision.auto
     /// Stop after this many epochs without improvement and keep the best weights (`nil`: no
     /// early stopping, or `FitDefaults.patience` for a fit without `epochs`).
     public var patience: Int?
@@ -172,8 +176,14 @@ public struct FitPlan: Equatable, Sendable {
         options.checkpoint = checkpoint.map {
             TrainingOptions.Checkpointing(directory: $0, keep: .last, minimumSteps: stopsEarlyByDefault ? FitDefaults.checkpointSteps : 1)
         }
+        if let laplace { try model.checkLaplace(laplace) }
         configure(model, &options)
-        return (model, try model.fit(data, options: options, resume: resume))
+        let history = try model.fit(data, options: options, resume: resume)
+        if let laplace {
+            try model.fitLaplace(on: model.trainingSplit(of: data, options: options).train, structure: laplace,
+                                 prior: priorPrecision, seed: seed)
+        }
+        return (model, history)
     }
 }
 

@@ -75,6 +75,7 @@ extension ProbabilisticModel {
         let view = ProbabilisticModel(network: members[j], head: head, inputShape: inputShape)
         view.schema = schema
         view.conformal = conformal
+        view.laplace = laplace.map { LaplaceApproximation(structure: $0.structure, prior: $0.prior, count: $0.count, members: [$0.members[j]]) }
         return view
     }
 }

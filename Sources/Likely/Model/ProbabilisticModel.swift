@@ -59,6 +59,9 @@ public final class ProbabilisticModel {
     }
     /// Conformity scores from a calibration set (`conformalize(on:)`), saved with the model.
     public var conformal: ConformalCalibration?
+    /// Laplace posteriors of the members' weights (`fitLaplace(on:)`), saved with the model;
+    /// when present the default predictive is the Laplace one.
+    public var laplace: LaplaceApproximation?
 
     /// Joins a backbone to a head.
     /// - Precondition: the network's output width equals `head.rawOutputCount`.

@@ -6,8 +6,10 @@ import Foundation
 /// `"<layer>.<name>"`, for an ensemble `"member_j.<layer>.<name>"`). Each file is written to
 /// a temporary name and renamed, so a crash mid-save never destroys the previous model.
 public enum ModelDirectory {
-    /// The format this build writes and reads.
+    /// The format this build writes for a model without a Laplace posterior.
     public static let formatVersion = 1
+    /// The format of a model holding a Laplace posterior (`model.json`'s `laplace` entry).
+    public static let laplaceFormatVersion = 2
     static let formatName = "likely-model"
     /// The files `save` writes into a model directory (`ModelLayout.savedNames`).
     public static let fileNames = ModelLayout.savedNames
@@ -29,6 +31,8 @@ public enum ModelDirectory {
         var conformal: ConformalCalibration?
         /// M, the ensemble's members; absent for one network (files before ensembles too).
         var members: Int?
+        /// The Laplace posteriors (format version 2).
+        var laplace: LaplaceEntry?
 
         /// The schema's fields, at the top level of `model.json`.
         var schema: ModelSchema {
@@ -55,14 +59,18 @@ public enum ModelDirectory {
             throw ModelFileError(file: directory, "cannot create the model directory: \(error.localizedDescription)")
         }
         try writeTogether(try files(model, history: history, in: directory), in: directory)
+        if model.laplace == nil {  // a refit's posterior would be stale
+            let stale = url.appendingPathComponent(laplaceFileName)
+            if OutputFile.existing(stale.path) != .nothing { try? FileManager.default.removeItem(at: stale) }
+        }
     }
 
     /// The bytes of the files `save` writes into `directory`, weights first.
     static func files(_ model: ProbabilisticModel, history: History?, in directory: String) throws -> [(name: String, data: Data)] {
         let json = try descriptionJSON(model, file: ModelLayout(directory).descriptionFile.path)
-        let tensors = model.namedTensors.map { ($0.name, $0.tensor) }
-        var files = [(ModelLayout.weightsName, Safetensors.encode(tensors, metadata: ["format": formatName])),
-                     (ModelLayout.descriptionName, json)]
+        var files = [(ModelLayout.weightsName, weightsFile(model))]
+        if let laplace = model.laplace { files.append((laplaceFileName, laplaceFile(laplace, members: model.memberCount))) }
+        files.append((ModelLayout.descriptionName, json))
         if let history { files.append((ModelLayout.historyName, Data(history.csv.utf8))) }
         return files
     }
@@ -97,13 +105,21 @@ public enum ModelDirectory {
         try writeAtomically(try descriptionJSON(model, file: url.path), to: url)
     }
 
+    /// The bytes of `weights.safetensors`.
+    static func weightsFile(_ model: ProbabilisticModel) -> Data {
+        Safetensors.encode(model.namedTensors.map { ($0.name, $0.tensor) }, metadata: ["format": formatName])
+    }
+
     /// The text of `model.json`.
     static func descriptionJSON(_ model: ProbabilisticModel, file: String) throws -> Data {
-        let description = Description(
-            format: formatName, formatVersion: formatVersion, likelyVersion: likelyVersion,
+        var description = Description(
+            format: formatName, formatVersion: model.laplace == nil ? formatVersion : laplaceFormatVersion, likelyVersion: likelyVersion,
             inputShape: model.inputShape, layers: model.network.specs, head: model.head,
             schema: model.schema, conformal: model.conformal,
             members: model.memberCount > 1 ? model.memberCount : nil)
+        description.laplace = model.laplace.map {
+            laplaceEntry($0, weights: weightsFile(model), factors: laplaceFile($0, members: model.memberCount))
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -124,7 +140,10 @@ public enum ModelDirectory {
         }
         let description = try readDescription(layout.descriptionFile)
         let model = try build(description, file: layout.descriptionFile.path, weightsBytes: fileSize(layout.weightsFile))
-        try loadWeights(layout.weightsFile, into: model)
+        let weights = try contents(layout.weightsFile)
+        let tensors = try Safetensors.decode(weights, file: layout.weightsFile.path).tensors
+        try assign(tensors, to: model.namedTensors, file: layout.weightsFile.path, members: model.memberCount)
+        if let entry = description.laplace { try loadLaplace(entry, into: model, directory: layout.directory, weights: weights) }
         return model
     }
 
@@ -155,8 +174,11 @@ public enum ModelDirectory {
         guard description.format == formatName else {
             throw ModelFileError(file: url.path, "field format: expected \"\(formatName)\", got \"\(description.format)\"")
         }
-        guard description.formatVersion == formatVersion else {
-            throw ModelFileError(file: url.path, "field format_version: this build reads version \(formatVersion), the file has \(description.formatVersion)")
+        guard [formatVersion, laplaceFormatVersion].contains(description.formatVersion) else {
+            throw ModelFileError(file: url.path, "field format_version: this build reads versions \(formatVersion) and \(laplaceFormatVersion), the file has \(description.formatVersion)")
+        }
+        guard description.laplace == nil || description.formatVersion == laplaceFormatVersion else {
+            throw ModelFileError(file: url.path, "field laplace: a Laplace entry needs format_version \(laplaceFormatVersion), the file has \(description.formatVersion)")
         }
         return description
     }

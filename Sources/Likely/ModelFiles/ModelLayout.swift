@@ -4,7 +4,7 @@ import Foundation
 ///
 /// A model directory holds `model.json` (the description: architecture, head, schema,
 /// conformal scores, format version), `weights.safetensors` (every tensor) and, after a fit,
-/// `history.csv` (one row per epoch). A checkpoint directory holds the same two model files
+/// `history.csv` (one row per epoch), and with a Laplace posterior `laplace.safetensors`. A checkpoint directory holds the same two model files
 /// plus `optimizer.safetensors`, `training.json` (loop state), with early stopping
 /// `best.safetensors`, and `checkpoint.json` (its manifest, `Checkpoint`).
 public struct ModelLayout: Sendable {
@@ -22,8 +22,10 @@ public struct ModelLayout: Sendable {
     public static let bestWeightsName = "best.safetensors"
     /// `checkpoint.json`, a checkpoint's manifest.
     public static let manifestName = "checkpoint.json"
+    /// `laplace.safetensors`, the factors of a model's Laplace posteriors.
+    public static let laplaceName = "laplace.safetensors"
     /// The files `ModelDirectory.save` may write, for checking an output directory first.
-    public static let savedNames = [descriptionName, weightsName, historyName]
+    public static let savedNames = [descriptionName, weightsName, historyName, laplaceName]
 
     /// The directory.
     public let directory: URL

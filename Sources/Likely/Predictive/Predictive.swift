@@ -14,6 +14,11 @@ public struct Predictive {
     public let members: [any UnivariateDistribution]
     /// The equally weighted mixture of the members.
     public let mixture: any UnivariateDistribution
+    /// The name of the uncertainty method that made the members (`UncertaintyMethod.name`);
+    /// nil for a predictive built from raw outputs directly.
+    public var method: String?
+    /// The draws per ensemble member the method made (`UncertaintyMethod.draws`), or nil.
+    public var draws: Int?
 
     /// - Parameters:
     ///   - head: the head that made the members.

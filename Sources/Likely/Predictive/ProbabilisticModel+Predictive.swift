@@ -23,8 +23,27 @@ extension ProbabilisticModel {
     ///   - chunkSize: inputs per forward pass, to bound memory.
     public func predictive(_ features: Tensor, mcSamples: Int = 0, seed: UInt64 = 0,
                            firstIndex: Int = 0, chunkSize: Int = 1000) -> Predictive {
-        let raw = predictiveRawOutputs(features, mcSamples: mcSamples, seed: seed, firstIndex: firstIndex, chunkSize: chunkSize)
-        return predictive(fromRawOutputs: raw, count: features.shape[0])
+        predictive(features, method: UncertaintyMethods.defaultMethod(for: self, mcSamples: mcSamples), seed: seed,
+                   firstIndex: firstIndex, chunkSize: chunkSize)
+    }
+
+    /// The predictive distribution of raw (unscaled) features by an uncertainty `method`
+    /// (`UncertaintyMethod`): the head applied to each of the method's raw-output draws, the
+    /// mixture of them all. The predictive records the method's name and draws.
+    /// - Parameters:
+    ///   - features: `[N, …inputShape]` in the data's units.
+    ///   - method: the network, MC dropout, a Laplace posterior, or any registered method.
+    ///   - seed: the seed of the method's draws.
+    ///   - firstIndex: the global index of the first input (when inputs are sharded).
+    ///   - chunkSize: inputs per forward pass, to bound memory.
+    public func predictive(_ features: Tensor, method: any UncertaintyMethod, seed: UInt64 = 0,
+                           firstIndex: Int = 0, chunkSize: Int = 1000) -> Predictive {
+        precondition(Array(features.shape.dropFirst()) == inputShape,
+                     "features of shape \(features.shape) do not match the model's input shape \(inputShape)")
+        let raw = method.rawOutputDraws(of: self, features: features, seed: seed, firstIndex: firstIndex, chunkSize: chunkSize)
+        var result = predictive(fromRawOutputs: raw, count: features.shape[0])
+        (result.method, result.draws) = (method.name, method.draws)
+        return result
     }
 
     /// The raw network outputs of each pass, `(M · passes) × [N · rawOutputCount]` row-major,

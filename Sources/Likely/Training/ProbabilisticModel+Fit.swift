@@ -129,19 +129,23 @@ extension ProbabilisticModel {
         }
     }
 
-    /// The prepared training data (scaled features and targets) and the raw validation data;
-    /// fits the scalings on the training part when the model has none.
-    private func trainingData(_ data: Dataset, options: TrainingOptions) -> (train: Dataset, validation: Dataset?) {
-        var train = data, validation: Dataset?
+    /// The rows of `data` that `fit(_:options:)` trains on and those it validates on (a
+    /// seeded split when `options.validation` is a fraction), both raw.
+    public func trainingSplit(of data: Dataset, options: TrainingOptions) -> (train: Dataset, validation: Dataset?) {
         switch options.validation {
-        case .none: break
-        case .data(let d): validation = d
+        case .none: return (data, nil)
+        case .data(let d): return (data, d)
         case .fraction(let f):
             var random = RandomSource(key: StreamKey(seed: options.seed, purpose: .validationSplit))
             let split = data.split(validationFraction: f, stratified: head.family.support.isClassification, using: &random)
-            train = split.train
-            validation = split.validation
+            return (split.train, split.validation)
         }
+    }
+
+    /// The prepared training data (scaled features and targets) and the raw validation data;
+    /// fits the scalings on the training part when the model has none.
+    private func trainingData(_ data: Dataset, options: TrainingOptions) -> (train: Dataset, validation: Dataset?) {
+        let (train, validation) = trainingSplit(of: data, options: options)
         if featureScaling == nil && options.standardizeFeatures && inputShape.count == 1 {
             featureScaling = compactEncoding.map { Standardizer(fittingCompact: train.features, encoding: $0) }
                 ?? Standardizer(fitting: train.features)

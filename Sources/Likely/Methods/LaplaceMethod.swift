@@ -1,0 +1,87 @@
+import CGSL
+import Foundation
+
+/// The linearised (GLM) predictive of a Laplace posterior: around the trained weights θ*,
+/// f(x, θ) ≈ f(x, θ*) + J(x)(θ − θ*), so with θ ~ N(θ*, Σ) input x's raw outputs are Gaussian,
+/// N(f(x, θ*), J Σ Jᵀ), J Σ Jᵀ = (J L⁻ᵀ)(J L⁻ᵀ)ᵀ from the Cholesky factor L of the precision.
+///
+/// T > 0 draws T raw-output vectors per input and member (input i's from the stream
+/// (member seed, `.laplacePredictive`, 0, i)) and pushes them through the head, a mixture like
+/// MC dropout's. T = 0 uses the probit approximation for Bernoulli and Categorical heads, one
+/// draw of logits fₖ / √(1 + π vₖₖ / 8) (MacKay 1992; vₖₖ the variance of logit k), and 100
+/// draws for every other family.
+public struct LaplaceMethod: UncertaintyMethod {
+    /// The draws made when T = 0 and the family has no closed form.
+    public static let defaultDraws = 100
+    /// T as asked (`--mc-samples`).
+    public let requestedDraws: Int
+    /// Whether T = 0 takes the probit closed form (classification heads).
+    public let probit: Bool
+    public var name: String { "laplace" }
+    public var draws: Int { probit ? 1 : (requestedDraws == 0 ? Self.defaultDraws : requestedDraws) }
+
+    /// - Parameters:
+    ///   - draws: T ≥ 0.
+    ///   - head: the model's head (its family decides the closed form at T = 0).
+    public init(draws: Int, head: Head) {
+        precondition(draws >= 0, "Laplace draws must be ≥ 0, got \(draws)")
+        requestedDraws = draws
+        probit = draws == 0 && head.family.support.isClassification
+    }
+
+    public func rawOutputDraws(of model: ProbabilisticModel, features: Tensor, seed: UInt64, firstIndex: Int,
+                               chunkSize: Int) -> [[Float]] {
+        guard let laplace = model.laplace else { preconditionFailure("the Laplace predictive needs a model with a posterior (model.laplace)") }
+        let n = features.shape[0], k = model.head.rawOutputCount, t = draws
+        let means = model.predictiveRawOutputs(features, mcSamples: 0, seed: seed, firstIndex: firstIndex, chunkSize: chunkSize)
+        var out = [[Float]](repeating: [Float](repeating: 0, count: n * k), count: model.memberCount * t)
+        for (j, member) in model.members.enumerated() {
+            guard let walker = try? NetworkJacobian(network: member, structure: laplace.structure),
+                  walker.parameterCount == laplace.members[j].parameterCount else {
+                preconditionFailure("member \(j)'s posterior does not match its network (ModelDirectory.load checks this)")
+            }
+            let memberSeed = ProbabilisticModel.memberSeed(seed, member: j)
+            let factor = laplace.members[j].precisionCholesky, p = walker.parameterCount
+            for start in stride(from: 0, to: n, by: chunkSize) {
+                let end = min(n, start + chunkSize), m = end - start
+                var x = withoutGradients { walker.evaluate(model.prepare(features.slice(alongAxis: 0, start..<end))).jacobian }
+                // X = J L⁻ᵀ (X Lᵀ = J), so J Σ Jᵀ = X Xᵀ.
+                factor.withUnsafeBufferPointer { lp in
+                    x.withUnsafeMutableBufferPointer { xp in
+                        cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, Int32(m * k), Int32(p), 1,
+                                    lp.baseAddress, Int32(p), xp.baseAddress, Int32(p))
+                    }
+                }
+                for i in 0..<m {
+                    let global = start + i
+                    var covariance = [Double](repeating: 0, count: k * k)
+                    for a in 0..<k {
+                        for b in 0...a {
+                            var s = 0.0
+                            for c in 0..<p { s += x[(i * k + a) * p + c] * x[(i * k + b) * p + c] }
+                            (covariance[a * k + b], covariance[b * k + a]) = (s, s)
+                        }
+                    }
+                    let mean = (0..<k).map { Double(means[j][global * k + $0]) }
+                    if probit {
+                        for a in 0..<k {
+                            out[j][global * k + a] = Float(mean[a] / (1 + Double.pi / 8 * covariance[a * k + a]).squareRoot())
+                        }
+                        continue
+                    }
+                    let root = SymmetricMatrix.semidefiniteFactor(covariance, size: k)
+                    var random = RandomSource(key: StreamKey(seed: memberSeed, purpose: .laplacePredictive, example: UInt64(firstIndex + global)))
+                    for draw in 0..<t {
+                        let z = (0..<k).map { _ in random.normal() }
+                        for a in 0..<k {
+                            var r = mean[a]
+                            for b in 0...a { r += root[a * k + b] * z[b] }
+                            out[j * t + draw][global * k + a] = Float(r)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

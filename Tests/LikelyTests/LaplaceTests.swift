@@ -1,0 +1,242 @@
+import Foundation
+@testable import Likely
+import Testing
+
+/// Laplace posteriors with known answers: exact Bayesian linear regression, the Jacobian
+/// against finite differences, each family's Fisher against Monte Carlo, last-layer against
+/// full, the evidence's argmax, and every family end to end.
+@Suite struct LaplaceTests {
+    /// A network Dense(d → k) whose weights are `weights` (W[input, output] row-major, then b).
+    static func linear(inputs d: Int, outputs k: Int, weights: [Double]) -> Sequential {
+        var random = RandomSource(seed: 1)
+        let dense = Dense(inputSize: d, outputSize: k, using: &random)
+        dense.weight.scalars = weights[0..<(d * k)].map(Float.init)
+        dense.bias?.scalars = weights[(d * k)...].map(Float.init)
+        return Sequential(inputShape: [d], layers: [dense])
+    }
+
+    static func mlp(inputs d: Int, head: Head, hidden: [Int] = [6, 5], seed: UInt64 = 3) throws -> ProbabilisticModel {
+        var random = RandomSource(seed: seed)
+        return try ProbabilisticModel(architecture: .mlp, inputShape: [d], head: head, hidden: hidden, dropout: 0, using: &random)
+    }
+
+    /// With a Normal head whose scale output is held at ln σ by zero weights, on unstandardised
+    /// data with δ fixed and θ* the exact MAP, the posterior covariance and the evidence equal
+    /// exact Bayesian linear regression's (plus the scale block's own Laplace terms):
+    /// `Fixtures/laplace/generate_laplace_blr.py`.
+    @Test func exactBayesianLinearRegression() throws {
+        let fixture = try MetricsFixture.load(file: "laplace/laplace_blr.json")
+        let x = fixture.numbers("x"), y = fixture.numbers("y"), n = y.count
+        let model = ProbabilisticModel(network: Self.linear(inputs: 2, outputs: 2, weights: fixture.numbers("theta")),
+                                       head: Head(.normal), inputShape: [2])
+        let data = Dataset(features: Tensor(shape: [n, 2], scalars: x.map(Float.init)), targets: Tensor(shape: [n], scalars: y.map(Float.init)))
+        let laplace = try model.fitLaplace(on: data, structure: .full, prior: .fixed(fixture.number("delta")))
+        let posterior = laplace.members[0]
+        let expected = fixture.numbers("covariance"), covariance = posterior.covariance
+        #expect(posterior.parameterCount == 6)
+        for (a, b) in zip(covariance, expected) { #expect(abs(a - b) <= 1e-4 * max(abs(b), 1e-3)) }
+        #expect(abs(posterior.logMarginalLikelihood - fixture.number("evidence")) < 2e-3)
+        #expect(posterior.priorPrecision == [fixture.number("delta")])
+    }
+
+    /// J of a tanh/sigmoid MLP against central finite differences of its raw outputs.
+    @Test func jacobianMatchesFiniteDifferences() throws {
+        var random = RandomSource(seed: 5)
+        let network = Sequential(inputShape: [3]) {
+            Dense(inputSize: 3, outputSize: 4, using: &random); Tanh()
+            Dense(inputSize: 4, outputSize: 3, using: &random); Sigmoid(); Dropout(rate: 0.2)
+            Dense(inputSize: 3, outputSize: 2, using: &random)
+        }
+        let x = Tensor.randomNormal([5, 3], using: &random)
+        let walker = try NetworkJacobian(network: network, structure: .full)
+        let (outputs, jacobian) = walker.evaluate(x)
+        let p = walker.parameterCount, k = 2, h: Float = 1e-2
+        #expect(p == 3 * 4 + 4 + 4 * 3 + 3 + 3 * 2 + 2)
+        #expect(outputs == network(x).scalars)
+        var column = 0
+        for parameter in network.parameters.map(\.tensor) {
+            for j in 0..<parameter.count {
+                let saved = parameter.scalars[j]
+                parameter.scalars[j] = saved + h
+                let up = network(x).scalars
+                parameter.scalars[j] = saved - h
+                let down = network(x).scalars
+                parameter.scalars[j] = saved
+                for row in 0..<(5 * k) {
+                    let numeric = Double(up[row] - down[row]) / Double(2 * h)
+                    #expect(abs(jacobian[row * p + column] - numeric) < 2e-3, "∂f[\(row)]/∂θ[\(column)]")
+                }
+                column += 1
+            }
+        }
+    }
+
+    /// Heads for every family, with K = 3 classes or components.
+    static var heads: [Head] { Family.allCases.map { Head($0, classCount: 3, components: 2) } }
+
+    /// Seeded raw outputs of moderate size for `head`, `[n, K]`.
+    static func raw(_ head: Head, rows n: Int, seed: UInt64) -> Tensor {
+        var random = RandomSource(seed: seed)
+        return Tensor(shape: [n, head.rawOutputCount], scalars: (0..<(n * head.rawOutputCount)).map { _ in Float(random.normal(mean: 0, standardDeviation: 0.5)) })
+    }
+
+    /// Each closed-form Fisher equals a 40,000-draw Monte-Carlo estimate E[s sᵀ] of the score
+    /// s = ∇ᵣ ln p(y | r) (within 5 %); for the other families the 100-draw estimate the
+    /// posterior uses agrees with an independent 40,000-draw one. Both are symmetric and finite.
+    @Test(arguments: heads)
+    func fisherMatchesMonteCarlo(head: Head) throws {
+        let raw = Self.raw(head, rows: 3, seed: 11), k = head.rawOutputCount
+        let used = head.fisher(raw, seed: 7)
+        let reference = head.monteCarloFisher(raw, draws: 40_000, seed: 12345, firstIndex: 0)
+        #expect(used.allSatisfy(\.isFinite))
+        let tolerance = head.hasClosedFormFisher ? 0.05 : 0.35
+        for i in 0..<3 {
+            let block = Array(used[(i * k * k)..<((i + 1) * k * k)]), ref = Array(reference[(i * k * k)..<((i + 1) * k * k)])
+            let scale = (0..<k).map { ref[$0 * k + $0] }.max() ?? 1
+            for a in 0..<k {
+                for b in 0..<k {
+                    #expect(abs(block[a * k + b] - block[b * k + a]) <= 1e-9 * max(scale, 1))
+                    #expect(abs(block[a * k + b] - ref[a * k + b]) <= tolerance * scale, "\(head.family.name) row \(i) Λ[\(a),\(b)] \(block[a * k + b]) vs MC \(ref[a * k + b])")
+                }
+            }
+        }
+    }
+
+    /// On a network of one Dense layer the last layer is the whole network: both structures
+    /// give the same posterior and evidence.
+    @Test func lastLayerEqualsFullOnOneLayer() throws {
+        var random = RandomSource(seed: 21)
+        let weights = (0..<(3 * 2 + 2)).map { _ in random.normal(mean: 0, standardDeviation: 0.3) }
+        let data = Self.regressionData(n: 40, inputs: 3, seed: 22)
+        let full = ProbabilisticModel(network: Self.linear(inputs: 3, outputs: 2, weights: weights), head: Head(.normal), inputShape: [3])
+        let last = ProbabilisticModel(network: Self.linear(inputs: 3, outputs: 2, weights: weights), head: Head(.normal), inputShape: [3])
+        let a = try full.fitLaplace(on: data, structure: .full).members[0]
+        let b = try last.fitLaplace(on: data, structure: .lastLayer).members[0]
+        #expect(a.parameterCount == b.parameterCount)
+        #expect(abs(a.priorPrecision[0] - b.priorPrecision[0]) <= 1e-9 * a.priorPrecision[0])
+        #expect(abs(a.logMarginalLikelihood - b.logMarginalLikelihood) <= 1e-9 * abs(a.logMarginalLikelihood))
+        for (x, y) in zip(a.precisionCholesky, b.precisionCholesky) { #expect(abs(x - y) <= 1e-9 * max(abs(x), 1)) }
+    }
+
+    static func regressionData(n: Int, inputs d: Int, seed: UInt64) -> Dataset {
+        var random = RandomSource(seed: seed)
+        let x = Tensor.randomNormal([n, d], using: &random)
+        let y = (0..<n).map { i in Float(sin(Double(x.scalars[i * d])) + random.normal(mean: 0, standardDeviation: 0.2)) }
+        return Dataset(features: x, targets: Tensor(shape: [n], scalars: y))
+    }
+
+    /// `auto` picks a δ whose evidence (the stored one) is at least that of every δ of a grid,
+    /// each computed by a posterior fitted with that δ fixed, and lies beside the grid's best.
+    @Test func autoPicksTheArgmaxOfTheEvidence() throws {
+        let data = Self.regressionData(n: 60, inputs: 2, seed: 31)
+        let model = try Self.mlp(inputs: 2, head: Head(.normal))
+        let chosen = try model.fitLaplace(on: data, structure: .full, prior: .auto).members[0]
+        let grid = (0...24).map { pow(10.0, -3 + Double($0) / 4) }
+        let evidences = try grid.map { try model.fitLaplace(on: data, structure: .full, prior: .fixed($0)).members[0].logMarginalLikelihood }
+        let best = try #require(evidences.indices.max { evidences[$0] < evidences[$1] })
+        #expect(chosen.logMarginalLikelihood >= evidences[best] - 1e-6 * abs(evidences[best]))
+        #expect(chosen.priorPrecision[0] >= grid[max(best - 1, 0)] && chosen.priorPrecision[0] <= grid[min(best + 1, grid.count - 1)])
+        let perLayer = try model.fitLaplace(on: data, structure: .full, prior: .autoPerLayer).members[0]
+        #expect(perLayer.priorPrecision.count == 3)
+        #expect(perLayer.logMarginalLikelihood >= chosen.logMarginalLikelihood - 1e-3 * abs(chosen.logMarginalLikelihood))
+    }
+
+    /// Targets drawn from each head's own distribution at seeded raw outputs.
+    static func targets(for head: Head, raw: Tensor, seed: UInt64) -> Tensor {
+        var random = RandomSource(seed: seed)
+        let y = withoutGradients { head.distribution(raw).sample(count: 1, using: &random) }
+        return y.reshaped(to: [raw.shape[0]])
+    }
+
+    /// Every family: a full and a last-layer posterior of a small MLP fit with `auto`, and the
+    /// Laplace predictive (draws and, for classes, the probit form) gives finite numbers.
+    @Test(arguments: heads)
+    func everyFamilyFitsAndPredicts(head: Head) throws {
+        let model = try Self.mlp(inputs: 2, head: head, hidden: [5])
+        var random = RandomSource(seed: 41)
+        let x = Tensor.randomNormal([30, 2], using: &random)
+        let data = Dataset(features: x, targets: Self.targets(for: head, raw: model.network(x), seed: 42))
+        for structure in [LaplaceStructure.full, .lastLayer] {
+            let laplace = try model.fitLaplace(on: data, structure: structure, seed: 3)
+            #expect(laplace.members[0].logMarginalLikelihood.isFinite)
+            #expect(laplace.members[0].priorPrecision.allSatisfy { $0 > 0 && $0.isFinite })
+            for t in [0, 8] {
+                let predictive = model.predictive(x, method: LaplaceMethod(draws: t, head: head), seed: 5)
+                #expect(predictive.method == "laplace")
+                #expect(predictive.logLikelihood(data.targets).allSatisfy(\.isFinite), "\(head.family.name) \(structure) T=\(t)")
+                if head.family.support.isClassification {
+                    #expect(predictive.classification.meanProbabilities.scalars.allSatisfy(\.isFinite))
+                    #expect(predictive.draws == (t == 0 ? 1 : t))
+                } else {
+                    #expect(predictive.mean.allSatisfy(\.isFinite) || head.family == .studentT)
+                    #expect(predictive.draws == (t == 0 ? LaplaceMethod.defaultDraws : t))
+                }
+            }
+        }
+    }
+
+    /// The Laplace predictive widens where the data are not: on a 1-D regression with a gap,
+    /// its epistemic sd in the gap exceeds the one on the data, and the draws are keyed by
+    /// input (the same inputs in another batch give the same predictive).
+    @Test func widensInTheGapAndIsBatchIndependent() throws {
+        var random = RandomSource(seed: 51)
+        let xs = (0..<200).map { i -> Float in i < 100 ? Float(random.uniform() * 2 - 3) : Float(random.uniform() * 2 + 1) }
+        let ys = xs.map { Float(sin(Double($0))) + Float(random.normal(mean: 0, standardDeviation: 0.1)) }
+        let data = Dataset(features: Tensor(shape: [200, 1], scalars: xs), targets: Tensor(shape: [200], scalars: ys))
+        let model = try Self.mlp(inputs: 1, head: Head(.normal), hidden: [16, 16])
+        var options = TrainingOptions()
+        (options.epochs, options.optimizer, options.seed) = (150, Adam(learningRate: 0.01), 1)
+        try model.fit(data, options: options)
+        try model.fitLaplace(on: data)
+        let probe = Tensor(shape: [4, 1], scalars: [-2, 0, 0.1, 2])
+        let predictive = model.predictive(probe, mcSamples: 200, seed: 9)
+        #expect(predictive.method == "laplace")
+        let epistemic = predictive.standardDeviations.epistemic
+        #expect(epistemic[1] > 2 * max(epistemic[0], epistemic[3]))
+        let alone = model.predictive(probe.slice(alongAxis: 0, 1..<2), method: LaplaceMethod(draws: 200, head: model.head), seed: 9, firstIndex: 1)
+        #expect(alone.mean == [predictive.mean[1]])
+    }
+
+    /// A saved posterior loads back the same; a changed factor file or weights file is refused
+    /// naming the file; a model without one still writes format version 1.
+    @Test func savesLoadsAndVerifiesChecksums() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("laplace-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let model = try Self.mlp(inputs: 2, head: Head(.poisson), hidden: [4])
+        var random = RandomSource(seed: 61)
+        let x = Tensor.randomNormal([25, 2], using: &random)
+        let data = Dataset(features: x, targets: Self.targets(for: model.head, raw: model.network(x), seed: 62))
+        try ModelDirectory.save(model, to: directory)
+        #expect(try String(contentsOfFile: directory + "/model.json", encoding: .utf8).contains("\"format_version\" : 1"))
+        let laplace = try model.fitLaplace(on: data, structure: .full, prior: .autoPerLayer)
+        try ModelDirectory.save(model, to: directory)
+        let loaded = try ModelDirectory.load(directory)
+        let back = try #require(loaded.laplace)
+        #expect(back.structure == .full && back.prior == .autoPerLayer && back.count == 25)
+        #expect(back.members[0].priorPrecision == laplace.members[0].priorPrecision)
+        for (a, b) in zip(back.members[0].precisionCholesky, laplace.members[0].precisionCholesky) { #expect(abs(a - b) <= 1e-6 * max(abs(b), 1)) }
+        #expect(try String(contentsOfFile: directory + "/model.json", encoding: .utf8).contains("\"format_version\" : 2"))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/laplace.safetensors"))
+        bytes[bytes.count - 1] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: directory + "/laplace.safetensors"))
+        #expect { try ModelDirectory.load(directory) } throws: { "\($0)".contains("laplace.safetensors") && "\($0)".contains("checksum") }
+        // A refit without a posterior removes the stale file.
+        loaded.laplace = nil
+        try ModelDirectory.save(loaded, to: directory)
+        #expect(!FileManager.default.fileExists(atPath: directory + "/laplace.safetensors"))
+        #expect(try ModelDirectory.load(directory).laplace == nil)
+    }
+
+    /// Structures and sizes the posterior refuses, with messages naming the way out.
+    @Test func refusals() throws {
+        let big = try Self.mlp(inputs: 2, head: Head(.normal), hidden: [100, 100])
+        let data = Self.regressionData(n: 5, inputs: 2, seed: 71)
+        #expect { try big.fitLaplace(on: data, structure: .full) } throws: { "\($0)".contains("at most 10000") && "\($0)".contains("last-layer") }
+        #expect(try big.fitLaplace(on: data, structure: .lastLayer).members[0].parameterCount == 101 * 2)
+        #expect { try big.fitLaplace(on: data, structure: .kfac) } throws: { "\($0)".contains("not built") }
+        #expect { try big.fitLaplace(on: data, structure: .diagonal) } throws: { "\($0)".contains("not built") }
+        #expect(throws: UncertaintyMethodError.self) { try UncertaintyMethods.named("laplace", for: big, mcSamples: 0) }
+        #expect(throws: UncertaintyMethodError.self) { try UncertaintyMethods.named("dropout", for: big, mcSamples: 0) }
+        #expect(throws: UncertaintyMethodError.self) { try UncertaintyMethods.named("network", for: big, mcSamples: 3) }
+    }
+}
