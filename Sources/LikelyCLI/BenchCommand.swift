@@ -68,6 +68,7 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
     case sgemm1024 = "sgemm_1024"
     case ensembleTrain = "ensemble5_mlp_train_b32"
     case evaluateNegativeBinomial = "evaluate_negbinomial_4000"
+    case laplaceFull = "laplace_full_mlp_2000"
 
     func run() throws -> BenchResult {
         switch self {
@@ -143,6 +144,21 @@ enum BenchCase: String, CaseIterable, ExpressibleByArgument {
             let seconds = timePerCall(repetitions: 20) { _ = matmul(a, b) }
             return BenchResult(name: rawValue, itemsPerSecond: nil, stepMilliseconds: seconds * 1e3,
                                gflops: 2 * pow(1024, 3) / seconds / 1e9)
+        case .laplaceFull:
+            // A full-GGN Laplace posterior of a 1-50-50-2 ReLU MLP (exp-scale Normal head) on 2000
+            // examples, y = sin x + 0.3 ε, the prior precision chosen by the evidence.
+            var random = RandomSource(seed: 3)
+            let network = try Architecture.mlp.makeModel(inputShape: [1], hidden: [50, 50], dropout: 0, outputs: 2, using: &random)
+            let model = ProbabilisticModel(network: network, head: Head(.normal, scaleLink: .exp), inputShape: [1])
+            let x = Tensor.randomNormal([2000, 1], using: &random)
+            let y = Tensor(x.scalars.map { Float(sin(Double($0)) + 0.3 * random.normal()) })
+            let data = Dataset(features: x, targets: y)
+            var failure: (any Error)?
+            let seconds = timePerCall(repetitions: 1, warmUps: 1) {
+                do { try model.fitLaplace(on: data, structure: .full, prior: .auto) } catch { failure = error }
+            }
+            if let failure { throw RunFailure(message: "laplace_full_mlp_2000: \(failure)") }
+            return BenchResult(name: rawValue, itemsPerSecond: 2000 / seconds, stepMilliseconds: seconds * 1e3, gflops: nil)
         }
     }
 

@@ -3,19 +3,20 @@ import Foundation
 import Likely
 
 /// `likely demo`: where epistemic uncertainty pays, on built-in data, with plots and a summary.
-/// Three predictives side by side on each task: the deterministic network, MC dropout of the
-/// same network, and a small deep ensemble (`DemoMethod`).
+/// Predictives side by side on each task: the deterministic network, MC dropout of the same
+/// network, a small deep ensemble and, for the regressions, a full Laplace posterior (`DemoMethod`).
 ///
 /// 1. Regression with a gap (`RegressionDemo`): training x ~ U([−4, 4] \ (1, 2.5)),
 ///    y = 2 sin(x) + x/2 + σ(x)·ε with σ(x) = 0.1 + 0.3|x|; scored on test x ~ U(−4, 4), inside
 ///    the gap and outside it (NLL, 90% interval coverage and width).
+/// 1b. Two clusters in 2-D (`InBetweenDemo`): the sd along the segment between them.
 /// 2. Fashion-MNIST (`FashionDemo`): `seed-cnn` with dropout 0.25 on a seeded subset of the
 ///    training images; accuracy, NLL, ECE, AURC, out-of-distribution AUROC against foreign
 ///    images (`ForeignImages`) and the conformal LAC set size at 90%.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Deterministic, MC-dropout and ensemble predictives side by side: a regression with a gap and Fashion-MNIST.",
+        abstract: "Deterministic, MC-dropout, ensemble and Laplace predictives side by side: a regression with a gap, two clusters in 2-D, and Fashion-MNIST.",
         discussion: """
             Writes plots (SVG), the models, summary.json and summary.md to --out. About a minute \
             on two cores (under two when they are busy); --quick under half a minute.
@@ -49,8 +50,10 @@ struct DemoCommand: ParsableCommand {
         let plan = DemoPlan(quick: quick)
         say("likely demo\(quick ? " --quick" : ""): results and plots in \(out)/")
         let regression = try RegressionDemo(plan: plan, seed: seed).run(out: out)
+        let inBetween = try InBetweenDemo(plan: plan, seed: seed).run()
         let images = try FashionDemo(plan: plan, seed: seed, directory: fashionMnist).run(out: out)
-        let summary = DemoSummary(quick: quick, seconds: Date().timeIntervalSince(started), regression: regression, fashionMNIST: images)
+        let summary = DemoSummary(quick: quick, seconds: Date().timeIntervalSince(started), regression: regression,
+                                  inBetween: inBetween, fashionMNIST: images)
         try writeText(summary.json, to: DataSource.join(out, "summary.json"), option: "--out")
         try writeText(summary.markdown(out: out), to: DataSource.join(out, "summary.md"), option: "--out")
         // The results on standard output; the progress above went to standard error.

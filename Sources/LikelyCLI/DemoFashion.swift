@@ -48,7 +48,7 @@ struct FashionDemo {
 
     func run(out: String) throws -> Result {
         let started = Date()
-        say("\n[2/2] Fashion-MNIST: seed-cnn with dropout 0.25, \(plan.imageTrain) training images, \(plan.imageEpochs) epochs")
+        say("\n[3/3] Fashion-MNIST: seed-cnn with dropout 0.25, \(plan.imageTrain) training images, \(plan.imageEpochs) epochs")
         let fullTrain = try MNISTDirectory.load(directory, split: .train)
         let fullTest = try MNISTDirectory.load(directory, split: .test)
         var random = RandomSource(key: StreamKey(seed: seed, purpose: .demoImageSubset))

@@ -67,11 +67,24 @@ struct DemoMethod {
         let single = fits.single, ensemble = fits.ensemble
         return [
             DemoMethod(key: "deterministic", label: "deterministic", mcSamples: 0, members: 1, fitSeconds: fits.singleSeconds,
-                       model: single) { single.predictive($0, mcSamples: 0, seed: seed) },
+                       model: single) { single.predictive($0, method: NetworkMethod(), seed: seed) },
             DemoMethod(key: "mc_dropout", label: "MC dropout (T=\(mc))", mcSamples: mc, members: 1, fitSeconds: fits.singleSeconds,
-                       model: single) { single.predictive($0, mcSamples: mc, seed: seed) },
+                       model: single) { single.predictive($0, method: DropoutMethod(passes: mc), seed: seed) },
             DemoMethod(key: "ensemble", label: "ensemble (M=\(ensemble.memberCount))", mcSamples: 0, members: ensemble.memberCount,
-                       fitSeconds: fits.seconds, model: ensemble) { ensemble.predictive($0, mcSamples: 0, seed: seed) }]
+                       fitSeconds: fits.seconds, model: ensemble) { ensemble.predictive($0, method: NetworkMethod(), seed: seed) }]
+    }
+
+    /// The Laplace column: a full-GGN Laplace posterior of the single network (member 0),
+    /// its prior precision chosen by the evidence, fitted on `train`; the linearised predictive
+    /// with 100 draws per input.
+    static func laplace(_ fits: DemoFits, train: Dataset, seed: UInt64) throws -> DemoMethod {
+        let started = Date()
+        let model = fits.ensemble.member(0)
+        try model.fitLaplace(on: train, structure: .full, prior: .auto, seed: seed)
+        return DemoMethod(key: "laplace", label: "Laplace (full GGN)", mcSamples: 0, members: 1,
+                          fitSeconds: fits.singleSeconds + Date().timeIntervalSince(started), model: model) {
+            model.predictive($0, method: LaplaceMethod(draws: 0, head: model.head), seed: seed)
+        }
     }
 }
 

@@ -2,7 +2,8 @@ import Foundation
 import Likely
 
 /// The demo's regression with a gap in the training data: where the deterministic network's
-/// bands are too narrow and the epistemic part of MC dropout or an ensemble widens them.
+/// bands are too narrow, the epistemic part of MC dropout or an ensemble widens them little,
+/// and a full Laplace posterior's linearised predictive widens them.
 ///
 /// Training x ~ U([−4, 4] \ (0.5, 3)), test x ~ U(−4, 4); y = 2 sin x + x/2 + σ(x)·ε with
 /// σ(x) = 0.1 + 0.3|x|, ε ~ N(0, 1). The network: MLP (50, 50, dropout 0.1), Normal head.
@@ -75,7 +76,7 @@ struct RegressionDemo {
 
     func run(out: String) throws -> Result {
         let started = Date()
-        say("\n[1/2] regression with a gap: y = 2 sin x + x/2 + (0.1 + 0.3|x|)·ε, \(plan.regressionTrain) training points, "
+        say("\n[1/3] regression with a gap: y = 2 sin x + x/2 + (0.1 + 0.3|x|)·ε, \(plan.regressionTrain) training points, "
             + "x in [−4, 4] except (\(Self.gap.lowerBound), \(Self.gap.upperBound))")
         var random = RandomSource(key: StreamKey(seed: seed, purpose: .demoRegressionData))
         let train = Self.generate(count: plan.regressionTrain, withoutGap: true, using: &random)
@@ -91,7 +92,7 @@ struct RegressionDemo {
             let chosen = zip(oracle, mask).filter(\.1).map(\.0)
             return chosen.isEmpty ? .nan : chosen.reduce(0, +) / Double(chosen.count)
         }
-        let methods = DemoMethod.compared(fits, mc: plan.regressionMC, seed: seed)
+        let methods = DemoMethod.compared(fits, mc: plan.regressionMC, seed: seed) + [try DemoMethod.laplace(fits, train: train, seed: seed)]
         var results: [String: DemoMethodResult] = [:]
         for method in methods {
             let predictive = method.predict(test.features)

@@ -7,9 +7,20 @@ struct DemoSummary: Encodable {
     var quick: Bool
     var seconds: Double
     var regression: RegressionDemo.Result
+    var inBetween: InBetweenDemo.Result
     var fashionMNIST: FashionDemo.Result
 
-    enum CodingKeys: String, CodingKey { case quick, seconds, regression, fashionMNIST = "fashion_mnist" }
+    enum CodingKeys: String, CodingKey { case quick, seconds, regression, inBetween = "in_between", fashionMNIST = "fashion_mnist" }
+
+    /// The in-between table: per position t on the segment, each method's epistemic sd
+    /// (total sd in brackets).
+    var inBetweenRows: [(name: String, cells: [String])] {
+        inBetween.positions.enumerated().map { i, t in
+            (String(format: "t = %.2f", t), inBetween.order.map { key in
+                String(format: "%.3f (%.3f)", inBetween.epistemicSD[key]?[i] ?? .nan, inBetween.totalSD[key]?[i] ?? .nan)
+            })
+        }
+    }
 
     /// A table row: the metric and its value per method (nil: undefined).
     typealias Row = (name: String, values: [Double?])
@@ -62,6 +73,12 @@ struct DemoSummary: Encodable {
         lines.append(String(format: "  oracle NLL (the true distribution): test %.4f, gap %.4f, outside %.4f",
                             r.oracleNLL, r.oracleNLLInGap, r.oracleNLLOutsideGap))
         lines.append("")
+        lines.append("Two clusters in 2-D: epistemic sd (total sd) along the segment from (−2, −2) (t = 0) to (2, 2) (t = 1)")
+        lines.append("  " + "position".padding(toLength: 18, withPad: " ", startingAt: 0) + inBetween.labels.map { $0.leftPadded(20) }.joined())
+        for row in inBetweenRows {
+            lines.append("  " + row.name.padding(toLength: 18, withPad: " ", startingAt: 0) + row.cells.map { $0.leftPadded(20) }.joined())
+        }
+        lines.append("")
         let f = fashionMNIST
         section(String(format: "Fashion-MNIST (seed-cnn, %d training images, %d epochs; %d test images, %d foreign; %.0f s)",
                        f.nTrain, f.epochs, f.nTest, f.nForeign, f.seconds), imageMethods.map(\.label), imageRows)
@@ -87,7 +104,8 @@ struct DemoSummary: Encodable {
             except the gap (\(r.gap[0]), \(r.gap[1])), \(r.nTest) test points with x uniform on [−4, 4]
             (\(regressionMethods.first?.testInGap?.n ?? 0) in the gap). MLP 50-50 with dropout 0.1 and a Normal head;
             the same network deterministically and with MC dropout, and an ensemble of \(members) such
-            networks (member 0 is that network, the others from their own seeds; each deterministic). "gap" rows score the test points
+            networks (member 0 is that network, the others from their own seeds; each deterministic), and a full
+            Laplace posterior of that network (prior precision by the evidence, 100 draws of the linearised predictive). "gap" rows score the test points
             inside the gap, "outside" rows the others; coverage is the share of test points inside
             their central 90% predictive interval, width that interval's mean length, epistemic sd
             the spread of the passes' or members' means. Oracle NLL (the true distribution): test
@@ -95,8 +113,19 @@ struct DemoSummary: Encodable {
 
             \(table(regressionMethods.map(\.label), regressionRows))
 
+            ## Two clusters in 2-D
+
+            \(inBetween.nTrain) training points around (−2, −2) and (2, 2) (sd 0.5 each), nothing between;
+            y = sin x₁ + cos x₂ / 2 + 0.1 ε; the same networks and methods. Epistemic sd (total sd) at
+            the points c₁ + t (c₂ − c₁) of the segment joining the clusters' centres: a method that
+            knows where its data are is least sure at t = 0.5.
+
+            | position | \(inBetween.labels.joined(separator: " | ")) |
+            |---\(String(repeating: "|---", count: inBetween.labels.count))|
+            \(inBetweenRows.map { "| \($0.name) | " + $0.cells.joined(separator: " | ") + " |" }.joined(separator: "\n"))
+
             Plots: `regression-bands-deterministic.svg`, `regression-bands-mc-dropout.svg`,
-            `regression-bands-ensemble.svg` (training data, the gap shaded, predictive mean, 50%/95%
+            `regression-bands-ensemble.svg`, `regression-bands-laplace.svg` (training data, the gap shaded, predictive mean, 50%/95%
             bands of the total predictive filled, aleatoric bands dashed), `regression-pit.svg`,
             `regression-coverage.svg`, `regression-risk-coverage.svg` (MC dropout), `regression-loss.svg`.
 

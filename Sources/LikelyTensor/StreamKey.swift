@@ -53,6 +53,8 @@ public struct StreamKey: Hashable, Sendable, CustomStringConvertible {
         case laplaceFisher
         /// The raw-output draws of the Laplace (linearised) predictive, one stream per input.
         case laplacePredictive
+        /// The demo's two-cluster data of the in-between case.
+        case demoInBetweenData
     }
 
     /// The user's seed.

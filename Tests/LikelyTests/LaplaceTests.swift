@@ -1,5 +1,5 @@
 import Foundation
-@testable import Likely
+import Likely
 import Testing
 
 /// Laplace posteriors with known answers: exact Bayesian linear regression, the Jacobian
@@ -48,9 +48,11 @@ import Testing
             Dense(inputSize: 3, outputSize: 2, using: &random)
         }
         let x = Tensor.randomNormal([5, 3], using: &random)
-        let walker = try NetworkJacobian(network: network, structure: .full)
-        let (outputs, jacobian) = walker.evaluate(x)
-        let p = walker.parameterCount, k = 2, h: Float = 1e-2
+        let model = ProbabilisticModel(network: network, head: Head(.normal), inputShape: [3])
+        let (outputs, jacobian) = try model.laplaceJacobian(x, structure: .full)
+        // The same inside a no-gradient scope, where the predictive computes it.
+        #expect(try withoutGradients { try model.laplaceJacobian(x, structure: .full) }.jacobian == jacobian)
+        let p = jacobian.count / (5 * 2), k = 2, h: Float = 1e-2
         #expect(p == 3 * 4 + 4 + 4 * 3 + 3 + 3 * 2 + 2)
         #expect(outputs == network(x).scalars)
         var column = 0
@@ -81,15 +83,20 @@ import Testing
     }
 
     /// Each closed-form Fisher equals a 40,000-draw Monte-Carlo estimate E[s sᵀ] of the score
-    /// s = ∇ᵣ ln p(y | r) (within 5 %); for the other families the 100-draw estimate the
-    /// posterior uses agrees with an independent 40,000-draw one. Both are symmetric and finite.
+    /// s = ∇ᵣ ln p(y | r) (within 5 % of the largest diagonal entry). For the other families the
+    /// posterior uses the seeded `fisherDraws`-draw estimate itself, and the estimator agrees
+    /// at 10,000 draws with an independent 40,000-draw run (within 20 %). All symmetric, finite.
     @Test(arguments: heads)
     func fisherMatchesMonteCarlo(head: Head) throws {
         let raw = Self.raw(head, rows: 3, seed: 11), k = head.rawOutputCount
-        let used = head.fisher(raw, seed: 7)
         let reference = head.monteCarloFisher(raw, draws: 40_000, seed: 12345, firstIndex: 0)
-        #expect(used.allSatisfy(\.isFinite))
-        let tolerance = head.hasClosedFormFisher ? 0.05 : 0.35
+        var used = head.fisher(raw, seed: 7)
+        if !head.hasClosedFormFisher {
+            #expect(used == head.monteCarloFisher(raw, draws: Head.fisherDraws, seed: 7, firstIndex: 0))
+            used = head.monteCarloFisher(raw, draws: 10_000, seed: 7, firstIndex: 0)
+        }
+        #expect(used.allSatisfy { $0.isFinite })
+        let tolerance = head.hasClosedFormFisher ? 0.05 : 0.2
         for i in 0..<3 {
             let block = Array(used[(i * k * k)..<((i + 1) * k * k)]), ref = Array(reference[(i * k * k)..<((i + 1) * k * k)])
             let scale = (0..<k).map { ref[$0 * k + $0] }.max() ?? 1
@@ -163,12 +170,12 @@ import Testing
             for t in [0, 8] {
                 let predictive = model.predictive(x, method: LaplaceMethod(draws: t, head: head), seed: 5)
                 #expect(predictive.method == "laplace")
-                #expect(predictive.logLikelihood(data.targets).allSatisfy(\.isFinite), "\(head.family.name) \(structure) T=\(t)")
+                #expect(predictive.logLikelihood(data.targets).allSatisfy { $0.isFinite }, "\(head.family.name) \(structure) T=\(t)")
                 if head.family.support.isClassification {
-                    #expect(predictive.classification.meanProbabilities.scalars.allSatisfy(\.isFinite))
+                    #expect(predictive.classification.meanProbabilities.scalars.allSatisfy { $0.isFinite })
                     #expect(predictive.draws == (t == 0 ? 1 : t))
                 } else {
-                    #expect(predictive.mean.allSatisfy(\.isFinite) || head.family == .studentT)
+                    #expect(predictive.mean.allSatisfy { $0.isFinite } || head.family == .studentT)
                     #expect(predictive.draws == (t == 0 ? LaplaceMethod.defaultDraws : t))
                 }
             }
@@ -231,11 +238,11 @@ import Testing
     @Test func refusals() throws {
         let big = try Self.mlp(inputs: 2, head: Head(.normal), hidden: [100, 100])
         let data = Self.regressionData(n: 5, inputs: 2, seed: 71)
+        #expect(throws: UncertaintyMethodError.self) { try UncertaintyMethods.named("laplace", for: big, mcSamples: 0) }
         #expect { try big.fitLaplace(on: data, structure: .full) } throws: { "\($0)".contains("at most 10000") && "\($0)".contains("last-layer") }
         #expect(try big.fitLaplace(on: data, structure: .lastLayer).members[0].parameterCount == 101 * 2)
         #expect { try big.fitLaplace(on: data, structure: .kfac) } throws: { "\($0)".contains("not built") }
         #expect { try big.fitLaplace(on: data, structure: .diagonal) } throws: { "\($0)".contains("not built") }
-        #expect(throws: UncertaintyMethodError.self) { try UncertaintyMethods.named("laplace", for: big, mcSamples: 0) }
         #expect(throws: UncertaintyMethodError.self) { try UncertaintyMethods.named("dropout", for: big, mcSamples: 0) }
         #expect(throws: UncertaintyMethodError.self) { try UncertaintyMethods.named("network", for: big, mcSamples: 3) }
     }

@@ -58,8 +58,9 @@ extension Head {
         }
     }
 
-    /// The seeded Monte-Carlo Fisher of every row (see `fisher(_:seed:firstIndex:)`).
-    func monteCarloFisher(_ raw: Tensor, draws: Int, seed: UInt64, firstIndex: Int) -> [Double] {
+    /// The seeded Monte-Carlo Fisher of every row, `[n · K · K]`, whatever the family (see
+    /// `fisher(_:seed:firstIndex:)`): the mean of `draws` outer products of the score.
+    public func monteCarloFisher(_ raw: Tensor, draws: Int, seed: UInt64, firstIndex: Int) -> [Double] {
         let n = raw.shape[0], k = rawOutputCount
         var random = RandomSource(key: StreamKey(seed: seed, purpose: .laplaceFisher, example: UInt64(firstIndex)))
         let samples = withoutGradients { distribution(raw).sample(count: draws, using: &random) }

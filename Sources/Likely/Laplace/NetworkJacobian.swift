@@ -65,9 +65,13 @@ struct NetworkJacobian {
             let layer = layers[index]
             if layer is Dense { inputs[index] = h.scalars }
             if layer is any ActivationLayer {
+                // Recorded even inside `withoutGradients` (prediction): y and its sum both on the tape.
                 let z = Tensor(shape: h.shape, scalars: h.scalars, requiresGradient: true)
-                let y = GradientRecording.$isEnabled.withValue(true) { layer(z) }
-                derivatives[index] = y.sum().gradients()[z]?.scalars ?? [Float](repeating: 0, count: z.count)
+                let (y, derivative) = GradientRecording.$isEnabled.withValue(true) { () -> (Tensor, [Float]?) in
+                    let y = layer(z)
+                    return (y, y.sum().gradients()[z]?.scalars)
+                }
+                derivatives[index] = derivative ?? [Float](repeating: 0, count: z.count)
                 h = Tensor(shape: y.shape, scalars: y.scalars)
             } else {
                 h = withoutGradients { layer(h) }

@@ -42,6 +42,14 @@ extension ProbabilisticModel {
         return approximation
     }
 
+    /// The raw outputs f `[n · K]` and their Jacobian J `[n · K, P]` (row i·K + k is ∂fᵢₖ/∂θ,
+    /// row-major) in the weights θ a `structure` posterior of member `member` covers, for raw
+    /// (unscaled) features `[n, …inputShape]`; θ in the order of the network's parameters.
+    /// - Throws: `LaplaceError` when the structure does not suit the network.
+    public func laplaceJacobian(_ features: Tensor, structure: LaplaceStructure, member: Int = 0) throws -> (outputs: [Float], jacobian: [Double]) {
+        try NetworkJacobian(network: members[member], structure: structure).evaluate(prepare(features))
+    }
+
     /// Throws the `LaplaceError` that `fitLaplace(on:structure:)` would for this network and
     /// structure (not built, not suited, too large), before any training.
     public func checkLaplace(_ structure: LaplaceStructure) throws {
