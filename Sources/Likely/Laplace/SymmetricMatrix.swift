@@ -38,9 +38,11 @@ public struct SymmetricMatrix: Equatable, Sendable {
         precondition(b.count == rows * size, "a Gram update needs \(rows) × \(size) entries, got \(b.count)")
         guard rows > 0, size > 0 else { return }
         let p = Int32(size)
-        b.withUnsafeBufferPointer { bp in
-            entries.withUnsafeMutableBufferPointer { ap in
-                cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, p, Int32(rows), 1, bp.baseAddress, p, 1, ap.baseAddress, p)
+        Self.withBLASThreads {
+            b.withUnsafeBufferPointer { bp in
+                entries.withUnsafeMutableBufferPointer { ap in
+                    cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, p, Int32(rows), 1, bp.baseAddress, p, 1, ap.baseAddress, p)
+                }
             }
         }
     }
@@ -62,11 +64,11 @@ public struct SymmetricMatrix: Equatable, Sendable {
         var values: [Double]
         if singlePrecision {
             var a = entries.map(Float.init), w = [Float](repeating: 0, count: size), work = [Float](repeating: 0, count: Int(lwork))
-            ssyevd_("N", "L", &n, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info)
+            Self.withBLASThreads { ssyevd_("N", "L", &n, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info) }
             values = w.map(Double.init)
         } else {
             var a = entries, w = [Double](repeating: 0, count: size), work = [Double](repeating: 0, count: Int(lwork))
-            dsyevd_("N", "L", &n, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info)
+            Self.withBLASThreads { dsyevd_("N", "L", &n, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info) }
             values = w
         }
         guard info == 0 else { throw LaplaceError("the eigendecomposition of the \(size) × \(size) curvature failed (LAPACK syevd info \(info))") }
@@ -80,10 +82,19 @@ public struct SymmetricMatrix: Equatable, Sendable {
         guard size > 0 else { return [] }
         // Row-major lower L is column-major upper Lᵀ: ask LAPACK for "U".
         var a = entries, n = Int32(size), lda = Int32(size), info: Int32 = 0
-        dpotrf_("U", &n, &a, &lda, &info)
+        Self.withBLASThreads { dpotrf_("U", &n, &a, &lda, &info) }
         guard info == 0 else { throw LaplaceError("the posterior precision is not positive definite (LAPACK dpotrf info \(info)); use a larger --prior-precision") }
         for i in 0..<size { for j in (i + 1)..<size { a[i * size + j] = 0 } }
         return a
+    }
+
+    /// Runs `body` with OpenBLAS's own threads on (`Parallel.threadCount` of them), then sets
+    /// them back to one: the factorisations are single large calls, which OpenBLAS threads
+    /// itself, while the rest of Likely splits its products over Dispatch's threads (`Parallel`).
+    static func withBLASThreads<T>(_ body: () throws -> T) rethrows -> T {
+        openblas_set_num_threads(Int32(Parallel.threadCount))
+        defer { openblas_set_num_threads(1) }
+        return try body()
     }
 
     /// ln det A = 2 Σ ln Lᵢᵢ from a Cholesky factor.

@@ -46,10 +46,12 @@ public struct LaplaceMethod: UncertaintyMethod {
                 let end = min(n, start + chunkSize), m = end - start
                 var x = withoutGradients { walker.evaluate(model.prepare(features.slice(alongAxis: 0, start..<end))).jacobian }
                 // X = J L⁻ᵀ (X Lᵀ = J), so J Σ Jᵀ = X Xᵀ.
-                factor.withUnsafeBufferPointer { lp in
-                    x.withUnsafeMutableBufferPointer { xp in
-                        cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, Int32(m * k), Int32(p), 1,
-                                    lp.baseAddress, Int32(p), xp.baseAddress, Int32(p))
+                SymmetricMatrix.withBLASThreads {
+                    factor.withUnsafeBufferPointer { lp in
+                        x.withUnsafeMutableBufferPointer { xp in
+                            cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, Int32(m * k), Int32(p), 1,
+                                        lp.baseAddress, Int32(p), xp.baseAddress, Int32(p))
+                        }
                     }
                 }
                 for i in 0..<m {
