@@ -31,14 +31,14 @@ import Testing
 
         // Regression with a gap.
         let regression = try #require(Self.value(summary, ["regression"]) as? [String: Any])
-        #expect(regression["order"] as? [String] == ["deterministic", "mc_dropout", "ensemble"])
+        #expect(regression["order"] as? [String] == ["deterministic", "mc_dropout", "ensemble", "laplace"])
         let gap = try #require(regression["gap"] as? [Double])
         #expect(gap.count == 2 && gap[0] < gap[1])
         let nTest = try #require(regression["n_test"] as? Int)
         for key in ["test_oracle_nll", "test_in_gap_oracle_nll", "test_outside_gap_oracle_nll"] {
             #expect(Self.finite(regression, [key]) != nil, "regression \(key)")
         }
-        let expected: [(String, Int, Int)] = [("deterministic", 0, 1), ("mc_dropout", 20, 1), ("ensemble", 0, 5)]
+        let expected: [(String, Int, Int)] = [("deterministic", 0, 1), ("mc_dropout", 20, 1), ("ensemble", 0, 5), ("laplace", 0, 1)]
         for (key, mc, members) in expected {
             let method = try #require(Self.value(regression, ["methods", key]) as? [String: Any], "no regression method \(key)")
             #expect(method["mc_samples"] as? Int == mc && method["members"] as? Int == members, "\(key): \(method)")
@@ -60,6 +60,12 @@ import Testing
             let spread = try #require(Self.finite(method, ["test_in_gap", "mean_epistemic_sd"]))
             #expect(key == "deterministic" ? spread == 0 : spread > 0, "\(key): epistemic sd \(spread) in the gap")
         }
+
+        // Two clusters: the Laplace predictive is least sure halfway between them.
+        let between = try #require(Self.value(summary, ["in_between"]) as? [String: Any])
+        let laplaceSD = try #require(Self.value(between, ["epistemic_sd", "laplace"]) as? [Double])
+        #expect(laplaceSD.count == 5 && laplaceSD[2] > laplaceSD[0] && laplaceSD[2] > laplaceSD[4], "\(laplaceSD)")
+        #expect((Self.value(between, ["epistemic_sd", "deterministic"]) as? [Double])?.allSatisfy { $0 == 0 } == true)
 
         // Fashion-MNIST stand-in.
         let images = try #require(Self.value(summary, ["fashion_mnist"]) as? [String: Any])

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// `likely laplace`, `fit --laplace` and `--predictive`: the contract's keys, files and exit codes.
+@Suite struct LaplaceCLITests {
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func fitLaplaceThroughEveryCommand() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV())
+        let model = scratch.path("model")
+        EndToEndTests.expectSuccess(try CLI.run(["fit", data, "--out", model, "--epochs", "3", "--hidden", "8,8", "--dropout", "0.1",
+                                                 "--seed", "2", "--quiet", "--laplace", "full"]), "fit --laplace full")
+        let description = try Self.json(try String(contentsOfFile: model + "/model.json", encoding: .utf8))
+        #expect(description["format_version"] as? Int == 2)
+        let entry = try #require(description["laplace"] as? [String: Any])
+        #expect(entry["structure"] as? String == "full" && (entry["prior_precision"] as? [Double])?.count == 1)
+        #expect(FileManager.default.fileExists(atPath: model + "/laplace.safetensors"))
+
+        let evaluate = try CLI.run(["evaluate", model, data, "--json"])
+        EndToEndTests.expectSuccess(evaluate, "evaluate")
+        let report = try Self.json(evaluate.stdout)
+        #expect(report["predictive"] as? String == "laplace" && report["draws"] as? Int == 100 && report["mc_samples"] as? Int == 0)
+        #expect((report["laplace"] as? [String: Any])?["log_marginal_likelihood"] != nil)
+        let network = try Self.json(try CLI.run(["evaluate", model, data, "--json", "--predictive", "network"]).stdout)
+        #expect(network["predictive"] as? String == "network" && network["laplace"] == nil)
+        EndToEndTests.expectSuccess(try CLI.run(["predict", model, data, "--mc-samples", "20", "--out", scratch.path("p.csv")]), "predict")
+        EndToEndTests.expectSuccess(try CLI.run(["conformalize", model, data]), "conformalize")
+        #expect(try CLI.run(["evaluate", model, data, "--level", "0.9", "--predictive", "network"]).status == 2)
+        EndToEndTests.expectSuccess(try CLI.run(["evaluate", model, data, "--level", "0.9", "--json"]), "evaluate --level")
+        let page = scratch.path("r.html")
+        EndToEndTests.expectSuccess(try CLI.run(["evaluate", model, data, "--report", page]), "evaluate --report")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("predictive laplace") && html.contains("prior precision") && html.contains("log evidence"))
+
+        let refit = try CLI.run(["laplace", model, data, "--structure", "last-layer", "--prior-precision", "3", "--json"])
+        EndToEndTests.expectSuccess(refit, "laplace --json")
+        let stored = try Self.json(refit.stdout)
+        #expect(stored["structure"] as? String == "last-layer" && stored["prior_precision"] as? [Double] == [3] && stored["prior"] as? String == "fixed")
+    }
+
+    @Test func badUsageIsExitTwo() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV())
+        let model = scratch.path("model")
+        EndToEndTests.expectSuccess(try CLI.run(["fit", data, "--out", model, "--epochs", "1", "--seed", "2", "--quiet"]), "fit")
+        let cases: [([String], String)] = [
+            (["evaluate", model, data, "--predictive", "laplace"], "likely laplace"),
+            (["evaluate", model, data, "--predictive", "dropout"], "--mc-samples"),
+            (["evaluate", model, data, "--predictive", "network", "--mc-samples", "3"], "deterministic"),
+            (["evaluate", model, data, "--predictive", "swag"], "unknown method"),
+            (["laplace", model, data, "--structure", "kfac"], "not built"),
+            (["laplace", model, data, "--structure", "diagonal"], "not built"),
+            (["laplace", model, data, "--prior-precision", "-1"], "prior-precision"),
+            (["fit", data, "--out", scratch.path("big"), "--hidden", "100,100", "--laplace", "full", "--epochs", "1"], "at most 10000"),
+            (["fit", data, "--out", scratch.path("x"), "--prior-precision", "2"], "--laplace"),
+        ]
+        for (arguments, message) in cases {
+            let run = try CLI.run(arguments)
+            #expect(run.status == 2, "\(arguments): exit \(run.status)")
+            #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+        // A changed factor file is refused naming it.
+        EndToEndTests.expectSuccess(try CLI.run(["laplace", model, data, "--quiet"]), "laplace")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: model + "/laplace.safetensors"))
+        bytes[bytes.count - 1] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: model + "/laplace.safetensors"))
+        let run = try CLI.run(["evaluate", model, data])
+        #expect(run.status == 2 && run.stderr.contains("laplace.safetensors"), "\(run.stderr)")
+    }
+}
