@@ -27,8 +27,8 @@ extension ProbabilisticModel {
                            progress: ((String) -> Void)? = nil) throws -> LaplaceApproximation {
         precondition(chunkSize > 0, "chunkSize must be positive, got \(chunkSize)")
         try checkLaplace(structure)
-        guard Array(data.features.shape.dropFirst()) == inputShape else {
-            throw DataShapeError(role: "the Laplace data", exampleShape: Array(data.features.shape.dropFirst()), inputShape: inputShape)
+        guard Array(data.features.shape.dropFirst()) == featureShape else {
+            throw DataShapeError(role: "the Laplace data", exampleShape: Array(data.features.shape.dropFirst()), inputShape: featureShape)
         }
         guard data.count > 0 else { throw LaplaceError("a Laplace posterior needs at least one example, the data has none") }
         let walkers = try members.map { try NetworkJacobian(network: $0, structure: structure) }

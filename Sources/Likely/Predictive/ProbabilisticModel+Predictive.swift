@@ -38,8 +38,8 @@ extension ProbabilisticModel {
     ///   - chunkSize: inputs per forward pass, to bound memory.
     public func predictive(_ features: Tensor, method: any UncertaintyMethod, seed: UInt64 = 0,
                            firstIndex: Int = 0, chunkSize: Int = 1000) -> Predictive {
-        precondition(Array(features.shape.dropFirst()) == inputShape,
-                     "features of shape \(features.shape) do not match the model's input shape \(inputShape)")
+        precondition(Array(features.shape.dropFirst()) == featureShape,
+                     "features of shape \(features.shape) do not match the model's feature shape \(featureShape)")
         let raw = method.rawOutputDraws(of: self, features: features, seed: seed, firstIndex: firstIndex, chunkSize: chunkSize)
         var result = predictive(fromRawOutputs: raw, count: features.shape[0])
         (result.method, result.draws) = (method.name, method.draws)
