@@ -19,7 +19,8 @@ enum TrainingPlots {
                                     validation: validation.count == epochs.count && !validation.isEmpty ? validation : nil,
                                     yLabel: "NLL per observation")
         written.append(try save(loss, directory, prefix + "loss.svg"))
-        if let conv = model.network.layers.lazy.compactMap({ $0 as? Conv2D }).first {
+        // An ensemble's filters are member 0's, as its curves are.
+        if let conv = model.members[0].layers.lazy.compactMap({ $0 as? Conv2D }).first {
             written.append(try save(Plots.convolutionFilters(conv.filter), directory, prefix + "filters.svg"))
         }
         return written

@@ -97,7 +97,7 @@ enum ReportPage {
             parts.append("<h3>Features</h3>" + rows + "</table>")
         }
 
-        let summary = model.network.summary(inputShape: model.inputShape)
+        let summary = model.members[0].summary(inputShape: model.inputShape)
         var layers = "<table><tr><th>layer</th><th>output shape</th><th>parameters</th></tr>"
         for row in summary.rows {
             layers += "<tr><td>\(escape(row.name))</td><td>\(row.outputShape)</td><td>\(row.parameterCount)</td></tr>"
@@ -118,8 +118,9 @@ enum ReportPage {
         } else {
             parts.append("<h3>Training history</h3><p>No history.csv in the model directory.</p>")
         }
-        if let conv = model.network.layers.lazy.compactMap({ $0 as? Conv2D }).first {
-            parts.append("<h3>First-layer filters</h3>" + figure(Plots.convolutionFilters(conv.filter), caption: "first convolution layer"))
+        if let conv = model.members[0].layers.lazy.compactMap({ $0 as? Conv2D }).first {
+            let whose = model.memberCount > 1 ? "member 0's first convolution layer" : "first convolution layer"
+            parts.append("<h3>First-layer filters</h3>" + figure(Plots.convolutionFilters(conv.filter), caption: whose))
         }
         if model.inputShape.count == 3, data.count > 0 {
             parts.append("<h3>Feature maps of one example</h3>" + featureMaps(model, data: data))
@@ -151,9 +152,11 @@ enum ReportPage {
         var streams = ExampleStreams()
         var parts = [figure(Plots.imageGrid(data.features.gatheringRows([0]), captions: ["input"], columns: 1, cellSize: 112, title: "Input"),
                             caption: "example 0 of the evaluation data")]
-        let names = model.network.summary(inputShape: model.inputShape).rows.map(\.name)
-        for i in model.network.layers.indices {
-            x = model.network(x, layers: i..<(i + 1), phase: .inference, using: &streams)
+        // Member 0's maps for an ensemble (the caption says so).
+        let network = model.members[0]
+        let names = network.summary(inputShape: model.inputShape).rows.map(\.name)
+        for i in network.layers.indices {
+            x = network(x, layers: i..<(i + 1), phase: .inference, using: &streams)
             guard x.rank == 4 else { break }
             let (h, w, c) = (x.shape[1], x.shape[2], x.shape[3])
             let shown = min(c, 16)
@@ -162,7 +165,7 @@ enum ReportPage {
             for k in 0..<shown { for p in 0..<(h * w) { maps[k * h * w + p] = values[p * c + k] } }
             let grid = Plots.imageGrid(Tensor(shape: [shown, h, w, 1], scalars: maps), columns: 8, cellSize: 48,
                                        title: "Layer \(i + 1): \(i < names.count ? names[i] : "layer") → \(h)×\(w)×\(c)")
-            parts.append(figure(grid, caption: "\(shown) of \(c) channels"))
+            parts.append(figure(grid, caption: "\(shown) of \(c) channels" + (model.memberCount > 1 ? " (member 0)" : "")))
         }
         return parts.joined(separator: "\n")
     }

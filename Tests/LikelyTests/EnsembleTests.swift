@@ -207,8 +207,8 @@ struct EnsembleTests {
         let data = Self.regression(96)
         func trained(threads: Int, together: Bool) throws -> (ProbabilisticModel, History) {
             var options = options
-            // Data-parallel options keep members in turn: a sum that adds nothing forces it.
-            if !together { options.gradientSum = { _ in } }
+            // A topology whose steps are collectives keeps members in turn.
+            if !together { options.topology = CollectiveSteps() }
             let model = try Self.ensemble(3, head: head, dropout: 0.2)
             let history = try Parallel.withThreadCount(threads) { try model.fit(data, options: options) }
             return (model, history)
@@ -322,4 +322,9 @@ struct EnsembleTests {
         let best = grid.min { nll($0) < nll($1) }!
         #expect(abs(Foundation.log(t) - Foundation.log(best)) <= 0.02, "fitted \(t), grid \(best)")
     }
+}
+
+/// One process whose steps count as collectives: members train one after another.
+private struct CollectiveSteps: TrainingTopology {
+    var sumsEveryStep: Bool { true }
 }

@@ -16,8 +16,15 @@ public final class ProbabilisticModel {
     /// The backbones, M ≥ 1 of the same architecture: one for a single network, the members of
     /// a deep ensemble otherwise.
     public let members: [Sequential]
-    /// The (first member's) backbone: the network itself when the model has one member.
-    public var network: Sequential { members[0] }
+    /// The backbone of a single network. An ensemble has no single network: asking for it is
+    /// a programmer error that stops with a message (use `members[j]`, or `member(j)` for one
+    /// member's model, and `layerSpecs` for the architecture the members share).
+    public var network: Sequential {
+        precondition(memberCount == 1, "an ensemble of \(memberCount) members has no single network: use members[j], member(j) or layerSpecs")
+        return members[0]
+    }
+    /// The layers every member is built of (the members share one architecture).
+    public var layerSpecs: [LayerSpec] { members[0].specs }
     /// M, the number of members.
     public var memberCount: Int { members.count }
     /// The distribution family and its links (and a fitted temperature).
@@ -122,8 +129,9 @@ public final class ProbabilisticModel {
         targetScaling.map { $0.standardize(targets) } ?? targets
     }
 
-    /// Raw outputs `[N, rawOutputCount]` of the (first member's) network for prepared features;
-    /// the whole ensemble's are `predictiveRawOutputs`.
+    /// Raw outputs `[N, rawOutputCount]` of a single network for prepared features (of an
+    /// ensemble, member j's are `member(j).rawOutputs`, the whole ensemble's
+    /// `predictiveRawOutputs`; called on an ensemble it stops with a message, as `network` does).
     /// - Parameters:
     ///   - prepared: features already through `prepare`, `[N] + featureShape`.
     ///   - phase: `inference` for the deterministic network, `monteCarlo` for an MC-dropout pass.
@@ -132,14 +140,15 @@ public final class ProbabilisticModel {
         forward(prepared, through: network, layers: network.layers.indices, phase: phase, using: &streams)
     }
 
-    /// The predicted distributions of the (first member's) network, in the target's original
-    /// units, for prepared features; the ensemble's mixture is `predictive(_:)`.
+    /// The predicted distributions of a single network, in the target's original units, for
+    /// prepared features (of an ensemble: `member(j).distribution`, or the mixture `predictive(_:)`).
     public func distribution(_ prepared: Tensor, phase: Phase = .inference, using streams: inout ExampleStreams) -> any UnivariateDistribution {
         head.distribution(rawOutputs(prepared, phase: phase, using: &streams), scaling: targetScaling)
     }
 
-    /// The training loss of the (first member's) network: the NLL of prepared targets
-    /// (training units) given prepared features, reduced by `reduction` (the mean by default).
+    /// The training loss of a single network (of an ensemble: `member(j).loss`): the NLL of
+    /// prepared targets (training units) given prepared features, reduced by `reduction` (the
+    /// mean by default).
     public func loss(_ prepared: Tensor, targets: Tensor, phase: Phase = .training, reduction: Reduction = .mean,
                      using streams: inout ExampleStreams) -> Tensor {
         head.negativeLogLikelihood(rawOutputs(prepared, phase: phase, using: &streams), targets: targets, reduction: reduction)

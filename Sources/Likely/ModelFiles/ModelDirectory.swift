@@ -114,7 +114,7 @@ public enum ModelDirectory {
     static func descriptionJSON(_ model: ProbabilisticModel, file: String) throws -> Data {
         var description = Description(
             format: formatName, formatVersion: model.laplace == nil ? formatVersion : laplaceFormatVersion, likelyVersion: likelyVersion,
-            inputShape: model.inputShape, layers: model.network.specs, head: model.head,
+            inputShape: model.inputShape, layers: model.layerSpecs, head: model.head,
             schema: model.schema, conformal: model.conformal,
             members: model.memberCount > 1 ? model.memberCount : nil)
         description.laplace = model.laplace.map {

@@ -62,14 +62,28 @@ final class MemberFit {
 }
 
 extension TrainingOptions {
-    /// These options with their callbacks (`onEpochEnd`, `epochEndHook`, a checkpoint's
-    /// `landed`) called one at a time, for members trained at the same time.
+    /// These options with their callbacks (`onEpochEnd`, the topology's `endEpoch`, a
+    /// checkpoint's `landed`) called one at a time, for members trained at the same time.
     func serialisingCallbacks() -> TrainingOptions {
         let lock = NSLock()
         var options = self
         if let onEpochEnd { options.onEpochEnd = { record in lock.withLock { onEpochEnd(record) } } }
-        if let epochEndHook { options.epochEndHook = { model in try lock.withLock { try epochEndHook(model) } } }
+        options.topology = SerialisedEpochEnds(base: topology, lock: lock)
         if let landed = checkpoint?.landed { options.checkpoint?.landed = { name in try lock.withLock { try landed(name) } } }
         return options
+    }
+}
+
+/// A topology whose epoch ends are called one at a time (members trained at the same time).
+private struct SerialisedEpochEnds: TrainingTopology {
+    let base: any TrainingTopology
+    let lock: NSLock
+    var sumsEveryStep: Bool { base.sumsEveryStep }
+    func trainedMembers(of count: Int) -> [Int] { base.trainedMembers(of: count) }
+    func microBatches(of all: Range<Int>) -> Range<Int> { base.microBatches(of: all) }
+    func sumGradients(_ buffer: inout [Double]) throws { try base.sumGradients(&buffer) }
+    func endEpoch(of network: ProbabilisticModel) throws { try lock.withLock { try base.endEpoch(of: network) } }
+    func gatherMembers(of model: ProbabilisticModel, histories: [History]) throws -> [History] {
+        try base.gatherMembers(of: model, histories: histories)
     }
 }

@@ -55,13 +55,13 @@ extension ProbabilisticModel {
             ? TrainingFingerprint(model: self, data: data, options: options) : nil
         let (train, validation) = trainingData(data, options: options)
         if options.calibrateTemperature, let validation { try Self.checkCalibrationData(validation) }
-        let trained = options.trainedMembers?(memberCount) ?? Array(0..<memberCount)
+        let trained = options.topology.trainedMembers(of: memberCount)
         // Members at the same time, one core each, unless every step is a collective of all
         // processes (data-parallel training), whose order must be the same on every process.
-        let together = trained.count > 1 && Parallel.threadCount > 1 && options.gradientSum == nil
+        let together = trained.count > 1 && Parallel.threadCount > 1 && !options.topology.sumsEveryStep
         let shared = together ? options.serialisingCallbacks() : options
         let fits = try trained.map { j in
-            precondition(members.indices.contains(j), "trainedMembers gave member \(j) of a model of \(memberCount)")
+            precondition(members.indices.contains(j), "the topology gave member \(j) of a model of \(memberCount)")
             var memberOptions = shared
             memberOptions.seed = Self.memberSeed(options.seed, member: j)
             let ensemble = memberCount > 1
@@ -80,7 +80,7 @@ extension ProbabilisticModel {
             for fit in fits { while try fit.advance() {} }
         }
         var histories = fits.map { $0.finish() }
-        if let exchange = options.memberExchange { histories = try exchange(self, histories) }
+        histories = try options.topology.gatherMembers(of: self, histories: histories)
         var history = memberCount == 1 ? histories[0] : History(members: histories)
         if options.calibrateTemperature, let validation {
             history.temperature = Double(calibrateTemperature(on: validation, mcSamples: options.calibrationMCSamples,
@@ -172,7 +172,7 @@ extension ProbabilisticModel {
             lossSum += try step(global, epoch: epoch, batch: batch, options: options, optimizer: optimizer)
             progress.update(epoch: epoch, batch: batch, loss: lossSum / Double(batch) + unitShift)
         }
-        try options.epochEndHook?(self)
+        try options.topology.endEpoch(of: self)
         return EpochRecord(epoch: epoch, loss: lossSum / Double(max(batch, 1)) + unitShift, learningRate: learningRate,
                            seconds: 0)
     }

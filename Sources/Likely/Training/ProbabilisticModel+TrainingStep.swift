@@ -4,7 +4,7 @@ extension ProbabilisticModel {
     /// The batch is cut into micro-batches of `options.microBatchSize` rows, a partition that
     /// does not depend on the number of processes. Each micro-batch's gradient is computed on
     /// its own (its loss is its NLL sum divided by the global batch size) and added into one
-    /// Double buffer, with the loss in its last slot; `gradientSum` adds the buffers of all
+    /// Double buffer, with the loss in its last slot; the topology adds the buffers of all
     /// processes (data-parallel training), and the optimizer gets the result rounded to Float
     /// once. Row r draws its dropout masks and augmentation from the streams of its example
     /// (see `fit`), so the sum is the same whichever process computed which micro-batch (bit
@@ -14,10 +14,10 @@ extension ProbabilisticModel {
         let count = global.indices.count, size = options.microBatchSize
         let micro = stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
         var sums = GradientBuffer(parameters.filter(\.isTrainable))
-        for j in options.shard?(0..<micro.count) ?? 0..<micro.count {
+        for j in options.topology.microBatches(of: 0..<micro.count) {
             try accumulate(global, rows: micro[j], of: count, into: &sums, epoch: epoch, batch: batch, options: options)
         }
-        try options.gradientSum?(&sums.values)
+        try options.topology.sumGradients(&sums.values)
         var gradients = sums.gradients()
         try options.gradientHook?(&gradients, parameters)
         optimizer.update(parameters, with: gradients)

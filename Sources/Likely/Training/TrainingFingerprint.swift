@@ -21,11 +21,11 @@ public struct TrainingFingerprint: Codable, Equatable, Sendable {
         case .data(let d): "data " + DataFingerprint(d).checksum
         }
         var network = Checksum()
-        for spec in model.network.specs { network.add(String(describing: spec)) }
+        for spec in model.layerSpecs { network.add(String(describing: spec)) }
         settings = [
             "family": model.head.family.name,
             "head": "scale link \(model.head.scaleLink), \(model.head.classCount) classes, \(model.head.components) components",
-            "network": "\(model.network.specs.count) layers on \(model.inputShape) (checksum \(network.hex))",
+            "network": "\(model.layerSpecs.count) layers on \(model.inputShape) (checksum \(network.hex))",
             "members": String(model.memberCount),
             "optimizer": Self.describe(options.optimizer),
             "batch size": String(options.batchSize),

@@ -38,23 +38,10 @@ public struct TrainingOptions {
     /// whose gradients are computed one by one and summed in Double, a partition that does
     /// not depend on the number of processes.
     public var microBatchSize = 64
-    /// Which micro-batches of each global batch this process computes (data-parallel
-    /// training), as a range of their indices; `nil`: all of them.
-    public var shard: ((Range<Int>) -> Range<Int>)?
-    /// Adds the step's gradient buffers of all processes in place: every trainable gradient
-    /// in parameter order, then the loss, in Double (`nil`: one process).
-    public var gradientSum: ((inout [Double]) throws -> Void)?
-    /// Called at the end of each epoch's steps, before validation (data-parallel training
-    /// averages BatchNorm running statistics across processes here).
-    public var epochEndHook: ((ProbabilisticModel) throws -> Void)?
-    /// Which members of an ensemble of M this process trains (member-parallel training), in
-    /// order; `nil`: all of them.
-    public var trainedMembers: ((Int) -> [Int])?
-    /// Called once this process's members are trained, before temperature scaling, with the
-    /// model and the histories of the members it trained (in `trainedMembers` order); returns
-    /// every member's history in member order. Member-parallel training gives every process
-    /// every member's weights here.
-    public var memberExchange: ((ProbabilisticModel, [History]) throws -> [History])?
+    /// How the work is divided among processes (`distribute(over:members:)` sets it):
+    /// which members and micro-batches this process trains, and how gradients, epoch ends
+    /// and members' histories meet.
+    public var topology: any TrainingTopology = SingleProcessTraining()
     /// Called after each epoch (logging, plots).
     public var onEpochEnd: ((EpochRecord) -> Void)?
 
