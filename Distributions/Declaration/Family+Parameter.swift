@@ -45,53 +45,6 @@ extension Family {
         public var optionName: String { String(name.map { $0 == "_" ? "-" : $0 }) }
     }
 
-    /// The domain of a parameter's value.
-    public enum Constraint: Sendable, Equatable {
-        /// Any finite number.
-        case real
-        /// x > 0.
-        case positive
-        /// x ≥ 0.
-        case nonNegative
-        /// 0 ≤ x ≤ 1.
-        case unitInterval
-        /// 0 ≤ x < 1.
-        case halfOpenUnitInterval
-        /// A vector of K ≥ 1 values in [0, 1] that sums to 1.
-        case simplex
-
-        /// Whether the finite value `x` satisfies the constraint (for `.simplex`, an element).
-        public func contains(_ x: Double) -> Bool {
-            switch self {
-            case .real: x.isFinite
-            case .positive: x > 0 && x.isFinite
-            case .nonNegative: x >= 0 && x.isFinite
-            case .unitInterval, .simplex: x >= 0 && x <= 1
-            case .halfOpenUnitInterval: x >= 0 && x < 1
-            }
-        }
-
-        /// Whether a distribution built from the value `x` accepts it: `contains`, plus the
-        /// infinite limits an overflowing link gives (+∞ for a positive or non-negative
-        /// parameter, ±∞ for a real one), which the families handle.
-        public func admits(_ x: Float) -> Bool {
-            contains(Double(x)) || (x == .infinity && [.positive, .nonNegative, .real].contains(self))
-                || (x == -.infinity && self == .real)
-        }
-
-        /// What is expected, for messages: "> 0", "in [0, 1]".
-        public var expectation: String {
-            switch self {
-            case .real: "a finite number"
-            case .positive: "> 0"
-            case .nonNegative: "≥ 0"
-            case .unitInterval: "in [0, 1]"
-            case .halfOpenUnitInterval: "in [0, 1)"
-            case .simplex: "probabilities in [0, 1] that sum to 1"
-            }
-        }
-    }
-
     /// How many raw outputs a parameter takes.
     public enum Width: Sendable, Equatable {
         /// One number per example.

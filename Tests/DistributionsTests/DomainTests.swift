@@ -23,6 +23,25 @@ import Testing
         }
     }
 
+    /// Observations use the same `Domain` as parameters: hand-worked members and non-members
+    /// of each support, the class bound included.
+    @Test func supportsContainTheirObservations() {
+        typealias D = Family.Domain
+        let cases: [(domain: D, classCount: Int?, inside: [Double], outside: [Double])] = [
+            (.real, nil, [-1e300, 0], [.infinity, .nan]),
+            (.positive, nil, [1e-300, 5], [0, -1]),
+            (.openUnitInterval, nil, [1e-300, 0.5, 0.9999999], [0, 1]),
+            (.counts, nil, [0, 3, 1e15], [2.5, -1, .infinity]),
+            (.binary, nil, [0, 1], [2, 0.5, -1]),
+            (.classes, 3, [0, 2], [3, 1.5, -1]),
+            (.classes, nil, [0, 7], [0.5]),
+        ]
+        for (domain, k, inside, outside) in cases {
+            for x in inside { #expect(domain.contains(x, classCount: k), "\(domain) should contain \(x)") }
+            for x in outside { #expect(!domain.contains(x, classCount: k), "\(domain) should not contain \(x)") }
+        }
+    }
+
     /// Every family builds from values at its declared edges (0 where it is admitted, +∞ for
     /// positive parameters): the initialisers accept what the declaration admits.
     @Test func everyFamilyAcceptsTheEdgesItsDeclarationAdmits() {
@@ -33,7 +52,8 @@ import Testing
                 let x: Float = switch parameter.constraint {
                 case .real: 0
                 case .positive: .infinity
-                case .nonNegative, .unitInterval, .halfOpenUnitInterval: 0
+                case .nonNegative, .unitInterval, .halfOpenUnitInterval, .counts, .binary, .classes: 0
+                case .openUnitInterval: 0.5
                 case .simplex: 1 / Float(width)
                 }
                 let shape = parameter.width == .one ? [2] : [2, width]

@@ -60,6 +60,7 @@ struct FamilyDeclarationTests {
         case .counts: Tensor([0, 1, 4, 2])
         case .binary: Tensor([0, 1, 1, 0])
         case .classes: Tensor([0, 2, 1, 2])
+        case .nonNegative, .unitInterval, .halfOpenUnitInterval, .simplex: Tensor([0, 0.5, 0.25, 1])
         }
     }
 

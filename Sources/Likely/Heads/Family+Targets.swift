@@ -46,7 +46,7 @@ extension Family {
                 throw TargetError(family: self, problem: .classCount(count: classes, allowed: allowed), expected: words)
             }
         }
-        if let index = values.firstIndex(where: { !support.contains($0, classCount: classes) }) {
+        if let index = values.firstIndex(where: { !support.contains(Double($0), classCount: classes) }) {
             throw TargetError(family: self, problem: .value(index: index, value: values[index]),
                               expected: support.expectation(classCount: classes))
         }
