@@ -158,11 +158,14 @@ struct ModelDataOptions: ParsableArguments {
     /// (the same T), or it is bad usage naming both.
     func load(_ path: String, for model: ProbabilisticModel, needTargets: Bool, keep: [String] = [],
               role: String = "DATA") throws -> LoadedData {
-        if let fitted = model.head.temperatureMcSamples, fitted != mcSamples {
-            func name(_ t: Int) -> String { ConformalCalibration.predictiveName(mcSamples: t) }
-            throw InputError("--mc-samples \(mcSamples): the temperature of \(modelDirectory) was fitted for the \(name(fitted)) predictive "
-                             + "with --mc-samples \(fitted); this run uses the \(name(mcSamples)) predictive; pass --mc-samples \(fitted) "
-                             + "or fit again with --calibrate-mc-samples \(mcSamples)")
+        if let fitted = model.head.temperatureFittedFor {
+            let used = try method(for: model).name
+            if fitted != (used, mcSamples) {
+                throw InputError("--predictive \(used) --mc-samples \(mcSamples): the temperature of \(modelDirectory) was fitted for the "
+                                 + "\(fitted.method) predictive with --mc-samples \(fitted.mcSamples); this run uses the \(used) predictive "
+                                 + "with --mc-samples \(mcSamples); pass --predictive \(fitted.method) --mc-samples \(fitted.mcSamples) "
+                                 + "or fit again with --calibrate-mc-samples \(mcSamples)")
+            }
         }
         let data = try DataSource.load(path, for: model, split: split, needTargets: needTargets, keep: keep, role: role,
                                        unknownCategories: unknownCategory)

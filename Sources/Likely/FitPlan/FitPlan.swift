@@ -178,10 +178,15 @@ public struct FitPlan: Equatable, Sendable {
         }
         if let laplace { try model.checkLaplace(laplace) }
         configure(model, &options)
-        let history = try model.fit(data, options: options, resume: resume)
+        var history = try model.fit(data, options: options, resume: resume)
         if let laplace {
-            try model.fitLaplace(on: model.trainingSplit(of: data, options: options).train, structure: laplace,
-                                 prior: priorPrecision, seed: seed)
+            let (train, held) = model.trainingSplit(of: data, options: options)
+            try model.fitLaplace(on: train, structure: laplace, prior: priorPrecision, seed: seed)
+            // The temperature belongs to the predictive the model now uses: the Laplace one.
+            if options.calibrateTemperature, let held {
+                history.temperature = Double(try model.calibrateTemperature(on: held, predictive: LaplaceMethod.name,
+                                                                            mcSamples: options.calibrationMCSamples, seed: seed))
+            }
         }
         return (model, history)
     }

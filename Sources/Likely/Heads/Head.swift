@@ -32,6 +32,15 @@ public struct Head: Codable, Equatable, Sendable {
     /// dropout with T passes); nil when none was fitted, or in files from before it was
     /// recorded. The temperature is valid for that predictive only.
     public var temperatureMcSamples: Int?
+    /// The uncertainty method of the predictive the temperature was fitted for (`network`,
+    /// `dropout`, `laplace`); nil when none was fitted, or in files from before it was
+    /// recorded (then `network` for T = 0 and `dropout` for T > 0).
+    public var temperaturePredictive: String?
+
+    /// The predictive (method name and T) the temperature belongs to, nil when none was fitted.
+    public var temperatureFittedFor: (method: String, mcSamples: Int)? {
+        temperatureMcSamples.map { (temperaturePredictive ?? ($0 == 0 ? "network" : "dropout"), $0) }
+    }
 
     /// - Parameters:
     ///   - family: the distribution predicted.

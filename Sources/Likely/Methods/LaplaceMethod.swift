@@ -17,7 +17,9 @@ public struct LaplaceMethod: UncertaintyMethod {
     public let requestedDraws: Int
     /// Whether T = 0 takes the probit closed form (classification heads).
     public let probit: Bool
-    public var name: String { "laplace" }
+    /// The registered name.
+    public static let name = "laplace"
+    public var name: String { Self.name }
     public var draws: Int { probit ? 1 : (requestedDraws == 0 ? Self.defaultDraws : requestedDraws) }
 
     /// - Parameters:

@@ -208,6 +208,13 @@ public enum ModelDirectory {
         if let t = d.head.temperatureMcSamples, t < 0 {
             throw ModelFileError(file: file, "field head.temperature_mc_samples: expected T ≥ 0, got \(t)")
         }
+        if let name = d.head.temperaturePredictive {
+            let t = d.head.temperatureMcSamples ?? -1
+            let fits = name == LaplaceMethod.name ? t >= 0 : (name == "network" ? t == 0 : name == "dropout" && t > 0)
+            guard fits else {
+                throw ModelFileError(file: file, "field head.temperature_predictive: expected network (with temperature_mc_samples 0), dropout (T > 0) or laplace (T ≥ 0), got \"\(name)\" with temperature_mc_samples \(d.head.temperatureMcSamples.map(String.init) ?? "missing")")
+            }
+        }
         var random = RandomSource(seed: 0)
         let network: Sequential
         do {
