@@ -23,6 +23,7 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -73,17 +74,40 @@ def true_model(table, csv, splits_directory):
     return [synthetic_tables.true_test_nll(table["name"], frame, test) for _, test in splits]
 
 
+def earlier_record(arguments, table):
+    """The record of `table` in --baselines-from's results.json when it has baselines, else None."""
+    if not arguments.baselines_from:
+        return None
+    with open(os.path.join(arguments.baselines_from, "results.json")) as file:
+        records = {record["table"]["name"]: record for record in json.load(file)}
+    record = records.get(table["name"])
+    return record if record and "baselines" in record else None
+
+
 def run_table(arguments, table):
-    """One table's record: Likely's summary, each baseline's, and the true model's per split."""
+    """One table's record: Likely's summary, each baseline's, and the true model's per split.
+
+    With --baselines-from, a table that run scored keeps its splits (Likely reads them with
+    --splits-from), its baselines and its true model's NLLs; only Likely runs again."""
     splits_directory = os.path.join(arguments.work, table["name"], "splits")
     os.makedirs(splits_directory, exist_ok=True)
     for name in os.listdir(splits_directory):                 # never score on an earlier run's splits
         os.remove(os.path.join(splits_directory, name))
     command = likely_command(arguments, table, splits_directory)
+    earlier = earlier_record(arguments, table)
+    if earlier:
+        earlier_splits = os.path.join(arguments.baselines_from, table["name"], "splits")
+        for name in os.listdir(earlier_splits):
+            shutil.copyfile(os.path.join(earlier_splits, name), os.path.join(splits_directory, name))
+        position = command.index("--write-splits")
+        command[position:position + 2] = ["--splits-from", splits_directory]
     start = time.perf_counter()
     record = {"table": table, "command": command, "likely": run_likely(command)}
     record["likely"]["wall_seconds"] = time.perf_counter() - start
     if "failed" in record["likely"]:
+        return record
+    if earlier:
+        record.update({key: earlier[key] for key in ("baselines", "true_nll") if key in earlier})
         return record
     csv = os.path.join(arguments.data, table["csv"])
     try:
@@ -183,7 +207,10 @@ def results_section(records, arguments, seconds):
              f"({platform.machine()}), {len(records)} tables, {arguments.splits} splits each, seed {arguments.seed}, "
              f"{seconds / 60:.1f} minutes in all. Test NLL per observation (nats), mean ± standard error over the "
              f"splits; the verdict is Likely's against the baseline with the mean difference baseline − Likely "
-             f"(positive: Likely is better; win at ≥ {MARGIN}, loss at ≤ −{MARGIN}).", ""]
+             f"(positive: Likely is better; win at ≥ {MARGIN}, loss at ≤ −{MARGIN})."
+             + (f" The splits, baselines and true models' NLLs of the tables it had scored are those of the earlier run "
+                f"in `{os.path.basename(os.path.normpath(arguments.baselines_from))}` (its seconds too); only Likely ran "
+                f"again." if arguments.baselines_from else ""), ""]
     lines += ["| against | wins | ties | losses | not compared |", "|---|---|---|---|---|"]
     lines += [f"| {BASELINES[name]} | {t['win']} | {t['tie']} | {t['loss']} | {t['not compared']} |" for name, t in tallies.items()]
     lines += ["", *rows, "", "### Synthetic tables: the gap to the true model", "",
@@ -213,6 +240,8 @@ def main():
     parser.add_argument("--splits", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--page", default="docs/benchmarks.md", help="the page whose results section is rewritten")
+    parser.add_argument("--baselines-from", help="an earlier run's WORK directory: reuse its splits, baselines and true "
+                        "NLLs (same --seed and --splits), running only likely again; tables it did not score run in full")
     arguments = parser.parse_args()
     arguments.work = arguments.work or os.path.join(arguments.data, "runs")
     manifest = os.path.join(arguments.data, "suite.json")

@@ -7,6 +7,8 @@ formulas retyped from the issue, scikit-learn's logistic regression, statsmodels
 log-likelihood, numpy's least squares, and hand-worked examples. Everything that draws is seeded.
 """
 
+import argparse
+import json
 import os
 import tempfile
 import unittest
@@ -246,6 +248,35 @@ class VerdictAndPageTests(unittest.TestCase):
             run_suite.write_page(page, "## Results\n\nnew numbers\n")
             with open(page) as file:
                 self.assertEqual(file.read(), "# Benchmarks\n\nHow to run.\n\n## Results\n\nnew numbers\n")
+
+    def test_an_earlier_runs_baselines_and_splits_are_reused(self):
+        """--baselines-from: Likely reads the earlier split files (--splits-from, not --write-splits)
+        and the record keeps the earlier baselines and true NLLs; a table that run did not score
+        runs its baselines in full."""
+        with tempfile.TemporaryDirectory() as directory:
+            earlier, work = os.path.join(directory, "earlier"), os.path.join(directory, "work")
+            os.makedirs(os.path.join(earlier, "t", "splits"))
+            with open(os.path.join(earlier, "t", "splits", "index_train_0.txt"), "w") as file:
+                file.write("0\n1\n")
+            table = {"name": "t", "csv": "t.csv", "target": "y", "family": "normal", "features": ["x"],
+                     "likely_options": []}
+            glm = {"seconds": 1.0, "per_split": [{"split": 0, "nll": 1.5}]}
+            with open(os.path.join(earlier, "results.json"), "w") as file:
+                json.dump([{"table": table, "baselines": {"glm": glm}, "true_nll": [1.25]}], file)
+            likely = os.path.join(directory, "likely")        # prints its arguments as the summary
+            with open(likely, "w") as file:
+                file.write("#!/usr/bin/env python3\nimport json, sys\n"
+                           "print(json.dumps({'nll_mean': 1.0, 'nll_se': 0.0, 'per_split': [{'nll': 1.0}], 'argv': sys.argv}))\n")
+            os.chmod(likely, 0o755)
+            arguments = argparse.Namespace(likely=likely, data=directory, work=work, splits=1, seed=2,
+                                           baselines_from=earlier)
+            record = run_suite.run_table(arguments, table)
+            argv = record["likely"]["argv"]
+            self.assertEqual(argv[argv.index("--splits-from") + 1], os.path.join(work, "t", "splits"))
+            self.assertNotIn("--write-splits", argv)
+            self.assertEqual(os.listdir(os.path.join(work, "t", "splits")), ["index_train_0.txt"])
+            self.assertEqual((record["baselines"], record["true_nll"]), ({"glm": glm}, [1.25]))
+            self.assertIsNone(run_suite.earlier_record(arguments, dict(table, name="other")))
 
 
 if __name__ == "__main__":

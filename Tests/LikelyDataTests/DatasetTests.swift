@@ -108,6 +108,20 @@ import Testing
         #expect(try JSONDecoder().decode(Standardizer.self, from: data) == images)
     }
 
+    /// Column 0 is an indicator seen once in 8 rows (μ = 1/8, σ would be √7/8 ≈ 0.33): it is
+    /// centred but not divided, so its 1 is the input 7/8, not 7/√7 ≈ 2.65. Column 1 takes 0,
+    /// 1 and 2, not an indicator: μ = 3/8, σ² = (6·9 + 25 + 169)/(64·8), hand-worked below.
+    @Test func anIndicatorIsCentredButNotDivided() throws {
+        let x = Tensor(shape: [8, 2], scalars: [0, 0, 0, 1, 0, 0, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0])
+        let s = Standardizer(fitting: x)
+        #expect(s.mean == [0.125, 0.375])
+        #expect(s.standardDeviation[0] == 1)
+        // Column 1: values 0 ×6, 1, 2: Σ(x − 3/8)² = 6·(9/64) + 25/64 + 169/64 = 248/64.
+        #expect(abs(s.standardDeviation[1] - Float((248.0 / 64 / 8).squareRoot())) < 1e-6)
+        #expect(s.apply(x)[3, 0] == 0.875 && s.apply(x)[0, 0] == -0.125)
+        // A compact table's one-hot inputs follow the same rule (CompactTableTests compares them).
+    }
+
     /// Fitted on 0, 1, 2 (μ = 1, σ = √(2/3)), x is clipped to [0, 2] first: −5 maps as 0 does,
     /// 10 as 2, 1.5 is inside and kept. A standardizer of an older model file, without a range,
     /// clips nothing.

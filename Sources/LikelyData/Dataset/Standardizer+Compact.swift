@@ -6,7 +6,8 @@ extension Standardizer {
     /// Fits μ and σ per input of the wide rows that compact `data` `[n, columns]` stands for:
     /// a numeric column as `init(fitting:)` does (two passes in Double); one-hot input i, 1 in
     /// c_i of the n rows, μ_i = c_i / n and σ_i² = (c_i (1 − μ_i)² + (n − c_i) μ_i²) / n, the
-    /// same sums as over the wide rows. σ is 1 where it would be (nearly) 0, as there.
+    /// same sums as over the wide rows. σ is 1 where it would be (nearly) 0, and for the
+    /// one-hot inputs and numeric 0/1 columns (indicators), as there.
     /// - Parameters:
     ///   - data: compact rows, n ≥ 1.
     ///   - encoding: the encoding they were read with (`isCompact`).
@@ -16,9 +17,11 @@ extension Standardizer {
                      "fitting compact rows of \(columns) columns needs [n ≥ 1, \(columns)], got shape \(data.shape)")
         let n = data.shape[0], offsets = encoding.inputOffsets, x = data.scalars
         var sum = [Double](repeating: 0, count: width), squares = [Double](repeating: 0, count: width)
+        var indicator = [Bool](repeating: true, count: width)
         for (j, column) in encoding.columns.enumerated() {
             if column.categories == nil {
                 let p = offsets[j]
+                indicator[p] = (0..<n).allSatisfy { r in x[r * columns + j] == 0 || x[r * columns + j] == 1 }
                 for r in 0..<n { sum[p] += Double(x[r * columns + j]) }
                 sum[p] /= Double(n)
                 for r in 0..<n { let e = Double(x[r * columns + j]) - sum[p]; squares[p] += e * e }
@@ -31,15 +34,17 @@ extension Standardizer {
                 }
             }
         }
-        self.init(mean: sum, squares: squares, count: n, featureShape: [width])
+        self.init(mean: sum, squares: squares, count: n, featureShape: [width], indicator: indicator)
     }
 
-    /// μ, and σ = √(squares / n) or 1 where that is (nearly) 0: the last step of both fits
-    /// (with the training range to clip to, which compact rows do not keep).
-    init(mean: [Double], squares: [Double], count n: Int, featureShape: [Int], range: (minimum: [Float], maximum: [Float])? = nil) {
+    /// μ, and σ = √(squares / n), or 1 for an indicator feature and where σ is (nearly) 0:
+    /// the last step of both fits (with the training range to clip to, which compact rows do
+    /// not keep).
+    init(mean: [Double], squares: [Double], count n: Int, featureShape: [Int], indicator: [Bool],
+         range: (minimum: [Float], maximum: [Float])? = nil) {
         let sd = mean.indices.map { j -> Float in
             let s = (squares[j] / Double(n)).squareRoot()
-            return s <= 1e-6 * max(1, abs(mean[j])) || !s.isFinite ? 1 : Float(s)
+            return indicator[j] || s <= 1e-6 * max(1, abs(mean[j])) || !s.isFinite ? 1 : Float(s)
         }
         self.init(mean: mean.map { Float($0) }, standardDeviation: sd, featureShape: featureShape, range: range)
     }

@@ -8,6 +8,12 @@ import LikelyTensor
 /// zero, or below 1e-6 · max(1, |μ|) (constant up to rounding), gets σ = 1, so it is only
 /// centred and never divided by zero.
 ///
+/// An indicator feature, whose training values are 0 and 1 only (a one-hot category, a 0/1
+/// column), also gets σ = 1: it is centred, x − μ, but not divided. Its σ = √(μ(1 − μ)) is
+/// about 1/√n for a category seen once in n rows, which would make that row's input √n (83
+/// in 7000 rows) and let one row drive the network's outputs to its links' limits; kept in
+/// [−1, 1], each category's effect has the same prior under weight decay.
+///
 /// A fitted standardizer also keeps each feature's training range [min, max] and clips x to it
 /// before standardizing: a ReLU network extrapolates linearly outside its data, so one feature
 /// far outside the training range (a test row 30 σ out) could move a predicted mean and log
@@ -44,21 +50,24 @@ public struct Standardizer: Codable, Equatable, Sendable {
     }
 
     /// Fits μ and σ per feature over the rows (axis 0) of `data` `[n, ...]`, n ≥ 1, with two
-    /// passes in Double: μ = Σx / n, σ² = Σ(x − μ)² / n; and the range min x, max x.
+    /// passes in Double: μ = Σx / n, σ² = Σ(x − μ)² / n (σ = 1 for an indicator feature); and
+    /// the range min x, max x.
     public init(fitting data: Tensor) {
         precondition(data.rank >= 1 && data.shape[0] >= 1, "fitting needs at least one row, got shape \(data.shape)")
         let n = data.shape[0], d = data.count / n
         var sum = [Double](repeating: 0, count: d), squares = [Double](repeating: 0, count: d)
         var low = [Float](repeating: .infinity, count: d), high = [Float](repeating: -.infinity, count: d)
+        var indicator = [Bool](repeating: true, count: d)
         data.scalars.withUnsafeBufferPointer { x in
             for r in 0..<n { for j in 0..<d { low[j] = min(low[j], x[r * d + j]); high[j] = max(high[j], x[r * d + j]) } }
+            for r in 0..<n { for j in 0..<d where indicator[j] { indicator[j] = x[r * d + j] == 0 || x[r * d + j] == 1 } }
             for r in 0..<n { for j in 0..<d { sum[j] += Double(x[r * d + j]) } }
             for j in 0..<d { sum[j] /= Double(n) }
             for r in 0..<n { for j in 0..<d { let e = Double(x[r * d + j]) - sum[j]; squares[j] += e * e } }
         }
         let finite = low.allSatisfy(\.isFinite) && high.allSatisfy(\.isFinite)
         self.init(mean: sum, squares: squares, count: n, featureShape: Array(data.shape.dropFirst()),
-                  range: finite ? (low, high) : nil)
+                  indicator: indicator, range: finite ? (low, high) : nil)
     }
 
     /// (clip(x, min, max) − μ) / σ for `x` of shape `[n] + featureShape`, recorded on the tape
