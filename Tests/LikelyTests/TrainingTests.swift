@@ -123,26 +123,49 @@ struct TrainingTests {
         }
     }
 
-    /// A sigmoid of a logit of 30 rounds to 1 in float32, outside the negative binomial's
-    /// p ∈ [0, 1): the fit stops with a `TrainingError` naming the parameter, epoch and batch
-    /// (the family's constructor stopped the process on it before).
-    @Test func aParameterOutsideItsDomainNamesEpochBatchAndParameter() throws {
+    /// A negative-binomial network with its last layer set to `bias` (weights 0), and 16 counts of 3.
+    static func negativeBinomialNetwork(bias values: [Float]) throws -> (ProbabilisticModel, Dataset) {
         var random = RandomSource(seed: 13)
         let model = try ProbabilisticModel(architecture: .mlp, inputShape: [2], head: Head(.negativeBinomial), hidden: [4],
                                            dropout: 0, using: &random)
         let weights = model.parameters[model.parameters.count - 2], bias = model.parameters[model.parameters.count - 1]
         weights.tensor.scalars = [Float](repeating: 0, count: weights.tensor.count)
-        bias.tensor.scalars = [0, 30]  // total count e⁰ = 1, probs σ(30) = 1.0 in float32
-        let counts = Dataset(features: Tensor.ones([16, 2]), targets: Tensor.full(3, shape: [16]))
+        bias.tensor.scalars = values
+        return (model, Dataset(features: Tensor.ones([16, 2]), targets: Tensor.full(3, shape: [16])))
+    }
+
+    /// e⁻²⁰⁰ underflows to 0 in float32, outside the negative binomial's r > 0: the fit stops
+    /// with a `TrainingError` naming the parameter, epoch and batch (the family's constructor
+    /// stopped the process on it before).
+    @Test func aParameterOutsideItsDomainNamesEpochBatchAndParameter() throws {
+        let (model, counts) = try Self.negativeBinomialNetwork(bias: [-200, 0])  // total count e⁻²⁰⁰ = 0 in float32
         var o = TrainingOptions()
         o.batchSize = 8
         #expect {
             try model.fit(counts, options: o)
         } throws: { error in
             let text = "\(error)"
-            return error is TrainingError && text.contains("negbinomial parameter probs is 1.0, expected in [0, 1)")
+            return error is TrainingError && text.contains("negbinomial parameter total_count is 0.0, expected > 0")
                 && text.contains("epoch 1, batch 1")
         }
+    }
+
+    /// σ(30) rounds to 1 in float32, outside p ∈ [0, 1) (the fit stopped on it, as ISLP's
+    /// Bikeshare and AER's EquationCitations did at the defaults): the logit is capped at 15.
+    /// By hand, a count of 3 with r = 1 has NLL −[ln Γ(4) − ln Γ(4) − ln Γ(1) + ln(1 − p) + 3 ln p]
+    /// = −ln(1 − p) − 3 ln p; p = σ(15) = 1/(1 + e⁻¹⁵) in float32 steps is 1/(1 + 3·2⁻²³) =
+    /// 1 − 6·2⁻²⁴, so the NLL is −ln(6·2⁻²⁴) + 3·6·2⁻²⁴ = 14.8438; at logit 30 it was no NLL at
+    /// all. The fit goes on.
+    @Test func aLogitBeyondTheFloatEdgeOfPIsCapped() throws {
+        let nll = Head(.negativeBinomial).negativeLogLikelihood(Tensor(shape: [1, 2], scalars: [0, 30]), targets: Tensor([3]))
+        let byHand = -Foundation.log(6 * 0x1p-24) + 3 * 6 * 0x1p-24
+        #expect(abs(Double(nll.scalars[0]) - byHand) < 1e-4, "\(nll.scalars[0]) against \(byHand)")
+        let (model, counts) = try Self.negativeBinomialNetwork(bias: [0, 30])
+        var o = TrainingOptions()
+        o.batchSize = 8
+        o.epochs = 3
+        let history = try model.fit(counts, options: o)
+        #expect(history.epochs.allSatisfy { $0.loss.isFinite })
     }
 
     /// The gradient seam sees every step's gradients before the update.

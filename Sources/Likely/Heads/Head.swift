@@ -92,8 +92,8 @@ public struct Head: Codable, Equatable, Sendable {
     }
 
     /// The first raw output that is not finite, or parameter value outside its declared
-    /// constraint (a sigmoid of a large logit rounds to 1 in float32, outside [0, 1); an exp
-    /// link underflows to 0, outside > 0), as a
+    /// constraint (an exp link underflows to 0, outside > 0; a sigmoid parameter in [0, 1) never
+    /// reaches 1, its logit being capped), as a
     /// `TrainingError` at `epoch` and `batch`; `nil` when the distribution can be built.
     func invalidOutput(_ raw: Tensor, epoch: Int, batch: Int) -> TrainingError? {
         if let bad = raw.scalars.first(where: { !$0.isFinite }) {
@@ -112,9 +112,17 @@ public struct Head: Codable, Equatable, Sendable {
         }
     }
 
+    /// The largest logit ℓ a sigmoid parameter in [0, 1) (the negative binomial's p) takes:
+    /// σ(ℓ) rounds to 1 in float32 from ℓ ≈ 16.6 on, outside the domain, and a network can get
+    /// there on its way (a count far above the predicted mean pushes r down and ℓ up), so ℓ is
+    /// capped at 15, σ(15) = 1 − 3.1·10⁻⁷, where dp/dℓ ≈ 3·10⁻⁷ already moves p by nothing.
+    /// Beyond it the gradient in ℓ is 0; the mean r·e^ℓ still follows r.
+    static let largestHalfOpenLogit: Float = 15
+
     /// One parameter from its raw outputs r: link(r), then for a standardized target
     /// y = a + b·z a location a + b·link(r) and a scale b·link(r) (ln b + r for an exp
-    /// link), a rate link(r)/b (r − ln b) and a log-location ln b + link(r); a class score r/T.
+    /// link), a rate link(r)/b (r − ln b) and a log-location ln b + link(r); a class score r/T;
+    /// for a sigmoid parameter in [0, 1), the logit capped at `largestHalfOpenLogit`.
     func value(of parameter: Family.Parameter, raw r: Tensor, scaling: TargetScaling?) -> ParameterValues.Value {
         let link = parameter.followsScaleLink ? scaleLink.link : parameter.link
         let role = parameter.role
@@ -126,7 +134,10 @@ public struct Head: Codable, Equatable, Sendable {
             return .init(value: { role == .scale ? exp(r) * stretch : (role == .inverseScale ? exp(r) / stretch : exp(r)) },
                          logarithm: logarithm)
         case .sigmoid, .softmax:
-            let logits = role == .classScore && temperature != 1 ? r / temperature : r
+            var logits = role == .classScore && temperature != 1 ? r / temperature : r
+            if parameter.constraint == .halfOpenUnitInterval {
+                logits = clamp(logits, min: -.greatestFiniteMagnitude, max: Head.largestHalfOpenLogit)
+            }
             return .init(value: { link.forward(logits) }, logits: logits)
         case .identity, .softplus:
             let value = link.forward(r)
