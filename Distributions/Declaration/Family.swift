@@ -31,16 +31,37 @@ public struct Family: Sendable, CustomStringConvertible {
     /// a family uses the stable form when it is given (ln σ for an exp-link scale, logits for
     /// a probability).
     public let build: @Sendable (ParameterValues) -> any UnivariateDistribution
+    /// The distribution in Double for parameter values in Double (`Normal.Scalar`, …): what
+    /// `likely dist` evaluates. nil for a family whose parameters are per component (a mixture
+    /// density). Call it through `scalarDistribution(_:)`, which checks the domains.
+    public let scalar: (@Sendable (ScalarParameters) -> any ScalarDistribution)?
 
     /// Declares a family. Parameter names must be distinct.
     public init(name: String, support: Support, parameters: [Parameter],
-                build: @escaping @Sendable (ParameterValues) -> any UnivariateDistribution) {
+                build: @escaping @Sendable (ParameterValues) -> any UnivariateDistribution,
+                scalar: (@Sendable (ScalarParameters) -> any ScalarDistribution)? = nil) {
         precondition(Set(parameters.map(\.name)).count == parameters.count,
                      "family \(name) declares a parameter twice: \(parameters.map(\.name))")
         self.name = name
         self.support = support
         self.parameters = parameters
         self.build = build
+        self.scalar = scalar
+    }
+
+    /// The distribution in Double for `parameters` (every declared parameter, by name), or nil
+    /// for a family without a scalar kernel. Stops with "<family> <parameter> must be
+    /// <expectation>, got <value>" unless each value form satisfies its declared constraint.
+    public func scalarDistribution(_ parameters: ScalarParameters) -> (any ScalarDistribution)? {
+        guard let scalar else { return nil }
+        for parameter in self.parameters {
+            let (numbers, form) = parameters[parameter.name]
+            guard form == .value else { continue }
+            if let bad = numbers.first(where: { !parameter.constraint.contains($0) }) {
+                preconditionFailure("\(name) \(parameter.name) must be \(parameter.constraint.expectation), got \(bad)")
+            }
+        }
+        return scalar(parameters)
     }
 
     /// Stops with "<family> <parameter> must be <expectation>, got <value>" unless every

@@ -136,6 +136,64 @@ public struct Bernoulli: UnivariateDistribution, EntropyDistribution, ClassDistr
     }
 }
 
+// MARK: - Double
+
+extension Bernoulli: ScalarElements {
+    /// Bernoulli(p) in Double, held as ln p and ln(1 − p) (exact from a logit ℓ:
+    /// −softplus(−ℓ) and −softplus(ℓ)).
+    public struct Scalar: ScalarDistribution {
+        /// ln P(X = 1).
+        public let logProbability: Double
+        /// ln P(X = 0).
+        public let logComplement: Double
+
+        /// Bernoulli(probs); the caller checks 0 ≤ p ≤ 1.
+        public init(probs: Double) {
+            logProbability = Foundation.log(probs)
+            logComplement = Foundation.log1p(-probs)
+        }
+
+        /// Bernoulli(σ(logits)), finite for any finite logit.
+        public init(logits: Double) {
+            logProbability = -softplusDouble(-logits)
+            logComplement = -softplusDouble(logits)
+        }
+
+        /// P(X = 1).
+        var probability: Double { Foundation.exp(logProbability) }
+        /// P(X = 0).
+        var complement: Double { Foundation.exp(logComplement) }
+
+        /// ln p for x = 1, ln(1 − p) for x = 0, −∞ otherwise.
+        public func logProb(_ x: Double) -> Double { x == 1 ? logProbability : (x == 0 ? logComplement : -.infinity) }
+        /// 0 below 0, 1 − p on [0, 1), 1 from 1 on.
+        public func cdf(_ x: Double) -> Double { x < 0 ? 0 : (x < 1 ? complement : 1) }
+        /// 0 for q ≤ 1 − p, else 1.
+        public func quantile(_ q: Double) -> Double {
+            guard q >= 0 && q <= 1 else { return .nan }
+            return q <= complement ? 0 : 1
+        }
+        /// p.
+        public var mean: Double { probability }
+        /// p(1 − p).
+        public var variance: Double { probability * complement }
+        /// −p ln p − (1 − p) ln(1 − p), with 0 · ln 0 = 0.
+        public var entropy: Double {
+            (probability == 0 ? 0 : -probability * logProbability) + (complement == 0 ? 0 : -complement * logComplement)
+        }
+        /// GSL `gsl_ran_bernoulli(p)`.
+        public func sample(using random: inout RandomSource) -> Double { Double(random.bernoulli(probability: probability)) }
+    }
+
+    /// Each element in Double, from the logits when the distribution was built from them.
+    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
+        switch parameters {
+        case .logits(let l): return elementArguments([l], broadcastTo: shape).map { Scalar(logits: $0[0]) }
+        case .probs(let p): return elementArguments([p], broadcastTo: shape).map { Scalar(probs: $0[0]) }
+        }
+    }
+}
+
 // MARK: - Declaration
 
 extension Family {
@@ -149,5 +207,9 @@ extension Family {
         build: { p in
             if let logits = p["probs"].logits { return Bernoulli(logits: logits) }
             return Bernoulli(probs: p["probs"].value)
+        },
+        scalar: { p in
+            let (numbers, form) = p["probs"]
+            return form == .logits ? Bernoulli.Scalar(logits: numbers[0]) : Bernoulli.Scalar(probs: numbers[0])
         })
 }

@@ -36,13 +36,8 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
         let s = alpha + beta
         return (alpha * beta / (square(s) * (s + 1))).broadcast(to: batchShape)
     }
-    /// ln B(α, β) − (α − 1)ψ(α) − (β − 1)ψ(β) + (α + β − 2)ψ(α + β).
-    public var entropy: Tensor {
-        pointwiseValue([alpha, beta]) { x in
-            let a = x[0], b = x[1]
-            return gsl_sf_lnbeta(a, b) - (a - 1) * gsl_sf_psi(a) - (b - 1) * gsl_sf_psi(b) + (a + b - 2) * gsl_sf_psi(a + b)
-        }
-    }
+    /// ln B(α, β) − (α − 1)ψ(α) − (β − 1)ψ(β) + (α + β − 2)ψ(α + β) (`Scalar.entropy`).
+    public var entropy: Tensor { pointwiseValue([alpha, beta]) { x in Scalar(alpha: x[0], beta: x[1]).entropy } }
 
     /// I_x(α, β), the regularised incomplete beta function (`Beta.cdf(_:alpha:beta:)`).
     public func cdf(_ value: Tensor) -> Tensor {
@@ -65,27 +60,9 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
         x < 1e-20 ? 1 - cdf(x, alpha: alpha, beta: beta) : cdf(complement, alpha: beta, beta: alpha)
     }
 
-    /// The x with I_x(α, β) = p: GSL `gsl_cdf_beta_Pinv` where it inverts the cdf, else (it
-    /// fails for extreme shapes, e.g. Beta(5, 0.05) at 0.25, x = 0.999591) bisection on
-    /// u = logit x ∈ [−745, 745] with x = σ(u) and 1 − x = σ(−u) formed separately, comparing
-    /// I_x(α, β) for p ≤ ½ and I₁₋ₓ(β, α) = 1 − I_x(α, β) above.
+    /// The x with I_x(α, β) = p (`Scalar.quantile`).
     public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, alpha, beta]) { v in
-            let p = v[0], a = v[1], b = v[2]
-            guard p >= 0 && p <= 1 else { return .nan }
-            if p == 0 { return 0 }
-            if p == 1 { return 1 }
-            let library = gsl_cdf_beta_Pinv(p, a, b)
-            if library > 0 && library < 1,
-               invertsCDF(library, p, lowerTail: Beta.cdf(library, alpha: a, beta: b),
-                          upperTail: Beta.survival(library, complement: 1 - library, alpha: a, beta: b)) {
-                return library
-            }
-            let u = bisectQuantile(p, low: -745, high: 745,
-                                   lowerTail: { Beta.cdf(sigmoidDouble($0), alpha: a, beta: b) },
-                                   upperTail: { Beta.survival(sigmoidDouble($0), complement: sigmoidDouble(-$0), alpha: a, beta: b) })
-            return sigmoidDouble(u)
-        }
+        pointwiseValue([probability, alpha, beta]) { v in Scalar(alpha: v[1], beta: v[2]).quantile(v[0]) }
     }
 
     // MARK: - Log-probability
@@ -101,10 +78,7 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
             d[0] = (a - 1) / x - (b - 1) / (1 - x)
             d[1] = logX - gsl_sf_psi(a) + psiSum
             d[2] = log1mX - gsl_sf_psi(b) + psiSum
-            // (α − 1) ln x with 0 · ln 0 = 0 at α = 1 (a uniform edge), likewise for β.
-            let left = a == 1 ? 0 : (a - 1) * logX
-            let right = b == 1 ? 0 : (b - 1) * log1mX
-            return left + right - gsl_sf_lnbeta(a, b)
+            return Scalar(alpha: a, beta: b).logProb(x)
         }
     }
 
@@ -113,6 +87,74 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
     /// GSL `gsl_ran_beta(α, β)`.
     public func sample(using random: inout RandomSource) -> Tensor {
         sampleElementwise([alpha, beta], using: &random) { r, a in r.beta(a[0], a[1]) }
+    }
+}
+
+// MARK: - Double
+
+extension Beta: ScalarElements {
+    /// Beta(α, β) with α and β in Double.
+    public struct Scalar: ScalarDistribution {
+        /// α > 0.
+        public let alpha: Double
+        /// β > 0.
+        public let beta: Double
+
+        /// Beta(alpha, beta); the caller checks both > 0.
+        public init(alpha: Double, beta: Double) {
+            self.alpha = alpha
+            self.beta = beta
+        }
+
+        /// (α − 1) ln x + (β − 1) ln(1 − x) − ln B(α, β), −∞ outside [0, 1].
+        public func logProb(_ x: Double) -> Double {
+            guard x >= 0 && x <= 1 else { return -.infinity }
+            // (α − 1) ln x with 0 · ln 0 = 0 at α = 1 (a uniform edge), likewise for β.
+            let left = alpha == 1 ? 0 : (alpha - 1) * Foundation.log(x)
+            let right = beta == 1 ? 0 : (beta - 1) * Foundation.log1p(-x)
+            return left + right - gsl_sf_lnbeta(alpha, beta)
+        }
+        /// I_x(α, β) (`Beta.cdf(_:alpha:beta:)`).
+        public func cdf(_ x: Double) -> Double { Beta.cdf(x, alpha: alpha, beta: beta) }
+        /// The x with I_x(α, β) = p: GSL `gsl_cdf_beta_Pinv` where it inverts the cdf, else (it
+        /// fails for extreme shapes, e.g. Beta(5, 0.05) at 0.25, x = 0.999591) bisection on
+        /// u = logit x ∈ [−745, 745] with x = σ(u) and 1 − x = σ(−u) formed separately, comparing
+        /// I_x(α, β) for p ≤ ½ and I₁₋ₓ(β, α) = 1 − I_x(α, β) above.
+        public func quantile(_ p: Double) -> Double {
+            let a = alpha, b = beta
+            guard p >= 0 && p <= 1 else { return .nan }
+            if p == 0 { return 0 }
+            if p == 1 { return 1 }
+            let library = gsl_cdf_beta_Pinv(p, a, b)
+            if library > 0 && library < 1,
+               invertsCDF(library, p, lowerTail: Beta.cdf(library, alpha: a, beta: b),
+                          upperTail: Beta.survival(library, complement: 1 - library, alpha: a, beta: b)) {
+                return library
+            }
+            let u = bisectQuantile(p, low: -745, high: 745,
+                                   lowerTail: { Beta.cdf(sigmoidDouble($0), alpha: a, beta: b) },
+                                   upperTail: { Beta.survival(sigmoidDouble($0), complement: sigmoidDouble(-$0), alpha: a, beta: b) })
+            return sigmoidDouble(u)
+        }
+        /// α/(α + β).
+        public var mean: Double { alpha / (alpha + beta) }
+        /// αβ / ((α + β)² (α + β + 1)), as (α/s)(β/s)/(s + 1) with s = α + β (no overflow).
+        public var variance: Double {
+            let s = alpha + beta
+            return (alpha / s) * (beta / s) / (s + 1)
+        }
+        /// ln B(α, β) − (α − 1)ψ(α) − (β − 1)ψ(β) + (α + β − 2)ψ(α + β).
+        public var entropy: Double {
+            gsl_sf_lnbeta(alpha, beta) - (alpha - 1) * gsl_sf_psi(alpha) - (beta - 1) * gsl_sf_psi(beta)
+                + (alpha + beta - 2) * gsl_sf_psi(alpha + beta)
+        }
+        /// GSL `gsl_ran_beta(α, β)`.
+        public func sample(using random: inout RandomSource) -> Double { random.beta(alpha, beta) }
+    }
+
+    /// Each element in Double.
+    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
+        elementArguments([alpha, beta], broadcastTo: shape).map { Scalar(alpha: $0[0], beta: $0[1]) }
     }
 }
 
@@ -126,5 +168,6 @@ extension Family {
             Parameter("alpha", .positive, link: .exp, followsScaleLink: true, summary: "the pseudo-count of successes α"),
             Parameter("beta", .positive, link: .exp, followsScaleLink: true, summary: "the pseudo-count of failures β"),
         ],
-        build: { p in Beta(alpha: p["alpha"].value, beta: p["beta"].value) })
+        build: { p in Beta(alpha: p["alpha"].value, beta: p["beta"].value) },
+        scalar: { p in Beta.Scalar(alpha: p.number("alpha"), beta: p.number("beta")) })
 }

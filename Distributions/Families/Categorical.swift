@@ -162,6 +162,87 @@ public struct Categorical: UnivariateDistribution, EntropyDistribution, ClassDis
     }
 }
 
+// MARK: - Double
+
+extension Categorical: ScalarElements {
+    /// Categorical(p₀, …, p_{K−1}) in Double, held as normalised ln pₖ (a log-softmax of the
+    /// logits, the maximum shifted out, or ln pₖ − ln Σⱼ pⱼ).
+    public struct Scalar: ScalarDistribution {
+        /// ln pₖ, normalised.
+        public let logProbabilities: [Double]
+
+        /// From K ≥ 1 non-negative weights with a positive sum (normalised here).
+        public init(probs: [Double]) {
+            let logTotal = Foundation.log(probs.reduce(0, +))
+            logProbabilities = probs.map { Foundation.log($0) - logTotal }
+        }
+
+        /// From K ≥ 1 finite logits.
+        public init(logits: [Double]) {
+            let top = logits.max() ?? 0
+            let logTotal = top + Foundation.log(logits.reduce(0) { $0 + Foundation.exp($1 - top) })
+            logProbabilities = logits.map { $0 - logTotal }
+        }
+
+        /// pₖ.
+        var probabilities: [Double] { logProbabilities.map { Foundation.exp($0) } }
+
+        /// ln pₖ at a class index k, −∞ at anything else.
+        public func logProb(_ x: Double) -> Double {
+            guard x >= 0 && x < Double(logProbabilities.count) && x == x.rounded(.down) else { return -.infinity }
+            return logProbabilities[Int(x)]
+        }
+        /// Σ_{k ≤ ⌊x⌋} pₖ (0 below 0, 1 from K − 1).
+        public func cdf(_ x: Double) -> Double {
+            guard x >= 0 else { return 0 }
+            let top = Int(Swift.min(x, Double(logProbabilities.count - 1)).rounded(.down))
+            return Swift.min(probabilities[0...top].reduce(0, +), 1)
+        }
+        /// The smallest class k with pₖ > 0 and Σ_{j ≤ k} pⱼ ≥ q.
+        public func quantile(_ q: Double) -> Double {
+            guard q >= 0 && q <= 1 else { return .nan }
+            return Double(Self.firstClass(reaching: q, probabilities))
+        }
+        /// Σₖ k pₖ.
+        public var mean: Double { probabilities.enumerated().reduce(0) { $0 + Double($1.offset) * $1.element } }
+        /// Σₖ pₖ (k − μ)².
+        public var variance: Double {
+            let mu = mean
+            return probabilities.enumerated().reduce(0) { $0 + $1.element * (Double($1.offset) - mu) * (Double($1.offset) - mu) }
+        }
+        /// −Σₖ pₖ ln pₖ with 0 · ln 0 = 0.
+        public var entropy: Double { logProbabilities.reduce(0) { $1 == -.infinity ? $0 : $0 - Foundation.exp($1) * $1 } }
+        /// The first class whose cumulative probability reaches a GSL uniform draw.
+        public func sample(using random: inout RandomSource) -> Double {
+            Double(Self.firstClass(reaching: random.uniform(), probabilities))
+        }
+
+        /// The smallest class j with pⱼ > 0 and Σ_{i ≤ j} pᵢ ≥ u; the last class with pⱼ > 0
+        /// when rounding leaves the total short of u.
+        static func firstClass(reaching u: Double, _ p: [Double]) -> Int {
+            var total = 0.0
+            for j in p.indices {
+                total += p[j]
+                if total >= u && p[j] > 0 { return j }
+            }
+            return p.lastIndex { $0 > 0 } ?? p.count - 1
+        }
+    }
+
+    /// Each row in Double, from the logits when the distribution was built from them.
+    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
+        let k = classCount
+        let table = withoutGradients { raw.broadcast(to: shape + [k]).scalars }
+        return (0..<elementCount(shape)).map { i in
+            let row = table[(i * k)..<((i + 1) * k)].map { Double($0) }
+            switch parameters {
+            case .logits: return Scalar(logits: row)
+            case .probs: return Scalar(probs: row)
+            }
+        }
+    }
+}
+
 // MARK: - Declaration
 
 extension Family {
@@ -175,5 +256,9 @@ extension Family {
         build: { p in
             if let logits = p["probs"].logits { return Categorical(logits: logits) }
             return Categorical(probs: p["probs"].value)
+        },
+        scalar: { p in
+            let (numbers, form) = p["probs"]
+            return form == .logits ? Categorical.Scalar(logits: numbers) : Categorical.Scalar(probs: numbers)
         })
 }

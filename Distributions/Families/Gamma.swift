@@ -36,35 +36,18 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
     /// α/β².
     public var variance: Tensor { (concentration / square(rate)).broadcast(to: batchShape) }
     /// √α / β, in Double (α/β² overflows Float long before the sd does).
-    public var standardDeviation: Tensor { pointwiseValue([concentration, rate]) { a in a[0].squareRoot() / a[1] } }
-    /// α − ln β + ln Γ(α) + (1 − α) ψ(α); from α = 10⁴ on the asymptotic series
-    /// ½ ln(2πeα) − ln β − 1/(3α) − 1/(12α²) (error below 10⁻¹³ there), because the terms of
-    /// size α cancel (at α = 10³⁰ the direct sum is 0, the entropy 35.5).
-    public var entropy: Tensor {
-        pointwiseValue([concentration, rate]) { a in
-            let alpha = a[0]
-            guard alpha < 1e4 else {
-                return 0.5 * Foundation.log(2 * Double.pi * M_E * alpha) - Foundation.log(a[1]) - 1 / (3 * alpha) - 1 / (12 * alpha * alpha)
-            }
-            return alpha - Foundation.log(a[1]) + gsl_sf_lngamma(alpha) + (1 - alpha) * gsl_sf_psi(alpha)
-        }
-    }
+    public var standardDeviation: Tensor { pointwiseValue([concentration, rate]) { a in Scalar(concentration: a[0], rate: a[1]).standardDeviation } }
+    /// α − ln β + ln Γ(α) + (1 − α) ψ(α) (`Scalar.entropy`).
+    public var entropy: Tensor { pointwiseValue([concentration, rate]) { a in Scalar(concentration: a[0], rate: a[1]).entropy } }
 
-    /// P(α, βx), the regularised lower incomplete gamma function (`regularizedGamma`: GSL, or
-    /// Temme's expansion for α ≥ 10⁴).
+    /// P(α, βx), the regularised lower incomplete gamma function (`Scalar.cdf`).
     public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, concentration, rate]) { a in
-            a[0] <= 0 ? 0 : regularizedGamma(a[1], a[0] * a[2]).p
-        }
+        pointwiseValue([value, concentration, rate]) { a in Scalar(concentration: a[1], rate: a[2]).cdf(a[0]) }
     }
 
-    /// The x with P(α, βx) = p: GSL `gsl_cdf_gamma_Pinv` where it inverts the cdf, else (its
-    /// Newton iteration fails for α ≲ 0.13, e.g. at p = 0.05 for α = 0.1, x = 5.9e-14)
-    /// bisection on ln(βx) ∈ [−745, 710], comparing the tail that is small at p.
+    /// The x with P(α, βx) = p (`Scalar.quantile`).
     public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, concentration, rate]) { a in
-            Gamma.standardQuantile(a[0], concentration: a[1]) / a[2]
-        }
+        pointwiseValue([probability, concentration, rate]) { a in Scalar(concentration: a[1], rate: a[2]).quantile(a[0]) }
     }
 
     /// The quantile of Gamma(α, 1).
@@ -94,7 +77,7 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
             d[0] = (alpha - 1) / x - beta
             d[1] = Foundation.log(beta) + logX - gsl_sf_psi(alpha)
             d[2] = alpha / beta - x
-            return alpha * Foundation.log(beta) + (alpha == 1 ? 0 : (alpha - 1) * logX) - beta * x - gsl_sf_lngamma(alpha)
+            return Scalar(concentration: alpha, rate: beta).logProb(x)
         }
     }
 
@@ -103,6 +86,62 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
     /// GSL `gsl_ran_gamma(α, 1/β)` (Marsaglia–Tsang).
     public func sample(using random: inout RandomSource) -> Tensor {
         sampleElementwise([concentration, rate], using: &random) { r, a in r.gamma(shape: a[0], scale: 1 / a[1]) }
+    }
+}
+
+// MARK: - Double
+
+extension Gamma: ScalarElements {
+    /// Gamma(α, β) with α and β in Double.
+    public struct Scalar: ScalarDistribution {
+        /// α > 0.
+        public let concentration: Double
+        /// β > 0.
+        public let rate: Double
+
+        /// Gamma(concentration, rate); the caller checks both > 0.
+        public init(concentration: Double, rate: Double) {
+            self.concentration = concentration
+            self.rate = rate
+        }
+
+        /// ln β + (α − 1) ln(βx) − βx − ln Γ(α), −∞ for x < 0: the Poisson log-mass at α − 1
+        /// with rate βx plus ln β, in its saddle-point form from α = 17 on (the direct terms
+        /// cancel: at α = 10³⁰ they are of size 10³²).
+        public func logProb(_ x: Double) -> Double {
+            guard x >= 0 else { return -.infinity }
+            if concentration == 1 { return Foundation.log(rate) - rate * x }
+            return Foundation.log(rate) + Poisson.continuedLogMass(concentration - 1, rate: rate * x)
+        }
+        /// P(α, βx) (`regularizedGamma`: GSL, or Temme's expansion for α ≥ 10⁴), 0 for x ≤ 0.
+        public func cdf(_ x: Double) -> Double { x <= 0 ? 0 : regularizedGamma(concentration, x * rate).p }
+        /// The x with P(α, βx) = p: GSL `gsl_cdf_gamma_Pinv` where it inverts the cdf, else (its
+        /// Newton iteration fails for α ≲ 0.13, e.g. at p = 0.05 for α = 0.1, x = 5.9e-14)
+        /// bisection on ln(βx) ∈ [−745, 710], comparing the tail that is small at p.
+        public func quantile(_ p: Double) -> Double { Gamma.standardQuantile(p, concentration: concentration) / rate }
+        /// α/β.
+        public var mean: Double { concentration / rate }
+        /// α/β², as (α/β)/β.
+        public var variance: Double { concentration / rate / rate }
+        /// √α / β.
+        public var standardDeviation: Double { concentration.squareRoot() / rate }
+        /// α − ln β + ln Γ(α) + (1 − α) ψ(α); from α = 10⁴ on the asymptotic series
+        /// ½ ln(2πeα) − ln β − 1/(3α) − 1/(12α²) (error below 10⁻¹³ there), because the terms of
+        /// size α cancel (at α = 10³⁰ the direct sum is 0, the entropy 35.5).
+        public var entropy: Double {
+            let alpha = concentration
+            guard alpha < 1e4 else {
+                return 0.5 * Foundation.log(2 * Double.pi * M_E * alpha) - Foundation.log(rate) - 1 / (3 * alpha) - 1 / (12 * alpha * alpha)
+            }
+            return alpha - Foundation.log(rate) + gsl_sf_lngamma(alpha) + (1 - alpha) * gsl_sf_psi(alpha)
+        }
+        /// GSL `gsl_ran_gamma(α, 1/β)` (Marsaglia–Tsang).
+        public func sample(using random: inout RandomSource) -> Double { random.gamma(shape: concentration, scale: 1 / rate) }
+    }
+
+    /// Each element in Double.
+    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
+        elementArguments([concentration, rate], broadcastTo: shape).map { Scalar(concentration: $0[0], rate: $0[1]) }
     }
 }
 
@@ -116,5 +155,6 @@ extension Family {
             Parameter("concentration", .positive, link: .exp, followsScaleLink: true, summary: "the shape α"),
             Parameter("rate", .positive, link: .exp, followsScaleLink: true, role: .inverseScale, summary: "the rate β"),
         ],
-        build: { p in Gamma(concentration: p["concentration"].value, rate: p["rate"].value) })
+        build: { p in Gamma(concentration: p["concentration"].value, rate: p["rate"].value) },
+        scalar: { p in Gamma.Scalar(concentration: p.number("concentration"), rate: p.number("rate")) })
 }

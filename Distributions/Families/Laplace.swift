@@ -39,19 +39,14 @@ public struct Laplace: UnivariateDistribution, EntropyDistribution, Reparameteri
     /// 1 + ln(2b).
     public var entropy: Tensor { (log(2 * scale) + 1).broadcast(to: batchShape) }
 
-    /// ½ e^((x−μ)/b) below μ, 1 − ½ e^(−(x−μ)/b) above (GSL `gsl_cdf_laplace_P`).
+    /// ½ e^((x−μ)/b) below μ, 1 − ½ e^(−(x−μ)/b) above (`Scalar.cdf`).
     public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, loc, scale]) { a in gsl_cdf_laplace_P(a[0] - a[1], a[2]) }
+        pointwiseValue([value, loc, scale]) { a in Scalar(loc: a[1], scale: a[2]).cdf(a[0]) }
     }
 
-    /// μ + b ln(2p) for p ≤ ½, μ − b ln(2 − 2p) above (GSL `gsl_cdf_laplace_Pinv`).
+    /// μ + b ln(2p) for p ≤ ½, μ − b ln(2 − 2p) above (`Scalar.quantile`).
     public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, loc, scale]) { a in
-            guard a[0] >= 0 && a[0] <= 1 else { return .nan }
-            if a[0] == 0 { return -.infinity }
-            if a[0] == 1 { return .infinity }
-            return a[1] + gsl_cdf_laplace_Pinv(a[0], a[2])
-        }
+        pointwiseValue([probability, loc, scale]) { a in Scalar(loc: a[1], scale: a[2]).quantile(a[0]) }
     }
 
     // MARK: - Log-probability
@@ -64,7 +59,7 @@ public struct Laplace: UnivariateDistribution, EntropyDistribution, Reparameteri
             d[0] = -sign / b
             d[1] = sign / b
             d[2] = -1 / b + Swift.abs(r) / (b * b)
-            return -Foundation.log(2 * b) - Swift.abs(r) / b
+            return Scalar(loc: a[1], scale: b).logProb(a[0])
         }
     }
 
@@ -86,6 +81,51 @@ public struct Laplace: UnivariateDistribution, EntropyDistribution, Reparameteri
     }
 }
 
+// MARK: - Double
+
+extension Laplace: ScalarElements {
+    /// Laplace(μ, b) with μ and b in Double.
+    public struct Scalar: ScalarDistribution {
+        /// μ, the mean and median.
+        public let loc: Double
+        /// b > 0.
+        public let scale: Double
+
+        /// Laplace(loc, scale); the caller checks scale > 0.
+        public init(loc: Double, scale: Double) {
+            self.loc = loc
+            self.scale = scale
+        }
+
+        /// −ln(2b) − |x − μ|/b.
+        public func logProb(_ x: Double) -> Double { -Foundation.log(2 * scale) - Swift.abs(x - loc) / scale }
+        /// ½ e^((x−μ)/b) below μ, 1 − ½ e^(−(x−μ)/b) above (GSL `gsl_cdf_laplace_P`).
+        public func cdf(_ x: Double) -> Double { gsl_cdf_laplace_P(x - loc, scale) }
+        /// μ + b ln(2p) for p ≤ ½, μ − b ln(2 − 2p) above (GSL `gsl_cdf_laplace_Pinv`).
+        public func quantile(_ p: Double) -> Double {
+            guard p >= 0 && p <= 1 else { return .nan }
+            if p == 0 { return -.infinity }
+            if p == 1 { return .infinity }
+            return loc + gsl_cdf_laplace_Pinv(p, scale)
+        }
+        /// μ.
+        public var mean: Double { loc }
+        /// 2b².
+        public var variance: Double { 2 * scale * scale }
+        /// √2 b, formed directly (2b² overflows first).
+        public var standardDeviation: Double { 2.squareRoot() * scale }
+        /// 1 + ln(2b).
+        public var entropy: Double { 1 + Foundation.log(2 * scale) }
+        /// μ + GSL `gsl_ran_laplace(b)`.
+        public func sample(using random: inout RandomSource) -> Double { loc + random.laplace(scale: scale) }
+    }
+
+    /// Each element in Double.
+    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
+        elementArguments([loc, scale], broadcastTo: shape).map { Scalar(loc: $0[0], scale: $0[1]) }
+    }
+}
+
 // MARK: - Declaration
 
 extension Family {
@@ -96,5 +136,6 @@ extension Family {
             Parameter("loc", .real, link: .identity, role: .location, summary: "the median μ"),
             Parameter("scale", .positive, link: .exp, followsScaleLink: true, role: .scale, summary: "the scale b"),
         ],
-        build: { p in Laplace(loc: p["loc"].value, scale: p["scale"].value) })
+        build: { p in Laplace(loc: p["loc"].value, scale: p["scale"].value) },
+        scalar: { p in Laplace.Scalar(loc: p.number("loc"), scale: p.number("scale")) })
 }

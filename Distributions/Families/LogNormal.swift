@@ -47,30 +47,21 @@ public struct LogNormal: UnivariateDistribution, EntropyDistribution, Reparamete
         let s2 = square(scale)
         return (expm1(s2) * exp(2 * loc + s2)).broadcast(to: batchShape)
     }
-    /// √(e^σ² − 1) e^(μ + σ²/2), in log space in Double: exp(μ + σ²/2 + ½ ln expm1(σ²)),
-    /// finite wherever the sd itself is below Float's largest value.
+    /// √(e^σ² − 1) e^(μ + σ²/2), in log space in Double (`Scalar.standardDeviation`).
     public var standardDeviation: Tensor {
-        pointwiseValue([loc, scale]) { a in
-            let s2 = a[1] * a[1]
-            return Foundation.exp(a[0] + s2 / 2 + Foundation.log(Foundation.expm1(s2)) / 2)
-        }
+        pointwiseValue([loc, scale]) { a in Scalar(loc: a[0], scale: a[1]).standardDeviation }
     }
     /// μ + ½ + ½ ln 2π + ln σ.
     public var entropy: Tensor { (loc + (logScale ?? log(scale)) + Float(0.5 + halfLogTwoPi)).broadcast(to: batchShape) }
 
-    /// Φ((ln x − μ)/σ) for x > 0, 0 otherwise.
+    /// Φ((ln x − μ)/σ) for x > 0, 0 otherwise (`Scalar.cdf`).
     public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, loc, scale]) { a in
-            a[0] <= 0 ? 0 : gsl_cdf_ugaussian_P((Foundation.log(a[0]) - a[1]) / a[2])
-        }
+        pointwiseValue([value, loc, scale]) { a in Scalar(loc: a[1], scale: a[2]).cdf(a[0]) }
     }
 
-    /// exp(μ + σ Φ⁻¹(p)).
+    /// exp(μ + σ Φ⁻¹(p)) (`Scalar.quantile`).
     public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, loc, scale]) { a in
-            guard a[0] >= 0 && a[0] <= 1 else { return .nan }
-            return Foundation.exp(a[1] + a[2] * gsl_cdf_ugaussian_Pinv(a[0]))
-        }
+        pointwiseValue([probability, loc, scale]) { a in Scalar(loc: a[1], scale: a[2]).quantile(a[0]) }
     }
 
     // MARK: - Log-probability
@@ -105,6 +96,61 @@ public struct LogNormal: UnivariateDistribution, EntropyDistribution, Reparamete
     }
 }
 
+// MARK: - Double
+
+extension LogNormal: ScalarElements {
+    /// ln X ~ N(μ, σ²) with μ and σ in Double.
+    public struct Scalar: ScalarDistribution {
+        /// μ, the mean of ln X.
+        public let loc: Double
+        /// σ > 0, the standard deviation of ln X.
+        public let scale: Double
+
+        /// LogNormal(loc, scale); the caller checks scale > 0.
+        public init(loc: Double, scale: Double) {
+            self.loc = loc
+            self.scale = scale
+        }
+
+        /// ln φ((ln x − μ)/σ) − ln σ − ln x, −∞ for x ≤ 0.
+        public func logProb(_ x: Double) -> Double {
+            guard x > 0 else { return -.infinity }
+            let y = Foundation.log(x)
+            return StandardNormal.logDensity((y - loc) / scale) - Foundation.log(scale) - y
+        }
+        /// Φ((ln x − μ)/σ), 0 for x ≤ 0.
+        public func cdf(_ x: Double) -> Double { x <= 0 ? 0 : StandardNormal.cdf((Foundation.log(x) - loc) / scale) }
+        /// exp(μ + σ Φ⁻¹(p)).
+        public func quantile(_ p: Double) -> Double {
+            guard p >= 0 && p <= 1 else { return .nan }
+            return Foundation.exp(loc + scale * StandardNormal.quantile(p))
+        }
+        /// e^(μ + σ²/2).
+        public var mean: Double { Foundation.exp(loc + scale * scale / 2) }
+        /// (e^σ² − 1) e^(2μ + σ²) as exp(2μ + σ² + ln(e^σ² − 1)): finite wherever the value is.
+        public var variance: Double { Foundation.exp(2 * loc + scale * scale + Self.logExpm1(scale * scale)) }
+        /// exp(μ + σ²/2 + ½ ln(e^σ² − 1)).
+        public var standardDeviation: Double { Foundation.exp(loc + scale * scale / 2 + Self.logExpm1(scale * scale) / 2) }
+        /// μ + ½ + ½ ln 2π + ln σ.
+        public var entropy: Double { loc + 0.5 + halfLogTwoPi + Foundation.log(scale) }
+        /// GSL `gsl_ran_lognormal(μ, σ)`.
+        public func sample(using random: inout RandomSource) -> Double { random.logNormal(logMean: loc, logStandardDeviation: scale) }
+
+        /// ln(eˢ − 1), as s + ln(1 − e^−s) once eˢ would overflow.
+        static func logExpm1(_ s: Double) -> Double {
+            s > 50 ? s + Foundation.log1p(-Foundation.exp(-s)) : Foundation.log(Foundation.expm1(s))
+        }
+    }
+
+    /// Each element in Double; σ = e^(ln σ) in Double when built from the log-scale.
+    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
+        if let logScale {
+            return elementArguments([loc, logScale], broadcastTo: shape).map { Scalar(loc: $0[0], scale: Foundation.exp($0[1])) }
+        }
+        return elementArguments([loc, scale], broadcastTo: shape).map { Scalar(loc: $0[0], scale: $0[1]) }
+    }
+}
+
 // MARK: - Declaration
 
 extension Family {
@@ -118,5 +164,6 @@ extension Family {
         build: { p in
             if let logScale = p["scale"].logarithm { return LogNormal(loc: p["loc"].value, logScale: logScale) }
             return LogNormal(loc: p["loc"].value, scale: p["scale"].value)
-        })
+        },
+        scalar: { p in LogNormal.Scalar(loc: p.number("loc"), scale: p.number("scale")) })
 }

@@ -166,8 +166,8 @@ extension Mixture: UnivariateDistribution where Component: UnivariateDistributio
     }
 
     /// Σₜ wₜ Fₜ(xᵢ) in Double, one point xᵢ per element of `shape` (the batch shape or one it
-    /// broadcasts to; row-major): each component's cdf through `DoublePrecision` (a nested
-    /// mixture's through its own `elementCDF`), the weights widened to Double.
+    /// broadcasts to; row-major): each component's cdf by its scalar kernel (`ScalarElements`;
+    /// a nested mixture's through its own `elementCDF`), the weights widened to Double.
     func elementCDF(_ points: [Double], shape: [Int]) -> [Double] {
         let t = components.count
         // The weights renormalised in Double: Float weights sum to 1 only to ~3·10⁻⁸, which
@@ -181,7 +181,8 @@ extension Mixture: UnivariateDistribution where Component: UnivariateDistributio
         var total = [Double](repeating: 0, count: points.count)
         for (j, component) in components.enumerated() {
             let f = (component as? any ElementCDF)?.elementCDF(points, shape: shape)
-                ?? DoublePrecision.evaluate(points, shape: shape) { component.cdf($0) }
+                ?? (component as? any ScalarElements)?.scalars(broadcastTo: shape).enumerated().map { $1.cdf(points[$0]) }
+                ?? component.cdf(Tensor(shape: shape, scalars: points.map(Float.init))).scalars.map(Double.init)
             for i in points.indices { total[i] += w[i * t + j] * f[i] }
         }
         return total.map { Swift.min(Swift.max($0, 0), 1) }

@@ -38,44 +38,18 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
     /// r p/(1 − p)².
     public var variance: Tensor { (totalCount * probs / square(1 - probs)).broadcast(to: batchShape) }
     /// √(r p) / (1 − p), in Double.
-    public var standardDeviation: Tensor { pointwiseValue([totalCount, probs]) { a in (a[0] * a[1]).squareRoot() / (1 - a[1]) } }
-    /// −Σₖ p(k) ln p(k), summed until the tail mass is below 1e-15 for rp < 1000, the terms
-    /// beyond k = 10⁵ by `discreteEntropy`'s Euler–Maclaurin tail when the mean is larger (a
-    /// small r with p → 1: mean 3·10⁹ at r = 200; the plain sum stopped at 10⁸ terms, near
-    /// 0). From rp = 1000 on (where the sum would take ~σ terms: 10⁸ and a wrong 0 at r = 10⁹)
-    /// the asymptotic form ½ ln(2πe σ²) − γ²/12 with σ² = rp/(1 − p)² and skewness
-    /// γ = (1 + p)/√(rp), whose error is O((rp)⁻²), below 5·10⁻⁸ there (the Poisson's series
-    /// is its limit p → 0). Beyond 10⁵ with rp < 1000, θ = p/(1 − p) > 100, so the mass
-    /// changes by at most about 1% per step.
-    public var entropy: Tensor {
-        pointwiseValue([totalCount, probs]) { a in
-            let r = a[0], p = a[1]
-            if r * p >= 1000 {
-                let variance = r * p / ((1 - p) * (1 - p)), skewness2 = (1 + p) * (1 + p) / (r * p)
-                return 0.5 * Foundation.log(2 * Double.pi * M_E * variance) - skewness2 / 12
-            }
-            let mean = r * p / (1 - p)
-            return discreteEntropy(mean: mean, smoothFrom: mean > 1e5 ? 1e5 : .infinity) { k in
-                NegativeBinomial.continuedLogMass(k, r: r, p: p)
-            }
-        }
-    }
+    public var standardDeviation: Tensor { pointwiseValue([totalCount, probs]) { a in Scalar(totalCount: a[0], probs: a[1]).standardDeviation } }
+    /// −Σₖ p(k) ln p(k) (`Scalar.entropy`).
+    public var entropy: Tensor { pointwiseValue([totalCount, probs]) { a in Scalar(totalCount: a[0], probs: a[1]).entropy } }
 
-    /// P(X ≤ ⌊x⌋) (GSL `gsl_cdf_negative_binomial_P` with success probability 1 − p).
+    /// P(X ≤ ⌊x⌋) = I₁₋ₚ(r, ⌊x⌋ + 1) (`NegativeBinomial.cdf(_:r:p:)`).
     public func cdf(_ value: Tensor) -> Tensor {
         pointwiseValue([value, totalCount, probs]) { a in NegativeBinomial.cdf(a[0], r: a[1], p: a[2]) }
     }
 
-    /// The smallest k with P(X ≤ k) ≥ q (+∞ at q = 1), searched from the Cornish–Fisher guess
-    /// with mean rp/(1 − p), sd √(rp)/(1 − p), skewness (1 + p)/√(rp): O(log) cdf calls.
+    /// The smallest k with P(X ≤ k) ≥ q (`Scalar.quantile`).
     public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, totalCount, probs]) { a in
-            let r = a[1], p = a[2]
-            let sd = (r * p).squareRoot() / (1 - p)
-            let start = cornishFisherStart(a[0], mean: r * p / (1 - p), standardDeviation: sd,
-                                           skewness: r * p > 0 ? (1 + p) / (r * p).squareRoot() : 0)
-            return discreteQuantile(a[0], start: start) { k in NegativeBinomial.cdf(k, r: r, p: p) }
-        }
+        pointwiseValue([probability, totalCount, probs]) { a in Scalar(totalCount: a[1], probs: a[2]).quantile(a[0]) }
     }
 
     /// P(X ≤ k) = I₁₋ₚ(r, k + 1), the regularised incomplete beta function (GSL
@@ -109,10 +83,10 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
         if z < -38 { return 0 }
         if z > 38 { return 1 }
         let z2 = z * z
-        let density = Foundation.exp(-0.5 * z2 - halfLogTwoPi)
+        let density = StandardNormal.density(z)
         let correction = skewness / 6 * (z2 - 1) + kurtosis / 24 * z * (z2 - 3)
             + skewness * skewness / 72 * z * (z2 * z2 - 10 * z2 + 15)
-        return Swift.min(Swift.max(gsl_cdf_ugaussian_P(z) - density * correction, 0), 1)
+        return Swift.min(Swift.max(StandardNormal.cdf(z) - density * correction, 0), 1)
     }
 
     static func logMass(_ k: Double, r: Double, p: Double) -> Double {
@@ -121,9 +95,21 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
     }
 
     /// ln Γ(k + r) − ln Γ(k + 1) − ln Γ(r) + r ln(1 − p) + k ln p for any real k ≥ 0: the
-    /// log-mass continued between the integers.
+    /// log-mass continued between the integers. From n = k + r = 10⁵ on (k ≥ 1, p > 0) in
+    /// Loader's saddle-point form of r/n times a binomial(n, p) mass at k,
+    ///
+    ///     ln(r/n) + stirlerr(n) − stirlerr(k) − stirlerr(r) − bd0(k, np) − bd0(r, n(1 − p)) + ½ ln(n/(2πkr)),
+    ///
+    /// because the ln Γ terms of size n ln n cancel (at r = 10¹⁰ the direct sum is off by 3·10⁻⁶
+    /// relative).
     static func continuedLogMass(_ k: Double, r: Double, p: Double) -> Double {
-        gsl_sf_lngamma(k + r) - gsl_sf_lngamma(k + 1) - gsl_sf_lngamma(r) + r * Foundation.log1p(-p) + xlogy(k, p)
+        let n = k + r
+        guard n >= 1e5 && k >= 1 && p > 0 else {
+            return gsl_sf_lngamma(k + r) - gsl_sf_lngamma(k + 1) - gsl_sf_lngamma(r) + r * Foundation.log1p(-p) + xlogy(k, p)
+        }
+        return Foundation.log(r / n) + stirlingError(n) - stirlingError(k) - stirlingError(r)
+            - saddlePointDeviance(k, mean: n * p) - saddlePointDeviance(r, mean: n * (1 - p))
+            + 0.5 * Foundation.log(n / (2 * Double.pi * k * r))
     }
 
     // MARK: - Log-probability
@@ -145,11 +131,77 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
     /// A gamma–Poisson mixture, as GSL `gsl_ran_negative_binomial(1 − p, r)` draws it:
     /// Poisson(G · p/(1 − p)) with G ~ Gamma(r, 1), through `poissonDraw` so that any mean works.
     public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([totalCount, probs], using: &random) { r, a in
-            guard a[1] != 0 else { return 0 }
-            let mean = r.gamma(shape: a[0], scale: 1) * a[1] / (1 - a[1])
-            return poissonDraw(&r, mean)
+        sampleElementwise([totalCount, probs], using: &random) { r, a in Scalar(totalCount: a[0], probs: a[1]).sample(using: &r) }
+    }
+}
+
+// MARK: - Double
+
+extension NegativeBinomial: ScalarElements {
+    /// NegativeBinomial(r, p) with r and p in Double.
+    public struct Scalar: ScalarDistribution {
+        /// r > 0.
+        public let totalCount: Double
+        /// p ∈ [0, 1).
+        public let probs: Double
+
+        /// NegativeBinomial(totalCount, probs); the caller checks r > 0 and 0 ≤ p < 1.
+        public init(totalCount: Double, probs: Double) {
+            self.totalCount = totalCount
+            self.probs = probs
         }
+
+        /// ln Γ(k + r) − ln Γ(k + 1) − ln Γ(r) + r ln(1 − p) + k ln p, −∞ unless k is a count.
+        public func logProb(_ x: Double) -> Double { NegativeBinomial.logMass(x, r: totalCount, p: probs) }
+        /// P(X ≤ ⌊x⌋) (`NegativeBinomial.cdf(_:r:p:)`).
+        public func cdf(_ x: Double) -> Double { NegativeBinomial.cdf(x, r: totalCount, p: probs) }
+        /// The smallest k with P(X ≤ k) ≥ q (+∞ at q = 1 unless p = 0), searched from the Cornish–Fisher guess
+        /// with mean rp/(1 − p), sd √(rp)/(1 − p), skewness (1 + p)/√(rp): O(log) cdf calls.
+        public func quantile(_ q: Double) -> Double {
+            let r = totalCount, p = probs
+            if p == 0 { return q >= 0 && q <= 1 ? 0 : .nan }          // all the mass at 0
+            let sd = (r * p).squareRoot() / (1 - p)
+            let start = cornishFisherStart(q, mean: r * p / (1 - p), standardDeviation: sd,
+                                           skewness: r * p > 0 ? (1 + p) / (r * p).squareRoot() : 0)
+            return discreteQuantile(q, start: start) { k in NegativeBinomial.cdf(k, r: r, p: p) }
+        }
+        /// r p/(1 − p).
+        public var mean: Double { totalCount * probs / (1 - probs) }
+        /// r p/(1 − p)².
+        public var variance: Double { totalCount * probs / (1 - probs) / (1 - probs) }
+        /// √(r p)/(1 − p).
+        public var standardDeviation: Double { (totalCount * probs).squareRoot() / (1 - probs) }
+        /// −Σₖ p(k) ln p(k), summed until the tail mass is below 1e-15 for rp < 1000, the terms
+        /// beyond k = 10⁵ by `discreteEntropy`'s Euler–Maclaurin tail when the mean is larger (a
+        /// small r with p → 1: mean 3·10⁹ at r = 200; the plain sum stopped at 10⁸ terms, near
+        /// 0). From rp = 1000 on (where the sum would take ~σ terms: 10⁸ and a wrong 0 at r = 10⁹)
+        /// the asymptotic form ½ ln(2πe σ²) − γ²/12 with σ² = rp/(1 − p)² and skewness
+        /// γ = (1 + p)/√(rp), whose error is O((rp)⁻²), below 5·10⁻⁸ there (the Poisson's series
+        /// is its limit p → 0). Beyond 10⁵ with rp < 1000, θ = p/(1 − p) > 100, so the mass
+        /// changes by at most about 1% per step.
+        public var entropy: Double {
+            let r = totalCount, p = probs
+            if r * p >= 1000 {
+                let variance = r * p / ((1 - p) * (1 - p)), skewness2 = (1 + p) * (1 + p) / (r * p)
+                return 0.5 * Foundation.log(2 * Double.pi * M_E * variance) - skewness2 / 12
+            }
+            let mean = r * p / (1 - p)
+            return discreteEntropy(mean: mean, smoothFrom: mean > 1e5 ? 1e5 : .infinity) { k in
+                NegativeBinomial.continuedLogMass(k, r: r, p: p)
+            }
+        }
+        /// A gamma–Poisson mixture, as GSL `gsl_ran_negative_binomial(1 − p, r)` draws it:
+        /// Poisson(G · p/(1 − p)) with G ~ Gamma(r, 1), through `poissonDraw` so that any mean works.
+        public func sample(using random: inout RandomSource) -> Double {
+            guard probs != 0 else { return 0 }
+            let mean = random.gamma(shape: totalCount, scale: 1) * probs / (1 - probs)
+            return poissonDraw(&random, mean)
+        }
+    }
+
+    /// Each element in Double.
+    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
+        elementArguments([totalCount, probs], broadcastTo: shape).map { Scalar(totalCount: $0[0], probs: $0[1]) }
     }
 }
 
@@ -163,5 +215,6 @@ extension Family {
             Parameter("total_count", .positive, link: .exp, followsScaleLink: true, summary: "the total count r"),
             Parameter("probs", .halfOpenUnitInterval, link: .sigmoid, summary: "the success probability p"),
         ],
-        build: { p in NegativeBinomial(totalCount: p["total_count"].value, probs: p["probs"].value) })
+        build: { p in NegativeBinomial(totalCount: p["total_count"].value, probs: p["probs"].value) },
+        scalar: { p in NegativeBinomial.Scalar(totalCount: p.number("total_count"), probs: p.number("probs")) })
 }

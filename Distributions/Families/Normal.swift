@@ -51,17 +51,14 @@ public struct Normal: UnivariateDistribution, EntropyDistribution, Reparameteriz
     /// ½ ln(2πe σ²) = ½ + ½ ln 2π + ln σ.
     public var entropy: Tensor { (logScale ?? log(scale)).broadcast(to: batchShape) + Float(0.5 + halfLogTwoPi) }
 
-    /// Φ((x − μ)/σ), GSL `gsl_cdf_ugaussian_P`.
+    /// Φ((x − μ)/σ) (`Scalar.cdf`).
     public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, loc, scale]) { a in gsl_cdf_ugaussian_P((a[0] - a[1]) / a[2]) }
+        pointwiseValue([value, loc, scale]) { a in Scalar(loc: a[1], scale: a[2]).cdf(a[0]) }
     }
 
-    /// μ + σ Φ⁻¹(p), GSL `gsl_cdf_ugaussian_Pinv` (±∞ at p = 0, 1).
+    /// μ + σ Φ⁻¹(p) (`Scalar.quantile`; ±∞ at p = 0, 1).
     public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, loc, scale]) { a in
-            guard a[0] >= 0 && a[0] <= 1 else { return .nan }
-            return a[1] + a[2] * gsl_cdf_ugaussian_Pinv(a[0])
-        }
+        pointwiseValue([probability, loc, scale]) { a in Scalar(loc: a[1], scale: a[2]).quantile(a[0]) }
     }
 
     // MARK: - Log-probability
@@ -84,7 +81,7 @@ public struct Normal: UnivariateDistribution, EntropyDistribution, Reparameteriz
             d[0] = -z / a[2]
             d[1] = z / a[2]
             d[2] = (z * z - 1) / a[2]
-            return -0.5 * z * z - Foundation.log(a[2]) - halfLogTwoPi
+            return Scalar(loc: a[1], scale: a[2]).logProb(a[0])
         }
     }
 
@@ -102,6 +99,54 @@ public struct Normal: UnivariateDistribution, EntropyDistribution, Reparameteriz
     }
 }
 
+// MARK: - Double
+
+extension Normal: ScalarElements {
+    /// N(μ, σ²) with μ and σ in Double.
+    public struct Scalar: ScalarDistribution {
+        /// μ.
+        public let loc: Double
+        /// σ > 0.
+        public let scale: Double
+
+        /// N(loc, scale²); the caller checks scale > 0 (`Family.scalarDistribution`).
+        public init(loc: Double, scale: Double) {
+            self.loc = loc
+            self.scale = scale
+        }
+
+        /// −z²/2 − ln σ − ½ ln 2π with z = (x − μ)/σ.
+        public func logProb(_ x: Double) -> Double {
+            StandardNormal.logDensity((x - loc) / scale) - Foundation.log(scale)
+        }
+        /// Φ((x − μ)/σ).
+        public func cdf(_ x: Double) -> Double { StandardNormal.cdf((x - loc) / scale) }
+        /// μ + σ Φ⁻¹(p).
+        public func quantile(_ p: Double) -> Double {
+            guard p >= 0 && p <= 1 else { return .nan }
+            return loc + scale * StandardNormal.quantile(p)
+        }
+        /// μ.
+        public var mean: Double { loc }
+        /// σ².
+        public var variance: Double { scale * scale }
+        /// σ.
+        public var standardDeviation: Double { scale }
+        /// ½ + ½ ln 2π + ln σ.
+        public var entropy: Double { 0.5 + halfLogTwoPi + Foundation.log(scale) }
+        /// μ + σ ε, ε from GSL's ziggurat.
+        public func sample(using random: inout RandomSource) -> Double { random.normal(mean: loc, standardDeviation: scale) }
+    }
+
+    /// Each element in Double; σ = e^(ln σ) in Double when built from the log-scale.
+    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
+        if let logScale {
+            return elementArguments([loc, logScale], broadcastTo: shape).map { Scalar(loc: $0[0], scale: Foundation.exp($0[1])) }
+        }
+        return elementArguments([loc, scale], broadcastTo: shape).map { Scalar(loc: $0[0], scale: $0[1]) }
+    }
+}
+
 // MARK: - Declaration
 
 extension Family {
@@ -115,5 +160,6 @@ extension Family {
         build: { p in
             if let logScale = p["scale"].logarithm { return Normal(loc: p["loc"].value, logScale: logScale) }
             return Normal(loc: p["loc"].value, scale: p["scale"].value)
-        })
+        },
+        scalar: { p in Normal.Scalar(loc: p.number("loc"), scale: p.number("scale")) })
 }

@@ -44,7 +44,7 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
     /// −Σₖ p(k) ln p(k): summed for λ < 50; from λ = 50 on the asymptotic series
     /// ½ ln(2πeλ) − 1/(12λ) − 1/(24λ²) − 19/(360λ³) (error below 10⁻⁸), where the direct sum
     /// would need ~√λ terms and loses precision.
-    public var entropy: Tensor { pointwiseValue([rate]) { a in Poisson.entropy(rate: a[0]) } }
+    public var entropy: Tensor { pointwiseValue([rate]) { a in Scalar(rate: a[0]).entropy } }
 
     static func entropy(rate lambda: Double) -> Double {
         guard lambda >= 50 else { return discreteEntropy(mean: lambda) { k in Poisson.logMass(k, rate: lambda) } }
@@ -56,16 +56,17 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
     /// P(X ≤ ⌊x⌋) = Q(⌊x⌋ + 1, λ), the regularised upper incomplete gamma function
     /// (`regularizedGamma`: GSL, or Temme's expansion at large counts), 0 below 0.
     public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, rate]) { a in Poisson.cdf(a[0], rate: a[1]) }
+        pointwiseValue([value, rate]) { a in Scalar(rate: a[1]).cdf(a[0]) }
     }
 
-    /// The smallest k with P(X ≤ k) ≥ p (+∞ at p = 1), searched from the Cornish–Fisher
+    /// The smallest k with P(X ≤ k) ≥ p (+∞ at p = 1 unless λ = 0), searched from the Cornish–Fisher
     /// guess λ + √λ (z + (z² − 1)/(6√λ)): O(log) cdf calls at any rate.
     public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, rate]) { a in Poisson.quantile(a[0], rate: a[1]) }
+        pointwiseValue([probability, rate]) { a in Scalar(rate: a[1]).quantile(a[0]) }
     }
 
     static func quantile(_ p: Double, rate lambda: Double) -> Double {
+        if lambda == 0 { return p >= 0 && p <= 1 ? 0 : .nan }        // all the mass at 0
         let sd = lambda.squareRoot()
         let start = cornishFisherStart(p, mean: lambda, standardDeviation: sd, skewness: sd > 0 ? 1 / sd : 0)
         return discreteQuantile(p, start: start) { k in Poisson.cdf(k, rate: lambda) }
@@ -83,11 +84,14 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
     /// terms of size λ (at λ = 10¹² it is off by 10⁻²).
     static func logMass(_ k: Double, rate: Double) -> Double {
         guard isCount(k) else { return -.infinity }
+        return continuedLogMass(k, rate: rate)
+    }
+
+    /// k ln λ − λ − ln Γ(k + 1) for any real k > −1, in the same saddle-point form from k = 16
+    /// on: the log-mass continued between the integers (a Gamma(k + 1) log-density at λ).
+    static func continuedLogMass(_ k: Double, rate: Double) -> Double {
         guard k >= 16 && rate > 0 else { return xlogy(k, rate) - rate - gsl_sf_lngamma(k + 1) }
-        let eps = (k - rate) / rate
-        let deviance = eps.isFinite
-            ? rate * (gsl_sf_log_1plusx_mx(eps) + eps * Foundation.log1p(eps))
-            : k * Foundation.log(k / rate) + rate - k
+        let deviance = saddlePointDeviance(k, mean: rate)
         return -0.5 * Foundation.log(2 * Double.pi * k) - stirlingError(k) - deviance
     }
 
@@ -120,6 +124,40 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
     }
 }
 
+// MARK: - Double
+
+extension Poisson: ScalarElements {
+    /// Poisson(λ) with λ in Double.
+    public struct Scalar: ScalarDistribution {
+        /// λ ≥ 0.
+        public let rate: Double
+
+        /// Poisson(rate); the caller checks rate ≥ 0.
+        public init(rate: Double) { self.rate = rate }
+
+        /// k ln λ − λ − ln k! (`Poisson.logMass`), −∞ unless k is a count.
+        public func logProb(_ x: Double) -> Double { Poisson.logMass(x, rate: rate) }
+        /// Q(⌊x⌋ + 1, λ).
+        public func cdf(_ x: Double) -> Double { Poisson.cdf(x, rate: rate) }
+        /// The smallest k with P(X ≤ k) ≥ p.
+        public func quantile(_ p: Double) -> Double { Poisson.quantile(p, rate: rate) }
+        /// λ.
+        public var mean: Double { rate }
+        /// λ.
+        public var variance: Double { rate }
+        /// `Poisson.entropy(rate:)`.
+        public var entropy: Double { Poisson.entropy(rate: rate) }
+        /// `poissonDraw` (GSL below λ = 10⁹).
+        public func sample(using random: inout RandomSource) -> Double { poissonDraw(&random, rate) }
+    }
+
+    /// Each element in Double; λ = e^η in Double when built from the log-rate.
+    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
+        if let logRate { return elementArguments([logRate], broadcastTo: shape).map { Scalar(rate: Foundation.exp($0[0])) } }
+        return elementArguments([rate], broadcastTo: shape).map { Scalar(rate: $0[0]) }
+    }
+}
+
 // MARK: - Declaration
 
 extension Family {
@@ -130,5 +168,6 @@ extension Family {
         build: { p in
             if let logRate = p["rate"].logarithm { return Poisson(logRate: logRate) }
             return Poisson(rate: p["rate"].value)
-        })
+        },
+        scalar: { p in Poisson.Scalar(rate: p.number("rate")) })
 }

@@ -36,37 +36,36 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
     // MARK: - Statistics
 
     /// μ for ν > 1, NaN otherwise (the mean does not exist).
-    public var mean: Tensor { pointwiseValue([df, loc]) { a in a[0] > 1 ? a[1] : .nan } }
+    public var mean: Tensor { pointwiseValue([df, loc, scale]) { a in Scalar(df: a[0], loc: a[1], scale: a[2]).mean } }
     /// σ² ν/(ν − 2) for ν > 2, +∞ for 1 < ν ≤ 2, NaN for ν ≤ 1.
-    public var variance: Tensor {
-        pointwiseValue([df, scale]) { a in
-            a[0] > 2 ? a[1] * a[1] * a[0] / (a[0] - 2) : (a[0] > 1 ? .infinity : .nan)
-        }
-    }
+    public var variance: Tensor { pointwiseValue([df, loc, scale]) { a in Scalar(df: a[0], loc: a[1], scale: a[2]).variance } }
     /// σ √(ν/(ν − 2)) for ν > 2, +∞ for 1 < ν ≤ 2, NaN for ν ≤ 1, in Double (σ² overflows
     /// Float once σ > 1.8·10¹⁹).
     public var standardDeviation: Tensor {
-        pointwiseValue([df, scale]) { a in a[0] > 2 ? a[1] * (a[0] / (a[0] - 2)).squareRoot() : (a[0] > 1 ? .infinity : .nan) }
+        pointwiseValue([df, loc, scale]) { a in Scalar(df: a[0], loc: a[1], scale: a[2]).standardDeviation }
     }
-    /// (ν+1)/2 · (ψ((ν+1)/2) − ψ(ν/2)) + ½ ln ν + ln B(ν/2, ½) + ln σ.
-    public var entropy: Tensor {
-        pointwiseValue([df, scale]) { a in
-            let v = a[0]
-            return (v + 1) / 2 * (gsl_sf_psi((v + 1) / 2) - gsl_sf_psi(v / 2))
-                + 0.5 * Foundation.log(v) + gsl_sf_lnbeta(v / 2, 0.5) + Foundation.log(a[1])
-        }
-    }
+    /// (ν+1)/2 · (ψ((ν+1)/2) − ψ(ν/2)) + ½ ln ν + ln B(ν/2, ½) + ln σ (`Scalar.entropy`).
+    public var entropy: Tensor { pointwiseValue([df, loc, scale]) { a in Scalar(df: a[0], loc: a[1], scale: a[2]).entropy } }
 
     /// F_ν((x − μ)/σ) through the tail P(T < −|z|) = ½ I_u(ν/2, ½) with u = ν/(ν + z²)
     /// (GSL `gsl_sf_beta_inc`); where u < 10⁻²⁰, by the leading term of the series in log
     /// space (u itself may underflow): GSL's `gsl_cdf_tdist_P` gives 0 at z = −10¹⁰⁰ for
-    /// ν = 0.05, where the tail is 4.5·10⁻⁶.
+    /// ν = 0.05, where the tail is 4.5·10⁻⁶. From ν = 10¹⁰ on, the normal cdf with its 1/ν
+    /// correction: u = ν/(ν + z²) is so close to 1 there that its rounding moves I_u by
+    /// ν·10⁻¹⁸ relative (10⁻⁶ at ν = 10¹²; GSL's inverse gives NaN at ν = 10³⁰).
     public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, df, loc, scale]) { a in StudentT.cdf((a[0] - a[2]) / a[3], df: a[1]) }
+        pointwiseValue([value, df, loc, scale]) { a in Scalar(df: a[1], loc: a[2], scale: a[3]).cdf(a[0]) }
     }
 
     static func cdf(_ z: Double, df v: Double) -> Double {
         if z.isNaN { return .nan }
+        if v >= largeDF {
+            // Φ(z) − φ(z)(z³ + z)/(4ν) (Abramowitz & Stegun 26.7.5), relative error below 10⁻⁸ while
+            // Φ is a normal Double (|z| < 38); on the lower tail for z < 0 so it keeps its digits.
+            let t = Swift.abs(z), correction = StandardNormal.density(t) * (t * t * t + t) / (4 * v)
+            let tail = StandardNormal.cdf(-t) + correction
+            return z < 0 ? tail : 1 - tail
+        }
         let t = Swift.abs(z), halfDF = v / 2
         let tail: Double
         if t > 1e10 * Swift.max(v.squareRoot(), 1) {
@@ -86,7 +85,7 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
     /// finite where u itself underflows (ν = 0.05, p = 10⁻¹²: t ≈ 10²⁴⁰; GSL gives NaN);
     /// elsewhere GSL `gsl_cdf_tdist_Pinv`.
     public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, df, loc, scale]) { a in a[2] + a[3] * StudentT.quantile(a[0], df: a[1]) }
+        pointwiseValue([probability, df, loc, scale]) { a in Scalar(df: a[1], loc: a[2], scale: a[3]).quantile(a[0]) }
     }
 
     static func quantile(_ p: Double, df v: Double) -> Double {
@@ -95,6 +94,11 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
         if p == 1 { return .infinity }
         let q = Swift.min(p, 1 - p), sign: Double = p < 0.5 ? -1 : 1
         if v == 1 { return p == 0.5 ? 0 : sign / Foundation.tan(Double.pi * q) }
+        if v >= largeDF {
+            // The inverse of the expansion in `cdf`: z + (z³ + z)/(4ν) with z = Φ⁻¹(p).
+            let z = StandardNormal.quantile(p)
+            return z + (z * z * z + z) / (4 * v)
+        }
         let halfDF = v / 2
         let logU = (Foundation.log(2 * q) + Foundation.log(halfDF) + gsl_sf_lnbeta(halfDF, 0.5)) / halfDF
         if logU < -46 { return sign * Foundation.exp((Foundation.log(v) - logU) / 2) }
@@ -112,16 +116,23 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
             let v = a[1], sigma = a[3]
             let z = (a[0] - a[2]) / sigma
             let w = v + z * z
-            // ln(1 + z²/ν), as 2 ln(|z|/√ν) once z² would overflow (|z| > 1.3·10¹⁵⁴).
-            let r = Swift.abs(z) / v.squareRoot()
-            let log1pTerm = r > 1e150 ? 2 * Foundation.log(r) : Foundation.log1p(r * r)
+            let log1pTerm = StudentT.logOnePlusSquare(z, df: v)
             d[2] = (v + 1) * z / (sigma * w)
             d[0] = -d[2]
             d[3] = -1 / sigma + (v + 1) * z * z / (sigma * w)
             d[1] = 0.5 * gsl_sf_psi((v + 1) / 2) - 0.5 * gsl_sf_psi(v / 2) - 1 / (2 * v)
                 - 0.5 * log1pTerm + (v + 1) * z * z / (2 * v * w)
-            return StudentT.logNormaliser(v) - Foundation.log(sigma) - (v + 1) / 2 * log1pTerm
+            return Scalar(df: v, loc: a[2], scale: sigma).logProb(a[0])
         }
+    }
+
+    /// The ν from which the cdf and quantile use the normal with its 1/ν correction.
+    static let largeDF = 1e10
+
+    /// ln(1 + z²/ν), as 2 ln(|z|/√ν) once z² would overflow (|z| > 1.3·10¹⁵⁴).
+    static func logOnePlusSquare(_ z: Double, df v: Double) -> Double {
+        let r = Swift.abs(z) / v.squareRoot()
+        return r > 1e150 ? 2 * Foundation.log(r) : Foundation.log1p(r * r)
     }
 
     /// ln Γ((ν+1)/2) − ln Γ(ν/2) − ½ ln(νπ). From ν = 10⁵ on, with x = ν/2, the series
@@ -146,6 +157,65 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
     }
 }
 
+// MARK: - Double
+
+extension StudentT: ScalarElements {
+    /// t(ν, μ, σ) with every parameter in Double.
+    public struct Scalar: ScalarDistribution {
+        /// ν > 0.
+        public let df: Double
+        /// μ.
+        public let loc: Double
+        /// σ > 0.
+        public let scale: Double
+
+        /// t(df, loc, scale); the caller checks df > 0 and scale > 0.
+        public init(df: Double, loc: Double, scale: Double) {
+            self.df = df
+            self.loc = loc
+            self.scale = scale
+        }
+
+        /// ln Γ((ν+1)/2) − ln Γ(ν/2) − ½ ln(νπ) − ln σ − (ν+1)/2 · ln(1 + z²/ν), z = (x − μ)/σ;
+        /// where z overflows, ln(z²/ν) from ln|x − μ| − ln σ.
+        public func logProb(_ x: Double) -> Double {
+            let z = (x - loc) / scale
+            let logTerm = z.isFinite || x.isNaN
+                ? StudentT.logOnePlusSquare(z, df: df)
+                : 2 * (Foundation.log(Swift.abs(x - loc)) - Foundation.log(scale)) - Foundation.log(df)
+            return StudentT.logNormaliser(df) - Foundation.log(scale) - (df + 1) / 2 * logTerm
+        }
+        /// F_ν((x − μ)/σ) (`StudentT.cdf(_:df:)`).
+        public func cdf(_ x: Double) -> Double { StudentT.cdf((x - loc) / scale, df: df) }
+        /// μ + σ F_ν⁻¹(p) (`StudentT.quantile(_:df:)`).
+        public func quantile(_ p: Double) -> Double { loc + scale * StudentT.quantile(p, df: df) }
+        /// μ for ν > 1, NaN otherwise (the mean does not exist).
+        public var mean: Double { df > 1 ? loc : .nan }
+        /// σ² ν/(ν − 2) for ν > 2, +∞ for 1 < ν ≤ 2, NaN for ν ≤ 1.
+        public var variance: Double { df > 2 ? scale * scale * (df / (df - 2)) : (df > 1 ? .infinity : .nan) }
+        /// σ √(ν/(ν − 2)) for ν > 2, formed directly (σ² overflows first).
+        public var standardDeviation: Double { df > 2 ? scale * (df / (df - 2)).squareRoot() : (df > 1 ? .infinity : .nan) }
+        /// The mean exists for ν > 1, the variance is finite for ν > 2.
+        public var finiteMoments: (mean: Bool, variance: Bool) { (df > 1, df > 2) }
+        /// (ν+1)/2 · (ψ((ν+1)/2) − ψ(ν/2)) + ½ ln ν + ln B(ν/2, ½) + ln σ. From ν = 10⁵ on the
+        /// series ½ ln(2πe) + ln σ + 1/ν + 1/(4ν²) (error O(ν⁻³)): the terms of the direct sum
+        /// cancel to the normal's entropy, and at ν = 10³⁰ the digamma difference is 0.
+        public var entropy: Double {
+            let v = df
+            guard v < 1e5 else { return 0.5 + halfLogTwoPi + Foundation.log(scale) + 1 / v + 1 / (4 * v * v) }
+            return (v + 1) / 2 * (gsl_sf_psi((v + 1) / 2) - gsl_sf_psi(v / 2))
+                + 0.5 * Foundation.log(v) + gsl_sf_lnbeta(v / 2, 0.5) + Foundation.log(scale)
+        }
+        /// μ + σ T with T from GSL `gsl_ran_tdist(ν)`.
+        public func sample(using random: inout RandomSource) -> Double { loc + scale * random.studentT(degreesOfFreedom: df) }
+    }
+
+    /// Each element in Double.
+    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
+        elementArguments([df, loc, scale], broadcastTo: shape).map { Scalar(df: $0[0], loc: $0[1], scale: $0[2]) }
+    }
+}
+
 // MARK: - Declaration
 
 extension Family {
@@ -158,5 +228,6 @@ extension Family {
             Parameter("scale", .positive, link: .exp, followsScaleLink: true, role: .scale, summary: "the scale σ"),
             Parameter("df", .positive, link: .softplus(floor: 1), summary: "the degrees of freedom ν"),
         ],
-        build: { p in StudentT(df: p["df"].value, loc: p["loc"].value, scale: p["scale"].value) })
+        build: { p in StudentT(df: p["df"].value, loc: p["loc"].value, scale: p["scale"].value) },
+        scalar: { p in StudentT.Scalar(df: p.number("df"), loc: p.number("loc"), scale: p.number("scale")) })
 }

@@ -37,39 +37,18 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
     /// (1 − π) λ (1 + π λ).
     public var variance: Tensor { ((1 - gate) * rate * (1 + gate * rate)).broadcast(to: batchShape) }
     /// √((1 − π) λ (1 + πλ)), in Double.
-    public var standardDeviation: Tensor {
-        pointwiseValue([rate, gate]) { a in ((1 - a[1]) * a[0] * (1 + a[1] * a[0])).squareRoot() }
-    }
-    /// −Σₖ p(k) ln p(k) in closed form from the Poisson entropy H_λ (exact at any rate): with
-    /// A = p(0) = π + (1 − π)e^−λ, H = −A ln A − (1 − π) ln(1 − π) (1 − e^−λ) + (1 − π)(H_λ − λe^−λ).
-    public var entropy: Tensor {
-        pointwiseValue([rate, gate]) { a in
-            let lambda = a[0], pi = a[1]
-            let logZero = ZeroInflatedPoisson.logMass(0, rate: lambda, gate: pi)
-            let zero = -Foundation.exp(logZero) * logZero
-            let poissonZero = Foundation.exp(-lambda)
-            return zero - xlog1py(1 - pi, -pi) * -Foundation.expm1(-lambda)
-                + (1 - pi) * (Poisson.entropy(rate: lambda) - lambda * poissonZero)
-        }
-    }
+    public var standardDeviation: Tensor { pointwiseValue([rate, gate]) { a in Scalar(rate: a[0], gate: a[1]).standardDeviation } }
+    /// −Σₖ p(k) ln p(k) in closed form (`Scalar.entropy`).
+    public var entropy: Tensor { pointwiseValue([rate, gate]) { a in Scalar(rate: a[0], gate: a[1]).entropy } }
 
     /// π + (1 − π) F_Poisson(x) for x ≥ 0, 0 below.
     public func cdf(_ value: Tensor) -> Tensor {
         pointwiseValue([value, rate, gate]) { a in ZeroInflatedPoisson.cdf(a[0], rate: a[1], gate: a[2]) }
     }
 
-    /// The smallest k with P(X ≤ k) ≥ q (+∞ at q = 1): 0 for q ≤ π, else searched from the
-    /// Poisson's Cornish–Fisher guess at (q − π)/(1 − π), in O(log) cdf calls at any rate.
+    /// The smallest k with P(X ≤ k) ≥ q (`Scalar.quantile`).
     public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, rate, gate]) { a in
-            let q = a[0], lambda = a[1], pi = a[2]
-            if q.isNaN || q < 0 || q > 1 { return .nan }
-            if q <= pi && q < 1 { return 0 }
-            let inner = Swift.min(1, Swift.max(0, (q - pi) / (1 - pi)))
-            let sd = lambda.squareRoot()
-            let start = cornishFisherStart(inner, mean: lambda, standardDeviation: sd, skewness: sd > 0 ? 1 / sd : 0)
-            return discreteQuantile(q, start: start) { k in ZeroInflatedPoisson.cdf(k, rate: lambda, gate: pi) }
-        }
+        pointwiseValue([probability, rate, gate]) { a in Scalar(rate: a[1], gate: a[2]).quantile(a[0]) }
     }
 
     static func cdf(_ x: Double, rate: Double, gate: Double) -> Double {
@@ -108,9 +87,68 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
     /// 0 with probability π (GSL `gsl_ran_bernoulli`), otherwise a Poisson(λ) draw
     /// (`poissonDraw`: GSL `gsl_ran_poisson`, valid at any rate).
     public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([rate, gate], using: &random) { r, a in
-            r.bernoulli(probability: a[1]) == 1 ? 0 : poissonDraw(&r, a[0])
+        sampleElementwise([rate, gate], using: &random) { r, a in Scalar(rate: a[0], gate: a[1]).sample(using: &r) }
+    }
+}
+
+// MARK: - Double
+
+extension ZeroInflatedPoisson: ScalarElements {
+    /// ZIP(λ, π) with λ and π in Double.
+    public struct Scalar: ScalarDistribution {
+        /// λ ≥ 0.
+        public let rate: Double
+        /// π ∈ [0, 1].
+        public let gate: Double
+
+        /// ZIP(rate, gate); the caller checks rate ≥ 0 and gate in [0, 1].
+        public init(rate: Double, gate: Double) {
+            self.rate = rate
+            self.gate = gate
         }
+
+        /// ln p(k) (`ZeroInflatedPoisson.logMass`), −∞ unless k is a count.
+        public func logProb(_ x: Double) -> Double { ZeroInflatedPoisson.logMass(x, rate: rate, gate: gate) }
+        /// π + (1 − π) F_Poisson(x) for x ≥ 0, 0 below.
+        public func cdf(_ x: Double) -> Double { ZeroInflatedPoisson.cdf(x, rate: rate, gate: gate) }
+        /// The smallest k with P(X ≤ k) ≥ q (+∞ at q = 1 unless π = 1 or λ = 0): 0 for
+        /// q ≤ π, else searched from the Poisson's Cornish–Fisher guess at (q − π)/(1 − π), in
+        /// O(log) cdf calls at any rate.
+        public func quantile(_ q: Double) -> Double {
+            let lambda = rate, pi = gate
+            if q.isNaN || q < 0 || q > 1 { return .nan }
+            if (q <= pi && q < 1) || pi == 1 || lambda == 0 { return 0 }   // all the mass at 0 from π = 1 or λ = 0
+            let inner = Swift.min(1, Swift.max(0, (q - pi) / (1 - pi)))
+            let sd = lambda.squareRoot()
+            let start = cornishFisherStart(inner, mean: lambda, standardDeviation: sd, skewness: sd > 0 ? 1 / sd : 0)
+            return discreteQuantile(q, start: start) { k in ZeroInflatedPoisson.cdf(k, rate: lambda, gate: pi) }
+        }
+        /// (1 − π) λ.
+        public var mean: Double { (1 - gate) * rate }
+        /// (1 − π) λ (1 + π λ).
+        public var variance: Double { (1 - gate) * rate * (1 + gate * rate) }
+        /// √((1 − π) λ) · √(1 + πλ), formed apart (the product overflows first).
+        public var standardDeviation: Double { ((1 - gate) * rate).squareRoot() * (1 + gate * rate).squareRoot() }
+        /// −Σₖ p(k) ln p(k) in closed form from the Poisson entropy H_λ (exact at any rate): with
+        /// A = p(0) = π + (1 − π)e^−λ, H = −A ln A − (1 − π) ln(1 − π) (1 − e^−λ) + (1 − π)(H_λ − λe^−λ);
+        /// 0 at π = 1 (all the mass at 0).
+        public var entropy: Double {
+            guard gate < 1 else { return 0 }
+            let logZero = ZeroInflatedPoisson.logMass(0, rate: rate, gate: gate)
+            let zero = -Foundation.exp(logZero) * logZero
+            return zero - xlog1py(1 - gate, -gate) * -Foundation.expm1(-rate)
+                + (1 - gate) * (Poisson.entropy(rate: rate) - rate * Foundation.exp(-rate))
+        }
+        /// 0 with probability π (GSL `gsl_ran_bernoulli`), otherwise a Poisson(λ) draw
+        /// (`poissonDraw`: GSL `gsl_ran_poisson`, valid at any rate).
+        public func sample(using random: inout RandomSource) -> Double {
+            random.bernoulli(probability: gate) == 1 ? 0 : poissonDraw(&random, rate)
+        }
+    }
+
+    /// Each element in Double.
+    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
+        elementArguments([rate, gate], broadcastTo: shape).map { Scalar(rate: $0[0], gate: $0[1]) }
     }
 }
 
@@ -124,5 +162,6 @@ extension Family {
             Parameter("rate", .nonNegative, link: .exp, summary: "the Poisson rate λ"),
             Parameter("gate", .unitInterval, link: .sigmoid, summary: "the probability of a structural zero"),
         ],
-        build: { p in ZeroInflatedPoisson(rate: p["rate"].value, gate: p["gate"].value) })
+        build: { p in ZeroInflatedPoisson(rate: p["rate"].value, gate: p["gate"].value) },
+        scalar: { p in ZeroInflatedPoisson.Scalar(rate: p.number("rate"), gate: p.number("gate")) })
 }

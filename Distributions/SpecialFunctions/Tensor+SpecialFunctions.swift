@@ -62,8 +62,8 @@ public func erfc(_ x: Tensor) -> Tensor {
 /// d/dx = φ(x)/Φ(x) = exp(ln φ(x) − ln Φ(x)), computed in log space for the same reason.
 public func logNormalCDF(_ x: Tensor) -> Tensor {
     pointwise([x]) { a, d in
-        let logCDF = logNormalCDFDouble(a[0])
-        d[0] = Foundation.exp(logNormalPDFDouble(a[0]) - logCDF)
+        let logCDF = StandardNormal.logCDF(a[0])
+        d[0] = Foundation.exp(StandardNormal.logDensity(a[0]) - logCDF)
         return logCDF
     }
 }

@@ -34,7 +34,6 @@ func pointwise(_ inputs: [Tensor],
     defer { args.deallocate(); local.deallocate() }
     let sources = wide.map { $0.scalars }
     var values = [Float](repeating: 0, count: n)
-    let exact = DoublePrecision.request(for: inputs, shape: shape)
     values.withUnsafeMutableBufferPointer { out in
         partials.withUnsafeMutableBufferPointer { part in
             withBufferPointers(sources) { inputs in
@@ -44,9 +43,7 @@ func pointwise(_ inputs: [Tensor],
                 for j in 0..<k { bases[j] = inputs[j].baseAddress! }
                 for i in 0..<n {
                     for j in 0..<k { args[j] = Double(bases[j][i]); local[j] = 0 }
-                    if let exact { args[0] = exact.points[i] }
                     let y = kernel(args, local)
-                    exact?.results[i] = y
                     out[i] = Float(y)
                     guard differentiable else { continue }
                     if y.isFinite {
@@ -57,7 +54,6 @@ func pointwise(_ inputs: [Tensor],
         }
     }
     let value = Tensor(shape: shape, scalars: values)
-    exact?.output = value
     guard differentiable else { return value }
     return Tensor.record(value, parents: wide) { g in
         (0..<k).map { j in
@@ -86,20 +82,16 @@ func pointwiseValue(_ inputs: [Tensor], _ kernel: (_ args: UnsafeMutablePointer<
     let args = UnsafeMutablePointer<Double>.allocate(capacity: max(k, 1))
     defer { args.deallocate() }
     var values = [Float](repeating: 0, count: n)
-    let exact = DoublePrecision.request(for: inputs, shape: shape)
     values.withUnsafeMutableBufferPointer { out in
         withBufferPointers(wide.map { $0.scalars }) { inputs in
             for i in 0..<n {
                 for j in 0..<k { args[j] = Double(inputs[j][i]) }
-                if let exact { args[0] = exact.points[i] }
                 let y = kernel(args)
-                exact?.results[i] = y
                 out[i] = Float(y)
             }
         }
     }
     let value = Tensor(shape: shape, scalars: values)
-    exact?.output = value
     return value
 }
 

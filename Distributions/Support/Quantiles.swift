@@ -6,7 +6,8 @@ import Foundation
 /// 0, 1, 2, …. From `start` (a normal or Cornish–Fisher guess), the stride doubles until the
 /// answer is bracketed, then bisection closes the bracket: O(log |answer − start|) cdf calls,
 /// at most about 2 · 1100 whatever the parameters. p = 0 gives 0; p = 1 gives `upper` (+∞ for
-/// an unbounded support); a NaN cdf (a parameter where it cannot be evaluated) gives NaN.
+/// an unbounded support);
+/// a NaN cdf (a parameter where it cannot be evaluated) gives NaN.
 func discreteQuantile(_ p: Double, start: Double, upper: Double = .infinity, cdf: (Double) -> Double) -> Double {
     if p.isNaN || p < 0 || p > 1 { return .nan }
     if p == 0 { return 0 }
@@ -56,7 +57,7 @@ func discreteQuantile(_ p: Double, start: Double, upper: Double = .infinity, cdf
 /// μ + σ (z + (z² − 1) γ/6) with z = Φ⁻¹(p) and skewness γ, clamped at 0.
 func cornishFisherStart(_ p: Double, mean: Double, standardDeviation: Double, skewness: Double) -> Double {
     guard p > 0 && p < 1 else { return mean }
-    let z = standardNormalQuantile(p)
+    let z = StandardNormal.quantile(p)
     let guess = mean + standardDeviation * (z + (z * z - 1) * skewness / 6)
     return guess.isFinite ? Swift.max(0, guess) : mean
 }

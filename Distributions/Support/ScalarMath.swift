@@ -4,7 +4,7 @@ import Foundation
 // Double-precision helpers shared by the kernels. Each states the formula it evaluates.
 
 /// ½ ln 2π.
-let halfLogTwoPi = 0.5 * Foundation.log(2 * Double.pi)
+let halfLogTwoPi = StandardNormal.halfLogTwoPi
 
 /// ln(1 + eˣ) without overflow: max(x, 0) + ln(1 + e^−|x|).
 @inline(__always)
@@ -33,17 +33,6 @@ func xlogy(_ a: Double, _ b: Double) -> Double { a == 0 ? 0 : a * Foundation.log
 /// a · ln(1 + b) with 0 · ln(1 + b) = 0.
 @inline(__always)
 func xlog1py(_ a: Double, _ b: Double) -> Double { a == 0 ? 0 : a * Foundation.log1p(b) }
-
-/// ln Φ(x), the log of the standard normal cdf, accurate in the far lower tail:
-/// ln(erfc(−x/√2) / 2) through GSL's `gsl_sf_log_erfc`.
-@inline(__always)
-func logNormalCDFDouble(_ x: Double) -> Double {
-    gsl_sf_log_erfc(-x / 2.squareRoot()) - Foundation.log(2.0)
-}
-
-/// ln φ(x) = −x²/2 − ½ ln 2π.
-@inline(__always)
-func logNormalPDFDouble(_ x: Double) -> Double { -0.5 * x * x - halfLogTwoPi }
 
 /// Whether x is a non-negative integer (the support of the count families).
 @inline(__always)
@@ -87,14 +76,20 @@ func discreteEntropy(mean: Double, upper: Double = .infinity, smoothFrom: Double
     return total + integral + g(smoothFrom) / 2 - derivative / 12
 }
 
-/// Φ⁻¹(p), GSL `gsl_cdf_ugaussian_Pinv` (±∞ at p = 0, 1).
-@inline(__always)
-func standardNormalQuantile(_ p: Double) -> Double { gsl_cdf_ugaussian_Pinv(p) }
-
 /// stirlerr(k) = ln k! − (k + ½) ln k + k − ½ ln 2π, the error of Stirling's formula:
 /// 1/(12k) − 1/(360k³) + 1/(1260k⁵) − 1/(1680k⁷) for k ≥ 16 (error below 10⁻¹⁶), directly below.
 func stirlingError(_ k: Double) -> Double {
     guard k >= 16 else { return gsl_sf_lngamma(k + 1) - (k + 0.5) * Foundation.log(k) + k - halfLogTwoPi }
     let inverse = 1 / k, inverse2 = inverse * inverse
     return inverse * (1.0 / 12 - inverse2 * (1.0 / 360 - inverse2 * (1.0 / 1260 - inverse2 / 1680)))
+}
+
+/// The deviance term x ln(x/M) + M − x ≥ 0 of Loader's saddle-point masses (Loader 2000, bd0),
+/// as M((1 + ε) ln(1 + ε) − ε) with ε = (x − M)/M, which keeps its digits when x ≈ M ≫ 1;
+/// directly where ε overflows (M tiny).
+func saddlePointDeviance(_ x: Double, mean m: Double) -> Double {
+    let eps = (x - m) / m
+    return eps.isFinite
+        ? m * (gsl_sf_log_1plusx_mx(eps) + eps * Foundation.log1p(eps))
+        : x * Foundation.log(x / m) + m - x
 }
