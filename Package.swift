@@ -65,6 +65,6 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "LikelyTests", dependencies: ["Likely", "LikelyTestSupport"], exclude: ["Fixtures"]),
         // Runs the built `likely` executable end to end on small generated files.
-        .testTarget(name: "LikelyCLITests", dependencies: ["Likely"]),
+        .testTarget(name: "LikelyCLITests", dependencies: ["Likely", "LikelyTestSupport"]),
     ]
 )

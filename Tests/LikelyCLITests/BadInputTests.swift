@@ -157,14 +157,6 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 
-    /// A parameter legal in Double but not once rounded to the Float the distributions use.
-    @Test func distParameterOutsideSinglePrecision() throws {
-        try Self.expectRejected(["dist", "gamma", "--concentration", "1e-300", "--rate", "1"], naming: ["--concentration", "1e-300"])
-        try Self.expectRejected(["dist", "normal", "--loc", "1e300", "--scale", "1"], naming: ["--loc"])
-        try Self.expectRejected(["dist", "negbinomial", "--total-count", "2", "--probs", "0.99999999999"], naming: ["--probs"])
-        try Self.expectRejected(["dist", "bernoulli", "--logits", "1e300"], naming: ["--logits"])
-    }
-
     @Test func nonFiniteLossExitsOne() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
