@@ -115,54 +115,65 @@ extension Mixture: UnivariateDistribution where Component: UnivariateDistributio
         withoutGradients { (weights * stacked { $0.cdf(value) }).sum(alongAxis: -1) }
     }
 
-    /// F⁻¹(p) by bisection on the mixture cdf inside [minₜ Qₜ(p), maxₜ Qₜ(p)], which brackets
-    /// it because F(minₜ Qₜ(p)) ≤ p ≤ F(maxₜ Qₜ(p)). The cdf is evaluated in Double at Double
-    /// points (`elementCDF`), so the search resolves the quantile to Double precision and
-    /// compares F with p even where F is within 10⁻⁸ of 1 (a Float cdf rounds it to 1).
-    /// Continuous families: halvings until the bracket is one Float wide (at most 1100);
-    /// discrete families: bisection over the integers.
+    /// F⁻¹(p) (`quantiles(_:shape:)`), rounded to Float.
     public func quantile(_ probability: Tensor) -> Tensor {
         withoutGradients {
             let shape = broadcastShape(batchShape, probability.shape)
             let p = probability.broadcast(to: shape).scalars.map(Double.init)
-            let componentQuantiles = stacked { $0.quantile(probability.broadcast(to: shape)) }
-            var low = componentQuantiles.min(alongAxis: -1).scalars.map(Double.init)
-            var high = componentQuantiles.max(alongAxis: -1).scalars.map(Double.init)
-            let n = low.count
-            // Elements already settled: equal brackets, or p outside (0, 1).
-            var settled = (0..<n).map { low[$0] == high[$0] || !(low[$0].isFinite && high[$0].isFinite) }
-            if Component.isDiscrete {
-                let atLow = elementCDF(low, shape: shape)
-                for i in 0..<n where !settled[i] && atLow[i] >= p[i] { high[i] = low[i]; settled[i] = true }
-                while settled.contains(false) {
-                    var middle = low
-                    for i in 0..<n { middle[i] = ((low[i] + high[i]) / 2).rounded(.down) }
-                    let f = elementCDF(middle, shape: shape)
-                    for i in 0..<n where !settled[i] {
-                        if f[i] >= p[i] { high[i] = middle[i] } else { low[i] = middle[i] }
-                        if high[i] - low[i] <= 1 { settled[i] = true }
-                    }
-                }
-                return Tensor(shape: shape, scalars: high.map(Float.init))
+            return Tensor(shape: shape, scalars: quantiles(p, shape: shape).map(Float.init))
+        }
+    }
+
+    /// F⁻¹(pᵢ) in Double, one probability per element of `shape` (the batch shape or one it
+    /// broadcasts to; row-major), by bisection on the mixture cdf inside
+    /// [minₜ Qₜ(p), maxₜ Qₜ(p)], which brackets it because F(minₜ Qₜ(p)) ≤ p ≤ F(maxₜ Qₜ(p)).
+    /// The component quantiles come from their scalar kernels in Double (`ScalarElements`), so
+    /// a quantile beyond Float's range (3.4·10³⁸) is found, not +∞; the cdf is evaluated in
+    /// Double at Double points (`elementCDF`), so F is compared with p even where it is within
+    /// 10⁻⁸ of 1. Continuous families: halvings until the bracket is 2⁻²⁴ of its size wide
+    /// (Float's precision; at most 1100); discrete families: bisection over the integers.
+    public func quantiles(_ p: [Double], shape: [Int]) -> [Double] {
+        let n = p.count
+        var low = [Double](repeating: .infinity, count: n), high = [Double](repeating: -.infinity, count: n)
+        for component in components {
+            let q = (component as? any ScalarElements).map { c in zip(c.scalars(broadcastTo: shape), p).map { $0.quantile($1) } }
+                ?? component.quantile(Tensor(shape: shape, scalars: p.map(Float.init))).scalars.map(Double.init)
+            for i in 0..<n {
+                low[i] = Swift.min(low[i], q[i])
+                high[i] = Swift.max(high[i], q[i])
+                if q[i].isNaN { (low[i], high[i]) = (.nan, .nan) }
             }
-            for _ in 0..<1100 where settled.contains(false) {
+        }
+        // Elements already settled: equal brackets, or p outside (0, 1).
+        var settled = (0..<n).map { low[$0] == high[$0] || !(low[$0].isFinite && high[$0].isFinite) }
+        if Component.isDiscrete {
+            let atLow = elementCDF(low, shape: shape)
+            for i in 0..<n where !settled[i] && atLow[i] >= p[i] { high[i] = low[i]; settled[i] = true }
+            while settled.contains(false) {
                 var middle = low
-                for i in 0..<n { middle[i] = low[i] + (high[i] - low[i]) / 2 }
+                for i in 0..<n { middle[i] = ((low[i] + high[i]) / 2).rounded(.down) }
                 let f = elementCDF(middle, shape: shape)
                 for i in 0..<n where !settled[i] {
-                    // Adjacent Doubles: nothing lies between the bracket's ends.
-                    if middle[i] <= low[i] || middle[i] >= high[i] { settled[i] = true; continue }
                     if f[i] >= p[i] { high[i] = middle[i] } else { low[i] = middle[i] }
-                    if Float(low[i]) == Float(high[i]) { settled[i] = true }
+                    if high[i] - low[i] <= 1 { settled[i] = true }
                 }
             }
-            var result = [Float](repeating: 0, count: n)
-            for i in 0..<n {
-                let centre: Double = low[i] == high[i] ? low[i] : low[i] + (high[i] - low[i]) / 2
-                result[i] = Float(centre)
-            }
-            return Tensor(shape: shape, scalars: result)
+            return high
         }
+        for _ in 0..<1100 where settled.contains(false) {
+            var middle = low
+            for i in 0..<n { middle[i] = low[i] + (high[i] - low[i]) / 2 }
+            let f = elementCDF(middle, shape: shape)
+            for i in 0..<n where !settled[i] {
+                // Adjacent Doubles: nothing lies between the bracket's ends.
+                if middle[i] <= low[i] || middle[i] >= high[i] { settled[i] = true; continue }
+                if f[i] >= p[i] { high[i] = middle[i] } else { low[i] = middle[i] }
+                if high[i] - low[i] <= 0x1p-24 * Swift.max(Swift.abs(low[i]), Swift.abs(high[i])) { settled[i] = true }
+            }
+        }
+        var result = low
+        for i in 0..<n where low[i] != high[i] { result[i] = low[i] + (high[i] - low[i]) / 2 }
+        return result
     }
 
     /// Σₜ wₜ Fₜ(xᵢ) in Double, one point xᵢ per element of `shape` (the batch shape or one it
@@ -188,6 +199,15 @@ extension Mixture: UnivariateDistribution where Component: UnivariateDistributio
         return total.map { Swift.min(Swift.max($0, 0), 1) }
     }
 }
+
+/// A mixture's quantile search in Double (`Mixture.quantiles(_:shape:)`), for callers that
+/// hold it as `any UnivariateDistribution`.
+public protocol MixtureQuantiles {
+    /// F⁻¹(pᵢ) in Double, one probability per element of `shape`.
+    func quantiles(_ p: [Double], shape: [Int]) -> [Double]
+}
+
+extension Mixture: MixtureQuantiles where Component: UnivariateDistribution {}
 
 /// A distribution whose cdf can be evaluated in Double at one point per batch element.
 protocol ElementCDF {

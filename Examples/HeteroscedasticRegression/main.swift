@@ -73,7 +73,7 @@ for (i, x) in [-2.0, 0, 2].enumerated() {
 
 // 6. Plots: the bands (total predictive filled, noise alone dashed), the learned σ(x) as a line
 //    over the true σ(x) as points, and the PIT histogram (flat when calibrated).
-let mean = onGrid.mean.map(Double.init)
+let mean = onGrid.mean
 let total = [0.5, 0.95].map { level -> PredictiveBand in
     let (lower, upper) = onGrid.interval(level: level)
     return PredictiveBand(level: level, lower: lower.map(Double.init), upper: upper.map(Double.init))

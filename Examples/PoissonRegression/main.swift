@@ -45,7 +45,7 @@ for (name, (b, f)) in zip(["β₀ (intercept)", "β₁", "β₂"], zip(beta, fit
 // 4. The predicted rates against the true ones, and the deviance of three models: the fit,
 //    the true rates (what the noise alone costs) and the constant mean (the null model).
 let predictive = model.predictive(test.features)  // no dropout: one deterministic pass
-let rates = predictive.mean.map(Double.init)
+let rates = predictive.mean
 let counts = test.targets.scalars.map(Double.init)
 let relativeError = zip(rates, testRates).map { abs($0 / $1 - 1) }.reduce(0, +) / Double(rates.count)
 let meanCount = counts.reduce(0, +) / Double(counts.count)

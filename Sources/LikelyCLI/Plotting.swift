@@ -101,7 +101,7 @@ enum EvaluationPlots {
         let lo = x.min() ?? 0, hi = x.max() ?? 1
         let grid = (0..<gridCount).map { lo + (hi - lo) * Double($0) / Double(gridCount - 1) }
         let predictive = predict(Tensor(shape: [gridCount, 1], scalars: grid.map(Float.init)))
-        let mean = predictive.mean.map(Double.init)
+        let mean = predictive.mean
         let aleatoricSD = predictive.aleatoricVariance.map { Double($0).squareRoot() }
         let levels = [0.5, 0.95]
         let total = levels.map { level -> PredictiveBand in

@@ -65,11 +65,11 @@ enum PredictionTable {
         guard noMean + hugeMean + noSD + infiniteSD > 0 else { return nil }
         var parts: [String] = []
         if noMean > 0 { parts.append("mean is empty on \(noMean) of \(mean.count) rows (it does not exist there, as for a Student's t with df ≤ 1)") }
-        if hugeMean > 0 { parts.append("mean is empty on \(hugeMean) of \(mean.count) rows (it is infinite or beyond ±3.4e38 there)") }
+        if hugeMean > 0 { parts.append("mean is empty on \(hugeMean) of \(mean.count) rows (it is infinite or beyond ±1.8e308, the range of a Double, there)") }
         if noSD > 0 { parts.append("sd is empty on \(noSD) of \(sd.count) rows (the predictive variance is undefined there: the mean does not exist)") }
         if infiniteSD > 0 {
             parts.append("sd is empty on \(infiniteSD) of \(sd.count) rows (the predictive variance is infinite there, as for a Student's t "
-                         + "with df ≤ 2, or a member's sd is beyond 3.4e38)")
+                         + "with df ≤ 2, or the sd is beyond ±1.8e308, the range of a Double)")
         }
         return "note: " + parts.joined(separator: "; ")
     }

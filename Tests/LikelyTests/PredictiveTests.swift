@@ -94,7 +94,7 @@ struct PredictiveTests {
         let deterministic = model.predictive(x, mcSamples: 0)
         #expect(deterministic.epistemicVariance.allSatisfy { $0 == 0 })
         let (lower, upper) = p.interval(level: 0.9)
-        for i in 0..<10 { #expect(lower[i] < p.mean[i] && p.mean[i] < upper[i]) }
+        for i in 0..<10 { #expect(Double(lower[i]) < p.mean[i] && p.mean[i] < Double(upper[i])) }
     }
 
     /// σ = 10²¹ has a variance of 10⁴² beyond Float's range: the standard deviations are
@@ -143,5 +143,26 @@ struct PredictiveTests {
             let sd = Predictive(head: head, members: [member]).standardDeviations.total[0]
             #expect(abs(sd - expected) <= 1e-6 * expected, "\(head.family.name): sd \(sd), expected \(expected)")
         }
+    }
+
+    /// Means, sds and quantiles beyond Float's range (3.4·10³⁸) but within Double's are numbers
+    /// (they were +∞, printed as empty cells): LogNormal(0, 15) has mean e^112.5 = 7.4·10⁴⁸,
+    /// sd e^112.5 √(e^225 − 1) = 6.9·10⁹⁷ and q95 = e^(15 · 1.6449) = 1.93·10¹⁰ by hand; an
+    /// equal mixture of it with LogNormal(100, 1) has mean (e^112.5 + e^100.5)/2 and, since the
+    /// first member holds only 3.3·10⁻¹² of its mass above e^103, q95 ≈ e^(100 + Φ⁻¹(0.9)) = e^101.28 (scipy: e^101.2815515656).
+    @Test func meansSDsAndQuantilesBeyondFloat() {
+        let wide = LogNormal(loc: Tensor([0]), scale: Tensor([15]))
+        let one = Predictive(head: Head(.logNormal), members: [wide])
+        #expect(abs(one.mean[0] - exp(112.5)) <= 1e-9 * exp(112.5), "\(one.mean)")
+        let sd = exp(112.5) * (exp(225.0) - 1).squareRoot()
+        #expect(abs(one.standardDeviations.total[0] - sd) <= 1e-9 * sd, "\(one.standardDeviations.total)")
+        let q95 = exp(15 * 1.6448536269514722)
+        #expect(abs(one.quantile(0.95)[0] - q95) <= 1e-9 * q95, "\(one.quantile(0.95))")
+        let mixture = Predictive(head: Head(.logNormal), members: [wide, LogNormal(loc: Tensor([100]), scale: Tensor([1]))])
+        let mean = (exp(112.5) + exp(100.5)) / 2
+        #expect(abs(mixture.mean[0] - mean) <= 1e-9 * mean, "\(mixture.mean)")
+        let upper = exp(100 + 1.2815515655446004)
+        #expect(abs(mixture.quantile(0.95)[0] - upper) <= 1e-6 * upper, "\(mixture.quantile(0.95))")
+        #expect(mixture.standardDeviations.total[0].isFinite)
     }
 }

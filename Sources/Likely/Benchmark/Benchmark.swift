@@ -110,7 +110,7 @@ public struct Benchmark {
             metrics.accuracy = Metrics.accuracy(probabilities: probabilities, labels: labels)
             metrics.ece = ReliabilityDiagram(probabilities: probabilities, labels: labels, binCount: bins).expectedCalibrationError
         } else {
-            metrics.rmse = Metrics.rootMeanSquaredError(predictions: predictive.mean.map(Double.init), targets: y)
+            metrics.rmse = Metrics.rootMeanSquaredError(predictions: predictive.mean, targets: y)
             let counts = model.head.family.support == .counts ? CountMixtureScores(predictive, observations: y, levels: [0.9]) : nil
             let (lower, upper) = counts?.intervals[0.9] ?? predictive.interval(level: 0.9)
             metrics.coverage90 = Metrics.coverage(lower: lower.map(Double.init), upper: upper.map(Double.init), observations: y)

@@ -53,7 +53,8 @@ extension Predictive {
             // Every y scores ≤ 1, so q̂ ≥ 1 admits everything.
             guard q < 1 else { return everything }
             let level = Swift.max(q, 0)
-            return conformalInterval(lower: quantile((1 - level) / 2), upper: quantile((1 + level) / 2), centre: quantile(0.5)) {
+            let lower = quantile((1 - level) / 2).map(Float.init), upper = quantile((1 + level) / 2).map(Float.init)
+            return conformalInterval(lower: lower, upper: upper, centre: quantile(0.5).map(Float.init)) {
                 distributionalScores(at: $0).map { $0 <= q }
             }
         case .cqr:

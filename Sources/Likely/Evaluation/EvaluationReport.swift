@@ -212,7 +212,7 @@ extension ProbabilisticModel {
             }
         } else {
             progress?("rmse, mae")
-            let mean = predictive.mean.map(Double.init)
+            let mean = predictive.mean
             report.rmse = Metrics.rootMeanSquaredError(predictions: mean, targets: y)
             report.mae = Metrics.meanAbsoluteError(predictions: mean, targets: y)
             progress?("crps")

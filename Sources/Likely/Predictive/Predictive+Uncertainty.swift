@@ -43,8 +43,8 @@ extension Predictive {
             }
             return RiskCoverageCurve(losses: losses, uncertainties: uncertainty)
         }
-        let losses = zip(mean, y).map { (m: Float, t: Float) -> Double in
-            let e = Double(m) - Double(t)
+        let losses = zip(mean, y).map { (m: Double, t: Float) -> Double in
+            let e = m - Double(t)
             return e * e
         }
         return RiskCoverageCurve(losses: losses, uncertainties: standardDeviations.total)

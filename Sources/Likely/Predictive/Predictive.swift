@@ -45,8 +45,12 @@ public struct Predictive {
 
     // MARK: - Regression and counts
 
-    /// E[y], `[N]`.
-    public var mean: [Float] { withoutGradients { mixture.mean.scalars } }
+    /// E[y], `[N]`, in Double: the mean of the members' means, each from its family's scalar
+    /// kernel (a log-normal's mean beyond 3.4·10³⁸ is a number, not +∞).
+    public var mean: [Double] {
+        let means = memberStatistics { $0.mean } fallback: { $0.mean }
+        return (0..<count).map { i in means.reduce(0) { $0 + $1[i] } / Double(passes) }
+    }
 
     /// Mean of the members' variances (the noise the model expects), `[N]`.
     public var aleatoricVariance: [Float] {
@@ -69,29 +73,46 @@ public struct Predictive {
         return total.map { $0 / Float(rows.count) }
     }
 
+    /// A statistic of every member for every input, `[T][N]`, in Double: from each member's
+    /// scalar kernels (`ScalarElements`), or its tensor widened where it has none (a mixture
+    /// density's members).
+    private func memberStatistics(_ statistic: (any ScalarDistribution) -> Double,
+                                  fallback: (any UnivariateDistribution) -> Tensor) -> [[Double]] {
+        withoutGradients {
+            members.map { member in
+                (member as? any ScalarElements)?.scalars(broadcastTo: [count]).map(statistic)
+                    ?? fallback(member).broadcast(to: [count]).scalars.map(Double.init)
+            }
+        }
+    }
+
     /// The predictive standard deviations, `[N]` each, in Double: aleatoric √(mean of the
     /// members' σ²), epistemic √(variance of their means), total √(aleatoric² + epistemic²).
-    /// Each member's σ (not its Float variance, which overflows once σ > 1.8·10¹⁹) is
-    /// squared in Double, so an sd is +∞ only where a member's variance is infinite (a
-    /// Student's t with df ≤ 2) and NaN where it is undefined.
+    /// Each member's σ and mean come from its scalar kernel in Double (a log-normal's σ is
+    /// formed in log space, a Laplace's as √2 b), and the sums are scaled by the largest σ and
+    /// spread so that nothing overflows short of the Double range: an sd is +∞ only where a
+    /// member's variance is infinite (a Student's t with df ≤ 2) and NaN where it is undefined.
     public var standardDeviations: (total: [Double], aleatoric: [Double], epistemic: [Double]) {
-        withoutGradients {
-            let sds = members.map { $0.standardDeviation.scalars }, means = members.map { $0.mean.scalars }
-            let n = sds[0].count, t = Double(members.count)
-            var total = [Double](repeating: 0, count: n), aleatoric = total, epistemic = total
-            for i in 0..<n {
-                var a = 0.0, centre = 0.0
-                for j in members.indices {
-                    let s = Double(sds[j][i])
-                    a += s * s / t
-                    centre += Double(means[j][i]) / t
-                }
-                var e = 0.0
-                for j in members.indices { let d = Double(means[j][i]) - centre; e += d * d / t }
-                (total[i], aleatoric[i], epistemic[i]) = ((a + e).squareRoot(), a.squareRoot(), e.squareRoot())
-            }
-            return (total, aleatoric, epistemic)
+        let sds = memberStatistics { $0.standardDeviation } fallback: { $0.standardDeviation }
+        let means = memberStatistics { $0.mean } fallback: { $0.mean }
+        let t = Double(members.count)
+        var total = [Double](repeating: 0, count: count), aleatoric = total, epistemic = total
+        for i in 0..<count {
+            let centre = means.reduce(0) { $0 + $1[i] / t }
+            let spread = means.map { $0[i] - centre }
+            let a = rootMeanSquare(sds.map { $0[i] }), e = rootMeanSquare(spread)
+            (total[i], aleatoric[i], epistemic[i]) = (rootMeanSquare([a, e], count: 1), a, e)
         }
+        return (total, aleatoric, epistemic)
+    }
+
+    /// √(Σ xᵢ² / `count`) (count defaults to the number of values), scaled by the largest |xᵢ|
+    /// so that the squares cannot overflow.
+    private func rootMeanSquare(_ x: [Double], count: Int? = nil) -> Double {
+        let top = x.reduce(0) { Swift.max($0, Swift.abs($1)) }
+        if x.contains(where: \.isNaN) { return .nan }
+        guard top > 0 && top.isFinite else { return top }
+        return top * (x.reduce(0) { $0 + ($1 / top) * ($1 / top) } / Double(count ?? x.count)).squareRoot()
     }
 
     /// Aleatoric + epistemic variance, `[N]`.
@@ -101,12 +122,20 @@ public struct Predictive {
     /// (1 − level)/2 and (1 + level)/2 quantiles, `[N]` each.
     public func interval(level: Double) -> (lower: [Float], upper: [Float]) {
         precondition(level > 0 && level < 1, "interval level must be in (0, 1), got \(level)")
-        return (quantile((1 - level) / 2), quantile((1 + level) / 2))
+        return (quantile((1 - level) / 2).map(Float.init), quantile((1 + level) / 2).map(Float.init))
     }
 
-    /// The predictive quantile at probability p for every input, `[N]`.
-    public func quantile(_ p: Double) -> [Float] {
-        withoutGradients { mixture.quantile(Tensor.full(Float(p), shape: [count])).scalars }
+    /// The predictive quantile at probability p for every input, `[N]`, in Double: one
+    /// member's from its scalar kernel, a mixture's by `Mixture.quantiles(_:shape:)`.
+    public func quantile(_ p: Double) -> [Double] {
+        let levels = [Double](repeating: p, count: count)
+        return withoutGradients {
+            if let elements = mixture as? any ScalarElements {
+                return elements.scalars(broadcastTo: [count]).map { $0.quantile(p) }
+            }
+            return (mixture as? any MixtureQuantiles)?.quantiles(levels, shape: [count])
+                ?? mixture.quantile(Tensor(shape: [count], scalars: levels.map(Float.init))).scalars.map(Double.init)
+        }
     }
 
     /// The predictive cdf at each input's observation, `[N]` (the PIT values).

@@ -229,7 +229,7 @@ extension ProbabilisticModel {
             let predicted = predictive.classification.meanProbabilities.argmax(alongAxis: 1)
             record.validationAccuracy = Metrics.accuracy(predictions: predicted, labels: data.targets.scalars.map { Int($0) })
         } else {
-            record.validationRMSE = Metrics.rootMeanSquaredError(predictions: predictive.mean.map(Double.init),
+            record.validationRMSE = Metrics.rootMeanSquaredError(predictions: predictive.mean,
                                                                  targets: data.targets.scalars.map(Double.init))
         }
     }
