@@ -33,7 +33,39 @@ enum CLI {
         let process = try start(arguments, processes: processes)
         let result = try finish(process, stdout: stdout, timeout: timeout)
         checkNoSilentEmptyCells(arguments, result)
+        checkNoSilentNulls(arguments, result)
         return result
+    }
+
+    /// Every JSON object a successful command prints (`--json` output, one object a line)
+    /// gives each `null` a reason under its top-level `"notes"`, keyed by the null's JSON Pointer
+    /// (the convention of every JSON output: docs/cli.md, "Output conventions"). `summary` is
+    /// apart: its `null` is the batch dimension of an output shape, as Keras prints `None`.
+    static func checkNoSilentNulls(_ arguments: [String], _ result: CLIResult) {
+        guard result.status == 0, arguments.first != "summary" else { return }
+        for line in result.stdout.split(separator: "\n") where line.hasPrefix("{") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+            let notes = (object["notes"] as? [String: Any]) ?? [:]
+            var nulls: [String] = []
+            collectNulls(object.filter { $0.key != "notes" }, pointer: "", into: &nulls)
+            if let silent = nulls.first(where: { notes[$0] == nil }) {
+                Issue.record("likely \(arguments.joined(separator: " ")): \(silent) is null with exit 0 and no note")
+            }
+        }
+    }
+
+    /// The JSON Pointers of every `null` inside `value`.
+    static func collectNulls(_ value: Any, pointer: String, into nulls: inout [String]) {
+        if value is NSNull { nulls.append(pointer) }
+        if let object = value as? [String: Any] {
+            for (key, item) in object {
+                let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+                collectNulls(item, pointer: pointer + "/" + escaped, into: &nulls)
+            }
+        }
+        if let array = value as? [Any] {
+            for (index, item) in array.enumerated() { collectNulls(item, pointer: pointer + "/\(index)", into: &nulls) }
+        }
     }
 
     /// The numeric columns of `predict` and `sample` output: a cell of these is empty only
