@@ -129,11 +129,11 @@ extension Mixture: UnivariateDistribution where Component: UnivariateDistributio
     /// [minₜ Qₜ(p), maxₜ Qₜ(p)], which brackets it because F(minₜ Qₜ(p)) ≤ p ≤ F(maxₜ Qₜ(p)).
     /// The component quantiles come from their scalar kernels in Double (`ScalarElements`), so
     /// a quantile beyond Float's range (3.4·10³⁸) is found, not +∞; the cdf is evaluated in
-    /// Double at Double points (`elementCDF`), so F is compared with p even where it is within
+    /// Double at Double points (`MixtureCDF`), so F is compared with p even where it is within
     /// 10⁻⁸ of 1. Continuous families: halvings until the bracket is 2⁻²⁴ of its size wide
     /// (Float's precision; at most 1100); discrete families: bisection over the integers.
     public func quantiles(_ p: [Double], shape: [Int]) -> [Double] {
-        let n = p.count
+        let n = p.count, mixtureCDF = MixtureCDF(self, shape: shape)
         var low = [Double](repeating: .infinity, count: n), high = [Double](repeating: -.infinity, count: n)
         for component in components {
             let q = (component as? any ScalarElements).map { c in zip(c.scalars(broadcastTo: shape), p).map { $0.quantile($1) } }
@@ -147,12 +147,12 @@ extension Mixture: UnivariateDistribution where Component: UnivariateDistributio
         // Elements already settled: equal brackets, or p outside (0, 1).
         var settled = (0..<n).map { low[$0] == high[$0] || !(low[$0].isFinite && high[$0].isFinite) }
         if Component.isDiscrete {
-            let atLow = elementCDF(low, shape: shape)
+            let atLow = mixtureCDF(low)
             for i in 0..<n where !settled[i] && atLow[i] >= p[i] { high[i] = low[i]; settled[i] = true }
             while settled.contains(false) {
                 var middle = low
                 for i in 0..<n { middle[i] = ((low[i] + high[i]) / 2).rounded(.down) }
-                let f = elementCDF(middle, shape: shape)
+                let f = mixtureCDF(middle)
                 for i in 0..<n where !settled[i] {
                     if f[i] >= p[i] { high[i] = middle[i] } else { low[i] = middle[i] }
                     if high[i] - low[i] <= 1 { settled[i] = true }
@@ -163,7 +163,7 @@ extension Mixture: UnivariateDistribution where Component: UnivariateDistributio
         for _ in 0..<1100 where settled.contains(false) {
             var middle = low
             for i in 0..<n { middle[i] = low[i] + (high[i] - low[i]) / 2 }
-            let f = elementCDF(middle, shape: shape)
+            let f = mixtureCDF(middle)
             for i in 0..<n where !settled[i] {
                 // Adjacent Doubles: nothing lies between the bracket's ends.
                 if middle[i] <= low[i] || middle[i] >= high[i] { settled[i] = true; continue }
@@ -177,24 +177,49 @@ extension Mixture: UnivariateDistribution where Component: UnivariateDistributio
     }
 
     /// Σₜ wₜ Fₜ(xᵢ) in Double, one point xᵢ per element of `shape` (the batch shape or one it
-    /// broadcasts to; row-major): each component's cdf by its scalar kernel (`ScalarElements`;
-    /// a nested mixture's through its own `elementCDF`), the weights widened to Double.
-    func elementCDF(_ points: [Double], shape: [Int]) -> [Double] {
-        let t = components.count
-        // The weights renormalised in Double: Float weights sum to 1 only to ~3·10⁻⁸, which
-        // would shift a quantile within 10⁻⁷ of 1 by a whole tail.
-        let floats: [Float] = withoutGradients { weights.broadcast(to: shape + [t]) }.scalars
-        var w = floats.map { Double($0) }
-        for i in points.indices {
+    /// broadcasts to; row-major) (`MixtureCDF`).
+    func elementCDF(_ points: [Double], shape: [Int]) -> [Double] { MixtureCDF(self, shape: shape)(points) }
+}
+
+/// The cdf of a mixture in Double at one point per element of a shape, prepared once for the
+/// many evaluations of a quantile search: the weights renormalised in Double (Float weights
+/// sum to 1 only to ~3·10⁻⁸, which would shift a quantile within 10⁻⁷ of 1 by a whole tail)
+/// and each component's elements as scalar kernels (`ScalarElements`; a nested mixture
+/// through its own `elementCDF`, anything else through its tensor cdf).
+struct MixtureCDF {
+    private enum Part {
+        case scalars([any ScalarDistribution])
+        case evaluate(([Double]) -> [Double])
+    }
+    private let weights: [Double], parts: [Part]
+
+    init<C: UnivariateDistribution>(_ mixture: Mixture<C>, shape: [Int]) {
+        let t = mixture.components.count
+        var w = withoutGradients { mixture.weights.broadcast(to: shape + [t]) }.scalars.map { Double($0) }
+        for i in 0..<(w.count / Swift.max(t, 1)) {
             let sum = w[(i * t)..<((i + 1) * t)].reduce(0, +)
             for j in 0..<t { w[i * t + j] /= sum }
         }
+        weights = w
+        parts = mixture.components.map { component in
+            if let nested = component as? any ElementCDF { return .evaluate { nested.elementCDF($0, shape: shape) } }
+            if let elements = component as? any ScalarElements { return .scalars(elements.scalars(broadcastTo: shape)) }
+            return .evaluate { component.cdf(Tensor(shape: shape, scalars: $0.map(Float.init))).scalars.map(Double.init) }
+        }
+    }
+
+    /// Σₜ wₜ Fₜ(xᵢ), clamped to [0, 1].
+    func callAsFunction(_ points: [Double]) -> [Double] {
+        let t = parts.count
         var total = [Double](repeating: 0, count: points.count)
-        for (j, component) in components.enumerated() {
-            let f = (component as? any ElementCDF)?.elementCDF(points, shape: shape)
-                ?? (component as? any ScalarElements)?.scalars(broadcastTo: shape).enumerated().map { $1.cdf(points[$0]) }
-                ?? component.cdf(Tensor(shape: shape, scalars: points.map(Float.init))).scalars.map(Double.init)
-            for i in points.indices { total[i] += w[i * t + j] * f[i] }
+        for (j, part) in parts.enumerated() {
+            switch part {
+            case .scalars(let kernels):
+                for i in points.indices { total[i] += weights[i * t + j] * kernels[i].cdf(points[i]) }
+            case .evaluate(let cdf):
+                let f = cdf(points)
+                for i in points.indices { total[i] += weights[i * t + j] * f[i] }
+            }
         }
         return total.map { Swift.min(Swift.max($0, 0), 1) }
     }
