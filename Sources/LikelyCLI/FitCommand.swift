@@ -121,7 +121,7 @@ struct FitCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Train a deep ensemble of M members, each from its own seed stream (derived from --seed); the predictive is their equal-weight mixture.")
     var ensemble: Int = 1
 
-    @Option(help: "After training, fit a Laplace posterior of the weights on the training rows: last-layer or full (kfac and diagonal are not built in this release); the model's predictive is then the Laplace one.")
+    @Option(help: "After training, fit a Laplace posterior of the weights on the training rows: full, kfac, diagonal or last-layer; the model's predictive is then the Laplace one.")
     var laplace: LaplaceStructure?
 
     @Option(help: "With --laplace: the prior precision, auto (maximise the evidence), auto-per-layer, or a number > 0.")
@@ -164,9 +164,6 @@ struct FitCommand: ParsableCommand {
         }
         try OptionCheck.require(conformalSplit, in: 0..<1, "--conformal-split")
         try OptionCheck.require(conformalMcSamples, in: 0...10_000, "--conformal-mc-samples")
-        if let laplace, !laplace.isBuilt {
-            throw InputError("--laplace \(laplace.rawValue) is not built in this release; use full (MLPs up to \(LaplaceStructure.maximumFullParameterCount) weights) or last-layer")
-        }
         if priorPrecision != nil && laplace == nil { throw InputError("--prior-precision applies only with --laplace") }
         if calibrate && validationSplit == 0 {
             throw InputError("--calibrate fits the temperature on held-out data: give --validation-split too (e.g. 0.1)")

@@ -12,7 +12,8 @@ struct LaplaceCommand: ParsableCommand {
             The posterior is a Gaussian around the trained weights whose precision is the generalised \
             Gauss-Newton matrix (the head's Fisher information carried through the network's Jacobian) \
             plus the prior precision. --structure full covers every weight of an MLP (at most 10,000), \
-            last-layer the last Dense layer of any network. --prior-precision auto maximises the Laplace \
+            kfac every weight with one Kronecker-factored block per layer, diagonal every weight with the \
+            curvature's diagonal only, last-layer the last Dense layer of any network, exactly. --prior-precision auto maximises the Laplace \
             evidence; auto-per-layer gives each layer its own; a number fixes it. MODEL_DIR then holds \
             laplace.safetensors and model.json's laplace entry, and every command reading the model uses \
             the Laplace (linearised) predictive unless --predictive says otherwise. --json prints the entry.
@@ -24,7 +25,7 @@ struct LaplaceCommand: ParsableCommand {
     @Argument(help: "The data the model was trained on (a CSV file, an IDX, CIFAR or NPY directory).")
     var data: String
 
-    @Option(help: "Which weights: last-layer or full (kfac and diagonal are not built in this release).")
+    @Option(help: "Which weights and how: full, kfac, diagonal or last-layer.")
     var structure: LaplaceStructure = .full
 
     @Option(help: "The prior precision: auto (maximise the evidence), auto-per-layer, or a number > 0.")
@@ -43,18 +44,25 @@ struct LaplaceCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        guard structure.isBuilt else {
-            throw InputError("--structure \(structure.rawValue) is not built in this release; use full (MLPs up to \(LaplaceStructure.maximumFullParameterCount) weights) or last-layer")
-        }
         let model = try ModelDirectory.load(modelDirectory)
         try model.checkLaplace(structure)
         let kind = try DataSource.kind(of: data)
         let split = self.split ?? (kind == .images || kind == .cifar ? .train : nil)
         let loaded = try DataSource.load(data, for: model, split: split, needTargets: true)
+        // Under mpirun each rank sums the curvature of its shard of the rows; rank 0 saves.
+        let world = try ProcessGroup.current()
+        var weights = Checksum()
+        for tensor in model.namedTensors { weights.add(tensor.tensor.scalars) }
+        try world.agree(on: RunFingerprint(loaded, options: [("model", "weights checksum " + weights.hex), ("structure", structure.rawValue),
+                                                             ("prior-precision", "\(priorPrecision)"), ("split", split?.rawValue),
+                                                             ("seed", String(seed))]))
+        let quiet = self.quiet || !world.isRoot
         if !quiet { say("fitting a \(structure.rawValue) Laplace posterior of \(modelDirectory) on \(loaded.count) examples of \(data)") }
         let start = Date()
-        let laplace = try model.fitLaplace(on: loaded.dataset, structure: structure, prior: priorPrecision, seed: seed,
+        let laplace = try model.fitLaplace(on: loaded.dataset, structure: structure, prior: priorPrecision, seed: seed, over: world,
                                            progress: quiet ? nil : { say($0) })
+        guard world.isRoot else { return }
+        let seconds = Date().timeIntervalSince(start)
         try ModelDirectory.save(model, to: modelDirectory)
         if json {
             printResult(ModelDirectory.laplaceEntryJSON(of: model) ?? "{}")
@@ -62,7 +70,7 @@ struct LaplaceCommand: ParsableCommand {
             let deltas = laplace.members.map { $0.priorPrecision.map { String(format: "%.4g", $0) }.joined(separator: "/") }.joined(separator: ", ")
             let evidence = laplace.members.map { String(format: "%.4f", $0.logMarginalLikelihood) }.joined(separator: ", ")
             printResult("stored a \(structure.rawValue) Laplace posterior of \(laplace.members[0].parameterCount) weights per member in \(modelDirectory) "
-                        + "(prior precision \(deltas), log evidence \(evidence), \(String(format: "%.2f", Date().timeIntervalSince(start))) s)")
+                        + "(prior precision \(deltas), log evidence \(evidence), \(String(format: "%.2f", seconds)) s)")
         }
     }
 }

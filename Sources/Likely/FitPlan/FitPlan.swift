@@ -181,7 +181,7 @@ public struct FitPlan: Equatable, Sendable {
         var history = try model.fit(data, options: options, resume: resume)
         if let laplace {
             let (train, held) = model.trainingSplit(of: data, options: options)
-            try model.fitLaplace(on: train, structure: laplace, prior: priorPrecision, seed: seed)
+            try model.fitLaplace(on: train, structure: laplace, prior: priorPrecision, seed: seed, over: world)
             // The temperature belongs to the predictive the model now uses: the Laplace one.
             if options.calibrateTemperature, let held {
                 history.temperature = Double(try model.calibrateTemperature(on: held, predictive: LaplaceMethod.name,

@@ -4,34 +4,78 @@ import Foundation
 /// A Laplace approximation of the posterior over one network's weights θ, around the trained
 /// weights θ*: N(θ*, H⁻¹) with precision H = GGN + D, the generalised Gauss–Newton matrix
 /// GGN = Σᵢ Jᵢᵀ Λᵢ Jᵢ (Jᵢ the Jacobian of example i's raw outputs in θ, Λᵢ the head's Fisher
-/// in them) plus the prior precision D = diag(δ) (one δ, or one per layer).
+/// in them; whole, its diagonal, or Kronecker-factored per layer, `LaplaceStructure`) plus the
+/// prior precision D = diag(δ) (one δ, or one per layer).
 public struct LaplacePosterior: Sendable, Equatable {
-    /// δ: one value, or one per covered Dense layer (`auto-per-layer`).
+    /// δ: one value, or one per covered layer (`auto-per-layer`).
     public var priorPrecision: [Double]
     /// The Laplace evidence ln p(D) at δ, in the target's original units.
     public var logMarginalLikelihood: Double
     /// P, the weights covered.
     public var parameterCount: Int
-    /// The lower Cholesky factor L of H (H = L Lᵀ), `[P, P]` row-major.
-    public var precisionCholesky: [Double]
+    /// H, stored as the structure keeps it.
+    public var factors: LaplaceFactors
 
-    public init(priorPrecision: [Double], logMarginalLikelihood: Double, parameterCount: Int, precisionCholesky: [Double]) {
-        precondition(precisionCholesky.count == parameterCount * parameterCount,
-                     "a Cholesky factor of \(parameterCount) weights needs \(parameterCount * parameterCount) entries, got \(precisionCholesky.count)")
+    public init(priorPrecision: [Double], logMarginalLikelihood: Double, parameterCount: Int, factors: LaplaceFactors) {
+        switch factors {
+        case .cholesky(let l):
+            precondition(l.count == parameterCount * parameterCount,
+                         "a Cholesky factor of \(parameterCount) weights needs \(parameterCount * parameterCount) entries, got \(l.count)")
+        case .diagonal(let d):
+            precondition(d.count == parameterCount, "a diagonal precision of \(parameterCount) weights needs \(parameterCount) entries, got \(d.count)")
+        case .kronecker(let blocks):
+            let total = blocks.reduce(0) { $0 + $1.parameterCount }
+            precondition(total == parameterCount, "Kronecker blocks of \(total) weights for a posterior of \(parameterCount)")
+            precondition(priorPrecision.count == 1 || priorPrecision.count == blocks.count,
+                         "a KFAC posterior needs one prior precision or one per block, got \(priorPrecision.count) for \(blocks.count)")
+        }
         self.priorPrecision = priorPrecision
         self.logMarginalLikelihood = logMarginalLikelihood
         self.parameterCount = parameterCount
-        self.precisionCholesky = precisionCholesky
+        self.factors = factors
+    }
+
+    /// A `full` or `last-layer` posterior from the Cholesky factor of its precision.
+    public init(priorPrecision: [Double], logMarginalLikelihood: Double, parameterCount: Int, precisionCholesky: [Double]) {
+        self.init(priorPrecision: priorPrecision, logMarginalLikelihood: logMarginalLikelihood, parameterCount: parameterCount,
+                  factors: .cholesky(precisionCholesky))
+    }
+
+    /// δ of covered layer `layer` (the one δ when there is one).
+    public func priorPrecision(ofLayer layer: Int) -> Double {
+        priorPrecision.count == 1 ? priorPrecision[0] : priorPrecision[layer]
     }
 
     /// The posterior covariance Σ = H⁻¹, `[P, P]` row-major (for inspection and tests; the
-    /// predictive works from the factor).
+    /// predictive works from the factors).
     public var covariance: [Double] {
         let p = parameterCount
-        let inverse = LaplacePosterior.lowerInverse(precisionCholesky, size: p)
         var sigma = [Double](repeating: 0, count: p * p)
-        // Σ = L⁻ᵀ L⁻¹: entry (a, b) = Σᵢ L⁻¹[i, a] L⁻¹[i, b].
-        for i in 0..<p { for a in 0...i { for b in 0...i { sigma[a * p + b] += inverse[i * p + a] * inverse[i * p + b] } } }
+        switch factors {
+        case .cholesky(let l):
+            let inverse = LaplacePosterior.lowerInverse(l, size: p)
+            // Σ = L⁻ᵀ L⁻¹: entry (a, b) = Σᵢ L⁻¹[i, a] L⁻¹[i, b].
+            for i in 0..<p { for a in 0...i { for b in 0...i { sigma[a * p + b] += inverse[i * p + a] * inverse[i * p + b] } } }
+        case .diagonal(let d):
+            for i in 0..<p { sigma[i * p + i] = 1 / d[i] }
+        case .kronecker(let blocks):
+            var offset = 0
+            for (l, block) in blocks.enumerated() {
+                let a = block.inputEigenvalues.count, g = block.outputEigenvalues.count, delta = priorPrecision(ofLayer: l)
+                let qa = block.inputEigenvectors, qg = block.outputEigenvectors
+                // Σ[(r c), (r' c')] = Σ_{e f} Q_A[e, r] Q_G[f, c] Q_A[e, r'] Q_G[f, c'] / (α_e γ_f + δ).
+                for e in 0..<a { for f in 0..<g {
+                    let w = 1 / (max(block.inputEigenvalues[e] * block.outputEigenvalues[f], 0) + delta)
+                    for r in 0..<a { for c in 0..<g {
+                        let left = qa[e * a + r] * qg[f * g + c] * w
+                        for r2 in 0..<a { for c2 in 0..<g {
+                            sigma[(offset + r * g + c) * p + offset + r2 * g + c2] += left * qa[e * a + r2] * qg[f * g + c2]
+                        } }
+                    } }
+                } }
+                offset += block.parameterCount
+            }
+        }
         return sigma
     }
 

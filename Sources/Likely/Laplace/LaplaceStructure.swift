@@ -6,8 +6,9 @@ import Foundation
 ///   weighted layer is Dense, convolutional ones included; the rest is held at its trained values).
 /// - `full`: every weight of an MLP (Dense layers, element-wise activations, dropout), at most
 ///   `LaplaceStructure.maximumFullParameterCount` of them.
-/// - `kfac`, `diagonal`: named by the command-line contract, not built in this release
-///   (`likely laplace` refuses them with a message).
+/// - `kfac`: every weight of an MLP, the precision block-diagonal over layers, each block a
+///   Kronecker product A ⊗ G of the layer's inputs' and outputs' curvature (`LaplaceCurvature`).
+/// - `diagonal`: every weight of an MLP, the GGN's diagonal only.
 public enum LaplaceStructure: String, Codable, CaseIterable, Sendable {
     case lastLayer = "last-layer"
     case full
@@ -17,9 +18,6 @@ public enum LaplaceStructure: String, Codable, CaseIterable, Sendable {
     /// The most weights a `full` posterior covers: its P × P precision (800 MB in Double at
     /// 10,000) is factorised whole.
     public static let maximumFullParameterCount = 10_000
-
-    /// Whether this release fits the structure.
-    public var isBuilt: Bool { self == .lastLayer || self == .full }
 }
 
 /// How the prior precision δ of a Laplace posterior (the prior is N(0, δ⁻¹ I) on the weights)

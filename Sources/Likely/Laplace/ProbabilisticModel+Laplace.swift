@@ -5,25 +5,32 @@ extension ProbabilisticModel {
     /// Fits a Laplace posterior of every member around its trained weights on `data` (the
     /// data the model was trained on) and keeps it in `laplace`, replacing any before.
     ///
-    /// Member j: GGN = Σᵢ Jᵢᵀ Λᵢ Jᵢ, summed over `chunkSize` rows at a time as (Lᵢᵀ Jᵢ)ᵀ(Lᵢᵀ Jᵢ)
-    /// with Λᵢ = Lᵢ Lᵢᵀ (`cblas_dsyrk`); then δ (`PriorPrecision`), H = GGN + δ I and its
-    /// Cholesky factor, and the evidence ln p(D | θ*) + Σₗ (Pₗ/2) ln δₗ − Σₗ δₗ ‖θₗ*‖²/2 − ½ ln det H
+    /// Member j: one forward pass per chunk of `chunkSize` rows gives the raw outputs and each
+    /// covered layer's input; the head's Fisher Λᵢ = Lᵢ Lᵢᵀ in the raw outputs; one backward pass
+    /// of the seeds Lᵢ[:, t] gives each layer's output gradients, from which `LaplaceCurvature`
+    /// sums what the structure keeps (the GGN Σᵢ Jᵢᵀ Λᵢ Jᵢ, its diagonal or its Kronecker
+    /// factors). Then δ (`PriorPrecision`), the precision H = GGN + δ I in the structure's
+    /// factors, and the evidence ln p(D | θ*) + Σₗ (Pₗ/2) ln δₗ − Σₗ δₗ ‖θₗ*‖²/2 − ½ ln det H
     /// (the likelihood in the target's original units). Member j's Monte-Carlo Fisher draws
-    /// are keyed by `memberSeed(seed, member: j)`.
+    /// are keyed by `memberSeed(seed, member: j)` and each row's global index.
+    ///
+    /// Under several processes each sums its contiguous shard of the rows and one allreduce
+    /// adds the sums: every rank gets the posterior of one process up to rounding.
     /// - Parameters:
-    ///   - data: features in the data's units and targets in original units.
-    ///   - structure: `full` (MLPs, at most 10,000 weights) or `lastLayer`.
+    ///   - data: features in the data's units and targets in original units (every row, on every rank).
+    ///   - structure: `full` (MLPs, at most 10,000 weights), `lastLayer`, `kfac` or `diagonal`.
     ///   - prior: `auto` (default), `autoPerLayer` or a fixed δ.
     ///   - seed: keys the Monte-Carlo Fisher of families without a closed form.
-    ///   - chunkSize: rows per Jacobian.
+    ///   - chunkSize: rows per pass.
+    ///   - communicator: the processes sharing the rows.
     ///   - progress: told a line per member (and per chunk every 2 s).
     /// - Returns: the approximation, also stored in `laplace`.
-    /// - Throws: `LaplaceError` for a structure not built or not suited to the network, a
-    ///   network beyond the size limit, a non-finite likelihood or a failed factorisation;
-    ///   `DataShapeError` for data of another shape.
+    /// - Throws: `LaplaceError` for a structure not suited to the network, a network beyond
+    ///   the size limit, a non-finite likelihood or a failed factorisation; `DataShapeError`
+    ///   for data of another shape.
     @discardableResult
     public func fitLaplace(on data: Dataset, structure: LaplaceStructure = .full, prior: PriorPrecision = .auto,
-                           seed: UInt64 = 0, chunkSize: Int = 256,
+                           seed: UInt64 = 0, chunkSize: Int = 256, over communicator: any Communicator = SingleProcessCommunicator(),
                            progress: ((String) -> Void)? = nil) throws -> LaplaceApproximation {
         precondition(chunkSize > 0, "chunkSize must be positive, got \(chunkSize)")
         try checkLaplace(structure)
@@ -34,8 +41,11 @@ extension ProbabilisticModel {
         let walkers = try members.map { try NetworkJacobian(network: $0, structure: structure) }
         var posteriors: [LaplacePosterior] = []
         for (j, walker) in walkers.enumerated() {
-            posteriors.append(try fitMember(walker, data: data, prior: prior, seed: Self.memberSeed(seed, member: j),
-                                            chunkSize: chunkSize, progress: progress.map { say in { say("member \(j + 1)/\(walkers.count): \($0)") } }))
+            var curvature = LaplaceCurvature(structure: structure, walker: walker)
+            addCurvature(&curvature, data: data, rows: communicator.shard(of: 0..<data.count), seed: Self.memberSeed(seed, member: j),
+                         chunkSize: chunkSize, progress: progress.map { say in { say("member \(j + 1)/\(walkers.count): \($0)") } })
+            curvature.sum(over: communicator)
+            posteriors.append(try posterior(curvature, prior: prior))
         }
         let approximation = LaplaceApproximation(structure: structure, prior: prior, count: data.count, members: posteriors)
         laplace = approximation
@@ -50,70 +60,122 @@ extension ProbabilisticModel {
         try NetworkJacobian(network: members[member], structure: structure).evaluate(prepare(features))
     }
 
+    /// J Σ Jᵀ, the covariance of member `member`'s linearised raw outputs under its posterior
+    /// (what the Laplace predictive draws from), for raw features `[n, …inputShape]`:
+    /// `[n · K · K]`, row-major K × K blocks.
+    /// - Throws: `LaplaceError` when the model holds no posterior.
+    public func laplaceOutputCovariances(_ features: Tensor, member: Int = 0) throws -> [Double] {
+        guard let laplace else { throw LaplaceError("the model holds no Laplace posterior; fit one first (fitLaplace, likely laplace)") }
+        let walker = try NetworkJacobian(network: members[member], structure: laplace.structure)
+        return laplace.members[member].outputCovariances(withoutGradients { walker.forward(prepare(features)) }, walker: walker)
+    }
+
     /// Throws the `LaplaceError` that `fitLaplace(on:structure:)` would for this network and
-    /// structure (not built, not suited, too large), before any training.
+    /// structure (not suited, too large), before any training.
     public func checkLaplace(_ structure: LaplaceStructure) throws {
-        guard structure.isBuilt else {
-            throw LaplaceError("--structure \(structure.rawValue) is not built in this release; use full (MLPs up to \(LaplaceStructure.maximumFullParameterCount) weights) or last-layer")
-        }
         for member in members { _ = try NetworkJacobian(network: member, structure: structure) }
     }
 
-    private func fitMember(_ walker: NetworkJacobian, data: Dataset, prior: PriorPrecision, seed: UInt64, chunkSize: Int,
-                           progress: ((String) -> Void)?) throws -> LaplacePosterior {
-        let p = walker.parameterCount, k = head.rawOutputCount, n = data.count
-        var ggn = SymmetricMatrix(zeros: p)
-        var logLikelihood = 0.0, said = Date()
-        for start in stride(from: 0, to: n, by: chunkSize) {
-            let end = min(n, start + chunkSize), m = end - start
-            let x = prepare(data.features.slice(alongAxis: 0, start..<end))
-            let (outputs, jacobian) = walker.evaluate(x)
-            let raw = Tensor(shape: [m, k], scalars: outputs)
+    /// Adds the curvature of `rows` of `data` (a chunk at a time: one forward and one backward
+    /// pass) to `curvature`.
+    private func addCurvature(_ curvature: inout LaplaceCurvature, data: Dataset, rows: Range<Int>, seed: UInt64, chunkSize: Int,
+                              progress: ((String) -> Void)?) {
+        let k = head.rawOutputCount, walker = curvature.walker
+        var said = Date()
+        for start in stride(from: rows.lowerBound, to: rows.upperBound, by: chunkSize) {
+            let end = min(rows.upperBound, start + chunkSize), m = end - start
+            let trace = walker.forward(prepare(data.features.slice(alongAxis: 0, start..<end)))
+            let raw = Tensor(shape: [m, k], scalars: trace.outputs)
             let fisher = head.fisher(raw, seed: seed, firstIndex: start)
-            var weighted = [Double](repeating: 0, count: m * k * p)
+            // Seed t of example i is column t of Lᵢ: the rows Lᵢᵀ Jᵢ, whose Gram is Jᵢᵀ Λᵢ Jᵢ.
+            var seeds = [Double](repeating: 0, count: m * k * k)
             for i in 0..<m {
                 let factor = SymmetricMatrix.semidefiniteFactor(Array(fisher[(i * k * k)..<((i + 1) * k * k)]), size: k)
-                for a in 0..<k {  // row a of Lᵢᵀ Jᵢ = Σ_b L[b, a] Jᵢ[b]
-                    let out = (i * k + a) * p
-                    for b in a..<k where factor[b * k + a] != 0 {
-                        let l = factor[b * k + a], row = (i * k + b) * p
-                        for c in 0..<p { weighted[out + c] += l * jacobian[row + c] }
-                    }
-                }
+                for t in 0..<k { for b in t..<k { seeds[(i * k + t) * k + b] = factor[b * k + t] } }
             }
-            ggn.addGram(of: weighted, rows: m * k)
             let targets = data.targets.slice(alongAxis: 0, start..<end)
-            logLikelihood += withoutGradients { head.distribution(raw, scaling: targetScaling).logProb(targets).scalars }
+            let logLikelihood = withoutGradients { head.distribution(raw, scaling: targetScaling).logProb(targets).scalars }
                 .reduce(0.0) { $0 + Double($1) }
-            if Date().timeIntervalSince(said) >= 2 { said = Date(); progress?("curvature of \(end)/\(n) examples") }
+            curvature.add(trace, gradients: walker.backward(trace, seeds: seeds, perExample: k), logLikelihood: logLikelihood)
+            if Date().timeIntervalSince(said) >= 2 { said = Date(); progress?("curvature of \(end - rows.lowerBound)/\(rows.count) examples") }
         }
+    }
+
+    /// The posterior of summed curvature: δ as `prior` says, H in the structure's factors, the evidence.
+    private func posterior(_ curvature: LaplaceCurvature, prior: PriorPrecision) throws -> LaplacePosterior {
+        let logLikelihood = curvature.logLikelihood, walker = curvature.walker, p = walker.parameterCount
         guard logLikelihood.isFinite else {
             throw LaplaceError("the log-likelihood of the Laplace data under the trained network is \(logLikelihood); every target must be in the \(head.family.name) head's support")
         }
-        ggn.symmetrize()
         let theta = walker.weights
         let groups = walker.denseLayers.map { ($0.offset, $0.count) }
         func squaredNorm(_ range: Range<Int>) -> Double { theta[range].reduce(0.0) { $0 + $1 * $1 } }
-        var delta: [Double]
+        let norms = groups.map { squaredNorm($0.0..<($0.0 + $0.1)) }
+        switch curvature.structure {
+        case .full, .lastLayer:
+            let ggn = curvature.generalisedGaussNewton()
+            var delta: [Double]
+            switch prior {
+            case .fixed(let x): delta = [x]
+            case .auto, .autoPerLayer:
+                let evidence = LaplaceEvidence(logLikelihood: logLikelihood, squaredNorm: squaredNorm(0..<p), eigenvalues: try ggn.eigenvalues(singlePrecision: p > 500))
+                delta = [evidence.argmax()]
+            }
+            if prior == .autoPerLayer {
+                delta = try perLayerPrecision(ggn, groups: groups, start: delta[0], squaredNorms: norms)
+            }
+            let perWeight = Self.perWeight(delta, groups: groups, count: p)
+            var precision = ggn
+            for i in 0..<p { precision[i, i] += perWeight[i] }
+            let factor = try precision.cholesky()
+            var evidence = logLikelihood - SymmetricMatrix.logDeterminant(cholesky: factor, size: p) / 2
+            for (g, (_, count)) in groups.enumerated() {
+                let d = delta.count == 1 ? delta[0] : delta[g]
+                evidence += Double(count) / 2 * Foundation.log(d) - d / 2 * norms[g]
+            }
+            return LaplacePosterior(priorPrecision: delta, logMarginalLikelihood: evidence, parameterCount: p, factors: .cholesky(factor))
+        case .diagonal, .kfac:
+            let factors: LaplaceFactors, eigenvalues: [[Double]]
+            if curvature.structure == .diagonal {
+                let diagonal = curvature.diagonal()
+                eigenvalues = groups.map { diagonal[$0.0..<($0.0 + $0.1)].map { max($0, 0) } }
+                factors = .diagonal(diagonal)
+            } else {
+                let blocks = try curvature.kroneckerFactors().map { pair in
+                    let (a, g) = (try pair.input.eigendecomposition(), try pair.output.eigendecomposition())
+                    return KroneckerBlock(inputEigenvalues: a.values, inputEigenvectors: a.vectors, outputEigenvalues: g.values, outputEigenvectors: g.vectors)
+                }
+                eigenvalues = blocks.map(\.eigenvalues)
+                factors = .kronecker(blocks)
+            }
+            let delta = Self.blockPrecision(prior, logLikelihood: logLikelihood, eigenvalues: eigenvalues, squaredNorms: norms)
+            // The precision is block-diagonal over layers: the evidence is a sum of the blocks' terms.
+            var evidence = logLikelihood
+            for (g, values) in eigenvalues.enumerated() {
+                let d = delta.count == 1 ? delta[0] : delta[g]
+                evidence += LaplaceEvidence(logLikelihood: 0, squaredNorm: norms[g], eigenvalues: values)(d)
+            }
+            if case .diagonal(let diagonal) = factors {
+                let perWeight = Self.perWeight(delta, groups: groups, count: p)
+                return LaplacePosterior(priorPrecision: delta, logMarginalLikelihood: evidence, parameterCount: p,
+                                        factors: .diagonal(zip(diagonal, perWeight).map { max($0, 0) + $1 }))
+            }
+            return LaplacePosterior(priorPrecision: delta, logMarginalLikelihood: evidence, parameterCount: p, factors: factors)
+        }
+    }
+
+    /// δ of a block-diagonal precision (diagonal, KFAC) from each block's curvature eigenvalues:
+    /// `auto` maximises the whole evidence in one δ; `autoPerLayer` each block's own terms
+    /// (Pₗ/2) ln δₗ − δₗ ‖θₗ‖²/2 − ½ Σ ln(λ + δₗ) in its δₗ, which maximises the whole evidence
+    /// since the blocks' terms are separate.
+    static func blockPrecision(_ prior: PriorPrecision, logLikelihood: Double, eigenvalues: [[Double]], squaredNorms: [Double]) -> [Double] {
         switch prior {
-        case .fixed(let x): delta = [x]
-        case .auto, .autoPerLayer:
-            let evidence = LaplaceEvidence(logLikelihood: logLikelihood, squaredNorm: squaredNorm(0..<p), eigenvalues: try ggn.eigenvalues(singlePrecision: p > 500))
-            delta = [evidence.argmax()]
+        case .fixed(let x): return [x]
+        case .auto:
+            return [LaplaceEvidence(logLikelihood: logLikelihood, squaredNorm: squaredNorms.reduce(0, +), eigenvalues: eigenvalues.flatMap { $0 }).argmax()]
+        case .autoPerLayer:
+            return zip(eigenvalues, squaredNorms).map { LaplaceEvidence(logLikelihood: 0, squaredNorm: $1, eigenvalues: $0).argmax() }
         }
-        if prior == .autoPerLayer {
-            delta = try perLayerPrecision(ggn, groups: groups, start: delta[0], squaredNorms: groups.map { squaredNorm($0.0..<($0.0 + $0.1)) })
-        }
-        let perWeight = Self.perWeight(delta, groups: groups, count: p)
-        var precision = ggn
-        for i in 0..<p { precision[i, i] += perWeight[i] }
-        let factor = try precision.cholesky()
-        var evidence = logLikelihood - SymmetricMatrix.logDeterminant(cholesky: factor, size: p) / 2
-        for (g, (offset, count)) in groups.enumerated() {
-            let d = delta.count == 1 ? delta[0] : delta[g]
-            evidence += Double(count) / 2 * Foundation.log(d) - d / 2 * squaredNorm(offset..<(offset + count))
-        }
-        return LaplacePosterior(priorPrecision: delta, logMarginalLikelihood: evidence, parameterCount: p, precisionCholesky: factor)
     }
 
     /// δ spread over the P weights: one value everywhere, or layer l's over its group.

@@ -75,6 +75,21 @@ public struct SymmetricMatrix: Equatable, Sendable {
         return values
     }
 
+    /// The eigendecomposition A = Qᵀ diag(λ) Q: λ ascending
+    /// and Q `[P, P]` row-major whose row i is the unit eigenvector of λᵢ (`dsyevd_` with vectors).
+    /// - Throws: `LaplaceError` when LAPACK does not converge.
+    public func eigendecomposition() throws -> (values: [Double], vectors: [Double]) {
+        guard size > 0 else { return ([], []) }
+        var n = Int32(size), lda = Int32(size), info: Int32 = 0
+        var lwork = Int32(1 + 6 * size + 2 * size * size), liwork = Int32(3 + 5 * size)
+        var a = entries, w = [Double](repeating: 0, count: size)
+        var work = [Double](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: Int(liwork))
+        // Column-major eigenvectors read row-major: row i is eigenvector i.
+        Self.withBLASThreads { dsyevd_("V", "L", &n, &a, &lda, &w, &work, &lwork, &iwork, &liwork, &info) }
+        guard info == 0 else { throw LaplaceError("the eigendecomposition of a \(size) × \(size) Kronecker factor failed (LAPACK dsyevd info \(info))") }
+        return (w, a)
+    }
+
     /// The lower Cholesky factor L of this positive-definite matrix, A = L Lᵀ, row-major with
     /// zeros above the diagonal (`dpotrf_`).
     /// - Throws: `LaplaceError` when the matrix is not positive definite.

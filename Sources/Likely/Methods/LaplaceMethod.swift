@@ -1,9 +1,9 @@
-import CGSL
 import Foundation
 
 /// The linearised (GLM) predictive of a Laplace posterior: around the trained weights θ*,
 /// f(x, θ) ≈ f(x, θ*) + J(x)(θ − θ*), so with θ ~ N(θ*, Σ) input x's raw outputs are Gaussian,
-/// N(f(x, θ*), J Σ Jᵀ), J Σ Jᵀ = (J L⁻ᵀ)(J L⁻ᵀ)ᵀ from the Cholesky factor L of the precision.
+/// N(f(x, θ*), J Σ Jᵀ), J Σ Jᵀ from the posterior's factors (`LaplacePosterior.outputCovariances`),
+/// f(x, θ*) and J from one pass of each chunk.
 ///
 /// T > 0 draws T raw-output vectors per input and member (input i's from the stream
 /// (member seed, `.laplacePredictive`, 0, i)) and pushes them through the head, a mixture like
@@ -35,7 +35,6 @@ public struct LaplaceMethod: UncertaintyMethod {
                                chunkSize: Int) -> [[Float]] {
         guard let laplace = model.laplace else { preconditionFailure("the Laplace predictive needs a model with a posterior (model.laplace)") }
         let n = features.shape[0], k = model.head.rawOutputCount, t = draws
-        let means = model.predictiveRawOutputs(features, mcSamples: 0, seed: seed, firstIndex: firstIndex, chunkSize: chunkSize)
         var out = [[Float]](repeating: [Float](repeating: 0, count: n * k), count: model.memberCount * t)
         for (j, member) in model.members.enumerated() {
             guard let walker = try? NetworkJacobian(network: member, structure: laplace.structure),
@@ -43,30 +42,15 @@ public struct LaplaceMethod: UncertaintyMethod {
                 preconditionFailure("member \(j)'s posterior does not match its network (ModelDirectory.load checks this)")
             }
             let memberSeed = ProbabilisticModel.memberSeed(seed, member: j)
-            let factor = laplace.members[j].precisionCholesky, p = walker.parameterCount
             for start in stride(from: 0, to: n, by: chunkSize) {
                 let end = min(n, start + chunkSize), m = end - start
-                var x = withoutGradients { walker.evaluate(model.prepare(features.slice(alongAxis: 0, start..<end))).jacobian }
-                // X = J L⁻ᵀ (X Lᵀ = J), so J Σ Jᵀ = X Xᵀ.
-                SymmetricMatrix.withBLASThreads {
-                    factor.withUnsafeBufferPointer { lp in
-                        x.withUnsafeMutableBufferPointer { xp in
-                            cblas_dtrsm(CblasRowMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit, Int32(m * k), Int32(p), 1,
-                                        lp.baseAddress, Int32(p), xp.baseAddress, Int32(p))
-                        }
-                    }
-                }
+                // One pass gives the linearisation point f(x, θ*) and what J needs.
+                let trace = withoutGradients { walker.forward(model.prepare(features.slice(alongAxis: 0, start..<end))) }
+                let covariances = laplace.members[j].outputCovariances(trace, walker: walker)
                 for i in 0..<m {
                     let global = start + i
-                    var covariance = [Double](repeating: 0, count: k * k)
-                    for a in 0..<k {
-                        for b in 0...a {
-                            var s = 0.0
-                            for c in 0..<p { s += x[(i * k + a) * p + c] * x[(i * k + b) * p + c] }
-                            (covariance[a * k + b], covariance[b * k + a]) = (s, s)
-                        }
-                    }
-                    let mean = (0..<k).map { Double(means[j][global * k + $0]) }
+                    let covariance = Array(covariances[(i * k * k)..<((i + 1) * k * k)])
+                    let mean = (0..<k).map { Double(trace.outputs[i * k + $0]) }
                     if probit {
                         for a in 0..<k {
                             out[j][global * k + a] = Float(mean[a] / (1 + Double.pi / 8 * covariance[a * k + a]).squareRoot())

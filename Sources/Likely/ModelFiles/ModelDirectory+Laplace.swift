@@ -7,9 +7,9 @@ import Foundation
 /// and `log_marginal_likelihood` (arrays with one entry per member; a member's prior precision
 /// is an array of one value per layer with auto-per-layer), `n`, and the checksums (64-bit
 /// FNV-1a, `Checksum`) of `weights.safetensors` and of `laplace.safetensors`, which loading
-/// verifies. `laplace.safetensors` holds each member's Cholesky factor of the posterior
-/// precision, float32 `[P, P]`, named `precision_cholesky` (`member_j.precision_cholesky` for
-/// M > 1). Files with the entry are format version 2.
+/// verifies. `laplace.safetensors` holds each member's factors of the posterior precision in
+/// float32 (`factorTensors`: a Cholesky factor, a diagonal, or per layer two eigendecompositions),
+/// prefixed `member_j.` for M > 1. Files with the entry are format version 2.
 extension ModelDirectory {
     /// The file of the posteriors' factors.
     public static let laplaceFileName = ModelLayout.laplaceName
@@ -55,11 +55,30 @@ extension ModelDirectory {
 
     /// The bytes of `laplace.safetensors` for `laplace`.
     static func laplaceFile(_ laplace: LaplaceApproximation, members: Int) -> Data {
-        let tensors = laplace.members.enumerated().map { j, posterior in
-            (members > 1 ? "member_\(j).precision_cholesky" : "precision_cholesky",
-             Tensor(shape: [posterior.parameterCount, posterior.parameterCount], scalars: posterior.precisionCholesky.map(Float.init)))
+        let tensors = laplace.members.enumerated().flatMap { j, posterior in
+            factorTensors(posterior.factors, parameterCount: posterior.parameterCount).map { ((members > 1 ? "member_\(j)." : "") + $0.name, $0.tensor) }
         }
         return Safetensors.encode(tensors, metadata: ["format": formatName, "structure": laplace.structure.rawValue])
+    }
+
+    /// One member's tensors, named without the member prefix: `precision_cholesky` `[P, P]`,
+    /// `precision_diagonal` `[P]`, or for each KFAC block l `block_l.input_eigenvalues` `[a]`,
+    /// `block_l.input_eigenvectors` `[a, a]`, `block_l.output_eigenvalues` `[g]` and
+    /// `block_l.output_eigenvectors` `[g, g]`.
+    static func factorTensors(_ factors: LaplaceFactors, parameterCount p: Int) -> [(name: String, tensor: Tensor)] {
+        func vector(_ v: [Double]) -> Tensor { Tensor(shape: [v.count], scalars: v.map(Float.init)) }
+        func square(_ v: [Double], _ n: Int) -> Tensor { Tensor(shape: [n, n], scalars: v.map(Float.init)) }
+        switch factors {
+        case .cholesky(let l): return [("precision_cholesky", square(l, p))]
+        case .diagonal(let d): return [("precision_diagonal", vector(d))]
+        case .kronecker(let blocks):
+            return blocks.enumerated().flatMap { l, b in
+                [("block_\(l).input_eigenvalues", vector(b.inputEigenvalues)),
+                 ("block_\(l).input_eigenvectors", square(b.inputEigenvectors, b.inputEigenvalues.count)),
+                 ("block_\(l).output_eigenvalues", vector(b.outputEigenvalues)),
+                 ("block_\(l).output_eigenvectors", square(b.outputEigenvectors, b.outputEigenvalues.count))]
+            }
+        }
     }
 
     /// The entry of `laplace`, with the checksums of the two files' bytes.
@@ -75,8 +94,8 @@ extension ModelDirectory {
     /// after checking both checksums, the factors' shapes against the networks and their values.
     static func loadLaplace(_ entry: LaplaceEntry, into model: ProbabilisticModel, directory: URL, weights: Data) throws {
         let file = directory.appendingPathComponent("model.json").path
-        guard let structure = LaplaceStructure(rawValue: entry.structure), structure.isBuilt else {
-            throw ModelFileError(file: file, "field laplace.structure: expected last-layer or full, got \"\(entry.structure)\"")
+        guard let structure = LaplaceStructure(rawValue: entry.structure) else {
+            throw ModelFileError(file: file, "field laplace.structure: expected last-layer, full, kfac or diagonal, got \"\(entry.structure)\"")
         }
         let m = model.memberCount
         guard entry.priorPrecision.count == m, entry.logMarginalLikelihood.count == m else {
@@ -102,30 +121,56 @@ extension ModelDirectory {
             throw ModelFileError(file: url.path, "its checksum \(Checksum.hex(of: bytes)) is not the \(entry.factorsChecksum) of model.json's laplace entry (a torn or foreign file)")
         }
         let tensors = try Safetensors.decode(bytes, file: url.path).tensors
-        var posteriors: [LaplacePosterior] = []
+        var posteriors: [LaplacePosterior] = [], expected = 0
         for (j, member) in model.members.enumerated() {
-            let name = m > 1 ? "member_\(j).precision_cholesky" : "precision_cholesky"
+            let prefix = m > 1 ? "member_\(j)." : ""
             let walker: NetworkJacobian
             do { walker = try NetworkJacobian(network: member, structure: structure) } catch {
                 throw ModelFileError(file: file, "field laplace.structure: \(error)")
             }
-            let p = walker.parameterCount
-            guard let tensor = tensors[name], tensor.shape == [p, p] else {
-                throw ModelFileError(file: url.path, "tensor '\(name)' must be present with shape [\(p), \(p)] (the \(structure.rawValue) weights of member \(j))")
+            /// The tensor `name` of member j, of `shape`, with finite values.
+            func read(_ name: String, _ shape: [Int], what: String) throws -> [Double] {
+                guard let tensor = tensors[prefix + name], tensor.shape == shape else {
+                    throw ModelFileError(file: url.path, "tensor '\(prefix + name)' must be present with shape \(shape) (\(what) of member \(j))")
+                }
+                let values = tensor.scalars.map(Double.init)
+                guard values.allSatisfy(\.isFinite) else { throw ModelFileError(file: url.path, "tensor '\(prefix + name)' holds a value that is not finite") }
+                expected += 1
+                return values
             }
-            let factor = tensor.scalars.map(Double.init)
-            guard factor.allSatisfy(\.isFinite), (0..<p).allSatisfy({ factor[$0 * p + $0] > 0 }) else {
-                throw ModelFileError(file: url.path, "tensor '\(name)': a Cholesky factor needs finite values and a positive diagonal")
+            let p = walker.parameterCount, layers = walker.denseLayers.count
+            let factors: LaplaceFactors
+            switch structure {
+            case .full, .lastLayer:
+                let factor = try read("precision_cholesky", [p, p], what: "the Cholesky factor of the \(structure.rawValue) weights")
+                guard (0..<p).allSatisfy({ factor[$0 * p + $0] > 0 }) else {
+                    throw ModelFileError(file: url.path, "tensor '\(prefix)precision_cholesky': a Cholesky factor needs a positive diagonal")
+                }
+                factors = .cholesky(factor)
+            case .diagonal:
+                let diagonal = try read("precision_diagonal", [p], what: "the diagonal precision")
+                guard diagonal.allSatisfy({ $0 > 0 }) else {
+                    throw ModelFileError(file: url.path, "tensor '\(prefix)precision_diagonal': every precision must be positive")
+                }
+                factors = .diagonal(diagonal)
+            case .kfac:
+                factors = .kronecker(try (0..<layers).map { l in
+                    let (a, g) = walker.shape(ofLayer: l)
+                    return KroneckerBlock(inputEigenvalues: try read("block_\(l).input_eigenvalues", [a], what: "layer \(l)'s input factor"),
+                                          inputEigenvectors: try read("block_\(l).input_eigenvectors", [a, a], what: "layer \(l)'s input factor"),
+                                          outputEigenvalues: try read("block_\(l).output_eigenvalues", [g], what: "layer \(l)'s output factor"),
+                                          outputEigenvectors: try read("block_\(l).output_eigenvectors", [g, g], what: "layer \(l)'s output factor"))
+                })
             }
             let values = entry.priorPrecision[j].values
-            guard values.count == 1 || values.count == walker.denseLayers.count else {
+            guard values.count == 1 || values.count == layers else {
                 throw ModelFileError(file: file, "field laplace.prior_precision: member \(j) has \(values.count) values; expected one, or one per covered layer")
             }
             posteriors.append(LaplacePosterior(priorPrecision: values, logMarginalLikelihood: entry.logMarginalLikelihood[j],
-                                               parameterCount: p, precisionCholesky: factor))
+                                               parameterCount: p, factors: factors))
         }
-        if tensors.count != m {
-            throw ModelFileError(file: url.path, "holds \(tensors.count) tensors; expected \(m) (one factor per member)")
+        if tensors.count != expected {
+            throw ModelFileError(file: url.path, "holds \(tensors.count) tensors; expected \(expected) (the \(structure.rawValue) factors of \(m) member\(m == 1 ? "" : "s"))")
         }
         model.laplace = LaplaceApproximation(structure: structure, prior: prior, count: entry.n, members: posteriors)
     }

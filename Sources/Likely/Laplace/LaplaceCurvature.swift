@@ -1,0 +1,180 @@
+import CGSL
+import Foundation
+
+/// The sums over the training examples that a Laplace posterior of one network is built from,
+/// in one flat Double buffer so that several processes add theirs with one allreduce.
+///
+/// Every structure starts from the same per-example pieces: ãᵢ, each covered layer's augmented
+/// input, and Gᵢ, the gradients at its output of the seeds Lᵢ[:, t] (Λᵢ = Lᵢ Lᵢᵀ the head's
+/// Fisher in the raw outputs), so that Bᵢ = Σₜ Gᵢₜ Gᵢₜᵀ is the curvature at the layer's output
+/// and the GGN block of layer l is Σᵢ ãᵢ ãᵢᵀ ⊗ Bᵢ. What is summed:
+///
+/// - `full`: the GGN Σᵢ (Lᵢᵀ Jᵢ)ᵀ (Lᵢᵀ Jᵢ), `[P, P]` (lower triangle, `cblas_dsyrk`);
+/// - `last-layer`: the one layer's Σᵢ vec(ãᵢ ãᵢᵀ) vec(Bᵢ)ᵀ (one `cblas_dgemm` per chunk), the
+///   GGN rearranged: exact and a factor out² cheaper than the Jacobian's Gram;
+/// - `diagonal`: per layer Σᵢ ãᵢ² diag(Bᵢ)ᵀ `[a, g]`, the GGN's diagonal in θ's order;
+/// - `kfac`: per layer Σᵢ cᵢ ãᵢ ãᵢᵀ `[a, a]`, Σᵢ cᵢ and G = Σᵢ Bᵢ `[g, g]`, with cᵢ = tr Bᵢ.
+///   Then A = Σᵢ cᵢ ãᵢ ãᵢᵀ / Σᵢ cᵢ and A ⊗ G ≈ Σᵢ ãᵢ ãᵢᵀ ⊗ Bᵢ: the expectation of ã ãᵀ weighted
+///   by each example's share of the curvature, exact whenever every Bᵢ is a multiple of one
+///   matrix (a layer with one output, a constant Fisher), where the unweighted mean of
+///   Martens & Grosse (2015) is exact only for a constant Bᵢ; the two coincide then. A Conv2D
+///   counts each (example, position) as a row, ã the patch under the kernel and B the
+///   curvature at that position (KFC, Grosse & Martens 2016: the positions' cross terms
+///   dropped); the diagonal of a Conv2D is exact, Σₜ (Σₚ ãₚ ⊗ Gₚₜ)² per example.
+///
+/// Then the log-likelihood Σᵢ ln p(yᵢ | xᵢ) and the count n, the buffer's last two entries.
+struct LaplaceCurvature {
+    let structure: LaplaceStructure
+    let walker: NetworkJacobian
+    /// The sums, then the log-likelihood and n.
+    var buffer: [Double]
+
+    init(structure: LaplaceStructure, walker: NetworkJacobian) {
+        self.structure = structure
+        self.walker = walker
+        buffer = [Double](repeating: 0, count: Self.size(structure, walker) + 2)
+    }
+
+    /// The length of the sums for `structure`.
+    static func size(_ structure: LaplaceStructure, _ walker: NetworkJacobian) -> Int {
+        let shapes = walker.denseLayers.indices.map { walker.shape(ofLayer: $0) }
+        switch structure {
+        case .full, .lastLayer: return walker.parameterCount * walker.parameterCount
+        case .diagonal: return walker.parameterCount
+        case .kfac: return shapes.reduce(0) { $0 + $1.inputs * $1.inputs + 1 + $1.outputs * $1.outputs }
+        }
+    }
+
+    var logLikelihood: Double {
+        get { buffer[buffer.count - 2] }
+        set { buffer[buffer.count - 2] = newValue }
+    }
+
+    var count: Int {
+        get { Int(buffer[buffer.count - 1]) }
+        set { buffer[buffer.count - 1] = Double(newValue) }
+    }
+
+    /// Adds a chunk: its trace, each layer's gradients of the seeds Lᵢ[:, t] (`[m · K, g]`,
+    /// K seeds per example), its log-likelihood.
+    mutating func add(_ trace: NetworkJacobian.Trace, gradients: [[Double]], logLikelihood: Double) {
+        let m = trace.count, k = trace.outputCount
+        self.logLikelihood += logLikelihood
+        count += m
+        switch structure {
+        case .full:
+            addGram(walker.jacobianRows(trace, gradients: gradients, perExample: k), rows: m * k, size: walker.parameterCount, at: 0)
+        case .lastLayer:
+            let (a, g) = walker.shape(ofLayer: 0), x = walker.augmentedInputs(trace, layer: 0), grads = gradients[0]
+            var outer = [Double](repeating: 0, count: m * a * a), curvature = [Double](repeating: 0, count: m * g * g)
+            for i in 0..<m {
+                for r in 0..<a { for r2 in 0..<a { outer[(i * a + r) * a + r2] = x[i * a + r] * x[i * a + r2] } }
+                for t in 0..<k {
+                    let row = (i * k + t) * g
+                    for c in 0..<g { for c2 in 0..<g { curvature[(i * g + c) * g + c2] += grads[row + c] * grads[row + c2] } }
+                }
+            }
+            addProduct(outer, curvature, rows: m, left: a * a, right: g * g, at: 0)
+        case .diagonal:
+            for j in walker.denseLayers.indices {
+                let (a, g) = walker.shape(ofLayer: j), x = walker.augmentedInputs(trace, layer: j), grads = gradients[j]
+                let offset = walker.denseLayers[j].offset
+                guard walker.denseLayers[j].positions == 1 else {
+                    // A convolution's block of J sums over positions: square each example's Σₚ ãₚ ⊗ Gₚ.
+                    for i in 0..<m { for t in 0..<k {
+                        let b = walker.block(inputs: x, gradients: grads, layer: j, example: i, seed: t, perExample: k)
+                        for e in b.indices { buffer[offset + e] += b[e] * b[e] }
+                    } }
+                    continue
+                }
+                var squares = [Double](repeating: 0, count: m * g)
+                for i in 0..<m { for t in 0..<k { for c in 0..<g { squares[i * g + c] += grads[(i * k + t) * g + c] * grads[(i * k + t) * g + c] } } }
+                addProduct(x.map { $0 * $0 }, squares, rows: m, left: a, right: g, at: offset)
+            }
+        case .kfac:
+            var offset = 0
+            for j in walker.denseLayers.indices {
+                let (a, g) = walker.shape(ofLayer: j), x = walker.augmentedInputs(trace, layer: j), grads = gradients[j]
+                let positions = walker.denseLayers[j].positions
+                var weighted = x, total = 0.0
+                for i in 0..<m {
+                    for position in 0..<positions {
+                        var c = 0.0
+                        for t in 0..<k {
+                            let row = ((i * k + t) * positions + position) * g
+                            for v in grads[row..<(row + g)] { c += v * v }
+                        }
+                        total += c
+                        let root = c.squareRoot(), row = (i * positions + position) * a
+                        for r in 0..<a { weighted[row + r] *= root }
+                    }
+                }
+                addGram(weighted, rows: m * positions, size: a, at: offset)
+                buffer[offset + a * a] += total
+                addGram(grads, rows: m * k * positions, size: g, at: offset + a * a + 1)
+                offset += a * a + 1 + g * g
+            }
+        }
+    }
+
+    /// buffer[at ..< at + left·right] += Xᵀ Y for X `[rows, left]`, Y `[rows, right]`.
+    private mutating func addProduct(_ x: [Double], _ y: [Double], rows: Int, left: Int, right: Int, at offset: Int) {
+        SymmetricMatrix.withBLASThreads {
+            buffer.withUnsafeMutableBufferPointer { bp in
+                cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(left), Int32(right), Int32(rows), 1,
+                            x, Int32(left), y, Int32(right), 1, bp.baseAddress.map { $0 + offset }, Int32(right))
+            }
+        }
+    }
+
+    /// The lower triangle of buffer[at ..< at + size²] += Xᵀ X for X `[rows, size]`.
+    private mutating func addGram(_ x: [Double], rows: Int, size: Int, at offset: Int) {
+        SymmetricMatrix.withBLASThreads {
+            buffer.withUnsafeMutableBufferPointer { bp in
+                cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, Int32(size), Int32(rows), 1, x, Int32(size), 1,
+                            bp.baseAddress.map { $0 + offset }, Int32(size))
+            }
+        }
+    }
+
+    /// The sums of every process added up (the same on every rank afterwards).
+    mutating func sum(over communicator: any Communicator) {
+        guard communicator.isDistributed else { return }
+        communicator.allreduceSum(&buffer)
+    }
+
+    /// The whole GGN (`full`, `last-layer`), symmetric.
+    func generalisedGaussNewton() -> SymmetricMatrix {
+        let p = walker.parameterCount
+        if structure == .full {
+            var ggn = SymmetricMatrix(size: p, entries: Array(buffer[0..<(p * p)]))
+            ggn.symmetrize()
+            return ggn
+        }
+        // Σᵢ vec(ãã ᵀ) vec(B)ᵀ rearranged: GGN[(r c), (r' c')] = M[(r r'), (c c')].
+        let (a, g) = walker.shape(ofLayer: 0)
+        var ggn = SymmetricMatrix(zeros: p)
+        for r in 0..<a { for r2 in 0..<a { for c in 0..<g { for c2 in 0..<g {
+            ggn[r * g + c, r2 * g + c2] = buffer[(r * a + r2) * g * g + c * g + c2]
+        } } } }
+        return ggn
+    }
+
+    /// The GGN's diagonal (`diagonal`), in θ's order.
+    func diagonal() -> [Double] { Array(buffer[0..<walker.parameterCount]) }
+
+    /// Each layer's A and G (`kfac`), symmetric; A is zero when no example has curvature.
+    func kroneckerFactors() -> [(input: SymmetricMatrix, output: SymmetricMatrix)] {
+        var offset = 0, out: [(SymmetricMatrix, SymmetricMatrix)] = []
+        for j in walker.denseLayers.indices {
+            let (a, g) = walker.shape(ofLayer: j), total = buffer[offset + a * a]
+            var left = SymmetricMatrix(size: a, entries: buffer[offset..<(offset + a * a)].map { total > 0 ? $0 / total : 0 })
+            var right = SymmetricMatrix(size: g, entries: Array(buffer[(offset + a * a + 1)..<(offset + a * a + 1 + g * g)]))
+            left.symmetrize()
+            right.symmetrize()
+            out.append((left, right))
+            offset += a * a + 1 + g * g
+        }
+        return out
+    }
+}
