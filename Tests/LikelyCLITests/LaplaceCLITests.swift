@@ -61,6 +61,36 @@ import Testing
         #expect((laplace["nll"] as? Double)?.isFinite == true && (network["nll"] as? Double)?.isFinite == true, "\(laplace)")
     }
 
+    /// `fit --ensemble 2 --laplace kfac`: one posterior per member in model.json's arrays and
+    /// laplace.safetensors; the predictive mixes both members' Laplace draws; a factor file
+    /// without member 1's tensors is refused naming the file.
+    @Test func ensembleHasOnePosteriorPerMember() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV())
+        let model = scratch.path("model")
+        EndToEndTests.expectSuccess(try CLI.run(["fit", data, "--out", model, "--epochs", "2", "--hidden", "8", "--seed", "3", "--quiet",
+                                                 "--ensemble", "2", "--laplace", "kfac"]), "fit --ensemble 2 --laplace kfac")
+        let entry = try #require(try Self.json(try String(contentsOfFile: model + "/model.json", encoding: .utf8))["laplace"] as? [String: Any])
+        #expect((entry["prior_precision"] as? [Any])?.count == 2 && (entry["log_marginal_likelihood"] as? [Double])?.count == 2)
+        let report = try Self.json(try CLI.run(["evaluate", model, data, "--mc-samples", "5", "--json"]).stdout)
+        #expect(report["predictive"] as? String == "laplace" && report["members"] as? Int == 2 && report["draws"] as? Int == 5)
+        // The file rewritten without member 1's blocks.
+        let script = """
+        import sys, json
+        from safetensors.numpy import load_file, save_file
+        t = load_file(sys.argv[1] + "/laplace.safetensors")
+        save_file({k: v for k, v in t.items() if not k.startswith("member_1.")}, sys.argv[1] + "/laplace.safetensors", metadata={"format": "likely"})
+        """
+        let strip = Process()
+        strip.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        strip.arguments = ["python3", "-c", script, model]
+        try strip.run()
+        strip.waitUntilExit()
+        let run = try CLI.run(["evaluate", model, data])
+        #expect(run.status == 2 && run.stderr.contains("laplace.safetensors"), "\(run.stderr)")
+    }
+
     @Test func badUsageIsExitTwo() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

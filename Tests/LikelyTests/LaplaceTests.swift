@@ -110,7 +110,7 @@ import Testing
     }
 
     /// On a network of one Dense layer the last layer is the whole network: both structures
-    /// give the same posterior and evidence.
+    /// give the same posterior and evidence (last-layer's Kronecker sum against full's Jacobian Gram).
     @Test func lastLayerEqualsFullOnOneLayer() throws {
         var random = RandomSource(seed: 21)
         let weights = (0..<(3 * 2 + 2)).map { _ in random.normal(mean: 0, standardDeviation: 0.3) }
@@ -120,9 +120,10 @@ import Testing
         let a = try full.fitLaplace(on: data, structure: .full).members[0]
         let b = try last.fitLaplace(on: data, structure: .lastLayer).members[0]
         #expect(a.parameterCount == b.parameterCount)
-        #expect(abs(a.priorPrecision[0] - b.priorPrecision[0]) <= 1e-9 * a.priorPrecision[0])
-        #expect(abs(a.logMarginalLikelihood - b.logMarginalLikelihood) <= 1e-9 * abs(a.logMarginalLikelihood))
-        #expect(a.factors == b.factors || zip(a.covariance, b.covariance).allSatisfy { abs($0 - $1) <= 1e-9 * max(abs($0), 1) })
+        // last-layer sums each chunk's curvature in single precision: equal up to its rounding.
+        #expect(abs(a.priorPrecision[0] - b.priorPrecision[0]) <= 1e-6 * a.priorPrecision[0])
+        #expect(abs(a.logMarginalLikelihood - b.logMarginalLikelihood) <= 1e-6 * abs(a.logMarginalLikelihood))
+        for (x, y) in zip(a.covariance, b.covariance) { #expect(abs(x - y) <= 1e-5 * max(abs(x), 1e-3)) }
     }
 
     static func regressionData(n: Int, inputs d: Int, seed: UInt64) -> Dataset {

@@ -10,8 +10,9 @@ import Foundation
 /// and the GGN block of layer l is Σᵢ ãᵢ ãᵢᵀ ⊗ Bᵢ. What is summed:
 ///
 /// - `full`: the GGN Σᵢ (Lᵢᵀ Jᵢ)ᵀ (Lᵢᵀ Jᵢ), `[P, P]` (lower triangle, `cblas_dsyrk`);
-/// - `last-layer`: the one layer's Σᵢ vec(ãᵢ ãᵢᵀ) vec(Bᵢ)ᵀ (one `cblas_dgemm` per chunk), the
-///   GGN rearranged: exact and a factor out² cheaper than the Jacobian's Gram;
+/// - `last-layer`: the one layer's Σᵢ vec(ãᵢ ãᵢᵀ) vec(Bᵢ)ᵀ over r ≤ r' (one `cblas_sgemm` per
+///   chunk), the GGN rearranged: exact (up to single-precision rounding within a chunk) and far
+///   cheaper than the Jacobian's Gram;
 /// - `diagonal`: per layer Σᵢ ãᵢ² diag(Bᵢ)ᵀ `[a, g]`, the GGN's diagonal in θ's order;
 /// - `kfac`: per layer Σᵢ cᵢ ãᵢ ãᵢᵀ `[a, a]`, Σᵢ cᵢ and G = Σᵢ Bᵢ `[g, g]`, with cᵢ = tr Bᵢ.
 ///   Then A = Σᵢ cᵢ ãᵢ ãᵢᵀ / Σᵢ cᵢ and A ⊗ G ≈ Σᵢ ãᵢ ãᵢᵀ ⊗ Bᵢ: the expectation of ã ãᵀ weighted
@@ -39,7 +40,10 @@ struct LaplaceCurvature {
     static func size(_ structure: LaplaceStructure, _ walker: NetworkJacobian) -> Int {
         let shapes = walker.denseLayers.indices.map { walker.shape(ofLayer: $0) }
         switch structure {
-        case .full, .lastLayer: return walker.parameterCount * walker.parameterCount
+        case .full: return walker.parameterCount * walker.parameterCount
+        case .lastLayer:
+            let (a, g) = walker.shape(ofLayer: 0)
+            return a * (a + 1) / 2 * g * g
         case .diagonal: return walker.parameterCount
         case .kfac: return shapes.reduce(0) { $0 + $1.inputs * $1.inputs + 1 + $1.outputs * $1.outputs }
         }
@@ -65,16 +69,24 @@ struct LaplaceCurvature {
         case .full:
             addGram(walker.jacobianRows(trace, gradients: gradients, perExample: k), rows: m * k, size: walker.parameterCount, at: 0)
         case .lastLayer:
+            // Only r ≤ r' of vec(ã ãᵀ) (the rest is its mirror), and the chunk's product in single
+            // precision (`cblas_sgemm`, a sum of at most chunkSize terms), added to the Double sums.
             let (a, g) = walker.shape(ofLayer: 0), x = walker.augmentedInputs(trace, layer: 0), grads = gradients[0]
-            var outer = [Double](repeating: 0, count: m * a * a), curvature = [Double](repeating: 0, count: m * g * g)
+            let pairs = a * (a + 1) / 2
+            var outer = [Float](repeating: 0, count: m * pairs), curvature = [Float](repeating: 0, count: m * g * g)
             for i in 0..<m {
-                for r in 0..<a { for r2 in 0..<a { outer[(i * a + r) * a + r2] = x[i * a + r] * x[i * a + r2] } }
+                var e = i * pairs
+                for r in 0..<a { for r2 in r..<a { outer[e] = Float(x[i * a + r] * x[i * a + r2]); e += 1 } }
                 for t in 0..<k {
                     let row = (i * k + t) * g
-                    for c in 0..<g { for c2 in 0..<g { curvature[(i * g + c) * g + c2] += grads[row + c] * grads[row + c2] } }
+                    for c in 0..<g { for c2 in 0..<g { curvature[(i * g + c) * g + c2] += Float(grads[row + c] * grads[row + c2]) } }
                 }
             }
-            addProduct(outer, curvature, rows: m, left: a * a, right: g * g, at: 0)
+            var product = [Float](repeating: 0, count: pairs * g * g)
+            // One OpenBLAS thread: a chunk's product is too small for its threads to pay.
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(pairs), Int32(g * g), Int32(m), 1,
+                        outer, Int32(pairs), curvature, Int32(g * g), 0, &product, Int32(g * g))
+            for e in product.indices { buffer[e] += Double(product[e]) }
         case .diagonal:
             for j in walker.denseLayers.indices {
                 let (a, g) = walker.shape(ofLayer: j), x = walker.augmentedInputs(trace, layer: j), grads = gradients[j]
@@ -151,12 +163,17 @@ struct LaplaceCurvature {
             ggn.symmetrize()
             return ggn
         }
-        // Σᵢ vec(ãã ᵀ) vec(B)ᵀ rearranged: GGN[(r c), (r' c')] = M[(r r'), (c c')].
+        // Σᵢ vec(ãã ᵀ) vec(B)ᵀ rearranged: GGN[(r c), (r' c')] = M[(r r'), (c c')] for r ≤ r', mirrored.
         let (a, g) = walker.shape(ofLayer: 0)
-        var ggn = SymmetricMatrix(zeros: p)
-        for r in 0..<a { for r2 in 0..<a { for c in 0..<g { for c2 in 0..<g {
-            ggn[r * g + c, r2 * g + c2] = buffer[(r * a + r2) * g * g + c * g + c2]
-        } } } }
+        var ggn = SymmetricMatrix(zeros: p), e = 0
+        for r in 0..<a { for r2 in r..<a {
+            for c in 0..<g { for c2 in 0..<g {
+                let value = buffer[e * g * g + c * g + c2]
+                ggn[r * g + c, r2 * g + c2] = value
+                ggn[r2 * g + c2, r * g + c] = value
+            } }
+            e += 1
+        } }
         return ggn
     }
 
