@@ -35,7 +35,7 @@ import Testing
     static func classificationData(_ model: ProbabilisticModel, n: Int, inputs d: Int, seed: UInt64) -> Dataset {
         var random = RandomSource(seed: seed)
         let x = Tensor.randomNormal([n, d], using: &random)
-        return Dataset(features: x, targets: LaplaceTests.targets(for: model.head, raw: model.network(x), seed: seed + 1))
+        return Dataset(features: x, targets: LaplaceTests.targets(for: model.head, raw: model.members[0](x), seed: seed + 1))
     }
 
     /// diagonal's H is full's diagonal, both equal to the hand GGN's diagonal + δ; its evidence
@@ -255,5 +255,29 @@ import Testing
             let expected = (0..<p).reduce(0.0) { $0 + jacobian[(i * k + a) * p + $1] * jacobian[(i * k + b) * p + $1] / d[$1] }
             #expect(abs(covariance[(i * k + a) * k + b] - expected) <= 1e-2 * max(abs(expected), 1e-3))
         } } }
+    }
+
+    /// The diagonal posterior of a tanh classifier against laplace-torch's `DiagLaplace` (its
+    /// exact diagonal GGN) with the same weights, data and δ: the precision's diagonal and
+    /// the evidence (`Fixtures/laplace/generate_laplace_diag_torch.py`).
+    @Test func diagonalMatchesLaplaceTorch() throws {
+        let fixture = try MetricsFixture.load(file: "laplace/laplace_diag_torch.json")
+        let theta = fixture.numbers("theta").map(Float.init), labels = fixture.numbers("y"), n = labels.count
+        var random = RandomSource(seed: 1)
+        let first = Dense(inputSize: 3, outputSize: 5, using: &random), second = Dense(inputSize: 5, outputSize: 3, using: &random)
+        first.weight.scalars = Array(theta[0..<15])
+        first.bias?.scalars = Array(theta[15..<20])
+        second.weight.scalars = Array(theta[20..<35])
+        second.bias?.scalars = Array(theta[35..<38])
+        let model = ProbabilisticModel(network: Sequential(inputShape: [3], layers: [first, Tanh(), second]),
+                                       head: Head(.categorical, classCount: 3), inputShape: [3])
+        let data = Dataset(features: Tensor(shape: [n, 3], scalars: fixture.numbers("x").map(Float.init)),
+                           targets: Tensor(shape: [n], scalars: labels.map(Float.init)))
+        let posterior = try model.fitLaplace(on: data, structure: .diagonal, prior: .fixed(fixture.number("delta"))).members[0]
+        guard case .diagonal(let d) = posterior.factors else { Issue.record("not diagonal"); return }
+        for (ours, theirs) in zip(d, fixture.numbers("precision_diagonal")) {
+            #expect(abs(ours - theirs) <= 1e-4 * theirs, "\(ours) vs laplace-torch \(theirs)")
+        }
+        #expect(abs(posterior.logMarginalLikelihood - fixture.number("evidence")) <= 1e-4 * abs(fixture.number("evidence")))
     }
 }
