@@ -132,7 +132,12 @@ extension Mixture: UnivariateDistribution where Component: UnivariateDistributio
     /// Double at Double points (`MixtureCDF`), so F is compared with p even where it is within
     /// 10⁻⁸ of 1. Continuous families: halvings until the bracket is 2⁻²⁴ of its size wide
     /// (Float's precision; at most 1100); discrete families: bisection over the integers.
+    ///
+    /// Components with element kernels (every continuous family, and mixtures of them), one
+    /// probability per element of the batch: instead, the Newton search of
+    /// `MixtureRows.quantiles(eachRow:)`, to 10⁻¹⁰ of each element's width.
     public func quantiles(_ p: [Double], shape: [Int]) -> [Double] {
+        if shape == batchShape, let rows { return rows.quantiles(eachRow: p) }
         let n = p.count, mixtureCDF = MixtureCDF(self, shape: shape)
         var low = [Double](repeating: .infinity, count: n), high = [Double](repeating: -.infinity, count: n)
         for component in components {
@@ -174,6 +179,14 @@ extension Mixture: UnivariateDistribution where Component: UnivariateDistributio
         var result = low
         for i in 0..<n where low[i] != high[i] { result[i] = low[i] + (high[i] - low[i]) / 2 }
         return result
+    }
+
+    /// The mixture laid out row by row (one row per element of the batch), when its components
+    /// have element kernels (`MixtureRows`).
+    package var rows: (any RowMixture)? {
+        let n = elementCount(batchShape), t = components.count
+        let w: [Float] = withoutGradients { weights.broadcast(to: batchShape + [t]) }.scalars
+        return mixtureRows(components.map { $0 as any UnivariateDistribution }, rows: n, weights: w.map(Double.init))
     }
 
     /// Σₜ wₜ Fₜ(xᵢ) in Double, one point xᵢ per element of `shape` (the batch shape or one it

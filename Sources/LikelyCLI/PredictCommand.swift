@@ -121,7 +121,7 @@ enum PredictionTable {
             if case .intervals(let lower, let upper) = region { bounds = (lower, upper) }
             lines.append("mean,sd,aleatoric_sd,epistemic_sd,q05,q95" + (bounds == nil ? "" : ",lower,upper"))
             let mean = predictive.mean, sd = predictive.standardDeviations
-            let q05 = predictive.quantile(0.05), q95 = predictive.quantile(0.95)
+            let tails = predictive.quantiles([0.05, 0.95]), (q05, q95) = (tails[0], tails[1])
             for i in 0..<n {
                 var cells = [number(mean[i]), number(sd.total[i]), number(sd.aleatoric[i]), number(sd.epistemic[i]),
                              number(q05[i]), number(q95[i])]

@@ -173,7 +173,7 @@ extension ProbabilisticModel {
     ///   - seed: the seed of sample-based scores (CRPS of mixtures, randomized PIT).
     ///   - bins: equal-width confidence bins of the reliability diagram.
     ///   - progress: told the name of each score as it is computed (`nll`, `aurc`, then
-    ///     `accuracy, brier, ece` or `rmse, mae`, `crps`, `coverage 0.5` …, `pit`), e.g. for a
+    ///     `accuracy, brier, ece` or `rmse, mae`, `crps`, `pit`, `coverage`), e.g. for a
     ///     progress line.
     public func evaluate(_ predictive: Predictive, targets: Tensor, mcSamples: Int, seed: UInt64 = 0,
                          bins: Int = 15, progress: ((String) -> Void)? = nil) -> EvaluationReport {
@@ -220,31 +220,42 @@ extension ProbabilisticModel {
             let counts = head.family.support == .counts
                 ? CountMixtureScores(predictive, observations: y, levels: IntervalCoverage.standardLevels) : nil
             report.crps = counts?.crps ?? predictive.continuousRankedProbabilityScore(observations: y, seed: seed)
+            progress?("pit")
+            let rows = counts == nil ? predictive.rowMixture : nil
+            let pit = probabilityIntegralTransform(predictive, targets: targets, seed: seed, counts: counts, rows: rows)
+            report.pit = PITHistogram(values: pit)
+            progress?("coverage")
+            // Continuous members: yᵢ lies in [Q((1 − L)/2), Q((1 + L)/2)] exactly when F(yᵢ) lies
+            // in [(1 − L)/2, (1 + L)/2], so the PIT values give every level with no quantile
+            // inverted. Counts: the bounds of their cdf table; otherwise all levels in one search.
+            let standard = IntervalCoverage.standardLevels
+            let bounds = counts == nil && rows == nil ? predictive.quantiles(standard.flatMap { [(1 - $0) / 2, (1 + $0) / 2] }).map { $0.map(Float.init) } : []
             var levels: [Double: Double] = [:], excluded: [Double: Int] = [:], observed: [Double] = []
-            for level in IntervalCoverage.standardLevels {
-                progress?("coverage \(EvaluationReport.levelKey(level))")
-                let (lower, upper) = counts?.intervals[level] ?? predictive.interval(level: level)
-                let (l, u) = (lower.map(Double.init), upper.map(Double.init))
-                let c = Metrics.coverage(lower: l, upper: u, observations: y)
+            for (index, level) in standard.enumerated() {
+                let c: Double, left: Int
+                if rows != nil {
+                    (c, left) = (Metrics.coverage(probabilityIntegralTransforms: pit, level: level), pit.filter(\.isNaN).count)
+                } else {
+                    let (lower, upper) = counts?.intervals[level] ?? (bounds[2 * index], bounds[2 * index + 1])
+                    let (l, u) = (lower.map(Double.init), upper.map(Double.init))
+                    (c, left) = (Metrics.coverage(lower: l, upper: u, observations: y), Metrics.undefinedBoundCount(lower: l, upper: u))
+                }
                 levels[level] = c
-                let left = Metrics.undefinedBoundCount(lower: l, upper: u)
                 if left > 0 { excluded[level] = left }
                 observed.append(c)
             }
             report.coverage = levels
             report.coverageExcluded = excluded.isEmpty ? nil : excluded
-            report.coverageCurve = IntervalCoverage(levels: IntervalCoverage.standardLevels, observed: observed, count: n)
-            progress?("pit")
-            report.pit = PITHistogram(values: probabilityIntegralTransform(predictive, targets: targets, seed: seed, counts: counts))
+            report.coverageCurve = IntervalCoverage(levels: standard, observed: observed, count: n)
         }
         return report
     }
 
     /// PIT values F(yᵢ); for count families the randomized PIT F(y − 1) + u·(F(y) − F(y − 1)),
-    /// with F read from `counts` when given.
+    /// with F read from `counts` when given, or in Double from `rows` (a continuous mixture).
     func probabilityIntegralTransform(_ predictive: Predictive, targets: Tensor, seed: UInt64,
-                                      counts: CountMixtureScores? = nil) -> [Double] {
-        let upper = counts?.cdfAt ?? predictive.cdf(targets).map(Double.init)
+                                      counts: CountMixtureScores? = nil, rows: (any RowMixture)? = nil) -> [Double] {
+        let upper = counts?.cdfAt ?? rows?.cdf(targets.scalars.map(Double.init)) ?? predictive.cdf(targets).map(Double.init)
         guard head.family.support == .counts else { return upper }
         let lower = counts?.cdfBelow ?? predictive.cdf(targets - 1).map(Double.init)
         var random = RandomSource(key: StreamKey(seed: seed, purpose: .randomizedPIT))

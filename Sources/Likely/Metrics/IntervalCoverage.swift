@@ -46,6 +46,24 @@ extension Metrics {
         return scored == 0 ? .nan : Double(inside) / Double(scored)
     }
 
+    /// Coverage of the central intervals at `level` L from the PIT values uᵢ = Fᵢ(yᵢ) of
+    /// continuous predictives: yᵢ lies in [Qᵢ((1 − L)/2), Qᵢ((1 + L)/2)] exactly when
+    /// (1 − L)/2 ≤ uᵢ ≤ (1 + L)/2 (Q(p) ≤ y ⟺ p ≤ F(y) for any cdf, and F is continuous and
+    /// strictly increasing inside the support), so no quantile need be inverted. NaN values are
+    /// left out, as NaN bounds are in `coverage(lower:upper:observations:)`.
+    /// - Returns: the coverage in [0, 1]; 0 for no values, NaN when every value is NaN.
+    public static func coverage(probabilityIntegralTransforms u: [Double], level: Double) -> Double {
+        precondition(level > 0 && level < 1, "coverage level must be in (0, 1), got \(level)")
+        guard !u.isEmpty else { return 0 }
+        let lower = (1 - level) / 2, upper = (1 + level) / 2
+        var inside = 0, scored = 0
+        for value in u where !value.isNaN {
+            scored += 1
+            if lower <= value && value <= upper { inside += 1 }
+        }
+        return scored == 0 ? .nan : Double(inside) / Double(scored)
+    }
+
     /// How many intervals have a NaN bound (left out by `coverage(lower:upper:observations:)`).
     public static func undefinedBoundCount(lower: [Double], upper: [Double]) -> Int {
         requireSameCount(lower.count, upper.count, "lower and upper bounds")

@@ -1,3 +1,4 @@
+import Distributions
 import Foundation
 
 /// The predictive distribution of a model for a batch of inputs: per input, a Mixture of
@@ -122,21 +123,35 @@ public struct Predictive {
     /// (1 − level)/2 and (1 + level)/2 quantiles, `[N]` each.
     public func interval(level: Double) -> (lower: [Float], upper: [Float]) {
         precondition(level > 0 && level < 1, "interval level must be in (0, 1), got \(level)")
-        return (quantile((1 - level) / 2).map(Float.init), quantile((1 + level) / 2).map(Float.init))
+        let bounds = quantiles([(1 - level) / 2, (1 + level) / 2])
+        return (bounds[0].map(Float.init), bounds[1].map(Float.init))
     }
 
-    /// The predictive quantile at probability p for every input, `[N]`, in Double: one
-    /// member's from its scalar kernel, a mixture's by `Mixture.quantiles(_:shape:)`.
-    public func quantile(_ p: Double) -> [Double] {
-        let levels = [Double](repeating: p, count: count)
-        return withoutGradients {
-            if let elements = mixture as? any ScalarElements {
-                return elements.scalars(broadcastTo: [count]).map { $0.quantile(p) }
+    /// The predictive quantile at probability p for every input, `[N]`, in Double.
+    public func quantile(_ p: Double) -> [Double] { quantiles([p])[0] }
+
+    /// The predictive quantiles at several probabilities, `[levels.count][N]`, in Double. A
+    /// mixture of continuous members inverts all the levels of an input in one search
+    /// (`MixtureRows.quantiles(_:)`: Newton steps on the mixture cdf, each level bracketed by
+    /// the evaluations of the others); otherwise level by level: one member's from its scalar
+    /// kernel, a mixture's by `Mixture.quantiles(_:shape:)`.
+    public func quantiles(_ levels: [Double]) -> [[Double]] {
+        if members.count > 1, let rows = rowMixture { return rows.quantiles(levels) }
+        return levels.map { p in
+            let each = [Double](repeating: p, count: count)
+            return withoutGradients {
+                if let elements = mixture as? any ScalarElements {
+                    return elements.scalars(broadcastTo: [count]).map { $0.quantile(p) }
+                }
+                return (mixture as? any MixtureQuantiles)?.quantiles(each, shape: [count])
+                    ?? mixture.quantile(Tensor(shape: [count], scalars: each.map(Float.init))).scalars.map(Double.init)
             }
-            return (mixture as? any MixtureQuantiles)?.quantiles(levels, shape: [count])
-                ?? mixture.quantile(Tensor(shape: [count], scalars: levels.map(Float.init))).scalars.map(Double.init)
         }
     }
+
+    /// The mixture laid out input by input, when its members have element kernels (every
+    /// continuous family, and mixtures of them): nil for counts and classes.
+    var rowMixture: (any RowMixture)? { mixtureRows(members, rows: count) }
 
     /// The predictive cdf at each input's observation, `[N]` (the PIT values).
     public func cdf(_ observations: Tensor) -> [Float] {

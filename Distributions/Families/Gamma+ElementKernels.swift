@@ -1,0 +1,34 @@
+import CGSL
+import Foundation
+
+/// θ = [α, β, α ln β − ln Γ(α)].
+extension Gamma: ElementKernels {
+    package static var elementParameterCount: Int { 3 }
+    package static var coordinate: ElementCoordinate { .logarithm }
+
+    package var elementParameters: [Double] {
+        interleavedElements([concentration, rate], shape: batchShape, extras: 1) { θ in
+            θ[2] = θ[0] * Foundation.log(θ[1]) - gsl_sf_lngamma(θ[0])
+        }
+    }
+
+    /// P(α, βx), 0 for x ≤ 0.
+    package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { x <= 0 ? 0 : regularizedGamma(θ[0], θ[1] * x).p }
+
+    /// β^α x^(α−1) e^(−βx) / Γ(α) for x > 0, 0 below.
+    package static func density(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
+        x <= 0 ? 0 : Foundation.exp(θ[2] + (θ[0] - 1) * Foundation.log(x) - θ[1] * x)
+    }
+
+    /// (α/β) P(α + 1, βx).
+    package static func partialMean(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
+        x <= 0 ? 0 : mean(θ) * regularizedGamma(θ[0] + 1, θ[1] * x).p
+    }
+
+    package static func mean(_ θ: UnsafePointer<Double>) -> Double { θ[0] / θ[1] }
+
+    /// ln X has mean ψ(α) − ln β and standard deviation √ψ′(α).
+    package static func spread(_ θ: UnsafePointer<Double>) -> (centre: Double, width: Double) {
+        (gsl_sf_psi(θ[0]) - Foundation.log(θ[1]), gsl_sf_psi_1(θ[0]).squareRoot())
+    }
+}

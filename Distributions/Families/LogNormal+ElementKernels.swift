@@ -1,0 +1,31 @@
+import CGSL
+import Foundation
+
+/// θ = [μ, σ] of ln X.
+extension LogNormal: ElementKernels {
+    package static var elementParameterCount: Int { 2 }
+    package static var coordinate: ElementCoordinate { .logarithm }
+
+    package var elementParameters: [Double] { interleavedElements([loc, scale], shape: batchShape) }
+
+    /// Φ((ln x − μ)/σ), 0 for x ≤ 0.
+    package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
+        x <= 0 ? 0 : gsl_cdf_ugaussian_P((Foundation.log(x) - θ[0]) / θ[1])
+    }
+
+    /// φ(z)/(σ x) with z = (ln x − μ)/σ, 0 for x ≤ 0.
+    package static func density(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
+        guard x > 0 else { return 0 }
+        let z = (Foundation.log(x) - θ[0]) / θ[1]
+        return Foundation.exp(logNormalPDFDouble(z)) / (θ[1] * x)
+    }
+
+    /// e^(μ + σ²/2) Φ((ln x − μ − σ²)/σ).
+    package static func partialMean(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
+        x <= 0 ? 0 : mean(θ) * gsl_cdf_ugaussian_P((Foundation.log(x) - θ[0] - θ[1] * θ[1]) / θ[1])
+    }
+
+    package static func mean(_ θ: UnsafePointer<Double>) -> Double { Foundation.exp(θ[0] + θ[1] * θ[1] / 2) }
+
+    package static func spread(_ θ: UnsafePointer<Double>) -> (centre: Double, width: Double) { (θ[0], θ[1]) }
+}

@@ -1,0 +1,37 @@
+import CGSL
+import Foundation
+
+/// θ = [μ, σ].
+extension Normal: ElementKernels {
+    package static var elementParameterCount: Int { 2 }
+    package static var coordinate: ElementCoordinate { .real }
+
+    package var elementParameters: [Double] { interleavedElements([loc, scale], shape: batchShape) }
+
+    /// Φ((x − μ)/σ).
+    package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { gsl_cdf_ugaussian_P((x - θ[0]) / θ[1]) }
+
+    /// φ(z)/σ with z = (x − μ)/σ.
+    package static func density(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
+        let z = (x - θ[0]) / θ[1]
+        return Foundation.exp(logNormalPDFDouble(z)) / θ[1]
+    }
+
+    /// μ Φ(z) − σ φ(z).
+    package static func partialMean(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
+        let z = (x - θ[0]) / θ[1]
+        return θ[0] * gsl_cdf_ugaussian_P(z) - θ[1] * Foundation.exp(logNormalPDFDouble(z))
+    }
+
+    package static func mean(_ θ: UnsafePointer<Double>) -> Double { θ[0] }
+
+    package static func spread(_ θ: UnsafePointer<Double>) -> (centre: Double, width: Double) { (θ[0], θ[1]) }
+
+    /// Xᵢ − Xⱼ ~ N(μᵢ − μⱼ, σᵢ² + σⱼ²), and E|Z| = s · 2φ(d/s) + d (2Φ(d/s) − 1) for Z ~ N(d, s²).
+    package static func meanAbsoluteDifference(_ θi: UnsafePointer<Double>, _ θj: UnsafePointer<Double>) -> Double? {
+        let d = θi[0] - θj[0], s = (θi[1] * θi[1] + θj[1] * θj[1]).squareRoot()
+        guard s > 0 else { return Swift.abs(d) }
+        let z = d / s
+        return 2 * s * Foundation.exp(logNormalPDFDouble(z)) + d * (2 * gsl_cdf_ugaussian_P(z) - 1)
+    }
+}
