@@ -30,4 +30,16 @@ extension Beta: ElementKernels {
     package static func spread(_ θ: UnsafePointer<Double>) -> (centre: Double, width: Double) {
         (gsl_sf_psi(θ[0]) - gsl_sf_psi(θ[1]), (gsl_sf_psi_1(θ[0]) + gsl_sf_psi_1(θ[1])).squareRoot())
     }
+
+    /// logit x from I_x(α, β) ≈ x^α/(α B(α, β)) near 0 (x = (10⁻³ α B)^(1/α)) and its mirror
+    /// 1 − I_x ≈ (1 − x)^β/(β B) near 1.
+    package static func span(_ θ: UnsafePointer<Double>) -> (low: Double, high: Double) {
+        let lnB = -θ[2], third = Foundation.log(1e-3)
+        let logLow = Swift.min((third + Foundation.log(θ[0]) + lnB) / θ[0], -1e-9)     // ln x
+        let logHigh = Swift.min((third + Foundation.log(θ[1]) + lnB) / θ[1], -1e-9)    // ln(1 − x)
+        // logit x = ln x − ln(1 − x).
+        let low = logLow - Foundation.log(-Foundation.expm1(logLow))
+        let high = Foundation.log(-Foundation.expm1(logHigh)) - logHigh
+        return (Swift.min(low, high), Swift.max(low, high))
+    }
 }

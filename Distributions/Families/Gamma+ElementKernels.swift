@@ -31,4 +31,14 @@ extension Gamma: ElementKernels {
     package static func spread(_ θ: UnsafePointer<Double>) -> (centre: Double, width: Double) {
         (gsl_sf_psi(θ[0]) - Foundation.log(θ[1]), gsl_sf_psi_1(θ[0]).squareRoot())
     }
+
+    /// ln x from the bounds P(α, βx) ≤ (βx)^α/Γ(α + 1) below (so βx = (10⁻³ Γ(α + 1))^(1/α)) and,
+    /// above, Q(α, βx) ≤ e^(−βx)/Γ(α) at βx ≥ 1 for α < 1 (βx = 7.1), βx = α + 6√α for α ≥ 1
+    /// (at most e^−7 ≈ 9·10⁻⁴ beyond it, at α = 1).
+    package static func span(_ θ: UnsafePointer<Double>) -> (low: Double, high: Double) {
+        let alpha = θ[0], logRate = Foundation.log(θ[1])
+        let low = (Foundation.log(1e-3) + gsl_sf_lngamma(alpha + 1)) / alpha - logRate
+        let high = Foundation.log(alpha < 1 ? 7.1 : alpha + 6 * alpha.squareRoot()) - logRate
+        return (Swift.min(low, high), high)
+    }
 }

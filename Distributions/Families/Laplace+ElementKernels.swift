@@ -27,6 +27,9 @@ extension Laplace: ElementKernels {
 
     package static func spread(_ θ: UnsafePointer<Double>) -> (centre: Double, width: Double) { (θ[0], θ[1]) }
 
+    /// μ ± 6.3b (½e^−6.3 = 9.2·10⁻⁴).
+    package static func span(_ θ: UnsafePointer<Double>) -> (low: Double, high: Double) { (θ[0] - 6.3 * θ[1], θ[0] + 6.3 * θ[1]) }
+
     /// Xᵢ − Xⱼ has the density [bᵢ e^(−|z|/bᵢ) − bⱼ e^(−|z|/bⱼ)] / (2(bᵢ² − bⱼ²)) around
     /// d = μᵢ − μⱼ, so E|Xᵢ − Xⱼ| = |d| + (bᵢ³ e^(−|d|/bᵢ) − bⱼ³ e^(−|d|/bⱼ)) / (bᵢ² − bⱼ²);
     /// as bⱼ → bᵢ = b its limit |d| + e^(−|d|/b) (3b + |d|)/2 (used while the two scales are

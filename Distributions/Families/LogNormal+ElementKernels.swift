@@ -28,4 +28,7 @@ extension LogNormal: ElementKernels {
     package static func mean(_ θ: UnsafePointer<Double>) -> Double { Foundation.exp(θ[0] + θ[1] * θ[1] / 2) }
 
     package static func spread(_ θ: UnsafePointer<Double>) -> (centre: Double, width: Double) { (θ[0], θ[1]) }
+
+    /// ln x within μ ± 3.1σ (Φ(−3.1) = 9.7·10⁻⁴).
+    package static func span(_ θ: UnsafePointer<Double>) -> (low: Double, high: Double) { (θ[0] - 3.1 * θ[1], θ[0] + 3.1 * θ[1]) }
 }

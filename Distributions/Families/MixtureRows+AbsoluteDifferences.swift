@@ -35,9 +35,10 @@ extension MixtureRows {
     ///     ∫ F(1 − F) = ∫ₐᵇ F(1 − F) dx + E[(a − X)₊] + E[(X − b)₊] − ∫_{−∞}^a F² − ∫_b^∞ (1 − F)²,
     ///
     /// the two tail means exact from the partial means (E[(a − X)₊] = a F(a) − G(a)), the two
-    /// squared tails dropped (at most F(a) E[(a − X)₊] and (1 − F(b)) E[(X − b)₊]). a and b lie
-    /// `quadratureReach` component widths beyond the outermost component centres in the family's
-    /// coordinate; ∫ₐᵇ is Gauss–Legendre (6 nodes per panel) in u = v for ln x and logit x,
+    /// squared tails dropped (at most F(a) E[(a − X)₊] and (1 − F(b)) E[(X − b)₊]). a and b are
+    /// the outermost ends of the components' spans (`ElementKernels.span`: about 10⁻³ of a
+    /// component's mass lies beyond each end), so the dropped part is below 10⁻⁶ of the whole;
+    /// ∫ₐᵇ is Gauss–Legendre (6 nodes per panel) in u = v for ln x and logit x,
     /// u = asinh((x − centre)/width) on the real line (so a heavy tail costs few panels), on
     /// panels three narrowest-component widths wide in u (at most `quadraturePanels`): 12 to 18
     /// cdf evaluations of the mixture for a typical row, within 10⁻⁵ of the integral.
@@ -52,18 +53,23 @@ extension MixtureRows {
             return total
         }
         let coordinate = Kernel.coordinate
-        let reach = Self.quadratureReach(coordinate)
         let (centre, width, _) = spread(θ, w)
         guard width > 0 && width.isFinite else { return 0 }
         // The ends a, b in v, and each component's width in u.
-        var lowV = Double.infinity, highV = -Double.infinity, panel = Double.infinity
+        var lowV = Double.infinity, highV = -Double.infinity, panel = Double.infinity, mean = 0.0
         for c in 0..<components {
-            let (m, s) = Kernel.spread(θ + c * k)
-            lowV = Swift.min(lowV, m - reach * s)
-            highV = Swift.max(highV, m + reach * s)
+            let (m, s) = Kernel.spread(θ + c * k), (low, high) = Kernel.span(θ + c * k)
+            lowV = Swift.min(lowV, low)
+            highV = Swift.max(highV, high)
+            mean += w[c] * Kernel.mean(θ + c * k)
             let inU = coordinate == .real ? s / (width * width + (m - centre) * (m - centre)).squareRoot() : s
             panel = Swift.min(panel, 3 * inU)
         }
+        // Below a > 0 (above b < 1) the dropped ∫ F² is at most a F(a)² (∫ (1 − F)² at most
+        // (1 − b)(1 − F(b))²): an end 10⁻⁹ of the mean from the edge of the support drops
+        // nothing that counts, however far a member's own tail reaches.
+        if coordinate != .real { lowV = Swift.max(lowV, coordinate.coordinate(1e-9 * mean)) }
+        if coordinate == .logit { highV = Swift.min(highV, coordinate.coordinate(1 - 1e-9 * (1 - mean))) }
         let a = coordinate.point(lowV), b = coordinate.point(highV)
         func u(_ x: Double) -> Double { coordinate == .real ? Foundation.asinh((x - centre) / width) : coordinate.coordinate(x) }
         let lowU = u(a), highU = u(b)
@@ -96,12 +102,6 @@ extension MixtureRows {
         }
         return 2 * (inner + tails)
     }
-
-    /// How many component widths beyond the outermost centres the quadrature reaches, so that
-    /// the dropped squared tails stay below 10⁻⁶ of E|X − X′|: 30 on the real line (a Student's
-    /// t with ν = 2 has 3·10⁻⁴ of its mass beyond 30σ, 2·10⁻⁵ at ν = 3), 3 in ln x and
-    /// logit x (a Normal has 1.3·10⁻³ beyond 3σ, and its E[(a − X)₊] there is 4·10⁻⁴ σ).
-    static func quadratureReach(_ coordinate: ElementCoordinate) -> Double { coordinate == .real ? 30 : 3 }
 
     /// The most panels of the quadrature of E|X − X′| per row.
     static var quadraturePanels: Int { 512 }

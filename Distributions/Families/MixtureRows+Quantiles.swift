@@ -14,8 +14,9 @@ extension MixtureRows {
     /// new level: lo = the largest v with F < p, hi = the smallest with F ≥ p. The first level
     /// starts from the row's centre and width in v and the standard Normal quantile of p; each
     /// next level from a Newton step off the previous level's last evaluation. Each step is
-    /// Newton's, v − (F − p)/(dF/dv), unless it leaves the bracket, which is then halved (or,
-    /// while one side is still open, stretched by doubling). A level is settled once a Newton
+    /// Newton's, v − (F − p)/(dF/dv), unless it leaves the bracket, which is then halved (while
+    /// one side is still open, a step towards it goes at most a stretch that doubles each time,
+    /// starting from the row's width). A level is settled once a Newton
     /// step is below 10⁻¹⁰ of the row's scale in v (relative in x for ln x and logit x), after
     /// which its error is of the order of that step squared, or once the bracket is that
     /// narrow; its quantile is that of the final Double, so it agrees with a bisection to one
@@ -78,9 +79,15 @@ extension MixtureRows {
                         if f < p { lo = Swift.max(lo, v) } else { hi = Swift.min(hi, v) }
                         let slope = density * coordinate.derivative(v)
                         last = (v, f, slope)
-                        let step = slope > 0 ? (p - f) / slope : .nan
+                        var step = slope > 0 ? (p - f) / slope : .nan
                         if Swift.abs(step) <= tolerance { answer = v + step; break }
                         if hi - lo <= tolerance { answer = lo + (hi - lo) / 2; break }
+                        // Towards an open side, at most `stretch` (doubled each time): far in a
+                        // tail F/f is small and a Newton step from F ≪ p would overshoot by far.
+                        if (step > 0 && !hi.isFinite) || (step < 0 && !lo.isFinite), Swift.abs(step) > stretch {
+                            step = step > 0 ? stretch : -stretch
+                            stretch *= 2
+                        }
                         v = step.isFinite ? v + step : .nan
                     }
                     if answer.isNaN && !undefined && lo.isFinite && hi.isFinite { answer = lo + (hi - lo) / 2 }

@@ -27,6 +27,9 @@ extension Normal: ElementKernels {
 
     package static func spread(_ θ: UnsafePointer<Double>) -> (centre: Double, width: Double) { (θ[0], θ[1]) }
 
+    /// μ ± 3.1σ (Φ(−3.1) = 9.7·10⁻⁴).
+    package static func span(_ θ: UnsafePointer<Double>) -> (low: Double, high: Double) { (θ[0] - 3.1 * θ[1], θ[0] + 3.1 * θ[1]) }
+
     /// Xᵢ − Xⱼ ~ N(μᵢ − μⱼ, σᵢ² + σⱼ²), and E|Z| = s · 2φ(d/s) + d (2Φ(d/s) − 1) for Z ~ N(d, s²).
     package static func meanAbsoluteDifference(_ θi: UnsafePointer<Double>, _ θj: UnsafePointer<Double>) -> Double? {
         let d = θi[0] - θj[0], s = (θi[1] * θi[1] + θj[1] * θj[1]).squareRoot()

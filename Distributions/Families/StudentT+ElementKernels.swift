@@ -44,4 +44,8 @@ extension StudentT: ElementKernels {
     package static func mean(_ θ: UnsafePointer<Double>) -> Double { θ[0] > 1 ? θ[1] : .nan }
 
     package static func spread(_ θ: UnsafePointer<Double>) -> (centre: Double, width: Double) { (θ[1], θ[2]) }
+
+    /// μ ± 30σ (ν = 2 leaves 5.5·10⁻⁴ beyond each end, ν = 3 leaves 3.7·10⁻⁵; the heads give ν > 1,
+    /// and a heavier tail only widens what the exact tail means take over).
+    package static func span(_ θ: UnsafePointer<Double>) -> (low: Double, high: Double) { (θ[1] - 30 * θ[2], θ[1] + 30 * θ[2]) }
 }

@@ -36,6 +36,11 @@ package protocol ElementKernels: UnivariateDistribution {
     /// starts and how finely the quadrature of E|X − X′| steps.
     static func spread(_ θ: UnsafePointer<Double>) -> (centre: Double, width: Double)
 
+    /// An interval [low, high] of the coordinate v outside which the element has at most about
+    /// 10⁻³ of its mass on each side (a cheap bound, not a quantile): where the quadrature of
+    /// E|X − X′| runs.
+    static func span(_ θ: UnsafePointer<Double>) -> (low: Double, high: Double)
+
     /// E|Xᵢ − Xⱼ| of two independent elements in closed form, or nil where the family has none.
     static func meanAbsoluteDifference(_ θi: UnsafePointer<Double>, _ θj: UnsafePointer<Double>) -> Double?
 }

@@ -12,10 +12,11 @@ import Testing
     let reference: [String: Any]
     init() throws { reference = try MetricsFixture.load(file: "crps/mixture_rows.json") }
 
-    /// The predictive of one fixture row: 30 members of `family`, each of batch shape [1].
-    static func predictive(_ family: String, _ parameters: [String: Any]) -> Predictive {
+    /// The predictive of one fixture row: 30 members of `family`, each of batch shape [rows]
+    /// (the row repeated).
+    static func predictive(_ family: String, _ parameters: [String: Any], rows: Int = 1) -> Predictive {
         let p = parameters
-        func column(_ key: String, _ t: Int) -> Tensor { Tensor([Float(p.numbers(key)[t])]) }
+        func column(_ key: String, _ t: Int) -> Tensor { .full(Float(p.numbers(key)[t]), shape: [rows]) }
         let members: [any UnivariateDistribution] = (0..<p.numbers(p.keys.sorted()[0]).count).map { t in
             switch family {
             case "normal": return Normal(loc: column("loc", t), scale: column("scale", t))
@@ -55,4 +56,36 @@ import Testing
             }
         }
     }
+
+    /// `evaluate`'s coverage from the PIT values F(y) equals the coverage of the interval bounds
+    /// from the quantile search, at every level, on inputs whose observations fall anywhere.
+    @Test(arguments: families) func coverageFromThePITEqualsCoverageFromTheBounds(family: String) throws {
+        for c in reference.objects(family) {
+            let truth = c.numbers("quantiles")
+            // Observations across the 95% interval and beyond, on a grid of 400 that misses the
+            // fixture's bounds themselves, inside the support.
+            let low = truth[0], high = truth[truth.count - 1]
+            let span: Double = high - low
+            var ys: [Double] = []
+            for i in 0..<400 {
+                let y: Double = low - 0.2013 * span + 1.4 * span * Double(i) / 399
+                let inside = family == "beta" ? y > 0 && y < 1 : (family == "lognormal" || family == "gamma" ? y > 0 : true)
+                if inside { ys.append(Double(Float(y))) }
+            }
+            let rows = Self.predictive(family, c.object("parameters"), rows: ys.count)
+            let pit: [Double] = rows.cdf(Tensor(ys.map { Float($0) })).map { Double($0) }
+            let standard = IntervalCoverage.standardLevels
+            var wanted: [Double] = []
+            for level in standard { wanted += [(1 - level) / 2, (1 + level) / 2] }
+            let bounds = rows.quantiles(wanted)
+            for (l, level) in standard.enumerated() {
+                let lower: [Double] = bounds[2 * l].map { Double($0) }, upper: [Double] = bounds[2 * l + 1].map { Double($0) }
+                let fromBounds = Metrics.coverage(lower: lower, upper: upper, observations: ys)
+                let fromPIT = Metrics.coverage(probabilityIntegralTransforms: pit, level: level)
+                let tolerance: Double = 1 / Double(ys.count)
+                #expect(Swift.abs(fromBounds - fromPIT) <= tolerance, "\(family) at \(level): \(fromBounds) against \(fromPIT)")
+            }
+        }
+    }
 }
+
