@@ -13,7 +13,7 @@ extension Gamma: ElementKernels {
     }
 
     /// P(α, βx), 0 for x ≤ 0.
-    package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { x <= 0 ? 0 : regularizedGamma(θ[0], θ[1] * x).p }
+    package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { x <= 0 ? 0 : regularizedGammaP(θ[0], θ[1] * x) }
 
     /// β^α x^(α−1) e^(−βx) / Γ(α) for x > 0, 0 below.
     package static func density(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
@@ -22,7 +22,7 @@ extension Gamma: ElementKernels {
 
     /// (α/β) P(α + 1, βx).
     package static func partialMean(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
-        x <= 0 ? 0 : mean(θ) * regularizedGamma(θ[0] + 1, θ[1] * x).p
+        x <= 0 ? 0 : mean(θ) * regularizedGammaP(θ[0] + 1, θ[1] * x)
     }
 
     package static func mean(_ θ: UnsafePointer<Double>) -> Double { θ[0] / θ[1] }

@@ -114,7 +114,7 @@ extension Gamma: ScalarElements {
             return Foundation.log(rate) + Poisson.continuedLogMass(concentration - 1, rate: rate * x)
         }
         /// P(α, βx) (`regularizedGamma`: GSL, or Temme's expansion for α ≥ 10⁴), 0 for x ≤ 0.
-        public func cdf(_ x: Double) -> Double { x <= 0 ? 0 : regularizedGamma(concentration, x * rate).p }
+        public func cdf(_ x: Double) -> Double { x <= 0 ? 0 : regularizedGammaP(concentration, x * rate) }
         /// The x with P(α, βx) = p: GSL `gsl_cdf_gamma_Pinv` where it inverts the cdf, else (its
         /// Newton iteration fails for α ≲ 0.13, e.g. at p = 0.05 for α = 0.1, x = 5.9e-14)
         /// bisection on ln(βx) ∈ [−745, 710], comparing the tail that is small at p.

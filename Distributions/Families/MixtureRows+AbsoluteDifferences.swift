@@ -40,8 +40,9 @@ extension MixtureRows {
     /// component's mass lies beyond each end), so the dropped part is below 10⁻⁶ of the whole;
     /// ∫ₐᵇ is Gauss–Legendre (6 nodes per panel) in u = v for ln x and logit x,
     /// u = asinh((x − centre)/width) on the real line (so a heavy tail costs few panels), on
-    /// panels three narrowest-component widths wide in u (at most `quadraturePanels`): 12 to 18
-    /// cdf evaluations of the mixture for a typical row, within 10⁻⁵ of the integral.
+    /// panels four narrowest-component widths wide in u (at most `quadraturePanels`): 6 to 18
+    /// cdf evaluations of the mixture for a typical row. Against scipy's quad on mixtures of 30
+    /// members of each family the CRPS is within 2·10⁻⁵ relative (`MixtureRowsTests`).
     func meanAbsoluteDifference(_ θ: UnsafePointer<Double>, _ w: UnsafePointer<Double>) -> Double {
         let k = Kernel.elementParameterCount
         if Kernel.meanAbsoluteDifference(θ, θ) != nil {
@@ -63,7 +64,7 @@ extension MixtureRows {
             highV = Swift.max(highV, high)
             mean += w[c] * Kernel.mean(θ + c * k)
             let inU = coordinate == .real ? s / (width * width + (m - centre) * (m - centre)).squareRoot() : s
-            panel = Swift.min(panel, 3 * inU)
+            panel = Swift.min(panel, 4 * inU)
         }
         // Below a > 0 (above b < 1) the dropped ∫ F² is at most a F(a)² (∫ (1 − F)² at most
         // (1 − b)(1 − F(b))²): an end 10⁻⁹ of the mean from the edge of the support drops
