@@ -17,7 +17,7 @@ extension LogNormal: ElementKernels {
     package static func density(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
         guard x > 0 else { return 0 }
         let z = (Foundation.log(x) - θ[0]) / θ[1]
-        return Foundation.exp(logNormalPDFDouble(z)) / (θ[1] * x)
+        return Foundation.exp(StandardNormal.logDensity(z)) / (θ[1] * x)
     }
 
     /// e^(μ + σ²/2) Φ((ln x − μ − σ²)/σ).

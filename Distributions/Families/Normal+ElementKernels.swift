@@ -14,13 +14,13 @@ extension Normal: ElementKernels {
     /// φ(z)/σ with z = (x − μ)/σ.
     package static func density(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
         let z = (x - θ[0]) / θ[1]
-        return Foundation.exp(logNormalPDFDouble(z)) / θ[1]
+        return Foundation.exp(StandardNormal.logDensity(z)) / θ[1]
     }
 
     /// μ Φ(z) − σ φ(z).
     package static func partialMean(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
         let z = (x - θ[0]) / θ[1]
-        return θ[0] * gsl_cdf_ugaussian_P(z) - θ[1] * Foundation.exp(logNormalPDFDouble(z))
+        return θ[0] * gsl_cdf_ugaussian_P(z) - θ[1] * Foundation.exp(StandardNormal.logDensity(z))
     }
 
     package static func mean(_ θ: UnsafePointer<Double>) -> Double { θ[0] }
@@ -35,6 +35,6 @@ extension Normal: ElementKernels {
         let d = θi[0] - θj[0], s = (θi[1] * θi[1] + θj[1] * θj[1]).squareRoot()
         guard s > 0 else { return Swift.abs(d) }
         let z = d / s
-        return 2 * s * Foundation.exp(logNormalPDFDouble(z)) + d * (2 * gsl_cdf_ugaussian_P(z) - 1)
+        return 2 * s * Foundation.exp(StandardNormal.logDensity(z)) + d * (2 * gsl_cdf_ugaussian_P(z) - 1)
     }
 }

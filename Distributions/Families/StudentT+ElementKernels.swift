@@ -15,13 +15,6 @@ extension StudentT: ElementKernels {
 
     package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { StudentT.cdf((x - θ[1]) / θ[2], df: θ[0]) }
 
-    /// ln(1 + z²/ν), as 2 ln(|z|/√ν) once z² would overflow.
-    @inline(__always)
-    static func logOnePlusSquare(_ z: Double, df v: Double) -> Double {
-        let r = Swift.abs(z) / v.squareRoot()
-        return r > 1e150 ? 2 * Foundation.log(r) : Foundation.log1p(r * r)
-    }
-
     /// t_ν(z)/σ with z = (x − μ)/σ.
     package static func density(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
         let z = (x - θ[1]) / θ[2]
