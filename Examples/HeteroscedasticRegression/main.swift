@@ -53,8 +53,8 @@ print(String(format: "coverage  50%%: %.3f  80%%: %.3f  90%%: %.3f  95%%: %.3f",
 //    variances) against the true σ(x). Epistemic variance (the spread of the members' means) is apart.
 let grid = (0..<121).map { -3 + 6 * Double($0) / 120 }
 let onGrid = model.predictive(Tensor(shape: [grid.count, 1], scalars: grid.map(Float.init)), mcSamples: 50, seed: 7)
-let learnedSigma = onGrid.aleatoricVariance.map { Double($0).squareRoot() }
-let epistemicSD = onGrid.epistemicVariance.map { Double($0).squareRoot() }
+let learnedSigma = onGrid.aleatoricVariance.map { $0.squareRoot() }
+let epistemicSD = onGrid.epistemicVariance.map { $0.squareRoot() }
 print("     x   true σ   learned σ   epistemic sd")
 for j in stride(from: 0, to: grid.count, by: 20) {
     print(String(format: "%6.2f   %6.3f   %9.3f   %12.3f", grid[j], trueSigma(grid[j]), learnedSigma[j], epistemicSD[j]))
@@ -76,7 +76,7 @@ for (i, x) in [-2.0, 0, 2].enumerated() {
 let mean = onGrid.mean
 let total = [0.5, 0.95].map { level -> PredictiveBand in
     let (lower, upper) = onGrid.interval(level: level)
-    return PredictiveBand(level: level, lower: lower.map(Double.init), upper: upper.map(Double.init))
+    return PredictiveBand(level: level, lower: lower, upper: upper)
 }
 let aleatoric = [0.5, 0.95].map { PredictiveBand.normal(mean: mean, standardDeviation: learnedSigma, level: $0) }
 try Plots.write(Plots.regressionBands(dataX: xs, dataY: ys, gridX: grid, mean: mean, total: total, aleatoric: aleatoric,

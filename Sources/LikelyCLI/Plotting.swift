@@ -102,11 +102,11 @@ enum EvaluationPlots {
         let grid = (0..<gridCount).map { lo + (hi - lo) * Double($0) / Double(gridCount - 1) }
         let predictive = predict(Tensor(shape: [gridCount, 1], scalars: grid.map(Float.init)))
         let mean = predictive.mean
-        let aleatoricSD = predictive.aleatoricVariance.map { Double($0).squareRoot() }
+        let aleatoricSD = predictive.aleatoricVariance.map { $0.squareRoot() }
         let levels = [0.5, 0.95]
         let total = levels.map { level -> PredictiveBand in
             let (lower, upper) = predictive.interval(level: level)
-            return PredictiveBand(level: level, lower: lower.map(Double.init), upper: upper.map(Double.init))
+            return PredictiveBand(level: level, lower: lower, upper: upper)
         }
         let aleatoric = levels.map { PredictiveBand.normal(mean: mean, standardDeviation: aleatoricSD, level: $0) }
         return Plots.regressionBands(dataX: x, dataY: y, gridX: grid, mean: mean, total: total, aleatoric: aleatoric,

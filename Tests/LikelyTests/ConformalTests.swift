@@ -173,7 +173,8 @@ struct ConformalTests {
         }
         let all = predictive(Array(0..<n))
         let raw = all.interval(level: 0.9)
-        let rawCoverage = Double((0..<n).filter { raw.lower[$0] <= y[$0] && y[$0] <= raw.upper[$0] }.count) / Double(n)
+        let rawCovered = (0..<n).filter { i -> Bool in raw.lower[i] <= Double(y[i]) && Double(y[i]) <= raw.upper[i] }.count
+        let rawCoverage = Double(rawCovered) / Double(n)
         #expect(rawCoverage < 0.85, "the uncalibrated 90% interval should under-cover, got \(rawCoverage)")
         var coverage: [Double: Double] = [:]
         var narrow = 0.0, wide = 0.0

@@ -42,8 +42,8 @@ struct CountMixtureScoresTests {
                 #expect(report.coverage?[level] == Double(covered) / Double(n), "\(family.name) at \(level)")
                 // The intervals themselves, as `Predictive.interval` gives them from cdf calls.
                 let interval = predictive.interval(level: level)
-                #expect(interval.lower.map(Double.init) == lower[l], "\(family.name) lower bounds at \(level)")
-                #expect(interval.upper.map(Double.init) == upper[l], "\(family.name) upper bounds at \(level)")
+                #expect(interval.lower == lower[l], "\(family.name) lower bounds at \(level)")
+                #expect(interval.upper == upper[l], "\(family.name) upper bounds at \(level)")
             }
             // The randomized PIT F(y − 1) + u (F(y) − F(y − 1)) with the same uniforms.
             let below = c.numbers("cdf_below"), at = c.numbers("cdf_at")

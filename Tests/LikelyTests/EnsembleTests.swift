@@ -105,7 +105,7 @@ struct EnsembleTests {
         let x = Self.inputs(n)
         let separate = try (0..<m).map { try Self.separateMember($0, head: head) }
         let means = separate.map { $0.predictive(x).mean }
-        let sds = separate.map { $0.predictive(x).aleatoricVariance.map { Double($0).squareRoot() } }
+        let sds = separate.map { $0.predictive(x).aleatoricVariance.map { $0.squareRoot() } }
         let y = (0..<n).map { Float($0) * 0.4 - 1 }
         let predictive = ensemble.predictive(x)
         #expect(predictive.passes == m)

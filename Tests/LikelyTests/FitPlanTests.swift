@@ -112,7 +112,7 @@ import Testing
         (plan.hidden, plan.seed) = ([], 1)
         let (model, _) = try plan.fit(draw(500, 21).0, kind: .table)
         let (test, noise) = draw(2000, 22)
-        let nll = -model.predictive(test.features).logLikelihood(test.targets).reduce(0.0) { $0 + Double($1) } / 2000
+        let nll = -model.predictive(test.features).logLikelihood(test.targets).reduce(0, +) / 2000
         let truth = noise.reduce(0.0) { $0 + 0.5 * Foundation.log(2 * Double.pi) + 0.5 * Double($1) * Double($1) } / 2000
         #expect(abs(nll - truth) <= 0.05, "NLL \(nll), true model \(truth)")
     }

@@ -33,7 +33,7 @@ struct HeteroscedasticRegressionTests {
         // σ(x) within 15% of the truth over the central 80% of x.
         let grid = (0...80).map { -3.2 + 6.4 * Double($0) / 80 }
         let predictive = model.predictive(Tensor(shape: [grid.count, 1], scalars: grid.map(Float.init)))
-        let learned = predictive.aleatoricVariance.map { Double($0).squareRoot() }
+        let learned = predictive.aleatoricVariance.map { $0.squareRoot() }
         let worst = zip(grid, learned).map { Swift.abs($1 / Self.sigma($0) - 1) }.max()!
         print("heteroscedastic: worst relative σ error \(worst)")
         #expect(worst < 0.15, "largest relative error of σ(x): \(worst)")

@@ -88,7 +88,7 @@ struct PredictiveTests {
         let p = model.predictive(x, mcSamples: 20, seed: 1)
         let mixtureVariance = p.mixture.variance.scalars
         for i in 0..<10 {
-            #expect(Swift.abs(p.totalVariance[i] - mixtureVariance[i]) <= 1e-4 * mixtureVariance[i])
+            #expect(Swift.abs(p.totalVariance[i] - Double(mixtureVariance[i])) <= 1e-4 * Double(mixtureVariance[i]))
             #expect(p.epistemicVariance[i] > 0)
         }
         let deterministic = model.predictive(x, mcSamples: 0)

@@ -101,7 +101,7 @@ public struct Benchmark {
         if let progress, Date().timeIntervalSince(said) >= 2 { progress("scoring the \(test.count) test rows") }
         let predictive = model.predictive(test.features, method: try UncertaintyMethods.chosen(method, for: model, mcSamples: mcSamples),
                                           seed: split.seed)
-        var metrics = BenchmarkMetrics(nll: -predictive.logLikelihood(test.targets).reduce(0.0) { $0 + Double($1) } / Double(test.count),
+        var metrics = BenchmarkMetrics(nll: -predictive.logLikelihood(test.targets).reduce(0, +) / Double(test.count),
                                        trainRows: train.count, testRows: test.count, unseenCategoryCells: unseen)
         let y = test.targets.scalars.map(Double.init)
         if model.head.family.support.isClassification {
@@ -113,7 +113,7 @@ public struct Benchmark {
             metrics.rmse = Metrics.rootMeanSquaredError(predictions: predictive.mean, targets: y)
             let counts = model.head.family.support == .counts ? CountMixtureScores(predictive, observations: y, levels: [0.9]) : nil
             let (lower, upper) = counts?.intervals[0.9] ?? predictive.interval(level: 0.9)
-            metrics.coverage90 = Metrics.coverage(lower: lower.map(Double.init), upper: upper.map(Double.init), observations: y)
+            metrics.coverage90 = Metrics.coverage(lower: lower, upper: upper, observations: y)
         }
         metrics.seconds = Date().timeIntervalSince(start)
         return metrics

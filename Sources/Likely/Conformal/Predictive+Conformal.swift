@@ -62,11 +62,11 @@ extension Predictive {
             let level = score.level ?? 0.5
             let (low, high) = interval(level: level)
             let counts = head.family.support == .counts
-            func bound(_ x: Float, _ shift: Double) -> Float {
-                let y = Double(x) + shift
+            func bound(_ x: Double, _ shift: Double) -> Float {
+                let y = x + shift
                 return Float(counts ? (shift < 0 ? y.rounded(.up) : y.rounded(.down)) : y)
             }
-            let centre = zip(low, high).map { bound($0, (Double($1) - Double($0)) / 2) }
+            let centre = zip(low, high).map { bound($0, ($1 - $0) / 2) }
             return conformalInterval(lower: low.map { bound($0, -q) }, upper: high.map { bound($0, q) }, centre: centre) {
                 quantileRegressionScores(at: $0, low: low, high: high).map { $0 <= q }
             }
@@ -110,8 +110,8 @@ extension Predictive {
     /// integers and F(y) for continuous families.
     private func distributionalScores(at y: [Float]) -> [Double] {
         let points = Tensor(y)
-        let upper = cdf(points).map(Double.init)
-        let below = head.family.support == .counts ? cdf(points - 1).map(Double.init) : upper
+        let upper = cdf(points)
+        let below = head.family.support == .counts ? cdf(points - 1) : upper
         return zip(upper, below).map { f, fBelow in Swift.min(Swift.max(Swift.max(1 - 2 * f, 2 * fBelow - 1), 0), 1) }
     }
 
@@ -122,8 +122,8 @@ extension Predictive {
         return quantileRegressionScores(at: y, low: low, high: high)
     }
 
-    private func quantileRegressionScores(at y: [Float], low: [Float], high: [Float]) -> [Double] {
-        (0..<y.count).map { Swift.max(Double(low[$0]) - Double(y[$0]), Double(y[$0]) - Double(high[$0])) }
+    private func quantileRegressionScores(at y: [Float], low: [Double], high: [Double]) -> [Double] {
+        (0..<y.count).map { Swift.max(low[$0] - Double(y[$0]), Double(y[$0]) - high[$0]) }
     }
 
     /// The APS score (mass ranked above) + u·p̄_y, plus RAPS's λ·max(0, rank − k_reg).

@@ -20,7 +20,7 @@ struct CountMixtureScores {
     /// Mean CRPS over the inputs.
     var crps: Double
     /// Per level, the central interval's bounds [Q((1 − L)/2), Q((1 + L)/2)] of every input.
-    var intervals: [Double: (lower: [Float], upper: [Float])]
+    var intervals: [Double: (lower: [Double], upper: [Double])]
     /// F(y − 1) and F(y) of every input.
     var cdfBelow: [Double], cdfAt: [Double]
 
@@ -50,7 +50,7 @@ struct CountMixtureScores {
             wanted.append(((1 + level) / 2, 2 * l + 1))
         }
         wanted.sort { $0.probability < $1.probability }
-        var bounds = [[Float]](repeating: [Float](repeating: 0, count: n), count: 2 * levels.count)
+        var bounds = [[Double]](repeating: [Double](repeating: 0, count: n), count: 2 * levels.count)
         var scaled = [Double](repeating: 0, count: t), sums = scaled, logScale = scaled, scale = scaled
         var table: [Double] = []
         table.reserveCapacity(256)
@@ -91,7 +91,7 @@ struct CountMixtureScores {
                 // Mass beyond the table: this input from the members' cdf calls.
                 let wide = WideInput(recursions.map { $0[i] })
                 crps += wide.crps(observation: y[i])
-                for (p, slot) in wanted { bounds[slot][i] = Float(wide.quantile(p)) }
+                for (p, slot) in wanted { bounds[slot][i] = wide.quantile(p) }
                 (at[i], below[i]) = (wide.cdf(Double(observed)), wide.cdf(Double(observed - 1)))
                 continue
             }
@@ -110,7 +110,7 @@ struct CountMixtureScores {
             var q = 0
             for (p, slot) in wanted {
                 while table[q] < p { q += 1 }
-                bounds[slot][i] = Float(q)
+                bounds[slot][i] = Double(q)
             }
             at[i] = observed >= 0 ? table[observed] : 0
             below[i] = observed >= 1 ? table[observed - 1] : 0

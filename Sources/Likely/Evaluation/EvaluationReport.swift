@@ -229,7 +229,7 @@ extension ProbabilisticModel {
             // in [(1 − L)/2, (1 + L)/2], so the PIT values give every level with no quantile
             // inverted. Counts: the bounds of their cdf table; otherwise all levels in one search.
             let standard = IntervalCoverage.standardLevels
-            let bounds = counts == nil && rows == nil ? predictive.quantiles(standard.flatMap { [(1 - $0) / 2, (1 + $0) / 2] }).map { $0.map(Float.init) } : []
+            let bounds = counts == nil && rows == nil ? predictive.quantiles(standard.flatMap { [(1 - $0) / 2, (1 + $0) / 2] }) : []
             var levels: [Double: Double] = [:], excluded: [Double: Int] = [:], observed: [Double] = []
             for (index, level) in standard.enumerated() {
                 let c: Double, left: Int
@@ -237,7 +237,7 @@ extension ProbabilisticModel {
                     (c, left) = (Metrics.coverage(probabilityIntegralTransforms: pit, level: level), pit.filter(\.isNaN).count)
                 } else {
                     let (lower, upper) = counts?.intervals[level] ?? (bounds[2 * index], bounds[2 * index + 1])
-                    let (l, u) = (lower.map(Double.init), upper.map(Double.init))
+                    let (l, u) = (lower, upper)
                     (c, left) = (Metrics.coverage(lower: l, upper: u, observations: y), Metrics.undefinedBoundCount(lower: l, upper: u))
                 }
                 levels[level] = c
@@ -255,9 +255,9 @@ extension ProbabilisticModel {
     /// with F read from `counts` when given, or in Double from `rows` (a continuous mixture).
     func probabilityIntegralTransform(_ predictive: Predictive, targets: Tensor, seed: UInt64,
                                       counts: CountMixtureScores? = nil, rows: (any RowMixture)? = nil) -> [Double] {
-        let upper = counts?.cdfAt ?? rows?.cdf(targets.scalars.map(Double.init)) ?? predictive.cdf(targets).map(Double.init)
+        let upper = counts?.cdfAt ?? rows?.cdf(targets.scalars.map(Double.init)) ?? predictive.cdf(targets)
         guard head.family.support == .counts else { return upper }
-        let lower = counts?.cdfBelow ?? predictive.cdf(targets - 1).map(Double.init)
+        let lower = counts?.cdfBelow ?? predictive.cdf(targets - 1)
         var random = RandomSource(key: StreamKey(seed: seed, purpose: .randomizedPIT))
         return zip(lower, upper).map { l, u in l + random.uniform() * (u - l) }
     }

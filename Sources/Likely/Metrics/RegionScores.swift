@@ -65,9 +65,9 @@ extension Predictive {
         precondition(targets.count == count && inRegion.count == count,
                      "region scores need \(count) targets and region flags, got \(targets.count) and \(inRegion.count)")
         let (lower, upper) = interval(level: level)
-        return RegionScores(logLikelihoods: logLikelihood(targets).map(Double.init), lower: lower.map(Double.init),
-                            upper: upper.map(Double.init), observations: targets.scalars.map(Double.init),
-                            epistemicSD: epistemicVariance.map { Double(Swift.max($0, 0)).squareRoot() },
+        return RegionScores(logLikelihoods: logLikelihood(targets), lower: lower, upper: upper,
+                            observations: targets.scalars.map(Double.init),
+                            epistemicSD: epistemicVariance.map { Swift.max($0, 0).squareRoot() },
                             inRegion: inRegion, level: level)
     }
 }

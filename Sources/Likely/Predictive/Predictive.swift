@@ -8,6 +8,10 @@ import Foundation
 /// variances) + epistemic (variance of their means), central intervals from the mixture's
 /// quantiles. Classification: mean probabilities, predictive entropy H[p̄], expected entropy
 /// E_t H[p_t] and mutual information H[p̄] − E_t H[p_t].
+///
+/// Return types follow one rule: a number per input (means, variances, sds, quantiles,
+/// interval bounds, cdf and log-likelihood values) is `[Double]`, `[N]`; what has more axes
+/// (draws `[draws, N]`, member probabilities `[T, N, K]`) is a `Tensor`.
 public struct Predictive {
     /// The head that made the members.
     public let head: Head
@@ -54,24 +58,24 @@ public struct Predictive {
     }
 
     /// Mean of the members' variances (the noise the model expects), `[N]`.
-    public var aleatoricVariance: [Float] {
-        withoutGradients { averaged(members.map { $0.variance.scalars }) }
+    public var aleatoricVariance: [Double] {
+        withoutGradients { averaged(members.map { $0.variance.scalars.map(Double.init) }) }
     }
 
     /// Variance of the members' means (the model's own uncertainty), `[N]`.
-    public var epistemicVariance: [Float] {
+    public var epistemicVariance: [Double] {
         withoutGradients {
-            let means: [[Float]] = members.map { $0.mean.scalars }
+            let means: [[Double]] = members.map { $0.mean.scalars.map(Double.init) }
             let centre = averaged(means)
             return averaged(means.map { m in zip(m, centre).map { ($0 - $1) * ($0 - $1) } })
         }
     }
 
     /// The element-wise mean of equally long rows.
-    private func averaged(_ rows: [[Float]]) -> [Float] {
-        var total = [Float](repeating: 0, count: rows[0].count)
+    private func averaged(_ rows: [[Double]]) -> [Double] {
+        var total = [Double](repeating: 0, count: rows[0].count)
         for row in rows { for i in total.indices { total[i] += row[i] } }
-        return total.map { $0 / Float(rows.count) }
+        return total.map { $0 / Double(rows.count) }
     }
 
     /// A statistic of every member for every input, `[T][N]`, in Double: from each member's
@@ -117,14 +121,14 @@ public struct Predictive {
     }
 
     /// Aleatoric + epistemic variance, `[N]`.
-    public var totalVariance: [Float] { zip(aleatoricVariance, epistemicVariance).map { $0 + $1 } }
+    public var totalVariance: [Double] { zip(aleatoricVariance, epistemicVariance).map { $0 + $1 } }
 
     /// The central interval holding `level` of the predictive mass: the mixture's
     /// (1 − level)/2 and (1 + level)/2 quantiles, `[N]` each.
-    public func interval(level: Double) -> (lower: [Float], upper: [Float]) {
+    public func interval(level: Double) -> (lower: [Double], upper: [Double]) {
         precondition(level > 0 && level < 1, "interval level must be in (0, 1), got \(level)")
         let bounds = quantiles([(1 - level) / 2, (1 + level) / 2])
-        return (bounds[0].map(Float.init), bounds[1].map(Float.init))
+        return (bounds[0], bounds[1])
     }
 
     /// The predictive quantile at probability p for every input, `[N]`, in Double.
@@ -154,13 +158,13 @@ public struct Predictive {
     var rowMixture: (any RowMixture)? { mixtureRows(members, rows: count) }
 
     /// The predictive cdf at each input's observation, `[N]` (the PIT values).
-    public func cdf(_ observations: Tensor) -> [Float] {
-        withoutGradients { mixture.cdf(observations).scalars }
+    public func cdf(_ observations: Tensor) -> [Double] {
+        withoutGradients { mixture.cdf(observations).scalars.map(Double.init) }
     }
 
     /// ln p(yᵢ) under the predictive for each observation, `[N]` (original units).
-    public func logLikelihood(_ observations: Tensor) -> [Float] {
-        withoutGradients { mixture.logProb(observations).scalars }
+    public func logLikelihood(_ observations: Tensor) -> [Double] {
+        withoutGradients { mixture.logProb(observations).scalars.map(Double.init) }
     }
 
     /// `draws` samples from each input's predictive, `[draws, N]`.
