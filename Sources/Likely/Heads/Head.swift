@@ -39,7 +39,7 @@ public struct Head: Codable, Equatable, Sendable {
 
     /// The predictive (method name and T) the temperature belongs to, nil when none was fitted.
     public var temperatureFittedFor: (method: String, mcSamples: Int)? {
-        temperatureMcSamples.map { (temperaturePredictive ?? ($0 == 0 ? "network" : "dropout"), $0) }
+        temperatureMcSamples.map { (temperaturePredictive ?? ConformalCalibration.predictiveName(mcSamples: $0), $0) }
     }
 
     /// - Parameters:

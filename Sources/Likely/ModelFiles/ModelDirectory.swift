@@ -210,7 +210,7 @@ public enum ModelDirectory {
         }
         if let name = d.head.temperaturePredictive {
             let t = d.head.temperatureMcSamples ?? -1
-            let fits = name == LaplaceMethod.name ? t >= 0 : (name == "network" ? t == 0 : name == "dropout" && t > 0)
+            let fits = t >= 0 && (name == LaplaceMethod.name || name == ConformalCalibration.predictiveName(mcSamples: t))
             guard fits else {
                 throw ModelFileError(file: file, "field head.temperature_predictive: expected network (with temperature_mc_samples 0), dropout (T > 0) or laplace (T ≥ 0), got \"\(name)\" with temperature_mc_samples \(d.head.temperatureMcSamples.map(String.init) ?? "missing")")
             }
