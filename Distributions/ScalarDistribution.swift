@@ -61,9 +61,52 @@ extension ScalarElements where Self: Distribution {
     public var scalars: [any ScalarDistribution] { scalars(broadcastTo: batchShape) }
 }
 
-/// The elements of `tensors`, each broadcast to `shape`, widened to Double: one array of
-/// arguments per element (row-major), for `ScalarElements` conformances.
-func elementArguments(_ tensors: [Tensor], broadcastTo shape: [Int]) -> [[Double]] {
-    let columns = withoutGradients { tensors.map { $0.broadcast(to: shape).scalars } }
-    return (0..<elementCount(shape)).map { i in columns.map { Double($0[i]) } }
+/// A batch whose every element is one `Scalar` kernel built from that element's parameters.
+/// The kernels' answers become the batch's here, once for every family: `scalars`, the cdf and
+/// quantile of a univariate family, and any statistic computed in Double (`elementwise`). A
+/// family states only which tensors an element reads (`kernelParameters`) and how they make
+/// its kernel (`kernel(_:)`).
+public protocol ScalarBatch: ScalarElements, Distribution {
+    /// The kernel of one element.
+    associatedtype Scalar: ScalarDistribution
+
+    /// The tensors an element's kernel is built from, in the order `kernel(_:)` reads them;
+    /// they broadcast to `batchShape`.
+    var kernelParameters: [Tensor] { get }
+
+    /// The kernel of one element from its parameters θ (one Double per tensor of
+    /// `kernelParameters`, in order).
+    func kernel(_ θ: UnsafePointer<Double>) -> Scalar
+}
+
+extension ScalarBatch {
+    /// Each element's kernel, its parameters widened to Double.
+    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
+        let columns = withoutGradients { kernelParameters.map { $0.broadcast(to: shape).scalars } }
+        let θ = UnsafeMutablePointer<Double>.allocate(capacity: max(columns.count, 1))
+        defer { θ.deallocate() }
+        return (0..<elementCount(shape)).map { i in
+            for j in columns.indices { θ[j] = Double(columns[j][i]) }
+            return kernel(θ)
+        }
+    }
+
+    /// f of each element's kernel, of shape `batchShape` (not differentiable).
+    func elementwise(_ f: (Scalar) -> Double) -> Tensor {
+        pointwiseValue(kernelParameters) { θ in f(kernel(θ)) }
+    }
+
+    /// f of each element's kernel and the matching element of `value`, of the broadcast shape
+    /// of `value` and `batchShape` (not differentiable).
+    func elementwise(at value: Tensor, _ f: (Scalar, Double) -> Double) -> Tensor {
+        pointwiseValue([value] + kernelParameters) { a in f(kernel(a + 1), a[0]) }
+    }
+}
+
+extension UnivariateDistribution where Self: ScalarBatch {
+    /// F(x) element-wise, from each element's kernel (`Scalar.cdf`).
+    public func cdf(_ value: Tensor) -> Tensor { elementwise(at: value) { $0.cdf($1) } }
+
+    /// F⁻¹(p) element-wise, from each element's kernel (`Scalar.quantile`).
+    public func quantile(_ probability: Tensor) -> Tensor { elementwise(at: probability) { $0.quantile($1) } }
 }

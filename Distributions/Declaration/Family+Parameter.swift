@@ -41,6 +41,16 @@ extension Family {
             self.summary = summary
         }
 
+        /// `loc`, the location μ of a location–scale family: any real, identity link.
+        public static func location(_ summary: String, width: Width = .one) -> Parameter {
+            Parameter("loc", .real, link: .identity, width: width, role: .location, summary: summary)
+        }
+
+        /// `scale`, the scale σ > 0 of a location–scale family, through the head's scale link.
+        public static func scale(_ summary: String, width: Width = .one) -> Parameter {
+            Parameter("scale", .positive, link: .exp, followsScaleLink: true, width: width, role: .scale, summary: summary)
+        }
+
         /// The option name of `likely dist`: `total_count` → `total-count`.
         public var optionName: String { String(name.map { $0 == "_" ? "-" : $0 }) }
     }

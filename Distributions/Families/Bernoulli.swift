@@ -138,7 +138,21 @@ public struct Bernoulli: UnivariateDistribution, EntropyDistribution, ClassDistr
 
 // MARK: - Double
 
-extension Bernoulli: ScalarElements {
+extension Bernoulli: ScalarBatch {
+    /// [logit p] when built from logits, else [p].
+    public var kernelParameters: [Tensor] {
+        switch parameters {
+        case .logits(let l): return [l]
+        case .probs(let p): return [p]
+        }
+    }
+
+    /// From the logit when the distribution was built from it.
+    public func kernel(_ θ: UnsafePointer<Double>) -> Scalar {
+        if case .logits = parameters { return Scalar(logits: θ[0]) }
+        return Scalar(probs: θ[0])
+    }
+
     /// Bernoulli(p) in Double, held as ln p and ln(1 − p) (exact from a logit ℓ:
     /// −softplus(−ℓ) and −softplus(ℓ)).
     public struct Scalar: ScalarDistribution {
@@ -183,14 +197,6 @@ extension Bernoulli: ScalarElements {
         }
         /// GSL `gsl_ran_bernoulli(p)`.
         public func sample(using random: inout RandomSource) -> Double { Double(random.bernoulli(probability: probability)) }
-    }
-
-    /// Each element in Double, from the logits when the distribution was built from them.
-    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
-        switch parameters {
-        case .logits(let l): return elementArguments([l], broadcastTo: shape).map { Scalar(logits: $0[0]) }
-        case .probs(let p): return elementArguments([p], broadcastTo: shape).map { Scalar(probs: $0[0]) }
-        }
     }
 }
 

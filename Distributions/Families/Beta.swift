@@ -37,12 +37,7 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
         return (alpha * beta / (square(s) * (s + 1))).broadcast(to: batchShape)
     }
     /// ln B(α, β) − (α − 1)ψ(α) − (β − 1)ψ(β) + (α + β − 2)ψ(α + β) (`Scalar.entropy`).
-    public var entropy: Tensor { pointwiseValue([alpha, beta]) { x in Scalar(alpha: x[0], beta: x[1]).entropy } }
-
-    /// I_x(α, β), the regularised incomplete beta function (`Beta.cdf(_:alpha:beta:)`).
-    public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, alpha, beta]) { a in Beta.cdf(a[0], alpha: a[1], beta: a[2]) }
-    }
+    public var entropy: Tensor { elementwise { $0.entropy } }
 
     /// I_x(α, β); below x = 10⁻²⁰ from its leading terms in log space,
     /// x^α/(α B(α, β)) · (1 + α(1 − β)x/(α + 1)): GSL gives 0 at I(10⁻⁵⁰; 0.001, 0.001) = 0.446.
@@ -58,11 +53,6 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
     /// x < 10⁻²⁰ (1 − x rounds to 1 there, though a Beta(0.001, 1000) still has 0.1 of its mass above).
     static func survival(_ x: Double, complement: Double, alpha: Double, beta: Double) -> Double {
         x < 1e-20 ? 1 - cdf(x, alpha: alpha, beta: beta) : cdf(complement, alpha: beta, beta: alpha)
-    }
-
-    /// The x with I_x(α, β) = p (`Scalar.quantile`).
-    public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, alpha, beta]) { v in Scalar(alpha: v[1], beta: v[2]).quantile(v[0]) }
     }
 
     // MARK: - Log-probability
@@ -92,7 +82,12 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
 
 // MARK: - Double
 
-extension Beta: ScalarElements {
+extension Beta: ScalarBatch {
+    /// [α, β].
+    public var kernelParameters: [Tensor] { [alpha, beta] }
+
+    public func kernel(_ θ: UnsafePointer<Double>) -> Scalar { Scalar(alpha: θ[0], beta: θ[1]) }
+
     /// Beta(α, β) with α and β in Double.
     public struct Scalar: ScalarDistribution {
         /// α > 0.
@@ -150,11 +145,6 @@ extension Beta: ScalarElements {
         }
         /// GSL `gsl_ran_beta(α, β)`.
         public func sample(using random: inout RandomSource) -> Double { random.beta(alpha, beta) }
-    }
-
-    /// Each element in Double.
-    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
-        elementArguments([alpha, beta], broadcastTo: shape).map { Scalar(alpha: $0[0], beta: $0[1]) }
     }
 }
 

@@ -36,19 +36,9 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
     /// α/β².
     public var variance: Tensor { (concentration / square(rate)).broadcast(to: batchShape) }
     /// √α / β, in Double (α/β² overflows Float long before the sd does).
-    public var standardDeviation: Tensor { pointwiseValue([concentration, rate]) { a in Scalar(concentration: a[0], rate: a[1]).standardDeviation } }
+    public var standardDeviation: Tensor { elementwise { $0.standardDeviation } }
     /// α − ln β + ln Γ(α) + (1 − α) ψ(α) (`Scalar.entropy`).
-    public var entropy: Tensor { pointwiseValue([concentration, rate]) { a in Scalar(concentration: a[0], rate: a[1]).entropy } }
-
-    /// P(α, βx), the regularised lower incomplete gamma function (`Scalar.cdf`).
-    public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, concentration, rate]) { a in Scalar(concentration: a[1], rate: a[2]).cdf(a[0]) }
-    }
-
-    /// The x with P(α, βx) = p (`Scalar.quantile`).
-    public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, concentration, rate]) { a in Scalar(concentration: a[1], rate: a[2]).quantile(a[0]) }
-    }
+    public var entropy: Tensor { elementwise { $0.entropy } }
 
     /// The quantile of Gamma(α, 1).
     static func standardQuantile(_ p: Double, concentration alpha: Double) -> Double {
@@ -91,7 +81,12 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
 
 // MARK: - Double
 
-extension Gamma: ScalarElements {
+extension Gamma: ScalarBatch {
+    /// [α, β].
+    public var kernelParameters: [Tensor] { [concentration, rate] }
+
+    public func kernel(_ θ: UnsafePointer<Double>) -> Scalar { Scalar(concentration: θ[0], rate: θ[1]) }
+
     /// Gamma(α, β) with α and β in Double.
     public struct Scalar: ScalarDistribution {
         /// α > 0.
@@ -137,11 +132,6 @@ extension Gamma: ScalarElements {
         }
         /// GSL `gsl_ran_gamma(α, 1/β)` (Marsaglia–Tsang).
         public func sample(using random: inout RandomSource) -> Double { random.gamma(shape: concentration, scale: 1 / rate) }
-    }
-
-    /// Each element in Double.
-    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
-        elementArguments([concentration, rate], broadcastTo: shape).map { Scalar(concentration: $0[0], rate: $0[1]) }
     }
 }
 

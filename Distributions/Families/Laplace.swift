@@ -39,16 +39,6 @@ public struct Laplace: UnivariateDistribution, EntropyDistribution, Reparameteri
     /// 1 + ln(2b).
     public var entropy: Tensor { (log(2 * scale) + 1).broadcast(to: batchShape) }
 
-    /// ½ e^((x−μ)/b) below μ, 1 − ½ e^(−(x−μ)/b) above (`Scalar.cdf`).
-    public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, loc, scale]) { a in Scalar(loc: a[1], scale: a[2]).cdf(a[0]) }
-    }
-
-    /// μ + b ln(2p) for p ≤ ½, μ − b ln(2 − 2p) above (`Scalar.quantile`).
-    public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, loc, scale]) { a in Scalar(loc: a[1], scale: a[2]).quantile(a[0]) }
-    }
-
     // MARK: - Log-probability
 
     /// ln p(x): ∂/∂μ = sign(x − μ)/b, ∂/∂b = −1/b + |x − μ|/b², ∂/∂x = −sign(x − μ)/b.
@@ -83,47 +73,49 @@ public struct Laplace: UnivariateDistribution, EntropyDistribution, Reparameteri
 
 // MARK: - Double
 
-extension Laplace: ScalarElements {
-    /// Laplace(μ, b) with μ and b in Double.
-    public struct Scalar: ScalarDistribution {
-        /// μ, the mean and median.
-        public let loc: Double
-        /// b > 0.
-        public let scale: Double
+extension Laplace: ScalarBatch {
+    /// Laplace(μ, b) in Double: μ + bZ for the standard Laplace Z.
+    public typealias Scalar = LocationScale<StandardLaplace>
 
-        /// Laplace(loc, scale); the caller checks scale > 0.
-        public init(loc: Double, scale: Double) {
-            self.loc = loc
-            self.scale = scale
-        }
+    /// [μ, b].
+    public var kernelParameters: [Tensor] { [loc, scale] }
 
-        /// −ln(2b) − |x − μ|/b.
-        public func logProb(_ x: Double) -> Double { -Foundation.log(2 * scale) - Swift.abs(x - loc) / scale }
-        /// ½ e^((x−μ)/b) below μ, 1 − ½ e^(−(x−μ)/b) above (GSL `gsl_cdf_laplace_P`).
-        public func cdf(_ x: Double) -> Double { gsl_cdf_laplace_P(x - loc, scale) }
-        /// μ + b ln(2p) for p ≤ ½, μ − b ln(2 − 2p) above (GSL `gsl_cdf_laplace_Pinv`).
-        public func quantile(_ p: Double) -> Double {
-            guard p >= 0 && p <= 1 else { return .nan }
-            if p == 0 { return -.infinity }
-            if p == 1 { return .infinity }
-            return loc + gsl_cdf_laplace_Pinv(p, scale)
-        }
-        /// μ.
-        public var mean: Double { loc }
-        /// 2b².
-        public var variance: Double { 2 * scale * scale }
-        /// √2 b, formed directly (2b² overflows first).
-        public var standardDeviation: Double { 2.squareRoot() * scale }
-        /// 1 + ln(2b).
-        public var entropy: Double { 1 + Foundation.log(2 * scale) }
-        /// μ + GSL `gsl_ran_laplace(b)`.
-        public func sample(using random: inout RandomSource) -> Double { loc + random.laplace(scale: scale) }
+    public func kernel(_ θ: UnsafePointer<Double>) -> Scalar { Scalar(loc: θ[0], scale: θ[1]) }
+}
+
+extension LocationScale where Standard == StandardLaplace {
+    /// Laplace(loc, scale); the caller checks scale > 0.
+    public init(loc: Double, scale: Double) { self.init(StandardLaplace(), loc: loc, scale: scale) }
+}
+
+/// The standard Laplace distribution, f(z) = ½ e^−|z| (GSL's Laplace with a = 1).
+public struct StandardLaplace: StandardMember {
+    /// Laplace(0, 1).
+    public init() {}
+
+    /// −ln 2 − |z|.
+    public func logProb(_ z: Double) -> Double { -Foundation.log(2.0) - Swift.abs(z) }
+    /// −ln(2b) − |d|/b, as written (one rounding of 2b).
+    public func logProb(offset: Double, scale: Double) -> Double { -Foundation.log(2 * scale) - Swift.abs(offset) / scale }
+    /// ½ eᶻ below 0, 1 − ½ e⁻ᶻ above (GSL `gsl_cdf_laplace_P`).
+    public func cdf(_ z: Double) -> Double { gsl_cdf_laplace_P(z, 1) }
+    /// ln(2p) for p ≤ ½, −ln(2 − 2p) above (GSL `gsl_cdf_laplace_Pinv`).
+    public func quantile(_ p: Double) -> Double {
+        guard p >= 0 && p <= 1 else { return .nan }
+        if p == 0 { return -.infinity }
+        if p == 1 { return .infinity }
+        return gsl_cdf_laplace_Pinv(p, 1)
     }
-
-    /// Each element in Double.
-    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
-        elementArguments([loc, scale], broadcastTo: shape).map { Scalar(loc: $0[0], scale: $0[1]) }
-    }
+    /// 0.
+    public var mean: Double { 0 }
+    /// 2.
+    public var variance: Double { 2 }
+    /// √2.
+    public var standardDeviation: Double { 2.squareRoot() }
+    /// 1 + ln 2.
+    public var entropy: Double { 1 + Foundation.log(2.0) }
+    /// GSL `gsl_ran_laplace(1)`.
+    public func sample(using random: inout RandomSource) -> Double { random.laplace(scale: 1) }
 }
 
 // MARK: - Declaration
@@ -133,8 +125,8 @@ extension Family {
     public static let laplace = Family(
         name: "laplace", support: .real,
         parameters: [
-            Parameter("loc", .real, link: .identity, role: .location, summary: "the median μ"),
-            Parameter("scale", .positive, link: .exp, followsScaleLink: true, role: .scale, summary: "the scale b"),
+            .location("the median μ"),
+            .scale("the scale b"),
         ],
         build: { p in Laplace(loc: p["loc"].value, scale: p["scale"].value) },
         scalar: { p in Laplace.Scalar(loc: p.number("loc"), scale: p.number("scale")) })

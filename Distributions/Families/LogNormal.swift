@@ -8,27 +8,23 @@ import LikelyTensor
 ///
 /// `loc` μ and `scale` σ > 0 are the mean and standard deviation of ln X.
 public struct LogNormal: UnivariateDistribution, EntropyDistribution, ReparameterizedDistribution {
+    /// The normal distribution of ln X.
+    public let logarithm: Normal
     /// μ, the mean of ln X.
-    public let loc: Tensor
+    public var loc: Tensor { logarithm.loc }
     /// σ > 0, the standard deviation of ln X.
-    public let scale: Tensor
+    public var scale: Tensor { logarithm.scale }
     /// ln σ when built from it (the log-density then uses it directly).
-    public let logScale: Tensor?
+    public var logScale: Tensor? { logarithm.logScale }
 
     /// LogNormal(loc, scale); every scale must be > 0.
     public init(loc: Tensor, scale: Tensor) {
         Family.logNormal.checkDomain(scale, "scale")
-        self.loc = loc
-        self.scale = scale
-        self.logScale = nil
+        logarithm = Normal(loc: loc, scale: scale)
     }
 
     /// LogNormal(loc, exp(logScale)).
-    public init(loc: Tensor, logScale: Tensor) {
-        self.loc = loc
-        self.logScale = logScale
-        self.scale = exp(logScale)
-    }
+    public init(loc: Tensor, logScale: Tensor) { logarithm = Normal(loc: loc, logScale: logScale) }
 
     // MARK: - Parameters
 
@@ -48,21 +44,9 @@ public struct LogNormal: UnivariateDistribution, EntropyDistribution, Reparamete
         return (expm1(s2) * exp(2 * loc + s2)).broadcast(to: batchShape)
     }
     /// √(e^σ² − 1) e^(μ + σ²/2), in log space in Double (`Scalar.standardDeviation`).
-    public var standardDeviation: Tensor {
-        pointwiseValue([loc, scale]) { a in Scalar(loc: a[0], scale: a[1]).standardDeviation }
-    }
+    public var standardDeviation: Tensor { elementwise { $0.standardDeviation } }
     /// μ + ½ + ½ ln 2π + ln σ.
     public var entropy: Tensor { (loc + (logScale ?? log(scale)) + Float(0.5 + halfLogTwoPi)).broadcast(to: batchShape) }
-
-    /// Φ((ln x − μ)/σ) for x > 0, 0 otherwise (`Scalar.cdf`).
-    public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, loc, scale]) { a in Scalar(loc: a[1], scale: a[2]).cdf(a[0]) }
-    }
-
-    /// exp(μ + σ Φ⁻¹(p)) (`Scalar.quantile`).
-    public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, loc, scale]) { a in Scalar(loc: a[1], scale: a[2]).quantile(a[0]) }
-    }
 
     // MARK: - Log-probability
 
@@ -98,33 +82,37 @@ public struct LogNormal: UnivariateDistribution, EntropyDistribution, Reparamete
 
 // MARK: - Double
 
-extension LogNormal: ScalarElements {
-    /// ln X ~ N(μ, σ²) with μ and σ in Double.
+extension LogNormal: ScalarBatch {
+    /// [μ, σ], or [μ, ln σ] when built from the log-scale.
+    public var kernelParameters: [Tensor] { [loc, logScale ?? scale] }
+
+    /// σ = e^(ln σ) in Double when built from the log-scale.
+    public func kernel(_ θ: UnsafePointer<Double>) -> Scalar {
+        Scalar(loc: θ[0], scale: logScale == nil ? θ[1] : Foundation.exp(θ[1]))
+    }
+
+    /// ln X ~ N(μ, σ²) with μ and σ in Double: the normal kernel of ln X, moved to x.
     public struct Scalar: ScalarDistribution {
+        /// The distribution of ln X.
+        public let logarithm: Normal.Scalar
         /// μ, the mean of ln X.
-        public let loc: Double
+        public var loc: Double { logarithm.loc }
         /// σ > 0, the standard deviation of ln X.
-        public let scale: Double
+        public var scale: Double { logarithm.scale }
 
         /// LogNormal(loc, scale); the caller checks scale > 0.
-        public init(loc: Double, scale: Double) {
-            self.loc = loc
-            self.scale = scale
-        }
+        public init(loc: Double, scale: Double) { logarithm = Normal.Scalar(loc: loc, scale: scale) }
 
-        /// ln φ((ln x − μ)/σ) − ln σ − ln x, −∞ for x ≤ 0.
+        /// ln N(ln x | μ, σ) − ln x, −∞ for x ≤ 0.
         public func logProb(_ x: Double) -> Double {
             guard x > 0 else { return -.infinity }
             let y = Foundation.log(x)
-            return StandardNormal.logDensity((y - loc) / scale) - Foundation.log(scale) - y
+            return logarithm.logProb(y) - y
         }
         /// Φ((ln x − μ)/σ), 0 for x ≤ 0.
-        public func cdf(_ x: Double) -> Double { x <= 0 ? 0 : StandardNormal.cdf((Foundation.log(x) - loc) / scale) }
+        public func cdf(_ x: Double) -> Double { x <= 0 ? 0 : logarithm.cdf(Foundation.log(x)) }
         /// exp(μ + σ Φ⁻¹(p)).
-        public func quantile(_ p: Double) -> Double {
-            guard p >= 0 && p <= 1 else { return .nan }
-            return Foundation.exp(loc + scale * StandardNormal.quantile(p))
-        }
+        public func quantile(_ p: Double) -> Double { Foundation.exp(logarithm.quantile(p)) }
         /// e^(μ + σ²/2).
         public var mean: Double { Foundation.exp(loc + scale * scale / 2) }
         /// (e^σ² − 1) e^(2μ + σ²) as exp(2μ + σ² + ln(e^σ² − 1)): finite wherever the value is.
@@ -132,7 +120,7 @@ extension LogNormal: ScalarElements {
         /// exp(μ + σ²/2 + ½ ln(e^σ² − 1)).
         public var standardDeviation: Double { Foundation.exp(loc + scale * scale / 2 + Self.logExpm1(scale * scale) / 2) }
         /// μ + ½ + ½ ln 2π + ln σ.
-        public var entropy: Double { loc + 0.5 + halfLogTwoPi + Foundation.log(scale) }
+        public var entropy: Double { loc + logarithm.entropy }
         /// GSL `gsl_ran_lognormal(μ, σ)`.
         public func sample(using random: inout RandomSource) -> Double { random.logNormal(logMean: loc, logStandardDeviation: scale) }
 
@@ -140,14 +128,6 @@ extension LogNormal: ScalarElements {
         static func logExpm1(_ s: Double) -> Double {
             s > 50 ? s + Foundation.log1p(-Foundation.exp(-s)) : Foundation.log(Foundation.expm1(s))
         }
-    }
-
-    /// Each element in Double; σ = e^(ln σ) in Double when built from the log-scale.
-    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
-        if let logScale {
-            return elementArguments([loc, logScale], broadcastTo: shape).map { Scalar(loc: $0[0], scale: Foundation.exp($0[1])) }
-        }
-        return elementArguments([loc, scale], broadcastTo: shape).map { Scalar(loc: $0[0], scale: $0[1]) }
     }
 }
 

@@ -38,19 +38,9 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
     /// r p/(1 − p)².
     public var variance: Tensor { (totalCount * probs / square(1 - probs)).broadcast(to: batchShape) }
     /// √(r p) / (1 − p), in Double.
-    public var standardDeviation: Tensor { pointwiseValue([totalCount, probs]) { a in Scalar(totalCount: a[0], probs: a[1]).standardDeviation } }
+    public var standardDeviation: Tensor { elementwise { $0.standardDeviation } }
     /// −Σₖ p(k) ln p(k) (`Scalar.entropy`).
-    public var entropy: Tensor { pointwiseValue([totalCount, probs]) { a in Scalar(totalCount: a[0], probs: a[1]).entropy } }
-
-    /// P(X ≤ ⌊x⌋) = I₁₋ₚ(r, ⌊x⌋ + 1) (`NegativeBinomial.cdf(_:r:p:)`).
-    public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, totalCount, probs]) { a in NegativeBinomial.cdf(a[0], r: a[1], p: a[2]) }
-    }
-
-    /// The smallest k with P(X ≤ k) ≥ q (`Scalar.quantile`).
-    public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, totalCount, probs]) { a in Scalar(totalCount: a[1], probs: a[2]).quantile(a[0]) }
-    }
+    public var entropy: Tensor { elementwise { $0.entropy } }
 
     /// P(X ≤ k) = I₁₋ₚ(r, k + 1), the regularised incomplete beta function (GSL
     /// `gsl_sf_beta_inc`, for any k). Once rp ≥ 10⁵ GSL's continued fraction fails near the
@@ -137,7 +127,12 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
 
 // MARK: - Double
 
-extension NegativeBinomial: ScalarElements {
+extension NegativeBinomial: ScalarBatch {
+    /// [r, p].
+    public var kernelParameters: [Tensor] { [totalCount, probs] }
+
+    public func kernel(_ θ: UnsafePointer<Double>) -> Scalar { Scalar(totalCount: θ[0], probs: θ[1]) }
+
     /// NegativeBinomial(r, p) with r and p in Double.
     public struct Scalar: ScalarDistribution {
         /// r > 0.
@@ -197,11 +192,6 @@ extension NegativeBinomial: ScalarElements {
             let mean = random.gamma(shape: totalCount, scale: 1) * probs / (1 - probs)
             return poissonDraw(&random, mean)
         }
-    }
-
-    /// Each element in Double.
-    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
-        elementArguments([totalCount, probs], broadcastTo: shape).map { Scalar(totalCount: $0[0], probs: $0[1]) }
     }
 }
 

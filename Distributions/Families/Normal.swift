@@ -51,16 +51,6 @@ public struct Normal: UnivariateDistribution, EntropyDistribution, Reparameteriz
     /// ½ ln(2πe σ²) = ½ + ½ ln 2π + ln σ.
     public var entropy: Tensor { (logScale ?? log(scale)).broadcast(to: batchShape) + Float(0.5 + halfLogTwoPi) }
 
-    /// Φ((x − μ)/σ) (`Scalar.cdf`).
-    public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, loc, scale]) { a in Scalar(loc: a[1], scale: a[2]).cdf(a[0]) }
-    }
-
-    /// μ + σ Φ⁻¹(p) (`Scalar.quantile`; ±∞ at p = 0, 1).
-    public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, loc, scale]) { a in Scalar(loc: a[1], scale: a[2]).quantile(a[0]) }
-    }
-
     // MARK: - Log-probability
 
     /// ln N(x | μ, σ), element-wise, differentiable in x, μ and σ (or ln σ):
@@ -101,50 +91,22 @@ public struct Normal: UnivariateDistribution, EntropyDistribution, Reparameteriz
 
 // MARK: - Double
 
-extension Normal: ScalarElements {
-    /// N(μ, σ²) with μ and σ in Double.
-    public struct Scalar: ScalarDistribution {
-        /// μ.
-        public let loc: Double
-        /// σ > 0.
-        public let scale: Double
+extension Normal: ScalarBatch {
+    /// N(μ, σ²) in Double: μ + σZ for Z ~ N(0, 1).
+    public typealias Scalar = LocationScale<StandardNormal>
 
-        /// N(loc, scale²); the caller checks scale > 0 (`Family.scalarDistribution`).
-        public init(loc: Double, scale: Double) {
-            self.loc = loc
-            self.scale = scale
-        }
+    /// [μ, σ], or [μ, ln σ] when built from the log-scale.
+    public var kernelParameters: [Tensor] { [loc, logScale ?? scale] }
 
-        /// −z²/2 − ln σ − ½ ln 2π with z = (x − μ)/σ.
-        public func logProb(_ x: Double) -> Double {
-            StandardNormal.logDensity((x - loc) / scale) - Foundation.log(scale)
-        }
-        /// Φ((x − μ)/σ).
-        public func cdf(_ x: Double) -> Double { StandardNormal.cdf((x - loc) / scale) }
-        /// μ + σ Φ⁻¹(p).
-        public func quantile(_ p: Double) -> Double {
-            guard p >= 0 && p <= 1 else { return .nan }
-            return loc + scale * StandardNormal.quantile(p)
-        }
-        /// μ.
-        public var mean: Double { loc }
-        /// σ².
-        public var variance: Double { scale * scale }
-        /// σ.
-        public var standardDeviation: Double { scale }
-        /// ½ + ½ ln 2π + ln σ.
-        public var entropy: Double { 0.5 + halfLogTwoPi + Foundation.log(scale) }
-        /// μ + σ ε, ε from GSL's ziggurat.
-        public func sample(using random: inout RandomSource) -> Double { random.normal(mean: loc, standardDeviation: scale) }
+    /// σ = e^(ln σ) in Double when built from the log-scale.
+    public func kernel(_ θ: UnsafePointer<Double>) -> Scalar {
+        Scalar(loc: θ[0], scale: logScale == nil ? θ[1] : Foundation.exp(θ[1]))
     }
+}
 
-    /// Each element in Double; σ = e^(ln σ) in Double when built from the log-scale.
-    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
-        if let logScale {
-            return elementArguments([loc, logScale], broadcastTo: shape).map { Scalar(loc: $0[0], scale: Foundation.exp($0[1])) }
-        }
-        return elementArguments([loc, scale], broadcastTo: shape).map { Scalar(loc: $0[0], scale: $0[1]) }
-    }
+extension LocationScale where Standard == StandardNormal {
+    /// N(loc, scale²); the caller checks scale > 0 (`Family.scalarDistribution`).
+    public init(loc: Double, scale: Double) { self.init(StandardNormal(), loc: loc, scale: scale) }
 }
 
 // MARK: - Declaration
@@ -154,8 +116,8 @@ extension Family {
     public static let normal = Family(
         name: "normal", support: .real,
         parameters: [
-            Parameter("loc", .real, link: .identity, role: .location, summary: "the mean μ"),
-            Parameter("scale", .positive, link: .exp, followsScaleLink: true, role: .scale, summary: "the standard deviation σ"),
+            .location("the mean μ"),
+            .scale("the standard deviation σ"),
         ],
         build: { p in
             if let logScale = p["scale"].logarithm { return Normal(loc: p["loc"].value, logScale: logScale) }

@@ -13,9 +13,8 @@ extension Family {
         name: "mdn", support: .real,
         parameters: [
             Parameter("weights", .simplex, link: .softmax, width: .perComponent, summary: "the component weights"),
-            Parameter("loc", .real, link: .identity, width: .perComponent, role: .location, summary: "the component means μⱼ"),
-            Parameter("scale", .positive, link: .exp, followsScaleLink: true, width: .perComponent, role: .scale,
-                      summary: "the component standard deviations σⱼ"),
+            .location("the component means μⱼ", width: .perComponent),
+            .scale("the component standard deviations σⱼ", width: .perComponent),
         ],
         build: { p in
             // Each parameter is [N, K]: component j is column j.

@@ -44,7 +44,7 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
     /// −Σₖ p(k) ln p(k): summed for λ < 50; from λ = 50 on the asymptotic series
     /// ½ ln(2πeλ) − 1/(12λ) − 1/(24λ²) − 19/(360λ³) (error below 10⁻⁸), where the direct sum
     /// would need ~√λ terms and loses precision.
-    public var entropy: Tensor { pointwiseValue([rate]) { a in Scalar(rate: a[0]).entropy } }
+    public var entropy: Tensor { elementwise { $0.entropy } }
 
     static func entropy(rate lambda: Double) -> Double {
         guard lambda >= 50 else { return discreteEntropy(mean: lambda) { k in Poisson.logMass(k, rate: lambda) } }
@@ -53,18 +53,8 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
             - inverse * (1.0 / 12 + inverse * (1.0 / 24 + inverse * 19.0 / 360))
     }
 
-    /// P(X ≤ ⌊x⌋) = Q(⌊x⌋ + 1, λ), the regularised upper incomplete gamma function
-    /// (`regularizedGamma`: GSL, or Temme's expansion at large counts), 0 below 0.
-    public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, rate]) { a in Scalar(rate: a[1]).cdf(a[0]) }
-    }
-
     /// The smallest k with P(X ≤ k) ≥ p (+∞ at p = 1 unless λ = 0), searched from the Cornish–Fisher
     /// guess λ + √λ (z + (z² − 1)/(6√λ)): O(log) cdf calls at any rate.
-    public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, rate]) { a in Scalar(rate: a[1]).quantile(a[0]) }
-    }
-
     static func quantile(_ p: Double, rate lambda: Double) -> Double {
         if lambda == 0 { return p >= 0 && p <= 1 ? 0 : .nan }        // all the mass at 0
         let sd = lambda.squareRoot()
@@ -72,6 +62,8 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
         return discreteQuantile(p, start: start) { k in Poisson.cdf(k, rate: lambda) }
     }
 
+    /// P(X ≤ ⌊x⌋) = Q(⌊x⌋ + 1, λ), the regularised upper incomplete gamma function
+    /// (`regularizedGamma`: GSL, or Temme's expansion at large counts), 0 below 0.
     static func cdf(_ x: Double, rate: Double) -> Double {
         if x < 0 { return 0 }
         if rate == 0 { return 1 }
@@ -126,7 +118,13 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
 
 // MARK: - Double
 
-extension Poisson: ScalarElements {
+extension Poisson: ScalarBatch {
+    /// [λ], or [ln λ] when built from the log-rate.
+    public var kernelParameters: [Tensor] { [logRate ?? rate] }
+
+    /// λ = e^η in Double when built from the log-rate.
+    public func kernel(_ θ: UnsafePointer<Double>) -> Scalar { Scalar(rate: logRate == nil ? θ[0] : Foundation.exp(θ[0])) }
+
     /// Poisson(λ) with λ in Double.
     public struct Scalar: ScalarDistribution {
         /// λ ≥ 0.
@@ -149,12 +147,6 @@ extension Poisson: ScalarElements {
         public var entropy: Double { Poisson.entropy(rate: rate) }
         /// `poissonDraw` (GSL below λ = 10⁹).
         public func sample(using random: inout RandomSource) -> Double { poissonDraw(&random, rate) }
-    }
-
-    /// Each element in Double; λ = e^η in Double when built from the log-rate.
-    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
-        if let logRate { return elementArguments([logRate], broadcastTo: shape).map { Scalar(rate: Foundation.exp($0[0])) } }
-        return elementArguments([rate], broadcastTo: shape).map { Scalar(rate: $0[0]) }
     }
 }
 

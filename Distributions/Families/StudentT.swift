@@ -36,27 +36,21 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
     // MARK: - Statistics
 
     /// μ for ν > 1, NaN otherwise (the mean does not exist).
-    public var mean: Tensor { pointwiseValue([df, loc, scale]) { a in Scalar(df: a[0], loc: a[1], scale: a[2]).mean } }
+    public var mean: Tensor { elementwise { $0.mean } }
     /// σ² ν/(ν − 2) for ν > 2, +∞ for 1 < ν ≤ 2, NaN for ν ≤ 1.
-    public var variance: Tensor { pointwiseValue([df, loc, scale]) { a in Scalar(df: a[0], loc: a[1], scale: a[2]).variance } }
+    public var variance: Tensor { elementwise { $0.variance } }
     /// σ √(ν/(ν − 2)) for ν > 2, +∞ for 1 < ν ≤ 2, NaN for ν ≤ 1, in Double (σ² overflows
     /// Float once σ > 1.8·10¹⁹).
-    public var standardDeviation: Tensor {
-        pointwiseValue([df, loc, scale]) { a in Scalar(df: a[0], loc: a[1], scale: a[2]).standardDeviation }
-    }
+    public var standardDeviation: Tensor { elementwise { $0.standardDeviation } }
     /// (ν+1)/2 · (ψ((ν+1)/2) − ψ(ν/2)) + ½ ln ν + ln B(ν/2, ½) + ln σ (`Scalar.entropy`).
-    public var entropy: Tensor { pointwiseValue([df, loc, scale]) { a in Scalar(df: a[0], loc: a[1], scale: a[2]).entropy } }
+    public var entropy: Tensor { elementwise { $0.entropy } }
 
-    /// F_ν((x − μ)/σ) through the tail P(T < −|z|) = ½ I_u(ν/2, ½) with u = ν/(ν + z²)
+    /// F_ν(z) of the standard t through the tail P(T < −|z|) = ½ I_u(ν/2, ½) with u = ν/(ν + z²)
     /// (GSL `gsl_sf_beta_inc`); where u < 10⁻²⁰, by the leading term of the series in log
     /// space (u itself may underflow): GSL's `gsl_cdf_tdist_P` gives 0 at z = −10¹⁰⁰ for
     /// ν = 0.05, where the tail is 4.5·10⁻⁶. From ν = 10¹⁰ on, the normal cdf with its 1/ν
     /// correction: u = ν/(ν + z²) is so close to 1 there that its rounding moves I_u by
     /// ν·10⁻¹⁸ relative (10⁻⁶ at ν = 10¹²; GSL's inverse gives NaN at ν = 10³⁰).
-    public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, df, loc, scale]) { a in Scalar(df: a[1], loc: a[2], scale: a[3]).cdf(a[0]) }
-    }
-
     static func cdf(_ z: Double, df v: Double) -> Double {
         if z.isNaN { return .nan }
         if v >= largeDF {
@@ -78,16 +72,12 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
         return z < 0 ? tail : 1 - tail
     }
 
-    /// μ + σ F_ν⁻¹(p). The Cauchy case ν = 1 is exact, −cot(πp) = −1/tan(πp) on the nearer
+    /// F_ν⁻¹(p) of the standard t. The Cauchy case ν = 1 is exact, −cot(πp) = −1/tan(πp) on the nearer
     /// tail (tan(π(p − ½)) loses 10⁻⁵ of its value at p = 10⁻¹²). Far in a tail, where
     /// u = ν/(ν + t²) is below 10⁻²⁰, from the leading term of ½ I_u(ν/2, ½) ≈ u^(ν/2)/(ν B(ν/2, ½)):
     /// ln u = (ln(2p) + ln(ν/2) + ln B(ν/2, ½))/(ν/2) and t = exp((ln ν − ln u)/2), which stays
     /// finite where u itself underflows (ν = 0.05, p = 10⁻¹²: t ≈ 10²⁴⁰; GSL gives NaN);
     /// elsewhere GSL `gsl_cdf_tdist_Pinv`.
-    public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, df, loc, scale]) { a in Scalar(df: a[1], loc: a[2], scale: a[3]).quantile(a[0]) }
-    }
-
     static func quantile(_ p: Double, df v: Double) -> Double {
         guard p >= 0 && p <= 1 else { return .nan }
         if p == 0 { return -.infinity }
@@ -159,61 +149,64 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
 
 // MARK: - Double
 
-extension StudentT: ScalarElements {
-    /// t(ν, μ, σ) with every parameter in Double.
-    public struct Scalar: ScalarDistribution {
-        /// ν > 0.
-        public let df: Double
-        /// μ.
-        public let loc: Double
-        /// σ > 0.
-        public let scale: Double
+extension StudentT: ScalarBatch {
+    /// t(ν, μ, σ) in Double: μ + σT for T ~ t(ν).
+    public typealias Scalar = LocationScale<StandardT>
 
-        /// t(df, loc, scale); the caller checks df > 0 and scale > 0.
-        public init(df: Double, loc: Double, scale: Double) {
-            self.df = df
-            self.loc = loc
-            self.scale = scale
-        }
+    /// [ν, μ, σ].
+    public var kernelParameters: [Tensor] { [df, loc, scale] }
 
-        /// ln Γ((ν+1)/2) − ln Γ(ν/2) − ½ ln(νπ) − ln σ − (ν+1)/2 · ln(1 + z²/ν), z = (x − μ)/σ;
-        /// where z overflows, ln(z²/ν) from ln|x − μ| − ln σ.
-        public func logProb(_ x: Double) -> Double {
-            let z = (x - loc) / scale
-            let logTerm = z.isFinite || x.isNaN
-                ? StudentT.logOnePlusSquare(z, df: df)
-                : 2 * (Foundation.log(Swift.abs(x - loc)) - Foundation.log(scale)) - Foundation.log(df)
-            return StudentT.logNormaliser(df) - Foundation.log(scale) - (df + 1) / 2 * logTerm
-        }
-        /// F_ν((x − μ)/σ) (`StudentT.cdf(_:df:)`).
-        public func cdf(_ x: Double) -> Double { StudentT.cdf((x - loc) / scale, df: df) }
-        /// μ + σ F_ν⁻¹(p) (`StudentT.quantile(_:df:)`).
-        public func quantile(_ p: Double) -> Double { loc + scale * StudentT.quantile(p, df: df) }
-        /// μ for ν > 1, NaN otherwise (the mean does not exist).
-        public var mean: Double { df > 1 ? loc : .nan }
-        /// σ² ν/(ν − 2) for ν > 2, +∞ for 1 < ν ≤ 2, NaN for ν ≤ 1.
-        public var variance: Double { df > 2 ? scale * scale * (df / (df - 2)) : (df > 1 ? .infinity : .nan) }
-        /// σ √(ν/(ν − 2)) for ν > 2, formed directly (σ² overflows first).
-        public var standardDeviation: Double { df > 2 ? scale * (df / (df - 2)).squareRoot() : (df > 1 ? .infinity : .nan) }
-        /// The mean exists for ν > 1, the variance is finite for ν > 2.
-        public var finiteMoments: (mean: Bool, variance: Bool) { (df > 1, df > 2) }
-        /// (ν+1)/2 · (ψ((ν+1)/2) − ψ(ν/2)) + ½ ln ν + ln B(ν/2, ½) + ln σ. From ν = 10⁵ on the
-        /// series ½ ln(2πe) + ln σ + 1/ν + 1/(4ν²) (error O(ν⁻³)): the terms of the direct sum
-        /// cancel to the normal's entropy, and at ν = 10³⁰ the digamma difference is 0.
-        public var entropy: Double {
-            let v = df
-            guard v < 1e5 else { return 0.5 + halfLogTwoPi + Foundation.log(scale) + 1 / v + 1 / (4 * v * v) }
-            return (v + 1) / 2 * (gsl_sf_psi((v + 1) / 2) - gsl_sf_psi(v / 2))
-                + 0.5 * Foundation.log(v) + gsl_sf_lnbeta(v / 2, 0.5) + Foundation.log(scale)
-        }
-        /// μ + σ T with T from GSL `gsl_ran_tdist(ν)`.
-        public func sample(using random: inout RandomSource) -> Double { loc + scale * random.studentT(degreesOfFreedom: df) }
+    public func kernel(_ θ: UnsafePointer<Double>) -> Scalar { Scalar(df: θ[0], loc: θ[1], scale: θ[2]) }
+}
+
+extension LocationScale where Standard == StandardT {
+    /// t(df, loc, scale); the caller checks df > 0 and scale > 0.
+    public init(df: Double, loc: Double, scale: Double) { self.init(StandardT(df: df), loc: loc, scale: scale) }
+
+    /// ν.
+    public var df: Double { standard.df }
+}
+
+/// Student's t with ν degrees of freedom, location 0 and scale 1.
+public struct StandardT: StandardMember {
+    /// ν > 0.
+    public let df: Double
+
+    /// t(ν); the caller checks ν > 0.
+    public init(df: Double) { self.df = df }
+
+    /// ln Γ((ν+1)/2) − ln Γ(ν/2) − ½ ln(νπ) − (ν+1)/2 · ln(1 + z²/ν).
+    public func logProb(_ z: Double) -> Double { logProb(offset: z, scale: 1) }
+    /// The density at z = d/σ less ln σ; where z overflows, ln(z²/ν) from ln|d| − ln σ.
+    public func logProb(offset: Double, scale: Double) -> Double {
+        let z = offset / scale
+        let logTerm = z.isFinite || offset.isNaN
+            ? StudentT.logOnePlusSquare(z, df: df)
+            : 2 * (Foundation.log(Swift.abs(offset)) - Foundation.log(scale)) - Foundation.log(df)
+        return StudentT.logNormaliser(df) - Foundation.log(scale) - (df + 1) / 2 * logTerm
     }
-
-    /// Each element in Double.
-    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
-        elementArguments([df, loc, scale], broadcastTo: shape).map { Scalar(df: $0[0], loc: $0[1], scale: $0[2]) }
+    /// F_ν(z) (`StudentT.cdf(_:df:)`).
+    public func cdf(_ z: Double) -> Double { StudentT.cdf(z, df: df) }
+    /// F_ν⁻¹(p) (`StudentT.quantile(_:df:)`).
+    public func quantile(_ p: Double) -> Double { StudentT.quantile(p, df: df) }
+    /// 0 for ν > 1, NaN otherwise (the mean does not exist).
+    public var mean: Double { df > 1 ? 0 : .nan }
+    /// ν/(ν − 2) for ν > 2, +∞ for 1 < ν ≤ 2, NaN for ν ≤ 1.
+    public var variance: Double { df > 2 ? df / (df - 2) : (df > 1 ? .infinity : .nan) }
+    /// √(ν/(ν − 2)) for ν > 2, +∞ for 1 < ν ≤ 2, NaN for ν ≤ 1.
+    public var standardDeviation: Double { df > 2 ? (df / (df - 2)).squareRoot() : (df > 1 ? .infinity : .nan) }
+    /// The mean exists for ν > 1, the variance is finite for ν > 2.
+    public var finiteMoments: (mean: Bool, variance: Bool) { (df > 1, df > 2) }
+    /// (ν+1)/2 · (ψ((ν+1)/2) − ψ(ν/2)) + ½ ln ν + ln B(ν/2, ½). From ν = 10⁵ on the series
+    /// ½ ln(2πe) + 1/ν + 1/(4ν²) (error O(ν⁻³)): the terms of the direct sum cancel to the
+    /// normal's entropy, and at ν = 10³⁰ the digamma difference is 0.
+    public var entropy: Double {
+        let v = df
+        guard v < 1e5 else { return 0.5 + halfLogTwoPi + 1 / v + 1 / (4 * v * v) }
+        return (v + 1) / 2 * (gsl_sf_psi((v + 1) / 2) - gsl_sf_psi(v / 2)) + 0.5 * Foundation.log(v) + gsl_sf_lnbeta(v / 2, 0.5)
     }
+    /// GSL `gsl_ran_tdist(ν)`.
+    public func sample(using random: inout RandomSource) -> Double { random.studentT(degreesOfFreedom: df) }
 }
 
 // MARK: - Declaration
@@ -224,8 +217,8 @@ extension Family {
     public static let studentT = Family(
         name: "studentt", support: .real,
         parameters: [
-            Parameter("loc", .real, link: .identity, role: .location, summary: "the centre μ"),
-            Parameter("scale", .positive, link: .exp, followsScaleLink: true, role: .scale, summary: "the scale σ"),
+            .location("the centre μ"),
+            .scale("the scale σ"),
             Parameter("df", .positive, link: .softplus(floor: 1), summary: "the degrees of freedom ν"),
         ],
         build: { p in StudentT(df: p["df"].value, loc: p["loc"].value, scale: p["scale"].value) },

@@ -37,19 +37,9 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
     /// (1 − π) λ (1 + π λ).
     public var variance: Tensor { ((1 - gate) * rate * (1 + gate * rate)).broadcast(to: batchShape) }
     /// √((1 − π) λ (1 + πλ)), in Double.
-    public var standardDeviation: Tensor { pointwiseValue([rate, gate]) { a in Scalar(rate: a[0], gate: a[1]).standardDeviation } }
+    public var standardDeviation: Tensor { elementwise { $0.standardDeviation } }
     /// −Σₖ p(k) ln p(k) in closed form (`Scalar.entropy`).
-    public var entropy: Tensor { pointwiseValue([rate, gate]) { a in Scalar(rate: a[0], gate: a[1]).entropy } }
-
-    /// π + (1 − π) F_Poisson(x) for x ≥ 0, 0 below.
-    public func cdf(_ value: Tensor) -> Tensor {
-        pointwiseValue([value, rate, gate]) { a in ZeroInflatedPoisson.cdf(a[0], rate: a[1], gate: a[2]) }
-    }
-
-    /// The smallest k with P(X ≤ k) ≥ q (`Scalar.quantile`).
-    public func quantile(_ probability: Tensor) -> Tensor {
-        pointwiseValue([probability, rate, gate]) { a in Scalar(rate: a[1], gate: a[2]).quantile(a[0]) }
-    }
+    public var entropy: Tensor { elementwise { $0.entropy } }
 
     static func cdf(_ x: Double, rate: Double, gate: Double) -> Double {
         x < 0 ? 0 : gate + (1 - gate) * Poisson.cdf(x, rate: rate)
@@ -93,7 +83,12 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
 
 // MARK: - Double
 
-extension ZeroInflatedPoisson: ScalarElements {
+extension ZeroInflatedPoisson: ScalarBatch {
+    /// [λ, π].
+    public var kernelParameters: [Tensor] { [rate, gate] }
+
+    public func kernel(_ θ: UnsafePointer<Double>) -> Scalar { Scalar(rate: θ[0], gate: θ[1]) }
+
     /// ZIP(λ, π) with λ and π in Double.
     public struct Scalar: ScalarDistribution {
         /// λ ≥ 0.
@@ -144,11 +139,6 @@ extension ZeroInflatedPoisson: ScalarElements {
         public func sample(using random: inout RandomSource) -> Double {
             random.bernoulli(probability: gate) == 1 ? 0 : poissonDraw(&random, rate)
         }
-    }
-
-    /// Each element in Double.
-    public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
-        elementArguments([rate, gate], broadcastTo: shape).map { Scalar(rate: $0[0], gate: $0[1]) }
     }
 }
 

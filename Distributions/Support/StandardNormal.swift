@@ -1,9 +1,14 @@
 import CGSL
 import Foundation
+import LikelyTensor
 
 /// The standard normal distribution N(0, 1) in Double: the one implementation of φ, Φ and Φ⁻¹
-/// that the families, the metrics (CRPS) and the plots share.
-public enum StandardNormal {
+/// that the families, the metrics (CRPS) and the plots share, as static functions; an instance
+/// is the standard member of `Normal`'s location–scale kernel.
+public struct StandardNormal: StandardMember {
+    /// N(0, 1).
+    public init() {}
+
     /// ½ ln 2π.
     public static let halfLogTwoPi = 0.5 * Foundation.log(2 * Double.pi)
 
@@ -32,4 +37,21 @@ public enum StandardNormal {
         if p == 1 { return .infinity }
         return gsl_cdf_ugaussian_Pinv(p)
     }
+
+    // MARK: - The standard member
+
+    /// ln φ(z).
+    public func logProb(_ z: Double) -> Double { Self.logDensity(z) }
+    /// Φ(z).
+    public func cdf(_ z: Double) -> Double { Self.cdf(z) }
+    /// Φ⁻¹(p).
+    public func quantile(_ p: Double) -> Double { Self.quantile(p) }
+    /// 0.
+    public var mean: Double { 0 }
+    /// 1.
+    public var variance: Double { 1 }
+    /// ½ + ½ ln 2π.
+    public var entropy: Double { 0.5 + Self.halfLogTwoPi }
+    /// GSL's ziggurat.
+    public func sample(using random: inout RandomSource) -> Double { random.normal() }
 }
