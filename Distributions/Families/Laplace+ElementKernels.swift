@@ -8,8 +8,8 @@ extension Laplace: ElementKernels {
 
     package var elementParameters: [Double] { interleavedElements([loc, scale], shape: batchShape) }
 
-    /// ½ e^((x−μ)/b) below μ, 1 − ½ e^(−(x−μ)/b) above.
-    package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { gsl_cdf_laplace_P(x - θ[0], θ[1]) }
+    /// ½ e^((x−μ)/b) below μ, 1 − ½ e^(−(x−μ)/b) above (`Scalar.cdf`).
+    package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { Scalar(loc: θ[0], scale: θ[1]).cdf(x) }
 
     /// e^(−|x − μ|/b) / (2b).
     package static func density(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {

@@ -8,10 +8,8 @@ extension LogNormal: ElementKernels {
 
     package var elementParameters: [Double] { interleavedElements([loc, scale], shape: batchShape) }
 
-    /// Φ((ln x − μ)/σ), 0 for x ≤ 0.
-    package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
-        x <= 0 ? 0 : gsl_cdf_ugaussian_P((Foundation.log(x) - θ[0]) / θ[1])
-    }
+    /// Φ((ln x − μ)/σ), 0 for x ≤ 0 (`Scalar.cdf`).
+    package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { Scalar(loc: θ[0], scale: θ[1]).cdf(x) }
 
     /// φ(z)/(σ x) with z = (ln x − μ)/σ, 0 for x ≤ 0.
     package static func density(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {

@@ -8,8 +8,8 @@ extension Normal: ElementKernels {
 
     package var elementParameters: [Double] { interleavedElements([loc, scale], shape: batchShape) }
 
-    /// Φ((x − μ)/σ).
-    package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { gsl_cdf_ugaussian_P((x - θ[0]) / θ[1]) }
+    /// Φ((x − μ)/σ) (`Scalar.cdf`).
+    package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { Scalar(loc: θ[0], scale: θ[1]).cdf(x) }
 
     /// φ(z)/σ with z = (x − μ)/σ.
     package static func density(_ x: Double, _ θ: UnsafePointer<Double>) -> Double {
