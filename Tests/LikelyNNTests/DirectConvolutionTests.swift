@@ -85,6 +85,44 @@ struct DirectConvolutionTests {
         #expect(result.passed, "\(result)")
     }
 
+    /// (images shape, filters, padding) of 3×3 convolutions whose outputs have even sides and whose
+    /// channels come in whole 8-channel blocks, so the vector kernels run Winograd F(2×2, 3×3)
+    /// for the forward sums and for ∂L/∂x (a forward sum of G with the flipped kernel):
+    /// seed-cnn's second layer on 10×14 images, its input gradient's shape as a forward
+    /// convolution, and 24 input channels (the unspecialised channel count) on a 2×4 output.
+    static let winogradCases: [([Int], Int, Padding)] = [
+        ([3, 10, 14, 8], 16, .same), ([2, 10, 12, 16], 8, .valid), ([2, 4, 6, 24], 8, .valid), ([1, 2, 2, 8], 8, .same),
+    ]
+
+    @Test("Winograd F(2×2, 3×3) sums equal the definition: forward, ∂x, ∂w, ∂bias", arguments: winogradCases)
+    func winograd(_ geometry: ([Int], Int, Padding)) throws {
+        guard Kernels.best == .vector else { return }
+        let (shape, f, padding) = geometry
+        let c = shape[3]
+        var random = RandomSource(seed: 15)
+        let x = Tensor(shape: shape, scalars: Tensor.randomNormal(shape, using: &random).scalars, requiresGradient: true)
+        let w = Tensor(shape: [3, 3, c, f], scalars: Tensor.randomNormal([3, 3, c, f], using: &random).scalars, requiresGradient: true)
+        let b = Tensor(shape: [f], scalars: Tensor.randomNormal([f], using: &random).scalars, requiresGradient: true)
+        let y = conv2d(x, filter: w, bias: b, padding: padding, algorithm: .direct(.vector))
+        let rows = WindowGeometry(input: shape[1], kernel: 3, stride: 1, padding: padding)
+        let cols = WindowGeometry(input: shape[2], kernel: 3, stride: 1, padding: padding)
+        #expect(rows.output % 2 == 0 && cols.output % 2 == 0)
+        let naive = naiveConvolution(x, w, bias: b.scalars, stride: (1, 1), padBefore: (rows.padBefore, cols.padBefore),
+                                     dilation: (1, 1), output: (rows.output, cols.output))
+        #expect(isApproximatelyEqual(y, naive, absolute: 1e-4))
+        let r = Tensor.randomNormal(y.shape, using: &random)
+        let grads = (y * r).sum().gradients()
+        let reference = naiveGradients(x, w, r, padBefore: (rows.padBefore, cols.padBefore))
+        #expect(isApproximatelyEqual(try #require(grads[x]), reference.dx, absolute: 1e-4))
+        #expect(isApproximatelyEqual(try #require(grads[w]), reference.dw, absolute: 1e-3))
+        #expect(isApproximatelyEqual(try #require(grads[b]), r.sum(alongAxis: 0).sum(alongAxis: 0).sum(alongAxis: 0).scalars,
+                                     absolute: 1e-4))
+        let check = checkGradients(at: [x.detached(), w.detached(), b.detached()]) { v in
+            conv2d(v[0], filter: v[1], bias: v[2], padding: padding, algorithm: .direct(.vector))
+        }
+        #expect(check.passed, "\(check)")
+    }
+
     /// (images shape, kernel size, filters, padding) for the fused ReLU: seed-cnn's channel
     /// block, and a batch of 8 that the threads split, with 5 filters (a partial block) and
     /// rows of 55 scalars (a remainder past the 8-wide masking loop).

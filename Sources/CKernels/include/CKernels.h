@@ -23,10 +23,17 @@ typedef struct {
     long padTop, padLeft;
 } LikelyConvolutionGeometry;
 
+/// Floats of scratch the forward sums of g need for Winograd F(2x2, 3x3), which replaces the
+/// direct loops (16 multiplications per 2x2 output tile and channel pair instead of 36) when
+/// g has a 3x3 kernel, an even output height and width, and input and output channels in
+/// whole 8-channel blocks; 0 otherwise.
+long likely_winograd_scratch(const LikelyConvolutionGeometry *geometry);
+
 /// out[b, i, j, f] = bias[f] + sum_{ky, kx, c} in[b, i - padTop + ky, j - padLeft + kx, c] * w[ky, kx, c, f],
 /// then max(., 0) when relu != 0, for `images` consecutive images; bias may be NULL.
 /// Writes every output scalar. `scratch` holds one zero-padded image:
-/// (outHeight + kernelHeight - 1) * (outWidth + kernelWidth - 1) * inChannels floats.
+/// (outHeight + kernelHeight - 1) * (outWidth + kernelWidth - 1) * inChannels floats, followed
+/// by likely_winograd_scratch(geometry) floats.
 void likely_convolution_forward(const float *input, const LikelyConvolutionGeometry *geometry, long images,
                                 const float *weights, const float *bias, int relu, float *output, float *scratch);
 
@@ -34,7 +41,8 @@ void likely_convolution_forward(const float *input, const LikelyConvolutionGeome
 /// convolution's output never leaves the cache: pooled [images, outHeight / 2, outWidth / 2,
 /// outChannels] and, when winners is not NULL, the winning cells as likely_max_pool_2x2 keeps
 /// them. outHeight and outWidth must be even. `scratch` holds the forward kernel's padded
-/// image followed by one output image (outHeight * outWidth * outChannels floats).
+/// image, one output image (outHeight * outWidth * outChannels floats), then
+/// likely_winograd_scratch(geometry) floats.
 void likely_convolution_relu_pool_forward(const float *input, const LikelyConvolutionGeometry *geometry, long images,
                                           const float *weights, const float *bias, float *pooled, int32_t *winners,
                                           float *scratch);
@@ -60,7 +68,8 @@ typedef struct {
 /// dw[ky, kx, c, f] += sum_{b, i, j} in[b, i - padTop + ky, j - padLeft + kx, c] * G[b, i, j, f] and
 /// db[f] += sum_{b, i, j} G[b, i, j, f] when dw (and db) are not NULL, adding image after image.
 /// flipped is read only for dx. `scratch` holds the padded input image (as for the forward kernel), the padded G
-/// ((height + kh - 1) * (width + kw - 1) * outChannels floats) and one G image.
+/// ((height + kh - 1) * (width + kw - 1) * outChannels floats), one G image, then
+/// likely_winograd_scratch(back) floats.
 void likely_convolution_backward(const float *input, const LikelyOutputGradient *source,
                                  const LikelyConvolutionGeometry *geometry, const LikelyConvolutionGeometry *back,
                                  long images, const float *flipped, float *dx, float *dw, float *db, float *scratch);

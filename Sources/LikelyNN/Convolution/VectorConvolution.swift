@@ -14,6 +14,18 @@ extension DirectGeometry {
     /// Scalars of one zero-padded input image, the scratch of the vector kernels:
     /// (outHeight + kh − 1) · (outWidth + kw − 1) · inChannels.
     var paddedSize: Int { (outHeight + kernelHeight - 1) * (outWidth + kernelWidth - 1) * inChannels }
+
+    /// Scalars of scratch the vector kernels' forward sums need for Winograd F(2×2, 3×3)
+    /// (`likely_winograd_scratch`: a 3×3 kernel, even output sides, channels in whole
+    /// 8-channel blocks), else 0.
+    var winogradSize: Int {
+        #if arch(x86_64)
+        var geometry = c
+        return likely_winograd_scratch(&geometry)
+        #else
+        return 0
+        #endif
+    }
 }
 
 /// `directConvolution` with the vector kernels: the same sums and the same `relu`.
@@ -22,7 +34,7 @@ func vectorDirectConvolution(_ input: UnsafePointer<Float>, _ g: DirectGeometry,
                              into output: UnsafeMutablePointer<Float>) {
     #if arch(x86_64)
     var geometry = g.c
-    withScratch(g.paddedSize) { scratch in
+    withScratch(g.paddedSize + g.winogradSize) { scratch in
         likely_convolution_forward(input, &geometry, images, weights, bias, relu ? 1 : 0, output, scratch)
     }
     #else
@@ -38,7 +50,7 @@ func vectorConvolutionReLUPool(_ input: UnsafePointer<Float>, _ g: DirectGeometr
                                into pooled: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>?) {
     #if arch(x86_64)
     var geometry = g.c
-    withScratch(g.paddedSize + g.outputSize) { scratch in
+    withScratch(g.paddedSize + g.outputSize + g.winogradSize) { scratch in
         likely_convolution_relu_pool_forward(input, &geometry, images, weights, bias, pooled, winners, scratch)
     }
     #else
@@ -67,7 +79,7 @@ func vectorDirectBackward(_ input: UnsafePointer<Float>, _ source: OutputGradien
     #if arch(x86_64)
     var (geometry, back) = (g.c, g.inputGradient.c)
     var pointers = LikelyOutputGradient(gradient: source.gradient, mask: source.mask, winners: source.winners)
-    withScratch(g.paddedSize + g.inputGradient.paddedSize + g.outputSize) { scratch in
+    withScratch(g.paddedSize + g.inputGradient.paddedSize + g.outputSize + g.inputGradient.winogradSize) { scratch in
         likely_convolution_backward(input, &pointers, &geometry, &back, images, flipped, dx, dw, db, scratch)
     }
     #else
