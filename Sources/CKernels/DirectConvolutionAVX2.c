@@ -133,19 +133,6 @@ VECTOR void likely_convolution_relu_pool_forward(const float *input, const Likel
     }
 }
 
-/// Kernel gradient: T consecutive taps t0 + t (t = kx * C + c within kernel row ky) times NB
-/// channel blocks, summed over every output pixel of one image into registers, then added to
-/// dw: dw[ky][t0 + t][nb] += sum_{i, j} x[i + ky][j * C + t0 + t] * g[i][j][nb].
-VECTOR INLINE void gradient_tile(const float *x, long rowStride, long channels, const float *grad, long oh,
-                                 long ow, long f, float *dw, const int T, const int NB, const int partial,
-                                 __m256i mask) {
-    __m256 acc[12][2];
-    for (int t = 0; t < T; t++) load_blocks(acc[t], dw + t * f, NB, partial, mask);
-    for (long oy = 0; oy < oh; oy++) tile_updates(acc, grad + oy * ow * f, f, x + oy * rowStride, channels, 1, ow, T, NB, partial, mask);
-    for (int t = 0; t < T; t++)
-        for (int nb = 0; nb < NB; nb++) store_block(dw + t * f + 8 * nb, acc[t][nb], partial && nb == NB - 1, mask);
-}
-
 /// The kernel-gradient tile at tap t0 of the current kernel row and channel tile.
 #define GRADIENT_TILE(t0, T, NB, PARTIAL)                                                             \
     gradient_tile(x + (t0), rowStride, c, grad + tile.first, g->outHeight, g->outWidth, f,            \
@@ -191,7 +178,10 @@ VECTOR void likely_convolution_backward(const float *input, const LikelyOutputGr
     const long inputSize = g->height * g->width * c;
     float *padded = scratch, *paddedGradient = padded + p.height * p.width * p.channels;
     float *gradientImage = paddedGradient + pb.height * pb.width * pb.channels;
-    const float *winograd = dx ? prepare_winograd(flipped, back, gradientImage + g->outHeight * g->outWidth * f) : NULL;
+    float *backScratch = gradientImage + g->outHeight * g->outWidth * f;
+    const float *winograd = dx ? prepare_winograd(flipped, back, backScratch) : NULL;
+    float *winogradGradient = dw && winograd_suits(g) ? backScratch + likely_winograd_scratch(back) : NULL;
+    if (winogradGradient) winograd_gradient_start(g, winogradGradient);
     clear_padding(p, padded);
     clear_padding(pb, paddedGradient);
     for (long b = 0; b < images; b++) {
@@ -204,12 +194,17 @@ VECTOR void likely_convolution_backward(const float *input, const LikelyOutputGr
         if (!dw) continue;
         pad_image(input + b * inputSize, g, p, padded);
         if (db) add_column_sums(grad, g->outHeight * g->outWidth, f, db);
+        if (winogradGradient) {
+            winograd_gradient_image(padded, grad, g, winogradGradient);
+            continue;
+        }
         for (long ky = 0; ky < g->kernelHeight; ky++) {
             const float *x = padded + ky * rowStride;
             float *dwRow = dw + ky * taps * f;
             IN_TILES(t0, taps, f, GRADIENT_TILE);
         }
     }
+    if (winogradGradient) winograd_gradient_finish(winogradGradient, g, dw);
 }
 
 #endif

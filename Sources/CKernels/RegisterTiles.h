@@ -63,6 +63,19 @@ VECTOR INLINE void forward_tile(const float *x, long rowStride, long channels, l
     }
 }
 
+/// Kernel gradient: T consecutive taps t0 + t (t = kx * C + c within kernel row ky) times NB
+/// channel blocks, summed over every output pixel of one image into registers, then added to
+/// dw: dw[ky][t0 + t][nb] += sum_{i, j} x[i + ky][j * C + t0 + t] * g[i][j][nb].
+VECTOR INLINE void gradient_tile(const float *x, long rowStride, long channels, const float *grad, long oh,
+                                 long ow, long f, float *dw, const int T, const int NB, const int partial,
+                                 __m256i mask) {
+    __m256 acc[12][2];
+    for (int t = 0; t < T; t++) load_blocks(acc[t], dw + t * f, NB, partial, mask);
+    for (long oy = 0; oy < oh; oy++) tile_updates(acc, grad + oy * ow * f, f, x + oy * rowStride, channels, 1, ow, T, NB, partial, mask);
+    for (int t = 0; t < T; t++)
+        for (int nb = 0; nb < NB; nb++) store_block(dw + t * f + 8 * nb, acc[t][nb], partial && nb == NB - 1, mask);
+}
+
 /// Covers i = 0..<count in runs: as many of RMAX as fit, then of 4, 2 and 1, calling
 /// TILE(i, run length, NB, PARTIAL) for each (the run lengths are constants, so each call
 /// inlines a tile of that size).

@@ -13,6 +13,9 @@
 
 #if defined(__x86_64__)
 
+/// G of the kernel transform U = G w Gᵀ.
+static const float WINOGRAD_G[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
+
 /// Scalars of the scratch: U, then one row of tiles' V and M.
 static long scratch_parts(const LikelyConvolutionGeometry *g, long *v, long *m) {
     const long tiles = g->outWidth / 2, u = 16 * g->inChannels * g->outChannels;
@@ -32,18 +35,17 @@ long likely_winograd_scratch(const LikelyConvolutionGeometry *g) {
 }
 
 HIDDEN void winograd_kernel(const float *w, const LikelyConvolutionGeometry *g, float *u) {
-    static const float G[4][3] = {{1, 0, 0}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0, 0, 1}};
     const long c = g->inChannels, f = g->outChannels, pair = c * f;
     for (long k = 0; k < pair; k++) {
         float gw[4][3];  // G w, [a][kx]
         for (int a = 0; a < 4; a++)
             for (int kx = 0; kx < 3; kx++) {
                 float s = 0;
-                for (int ky = 0; ky < 3; ky++) s += G[a][ky] * w[(ky * 3 + kx) * pair + k];
+                for (int ky = 0; ky < 3; ky++) s += WINOGRAD_G[a][ky] * w[(ky * 3 + kx) * pair + k];
                 gw[a][kx] = s;
             }
         for (int a = 0; a < 4; a++)
-            for (int b = 0; b < 4; b++) u[(a * 4 + b) * pair + k] = gw[a][0] * G[b][0] + gw[a][1] * G[b][1] + gw[a][2] * G[b][2];
+            for (int b = 0; b < 4; b++) u[(a * 4 + b) * pair + k] = gw[a][0] * WINOGRAD_G[b][0] + gw[a][1] * WINOGRAD_G[b][1] + gw[a][2] * WINOGRAD_G[b][2];
     }
 }
 
@@ -65,6 +67,13 @@ VECTOR INLINE void input_transform(const float *x, long rowStride, long channels
         _mm256_storeu_ps(v + (a * 4 + 2) * xiStride, _mm256_sub_ps(r[a][2], r[a][1]));
         _mm256_storeu_ps(v + (a * 4 + 3) * xiStride, _mm256_sub_ps(r[a][1], r[a][3]));
     }
+}
+
+/// V of a row of `tiles` tiles whose patches start at x: v[ξ][t][c], [16][tiles][channels].
+VECTOR INLINE void transform_input_row(const float *x, long rowStride, long channels, long tiles, float *v) {
+    for (long t = 0; t < tiles; t++)
+        for (long cb = 0; cb < channels; cb += 8)
+            input_transform(x + 2 * t * channels + cb, rowStride, channels, v + t * channels + cb, tiles * channels);
 }
 
 /// Y = Aᵀ M A + bias (then max(0, .) when relu) of one 8-channel block, M[ξ] at m + ξ * xiStride,
@@ -104,8 +113,7 @@ VECTOR INLINE void winograd_rows(const float *padded, const LikelyConvolutionGeo
     float *v = (float *)scratch + vOffset, *m = (float *)scratch + mOffset;
     for (long ty = 0; ty < g->outHeight / 2; ty++) {
         const float *x = padded + 2 * ty * rowStride;
-        for (long t = 0; t < tiles; t++)
-            for (long cb = 0; cb < c; cb += 8) input_transform(x + 2 * t * c + cb, rowStride, c, v + t * c + cb, tiles * c);
+        transform_input_row(x, rowStride, c, tiles, v);
         for (long xi = 0; xi < 16; xi++) {
             const float *vx = v + xi * tiles * c, *ux = u + xi * c * f;
             float *mx = m + xi * tiles * f;
@@ -127,6 +135,78 @@ HIDDEN VECTOR void winograd_image(const float *padded, const LikelyConvolutionGe
     case 16: winograd_rows(padded, g, 16, scratch, bias, relu, output); break;
     default: winograd_rows(padded, g, g->inChannels, scratch, bias, relu, output); break;
     }
+}
+
+/// Ĝ = A dY Aᵀ of one 8-channel block of a tile's 2×2 output gradient at dy (rows rowStride
+/// apart, pixels `channels` apart), stored at gh + ξ * xiStride; A = (Aᵀ)ᵀ has columns
+/// [1, 1, 1, 0] and [0, 1, -1, -1].
+VECTOR INLINE void gradient_transform(const float *dy, long rowStride, long channels, float *gh, long xiStride) {
+    const __m256 zero = _mm256_setzero_ps();
+    __m256 h[4][2];
+    for (int j = 0; j < 2; j++) {  // A dY
+        __m256 y0 = _mm256_loadu_ps(dy + j * channels), y1 = _mm256_loadu_ps(dy + rowStride + j * channels);
+        h[0][j] = y0;
+        h[1][j] = _mm256_add_ps(y0, y1);
+        h[2][j] = _mm256_sub_ps(y0, y1);
+        h[3][j] = _mm256_sub_ps(zero, y1);
+    }
+    for (int a = 0; a < 4; a++) {  // (A dY) Aᵀ
+        _mm256_storeu_ps(gh + (a * 4 + 0) * xiStride, h[a][0]);
+        _mm256_storeu_ps(gh + (a * 4 + 1) * xiStride, _mm256_add_ps(h[a][0], h[a][1]));
+        _mm256_storeu_ps(gh + (a * 4 + 2) * xiStride, _mm256_sub_ps(h[a][0], h[a][1]));
+        _mm256_storeu_ps(gh + (a * 4 + 3) * xiStride, _mm256_sub_ps(zero, h[a][1]));
+    }
+}
+
+HIDDEN void winograd_gradient_start(const LikelyConvolutionGeometry *g, float *scratch) {
+    const long size = 16 * g->inChannels * g->outChannels;
+    for (long i = 0; i < size; i++) scratch[i] = 0;
+}
+
+/// The dU tile at input channel c0 of position ξ's [C, tiles] × [tiles, F] product and the current channel tile.
+#define PRODUCT_GRADIENT_TILE(c0, R, NB, PARTIAL)                                                     \
+    gradient_tile(vx + (c0), 0, c, gx + tile.first, 1, tiles, f, dux + (c0) * f + tile.first, (R), (NB), (PARTIAL), \
+                  tile.mask)
+
+/// winograd_gradient_image for `c` = g->inChannels (a constant where it is specialised).
+VECTOR INLINE void winograd_gradient_rows(const float *padded, const float *grad, const LikelyConvolutionGeometry *g,
+                                          const long c, float *scratch) {
+    const long f = g->outChannels, ow = g->outWidth, tiles = ow / 2, rowStride = (ow + 2) * c;
+    long vOffset, mOffset;
+    scratch_parts(g, &vOffset, &mOffset);
+    float *du = scratch, *v = scratch + vOffset, *gh = scratch + mOffset;
+    for (long ty = 0; ty < g->outHeight / 2; ty++) {
+        transform_input_row(padded + 2 * ty * rowStride, rowStride, c, tiles, v);
+        const float *dy = grad + 2 * ty * ow * f;
+        for (long t = 0; t < tiles; t++)
+            for (long fb = 0; fb < f; fb += 8) gradient_transform(dy + 2 * t * f + fb, ow * f, f, gh + t * f + fb, tiles * f);
+        for (long xi = 0; xi < 16; xi++) {
+            const float *vx = v + xi * tiles * c, *gx = gh + xi * tiles * f;
+            float *dux = du + xi * c * f;
+            IN_TILES(c0, c, f, PRODUCT_GRADIENT_TILE);
+        }
+    }
+}
+
+HIDDEN VECTOR void winograd_gradient_image(const float *padded, const float *grad, const LikelyConvolutionGeometry *g,
+                                           float *scratch) {
+    switch (g->inChannels) {
+    case 8: winograd_gradient_rows(padded, grad, g, 8, scratch); break;
+    case 16: winograd_gradient_rows(padded, grad, g, 16, scratch); break;
+    default: winograd_gradient_rows(padded, grad, g, g->inChannels, scratch); break;
+    }
+}
+
+HIDDEN void winograd_gradient_finish(const float *du, const LikelyConvolutionGeometry *g, float *dw) {
+    const long pair = g->inChannels * g->outChannels;
+    for (long k = 0; k < pair; k++)
+        for (int ky = 0; ky < 3; ky++)
+            for (int kx = 0; kx < 3; kx++) {
+                float s = 0;
+                for (int a = 0; a < 4; a++)
+                    for (int b = 0; b < 4; b++) s += WINOGRAD_G[a][ky] * du[(a * 4 + b) * pair + k] * WINOGRAD_G[b][kx];
+                dw[(ky * 3 + kx) * pair + k] += s;
+            }
 }
 
 #endif

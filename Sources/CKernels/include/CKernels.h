@@ -69,7 +69,9 @@ typedef struct {
 /// db[f] += sum_{b, i, j} G[b, i, j, f] when dw (and db) are not NULL, adding image after image.
 /// flipped is read only for dx. `scratch` holds the padded input image (as for the forward kernel), the padded G
 /// ((height + kh - 1) * (width + kw - 1) * outChannels floats), one G image, then
-/// likely_winograd_scratch(back) floats.
+/// likely_winograd_scratch(back) + likely_winograd_scratch(geometry) floats. Where the
+/// geometry suits Winograd, dw is summed in its domain (the pullback of its products) and
+/// brought back once at the end of the call.
 void likely_convolution_backward(const float *input, const LikelyOutputGradient *source,
                                  const LikelyConvolutionGeometry *geometry, const LikelyConvolutionGeometry *back,
                                  long images, const float *flipped, float *dx, float *dw, float *db, float *scratch);

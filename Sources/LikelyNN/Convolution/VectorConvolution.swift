@@ -79,7 +79,8 @@ func vectorDirectBackward(_ input: UnsafePointer<Float>, _ source: OutputGradien
     #if arch(x86_64)
     var (geometry, back) = (g.c, g.inputGradient.c)
     var pointers = LikelyOutputGradient(gradient: source.gradient, mask: source.mask, winners: source.winners)
-    withScratch(g.paddedSize + g.inputGradient.paddedSize + g.outputSize + g.inputGradient.winogradSize) { scratch in
+    let winograd = g.inputGradient.winogradSize + g.winogradSize
+    withScratch(g.paddedSize + g.inputGradient.paddedSize + g.outputSize + winograd) { scratch in
         likely_convolution_backward(input, &pointers, &geometry, &back, images, flipped, dx, dw, db, scratch)
     }
     #else
