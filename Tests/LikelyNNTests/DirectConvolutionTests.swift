@@ -123,6 +123,33 @@ struct DirectConvolutionTests {
         #expect(check.passed, "\(check)")
     }
 
+    /// Each image is computed whole by one thread and the kernel gradient is summed in a fixed
+    /// number of image groups, so the Winograd path gives the same bits for any thread count
+    /// and for the batch split in two.
+    @Test("Winograd results are the same for 1 and 2 threads and for a split batch")
+    func winogradReproducible() throws {
+        guard Kernels.best == .vector else { return }
+        var random = RandomSource(seed: 16)
+        let x = Tensor.randomNormal([9, 8, 10, 8], using: &random)
+        let w = Tensor(shape: [3, 3, 8, 16], scalars: Tensor.randomNormal([3, 3, 8, 16], using: &random).scalars, requiresGradient: true)
+        let b = Tensor(shape: [16], scalars: Tensor.randomNormal([16], using: &random).scalars, requiresGradient: true)
+        func run(threads: Int) throws -> [[Float]] {
+            let leaf = Tensor(shape: x.shape, scalars: x.scalars, requiresGradient: true)
+            let y = Parallel.withThreadCount(threads) {
+                conv2dReLUMaxPool(leaf, filter: w, bias: b, padding: .same, poolSize: (2, 2), poolStrides: (2, 2))
+            }
+            let grads = Parallel.withThreadCount(threads) { y.sum().gradients() }
+            return [y.scalars, try #require(grads[leaf]).scalars, try #require(grads[w]).scalars, try #require(grads[b]).scalars]
+        }
+        let (one, two) = (try run(threads: 1), try run(threads: 2))
+        for (a, c) in zip(one, two) { #expect(a == c) }
+        let whole = conv2d(x, filter: w, bias: b, padding: .same, algorithm: .direct(.vector))
+        let halves = [x.slice(alongAxis: 0, 0..<4), x.slice(alongAxis: 0, 4..<9)].map {
+            conv2d($0, filter: w, bias: b, padding: .same, algorithm: .direct(.vector)).scalars
+        }
+        #expect(whole.scalars == halves[0] + halves[1])
+    }
+
     /// (images shape, kernel size, filters, padding) for the fused ReLU: seed-cnn's channel
     /// block, and a batch of 8 that the threads split, with 5 filters (a partial block) and
     /// rows of 55 scalars (a remainder past the 8-wide masking loop).
