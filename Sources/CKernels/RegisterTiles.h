@@ -52,7 +52,8 @@ VECTOR INLINE void forward_tile(const float *x, long rowStride, long channels, l
         __m256 start = bias ? load_block(bias + 8 * nb, partial && nb == NB - 1, mask) : _mm256_setzero_ps();
         for (int r = 0; r < R; r++) acc[r][nb] = start;
     }
-    for (long ky = 0; ky < kh; ky++) tile_updates(acc, w + ky * taps * f, f, x + ky * rowStride, 1, channels, taps, R, NB, partial, mask);
+    for (long ky = 0; ky < kh; ky++)
+        tile_updates(acc, w + ky * taps * f, f, x + ky * rowStride, 1, channels, taps, R, NB, partial, mask);
     const __m256 zero = _mm256_setzero_ps();
     for (int r = 0; r < R; r++) {
         for (int nb = 0; nb < NB; nb++) {
@@ -71,7 +72,8 @@ VECTOR INLINE void gradient_tile(const float *x, long rowStride, long channels, 
                                  __m256i mask) {
     __m256 acc[12][2];
     for (int t = 0; t < T; t++) load_blocks(acc[t], dw + t * f, NB, partial, mask);
-    for (long oy = 0; oy < oh; oy++) tile_updates(acc, grad + oy * ow * f, f, x + oy * rowStride, channels, 1, ow, T, NB, partial, mask);
+    for (long oy = 0; oy < oh; oy++)
+        tile_updates(acc, grad + oy * ow * f, f, x + oy * rowStride, channels, 1, ow, T, NB, partial, mask);
     for (int t = 0; t < T; t++)
         for (int nb = 0; nb < NB; nb++) store_block(dw + t * f + 8 * nb, acc[t][nb], partial && nb == NB - 1, mask);
 }

@@ -45,7 +45,8 @@ HIDDEN void winograd_kernel(const float *w, const LikelyConvolutionGeometry *g, 
                 gw[a][kx] = s;
             }
         for (int a = 0; a < 4; a++)
-            for (int b = 0; b < 4; b++) u[(a * 4 + b) * pair + k] = gw[a][0] * WINOGRAD_G[b][0] + gw[a][1] * WINOGRAD_G[b][1] + gw[a][2] * WINOGRAD_G[b][2];
+            for (int b = 0; b < 4; b++)
+                u[(a * 4 + b) * pair + k] = gw[a][0] * WINOGRAD_G[b][0] + gw[a][1] * WINOGRAD_G[b][1] + gw[a][2] * WINOGRAD_G[b][2];
     }
 }
 
@@ -179,7 +180,8 @@ VECTOR INLINE void winograd_gradient_rows(const float *padded, const float *grad
         transform_input_row(padded + 2 * ty * rowStride, rowStride, c, tiles, v);
         const float *dy = grad + 2 * ty * ow * f;
         for (long t = 0; t < tiles; t++)
-            for (long fb = 0; fb < f; fb += 8) gradient_transform(dy + 2 * t * f + fb, ow * f, f, gh + t * f + fb, tiles * f);
+            for (long fb = 0; fb < f; fb += 8)
+                gradient_transform(dy + 2 * t * f + fb, ow * f, f, gh + t * f + fb, tiles * f);
         for (long xi = 0; xi < 16; xi++) {
             const float *vx = v + xi * tiles * c, *gx = gh + xi * tiles * f;
             float *dux = du + xi * c * f;
