@@ -97,6 +97,7 @@ extension FitCommand {
         (plan.optimizer, plan.learningRate, plan.momentum, plan.weightDecay) = (optimizer, lr, momentum, weightDecay)
         (plan.validationSplit, plan.patience) = (validationSplit, patience)
         plan.standardize = !noStandardize
+        plan.outputRefit = noOutputRefit ? false : nil
         plan.augmentation = prepared.augmentation
         (plan.calibrate, plan.calibrationMCSamples) = (calibrate, calibrateMcSamples ?? 0)
         (plan.members, plan.seed) = (ensemble, seed)

@@ -95,6 +95,9 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Do not standardize the features and the target.")
     var noStandardize = false
 
+    @Flag(help: "Do not refit the output layer after training (by default mlp on CSV tables with dropout refits it on the dropout-off features of the training rows, kept if it clearly lowers the validation NLL).")
+    var noOutputRefit = false
+
     @Option(help: "Image augmentation, comma-separated: flip, shift, rotate, noise, crop (optionally name=value).",
             transform: { try AugmentationPipeline(parsing: $0, argument: "--augment") })
     var augment: AugmentationPipeline?
@@ -214,6 +217,9 @@ struct FitCommand: ParsableCommand {
                 // The kept epoch's validation NLL: with --patience that is the best epoch, not the last.
                 if let nll = history.epochs.first(where: { $0.epoch == history.keptEpoch })?.validationNLL {
                     line += String(format: ", its validation NLL %.4f", nll)
+                }
+                if let refit = history.outputRefits.first {
+                    line += refit.kept ? ", output layer refitted" : ", output layer refit not kept"
                 }
             }
             if let t = history.temperature { line += String(format: ", temperature %.4f", t) }

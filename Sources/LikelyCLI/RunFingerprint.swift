@@ -84,7 +84,8 @@ extension FitCommand {
                 ("dropout", text(dropout)), ("input-dropout", text(inputDropout)), ("epochs", text(epochs)),
                 ("batch-size", text(batchSize)), ("optimizer", optimizer.rawValue), ("lr", text(lr)),
                 ("momentum", text(momentum)), ("weight-decay", text(weightDecay)), ("validation-split", text(validationSplit)),
-                ("patience", text(patience)), ("no-standardize", text(noStandardize)), ("augment", text(augment)),
+                ("patience", text(patience)), ("no-standardize", text(noStandardize)),
+                ("no-output-refit", text(noOutputRefit)), ("augment", text(augment)),
                 ("seed", text(seed)), ("calibrate", text(calibrate)), ("calibrate-mc-samples", text(calibrateMcSamples)),
                 ("conformal-split", text(conformalSplit)), ("conformal-mc-samples", text(conformalMcSamples)),
                 ("ensemble", text(ensemble)), ("laplace", laplace?.rawValue), ("prior-precision", text(priorPrecision))]

@@ -41,6 +41,11 @@ public struct FitPlan: Equatable, Sendable {
     /// L2 weight decay λ ≥ 0 added to every gradient (`nil`: `FitDefaults.weightDecay`, δ / N
     /// for a table of N training examples).
     public var weightDecay: Float?
+    /// After training, refit the output layer on the dropout-off features of the training rows
+    /// and keep it if it lowers the validation NLL (`ProbabilisticModel.refitOutputLayer`;
+    /// `nil`: `FitDefaults.refitsOutputLayer`, for `mlp` on tables with dropout). Needs
+    /// validation data, and does nothing without.
+    public var outputRefit: Bool?
     /// The fraction in [0, 1) of the data held out for validation (stratified for classes);
     /// 0: none, or `FitDefaults.heldOut` examples for a fit without `epochs`.
     public var validationSplit = 0.0
@@ -93,6 +98,11 @@ public struct FitPlan: Equatable, Sendable {
         return Double(FitDefaults.heldOut(examples: n)) / Double(n)
     }
 
+    /// The dropout rate of `architecture` on data of `kind`: `dropout`, or `FitDefaults.dropout`.
+    public func dropoutRate(_ architecture: Architecture, _ kind: DataKind) -> Float {
+        dropout ?? FitDefaults.dropout(architecture, kind)
+    }
+
     /// The epochs trained on `examples` training examples (after any validation split).
     public func epochs(trainingExamples examples: Int) -> Int {
         epochs ?? FitDefaults.epochs(trainingExamples: examples, batchSize: batchSize)
@@ -110,7 +120,7 @@ public struct FitPlan: Equatable, Sendable {
         let architecture = architecture(exampleShape: shape)
         let model = try ProbabilisticModel(
             architecture: architecture, inputShape: shape, head: head(classCount: data.classNames?.count), hidden: hidden,
-            dropout: dropout ?? FitDefaults.dropout(architecture, kind), inputDropout: inputDropout, members: members, seed: seed)
+            dropout: dropoutRate(architecture, kind), inputDropout: inputDropout, members: members, seed: seed)
         model.classNames = family.support.isClassification ? data.classNames : nil
         // A compact table's model reads its columns by name (the encoding's), as `likely fit`'s does.
         model.featureNames = data.compactEncoding.map { $0.columns.map(\.name) } ?? data.featureNames
@@ -143,6 +153,8 @@ public struct FitPlan: Equatable, Sendable {
         let defaultPatience = stopsEarlyByDefault ? FitDefaults.patience(trainingExamples: training, batchSize: batchSize) : nil
         options.earlyStopping = (patience ?? defaultPatience).map { TrainingOptions.EarlyStopping(patience: $0) }
         options.augmentation = augmentation
+        let refits = outputRefit ?? FitDefaults.refitsOutputLayer(architecture, kind, dropout: dropoutRate(architecture, kind))
+        options.outputRefitSteps = refits ? FitDefaults.outputRefitSteps : 0
         options.standardizeFeatures = standardize
         options.standardizeTarget = standardize
         options.distribute(over: world, members: members)

@@ -37,11 +37,14 @@ public struct History: Codable, Equatable, Sendable {
     public var stoppedEarly = false
     /// The temperature fitted on validation data after training, if asked for.
     public var temperature: Double?
+    /// The output-layer refit of each network after training (`TrainingOptions.outputRefitSteps`),
+    /// in member order; empty when there was none.
+    public var outputRefits: [OutputRefit] = []
 
     /// An empty history.
     public init() {}
 
-    private enum CodingKeys: String, CodingKey { case epochs, keptEpoch, keptEpochs, stoppedEarly, temperature }
+    private enum CodingKeys: String, CodingKey { case epochs, keptEpoch, keptEpochs, stoppedEarly, temperature, outputRefits }
 
     /// Reads a history; one written before ensembles (no `keptEpochs`) has `[keptEpoch]`.
     public init(from decoder: any Decoder) throws {
@@ -51,12 +54,14 @@ public struct History: Codable, Equatable, Sendable {
         keptEpochs = try c.decodeIfPresent([Int].self, forKey: .keptEpochs) ?? [keptEpoch]
         stoppedEarly = try c.decode(Bool.self, forKey: .stoppedEarly)
         temperature = try c.decodeIfPresent(Double.self, forKey: .temperature)
+        outputRefits = try c.decodeIfPresent([OutputRefit].self, forKey: .outputRefits) ?? []
     }
 
     /// The histories of an ensemble's members, in member order, as one history.
     public init(members: [History]) {
         epochs = members.flatMap(\.epochs)
         keptEpochs = members.flatMap(\.keptEpochs)
+        outputRefits = members.flatMap(\.outputRefits)
         keptEpoch = keptEpochs.first ?? 0
         stoppedEarly = members.contains(where: \.stoppedEarly)
     }

@@ -54,9 +54,15 @@ final class MemberFit {
         return remains
     }
 
-    /// After the last epoch: the best weights put back if asked for; the network's history.
+    /// After the last epoch: the best weights put back if asked for, then the output-layer
+    /// refit if asked for and there is validation data; the network's history.
     func finish() -> History {
         model.finishFit(&state, lastEpoch: epoch, restoreBest: options.earlyStopping?.restoreBestWeights == true)
+        if options.outputRefitSteps > 0, let validation,
+           let refit = model.refitOutputLayer(train: train, validation: validation, optimizer: optimizer,
+                                              steps: options.outputRefitSteps) {
+            state.history.outputRefits = [refit]
+        }
         return state.history
     }
 }

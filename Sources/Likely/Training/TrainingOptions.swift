@@ -42,6 +42,11 @@ public struct TrainingOptions {
     /// which members and micro-batches this process trains, and how gradients, epoch ends
     /// and members' histories meet.
     public var topology: any TrainingTopology = SingleProcessTraining()
+    /// Full-batch steps of the output-layer refit after training (0: none): with every layer
+    /// but the last fixed and dropout off, the last layer is fitted again to the training rows
+    /// and kept if it lowers the validation NLL (`ProbabilisticModel.refitOutputLayer`); it
+    /// needs validation data and does nothing without.
+    public var outputRefitSteps = 0
     /// Called after each epoch (logging, plots).
     public var onEpochEnd: ((EpochRecord) -> Void)?
 
