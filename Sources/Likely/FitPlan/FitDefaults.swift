@@ -40,7 +40,7 @@ public enum FitDefaults {
 
     /// The full-batch steps of the output-layer refit (`TrainingOptions.outputRefitSteps`) of a
     /// fit that `refitsOutputLayer`: on the heteroscedastic benchmark table they take the
-    /// deterministic network's σ̂ from 19% to 5% of the true σ (development splits).
+    /// deterministic network's σ̂ from 19% to 5% off the true σ on average.
     public static let outputRefitSteps = 1000
 
     /// The gradient steps between two checkpoints of a fit without epochs (`Checkpointing.minimumSteps`):
