@@ -7,9 +7,13 @@ import Foundation
 ///
 /// T > 0 draws T raw-output vectors per input and member (input i's from the stream
 /// (member seed, `.laplacePredictive`, 0, i)) and pushes them through the head, a mixture like
-/// MC dropout's. T = 0 uses the probit approximation for Bernoulli and Categorical heads, one
-/// draw of logits fₖ / √(1 + π vₖₖ / 8) (MacKay 1992; vₖₖ the variance of logit k), and 100
-/// draws for every other family.
+/// MC dropout's. For Bernoulli and Categorical heads the T draws are balanced
+/// (`balancedNormals`): antithetic pairs f ± L z whose z are rescaled so that the T draws have
+/// exactly the mean f and covariance J Σ Jᵀ. The mixture of T draws is an average of softmax
+/// probabilities, and ln p̄ of a noisy average is biased low (Jensen); fixing the first two
+/// moments of each input's draws removes the noise they would add. T = 0 uses the probit
+/// approximation for Bernoulli and Categorical heads, one draw of logits fₖ / √(1 + π vₖₖ / 8)
+/// (MacKay 1992; vₖₖ the variance of logit k), and 100 independent draws for every other family.
 public struct LaplaceMethod: UncertaintyMethod {
     /// The draws made when T = 0 and the family has no closed form.
     public static let defaultDraws = 100
@@ -17,6 +21,8 @@ public struct LaplaceMethod: UncertaintyMethod {
     public let requestedDraws: Int
     /// Whether T = 0 takes the probit closed form (classification heads).
     public let probit: Bool
+    /// Whether the draws are balanced (`balancedNormals`; classification heads).
+    public let balanced: Bool
     /// The registered name.
     public static let name = "laplace"
     public var name: String { Self.name }
@@ -29,6 +35,7 @@ public struct LaplaceMethod: UncertaintyMethod {
         precondition(draws >= 0, "Laplace draws must be ≥ 0, got \(draws)")
         requestedDraws = draws
         probit = draws == 0 && head.family.support.isClassification
+        balanced = head.family.support.isClassification
     }
 
     public func rawOutputDraws(of model: ProbabilisticModel, features: Tensor, seed: UInt64, firstIndex: Int,
@@ -59,8 +66,9 @@ public struct LaplaceMethod: UncertaintyMethod {
                     }
                     let root = SymmetricMatrix.semidefiniteFactor(covariance, size: k)
                     var random = RandomSource(key: StreamKey(seed: memberSeed, purpose: .laplacePredictive, example: UInt64(firstIndex + global)))
-                    for draw in 0..<t {
-                        let z = (0..<k).map { _ in random.normal() }
+                    let normals = balanced ? Self.balancedNormals(count: t, dimension: k, using: &random)
+                                           : (0..<t).map { _ in (0..<k).map { _ in random.normal() } }
+                    for (draw, z) in normals.enumerated() {
                         for a in 0..<k {
                             var r = mean[a]
                             for b in 0...a { r += root[a * k + b] * z[b] }
@@ -71,5 +79,35 @@ public struct LaplaceMethod: UncertaintyMethod {
             }
         }
         return out
+    }
+
+    /// T vectors of dimension K whose mean is exactly 0 and whose covariance (1/T) Σ z zᵀ is
+    /// exactly I: h = ⌊T/2⌋ standard normal rows Z `[h, K]`, whitened when h ≥ K to
+    /// Z L⁻ᵀ √(T/2) (ZᵀZ = L Lᵀ, so the rows' Gram becomes (T/2) I), each row used as +z and −z,
+    /// and the zero vector when T is odd. With h < K the rows stay as drawn (the pairs still fix
+    /// the mean). Each vector is marginally close to N(0, I) and the set is a randomised
+    /// quadrature of the Gaussian, correct to second order for every draw of Z.
+    static func balancedNormals(count t: Int, dimension k: Int, using random: inout RandomSource) -> [[Double]] {
+        let h = t / 2
+        var rows = (0..<h).map { _ in (0..<k).map { _ in random.normal() } }
+        if h >= k {
+            var gram = [Double](repeating: 0, count: k * k)
+            for z in rows { for a in 0..<k { for b in 0...a { gram[a * k + b] += z[a] * z[b] } } }
+            for a in 0..<k { for b in 0..<a { gram[b * k + a] = gram[a * k + b] } }
+            let l = SymmetricMatrix.semidefiniteFactor(gram, size: k), scale = (Double(t) / 2).squareRoot()
+            if (0..<k).allSatisfy({ l[$0 * k + $0] > 0 }) {
+                // Row z becomes (L⁻¹ z)ᵀ √(T/2): forward substitution.
+                rows = rows.map { z in
+                    var y = [Double](repeating: 0, count: k)
+                    for a in 0..<k {
+                        var s = z[a]
+                        for b in 0..<a { s -= l[a * k + b] * y[b] }
+                        y[a] = s / l[a * k + a]
+                    }
+                    return y.map { $0 * scale }
+                }
+            }
+        }
+        return rows.flatMap { [$0, $0.map { -$0 }] } + (t % 2 == 1 ? [[Double](repeating: 0, count: k)] : [])
     }
 }
