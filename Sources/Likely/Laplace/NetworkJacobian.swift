@@ -262,7 +262,12 @@ struct NetworkJacobian {
             for (index, g) in gradients {
                 guard let j = position[index] else { continue }
                 let block = denseLayers[j].positions * shape(ofLayer: j).outputs
-                for i in 0..<n { for e in 0..<block { out[j][(i * s + t) * block + e] = Double(g[i * block + e]) } }
+                // Through buffer pointers: a subscript of out[j] per value would check uniqueness each time.
+                out[j].withUnsafeMutableBufferPointer { op in
+                    g.withUnsafeBufferPointer { gp in
+                        for i in 0..<n { for e in 0..<block { op[(i * s + t) * block + e] = Double(gp[i * block + e]) } }
+                    }
+                }
             }
         }
         return out
