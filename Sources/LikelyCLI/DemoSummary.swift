@@ -92,7 +92,7 @@ struct DemoSummary: Encodable {
              + rows.map { "| \($0.name) | " + $0.values.map(Self.cell).joined(separator: " | ") + " |" }).joined(separator: "\n")
         }
         let r = regression, f = fashionMNIST
-        let members = regressionMethods.last?.members ?? 0, imageMembers = imageMethods.last?.members ?? 0
+        let members = regression.methods["ensemble"]?.members ?? 0, imageMembers = imageMethods.last?.members ?? 0
         return """
             # likely demo\(quick ? " --quick" : "")
 

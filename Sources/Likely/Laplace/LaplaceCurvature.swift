@@ -155,11 +155,14 @@ struct LaplaceCurvature {
         communicator.allreduceSum(&buffer)
     }
 
-    /// The whole GGN (`full`, `last-layer`), symmetric.
-    func generalisedGaussNewton() -> SymmetricMatrix {
+    /// The whole GGN (`full`, `last-layer`), symmetric. `full` hands over its buffer rather
+    /// than copy P² numbers, so the sums are gone afterwards (read the log-likelihood and n first).
+    mutating func takeGeneralisedGaussNewton() -> SymmetricMatrix {
         let p = walker.parameterCount
         if structure == .full {
-            var ggn = SymmetricMatrix(size: p, entries: Array(buffer[0..<(p * p)]))
+            buffer.removeLast(2)
+            var ggn = SymmetricMatrix(size: p, entries: buffer)
+            buffer = []
             ggn.symmetrize()
             return ggn
         }

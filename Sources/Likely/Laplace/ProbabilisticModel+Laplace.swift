@@ -45,7 +45,7 @@ extension ProbabilisticModel {
             addCurvature(&curvature, data: data, rows: communicator.shard(of: 0..<data.count), seed: Self.memberSeed(seed, member: j),
                          chunkSize: chunkSize, progress: progress.map { say in { say("member \(j + 1)/\(walkers.count): \($0)") } })
             curvature.sum(over: communicator)
-            posteriors.append(try posterior(curvature, prior: prior))
+            posteriors.append(try posterior(&curvature, prior: prior))
         }
         let approximation = LaplaceApproximation(structure: structure, prior: prior, count: data.count, members: posteriors)
         laplace = approximation
@@ -101,8 +101,9 @@ extension ProbabilisticModel {
         }
     }
 
-    /// The posterior of summed curvature: δ as `prior` says, H in the structure's factors, the evidence.
-    private func posterior(_ curvature: LaplaceCurvature, prior: PriorPrecision) throws -> LaplacePosterior {
+    /// The posterior of summed curvature: δ as `prior` says, H in the structure's factors, the
+    /// evidence. `full` and `last-layer` take the GGN out of `curvature` (no copy of its P² sums).
+    private func posterior(_ curvature: inout LaplaceCurvature, prior: PriorPrecision) throws -> LaplacePosterior {
         let logLikelihood = curvature.logLikelihood, walker = curvature.walker, p = walker.parameterCount
         guard logLikelihood.isFinite else {
             throw LaplaceError("the log-likelihood of the Laplace data under the trained network is \(logLikelihood); every target must be in the \(head.family.name) head's support")
@@ -113,7 +114,7 @@ extension ProbabilisticModel {
         let norms = groups.map { squaredNorm($0.0..<($0.0 + $0.1)) }
         switch curvature.structure {
         case .full, .lastLayer:
-            let ggn = curvature.generalisedGaussNewton()
+            let ggn = curvature.takeGeneralisedGaussNewton()
             var delta: [Double]
             switch prior {
             case .fixed(let x): delta = [x]
@@ -125,7 +126,7 @@ extension ProbabilisticModel {
                 delta = try perLayerPrecision(ggn, groups: groups, start: delta[0], squaredNorms: norms)
             }
             let perWeight = Self.perWeight(delta, groups: groups, count: p)
-            var precision = ggn
+            var precision = consume ggn
             for i in 0..<p { precision[i, i] += perWeight[i] }
             let factor = try precision.cholesky()
             var evidence = logLikelihood - SymmetricMatrix.logDeterminant(cholesky: factor, size: p) / 2

@@ -32,7 +32,11 @@ public enum Safetensors {
         data.append(json)
         for (_, tensor) in tensors {
             tensor.scalars.withUnsafeBufferPointer { buffer in
+                #if _endian(little)
+                data.append(contentsOf: UnsafeRawBufferPointer(buffer))  // the memory is the file's bytes
+                #else
                 for value in buffer { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+                #endif
             }
         }
         return data
