@@ -14,7 +14,8 @@ struct LaplaceCommand: ParsableCommand {
             plus the prior precision. --structure full covers every weight of an MLP (at most 10,000), \
             kfac every weight with one Kronecker-factored block per layer, diagonal every weight with the \
             curvature's diagonal only, last-layer the last Dense layer of any network, exactly. --prior-precision auto maximises the Laplace \
-            evidence; auto-per-layer gives each layer its own; a number fixes it. MODEL_DIR then holds \
+            evidence; auto-per-layer gives each layer its own; weight-norm gives layer l the precision P_l / |theta_l|^2 \
+            under which its trained weights are a typical draw (narrower bands near the data when the weights outnumber the examples); a number fixes it. MODEL_DIR then holds \
             laplace.safetensors and model.json's laplace entry, and every command reading the model uses \
             the Laplace (linearised) predictive unless --predictive says otherwise. --json prints the entry.
             """)
@@ -28,7 +29,7 @@ struct LaplaceCommand: ParsableCommand {
     @Option(help: "Which weights and how: full, kfac, diagonal or last-layer.")
     var structure: LaplaceStructure = .full
 
-    @Option(help: "The prior precision: auto (maximise the evidence), auto-per-layer, or a number > 0.")
+    @Option(help: "The prior precision: auto (maximise the evidence), auto-per-layer, weight-norm, or a number > 0.")
     var priorPrecision: PriorPrecision = .auto
 
     @Option(help: "For IDX and CIFAR image directories, which files to read (default: train).")

@@ -149,6 +149,31 @@ import Testing
         #expect(perLayer.logMarginalLikelihood >= chosen.logMarginalLikelihood - 1e-3 * abs(chosen.logMarginalLikelihood))
     }
 
+    /// `weight-norm` gives each covered Dense layer δₗ = Pₗ / ‖θₗ‖² of its own trained weights
+    /// (kernel and bias, read from the layers here), for every structure (`last-layer`: the last
+    /// layer's alone), and a saved model loads it back.
+    @Test(arguments: LaplaceStructure.allCases)
+    func weightNormIsEachLayersTypicalPrecision(structure: LaplaceStructure) throws {
+        let model = try Self.mlp(inputs: 2, head: Head(.normal), hidden: [6, 5])
+        let data = Self.regressionData(n: 50, inputs: 2, seed: 71)
+        let laplace = try model.fitLaplace(on: data, structure: structure, prior: .weightNorm)
+        var expected = model.members[0].layers.compactMap { $0 as? Dense }.map { layer -> Double in
+            let w = (layer.weight.scalars + (layer.bias?.scalars ?? [])).map(Double.init)
+            return Double(w.count) / w.reduce(0) { $0 + $1 * $1 }
+        }
+        if structure == .lastLayer { expected = [expected[expected.count - 1]] }
+        let delta = laplace.members[0].priorPrecision
+        #expect(delta.count == expected.count)
+        for (a, b) in zip(delta, expected) { #expect(abs(a - b) <= 1e-9 * b, "\(structure): δ \(delta), expected \(expected)") }
+        #expect(laplace.members[0].logMarginalLikelihood.isFinite)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("laplace-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try ModelDirectory.save(model, to: directory)
+        let back = try #require(try ModelDirectory.load(directory).laplace)
+        #expect(back.prior == .weightNorm && back.members[0].priorPrecision == delta)
+        #expect(PriorPrecision("weight-norm") == .weightNorm && PriorPrecision.weightNorm.description == "weight-norm")
+    }
+
     /// Targets drawn from each head's own distribution at seeded raw outputs.
     static func targets(for head: Head, raw: Tensor, seed: UInt64) -> Tensor {
         var random = RandomSource(seed: seed)

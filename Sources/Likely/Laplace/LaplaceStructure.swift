@@ -29,25 +29,32 @@ public enum PriorPrecision: Equatable, Sendable, CustomStringConvertible {
     /// One δ per layer (weights and bias of a Dense layer together), maximising the evidence
     /// by MacKay's fixed-point updates δₗ = γₗ / ‖θₗ‖², γₗ = Pₗ − δₗ tr_l(Σ).
     case autoPerLayer
+    /// One δ per layer from its trained weights alone, δₗ = Pₗ / ‖θₗ*‖²: the Gaussian under
+    /// which the layer's trained weights are a typical draw (the evidence's maximiser when the
+    /// data add no curvature). Narrower than the evidence's δ wherever the data leave most
+    /// directions of the weights free (P ≫ n), so calibrated near the data, and less wide away from it.
+    case weightNorm
     /// A fixed δ > 0.
     case fixed(Double)
 
-    /// `auto`, `auto-per-layer` or a positive number, as `--prior-precision` takes it.
+    /// `auto`, `auto-per-layer`, `weight-norm` or a positive number, as `--prior-precision` takes it.
     public init?(_ text: String) {
         switch text.lowercased() {
         case "auto": self = .auto
         case "auto-per-layer": self = .autoPerLayer
+        case "weight-norm": self = .weightNorm
         default:
             guard let x = Double(text), x > 0, x.isFinite else { return nil }
             self = .fixed(x)
         }
     }
 
-    /// `auto`, `auto-per-layer` or the number.
+    /// `auto`, `auto-per-layer`, `weight-norm` or the number.
     public var description: String {
         switch self {
         case .auto: "auto"
         case .autoPerLayer: "auto-per-layer"
+        case .weightNorm: "weight-norm"
         case .fixed(let x): "\(x)"
         }
     }

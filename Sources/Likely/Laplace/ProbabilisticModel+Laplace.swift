@@ -19,7 +19,7 @@ extension ProbabilisticModel {
     /// - Parameters:
     ///   - data: features in the data's units and targets in original units (every row, on every rank).
     ///   - structure: `full` (MLPs, at most 10,000 weights), `lastLayer`, `kfac` or `diagonal`.
-    ///   - prior: `auto` (default), `autoPerLayer` or a fixed δ.
+    ///   - prior: `auto` (default), `autoPerLayer`, `weightNorm` or a fixed δ.
     ///   - seed: keys the Monte-Carlo Fisher of families without a closed form.
     ///   - chunkSize: rows per pass.
     ///   - communicator: the processes sharing the rows.
@@ -118,6 +118,7 @@ extension ProbabilisticModel {
             var delta: [Double]
             switch prior {
             case .fixed(let x): delta = [x]
+            case .weightNorm: delta = Self.weightNormPrecision(groups: groups, squaredNorms: norms)
             case .auto, .autoPerLayer:
                 let evidence = LaplaceEvidence(logLikelihood: logLikelihood, squaredNorm: squaredNorm(0..<p), eigenvalues: try ggn.eigenvalues(singlePrecision: p > 500))
                 delta = [evidence.argmax()]
@@ -168,15 +169,22 @@ extension ProbabilisticModel {
     /// δ of a block-diagonal precision (diagonal, KFAC) from each block's curvature eigenvalues:
     /// `auto` maximises the whole evidence in one δ; `autoPerLayer` each block's own terms
     /// (Pₗ/2) ln δₗ − δₗ ‖θₗ‖²/2 − ½ Σ ln(λ + δₗ) in its δₗ, which maximises the whole evidence
-    /// since the blocks' terms are separate.
+    /// since the blocks' terms are separate; `weightNorm` Pₗ / ‖θₗ‖², as for every structure.
     static func blockPrecision(_ prior: PriorPrecision, logLikelihood: Double, eigenvalues: [[Double]], squaredNorms: [Double]) -> [Double] {
         switch prior {
         case .fixed(let x): return [x]
+        case .weightNorm: return weightNormPrecision(groups: eigenvalues.map { (0, $0.count) }, squaredNorms: squaredNorms)
         case .auto:
             return [LaplaceEvidence(logLikelihood: logLikelihood, squaredNorm: squaredNorms.reduce(0, +), eigenvalues: eigenvalues.flatMap { $0 }).argmax()]
         case .autoPerLayer:
             return zip(eigenvalues, squaredNorms).map { LaplaceEvidence(logLikelihood: 0, squaredNorm: $1, eigenvalues: $0).argmax() }
         }
+    }
+
+    /// `weightNorm`'s δₗ = Pₗ / ‖θₗ*‖² of each layer's group `(offset, Pₗ)`, kept in 10⁻⁸ … 10¹²
+    /// (a layer of zeros gets the largest).
+    static func weightNormPrecision(groups: [(Int, Int)], squaredNorms: [Double]) -> [Double] {
+        zip(groups, squaredNorms).map { min(max(Double($0.1) / max($1, 1e-300), 1e-8), 1e12) }
     }
 
     /// δ spread over the P weights: one value everywhere, or layer l's over its group.

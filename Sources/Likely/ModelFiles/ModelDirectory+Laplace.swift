@@ -3,9 +3,9 @@ import Foundation
 /// `model.json`'s `laplace` entry and `laplace.safetensors`: the posteriors of
 /// `ProbabilisticModel.laplace`.
 ///
-/// The entry holds `structure`, `prior` (auto, auto-per-layer or fixed), `prior_precision`
+/// The entry holds `structure`, `prior` (auto, auto-per-layer, weight-norm or fixed), `prior_precision`
 /// and `log_marginal_likelihood` (arrays with one entry per member; a member's prior precision
-/// is an array of one value per layer with auto-per-layer), `n`, and the checksums (64-bit
+/// is an array of one value per layer with auto-per-layer and weight-norm), `n`, and the checksums (64-bit
 /// FNV-1a, `Checksum`) of `weights.safetensors` and of `laplace.safetensors`, which loading
 /// verifies. `laplace.safetensors` holds each member's factors of the posterior precision in
 /// float32 (`factorTensors`: a Cholesky factor, a diagonal, or per layer two eigendecompositions),
@@ -83,7 +83,7 @@ extension ModelDirectory {
 
     /// The entry of `laplace`, with the checksums of the two files' bytes.
     static func laplaceEntry(_ laplace: LaplaceApproximation, weights: Data, factors: Data) -> LaplaceEntry {
-        let prior: String = switch laplace.prior { case .auto: "auto"; case .autoPerLayer: "auto-per-layer"; case .fixed: "fixed" }
+        let prior: String = switch laplace.prior { case .auto: "auto"; case .autoPerLayer: "auto-per-layer"; case .weightNorm: "weight-norm"; case .fixed: "fixed" }
         return LaplaceEntry(structure: laplace.structure.rawValue, prior: prior,
                             priorPrecision: laplace.members.map { MemberPrecision($0.priorPrecision) }, n: laplace.count,
                             logMarginalLikelihood: laplace.members.map(\.logMarginalLikelihood),
@@ -108,8 +108,9 @@ extension ModelDirectory {
         switch entry.prior {
         case "auto": prior = .auto
         case "auto-per-layer": prior = .autoPerLayer
+        case "weight-norm": prior = .weightNorm
         case "fixed": prior = .fixed(entry.priorPrecision[0].values[0])
-        default: throw ModelFileError(file: file, "field laplace.prior: expected auto, auto-per-layer or fixed, got \"\(entry.prior)\"")
+        default: throw ModelFileError(file: file, "field laplace.prior: expected auto, auto-per-layer, weight-norm or fixed, got \"\(entry.prior)\"")
         }
         let weightsFile = directory.appendingPathComponent("weights.safetensors").path
         guard Checksum.hex(of: weights) == entry.weightsChecksum else {
