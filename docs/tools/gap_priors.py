@@ -11,8 +11,9 @@ refitted in place for each rule). Test categories unseen in training are encoded
 (`--unknown-category ignore`). One JSON line per (table, feature) is appended to OUT; pairs
 already in OUT are skipped, so a run can be resumed.
 
-Run: python3 gap_priors.py LIKELY SUITE SEED OUT [RULE,RULE,...] [MAX_ROWS]
-     (rules default to auto,weight-norm; MAX_ROWS keeps the smaller tables only)
+Run: python3 gap_priors.py LIKELY SUITE SEED OUT [RULE,RULE,...] [MAX_ROWS] [FIT OPTIONS]
+     (rules default to auto,weight-norm; MAX_ROWS keeps the smaller tables only; FIT OPTIONS,
+     one string, go to every fit, e.g. "--no-output-refit")
 """
 import csv
 import json
@@ -35,6 +36,7 @@ def main():
     likely, suite_path, seed, out = sys.argv[1:5]
     rules = sys.argv[5].split(",") if len(sys.argv) > 5 else ["auto", "weight-norm"]
     max_rows = int(sys.argv[6]) if len(sys.argv) > 6 else 10**9
+    fit_options = sys.argv[7].split() if len(sys.argv) > 7 else []
     folder = os.path.dirname(os.path.abspath(suite_path))
     tables = [t for t in list(json.load(open(suite_path)).values())[0] if t["family"] == "normal" and t["rows"] <= max_rows]
     tables.sort(key=lambda t: t["rows"])
@@ -71,7 +73,7 @@ def main():
             model, train_csv, test_csv = (os.path.join(work, x) for x in ("m", "train.csv", "test.csv"))
             record = {"table": table["name"], "feature": feature, "seed": seed, "n_train": len(train), "n_test": len(test)}
             fitted = run([likely, "fit", train_csv, "--out", model, "--family", "normal", "--dropout", "0.1", "--seed", seed, "--quiet",
-                          "--target", table["target"], "--features", ",".join(table["features"]), *table.get("likely_options", [])])
+                          "--target", table["target"], "--features", ",".join(table["features"]), *table.get("likely_options", []), *fit_options])
             if fitted.returncode != 0:
                 record["error"] = fitted.stderr[-300:]
             else:
