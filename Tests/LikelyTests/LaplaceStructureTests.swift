@@ -229,21 +229,10 @@ import Testing
         let data = Dataset(features: x, targets: LaplaceTests.targets(for: head, raw: network(x), seed: 142))
         let posterior = try model.fitLaplace(on: data, structure: .diagonal, prior: .fixed(0.5)).members[0]
         guard case .diagonal(let d) = posterior.factors else { Issue.record("not diagonal"); return }
-        let n = 6, k = 2, p = d.count, h: Float = 1e-2
+        let n = 6, k = 2, p = d.count
         #expect(p == 2 * 2 * 1 * 2 + 2 + 18 * 2 + 2)
-        var jacobian = [Double](repeating: 0, count: n * k * p), column = 0
-        for parameter in network.parameters.map(\.tensor) {
-            for e in 0..<parameter.count {
-                let saved = parameter.scalars[e]
-                parameter.scalars[e] = saved + h
-                let up = network(x).scalars
-                parameter.scalars[e] = saved - h
-                let down = network(x).scalars
-                parameter.scalars[e] = saved
-                for row in 0..<(n * k) { jacobian[row * p + column] = Double(up[row] - down[row]) / Double(2 * h) }
-                column += 1
-            }
-        }
+        let jacobian = LaplaceTests.finiteDifferenceJacobian(network, x)
+        #expect(jacobian.count == n * k * p)
         let fisher = head.fisher(network(x))
         for c in 0..<p {
             var ggn = 0.0

@@ -52,25 +52,38 @@ import Testing
         let (outputs, jacobian) = try model.laplaceJacobian(x, structure: .full)
         // The same inside a no-gradient scope, where the predictive computes it.
         #expect(try withoutGradients { try model.laplaceJacobian(x, structure: .full) }.jacobian == jacobian)
-        let p = jacobian.count / (5 * 2), k = 2, h: Float = 1e-2
+        let p = jacobian.count / (5 * 2), k = 2
         #expect(p == 3 * 4 + 4 + 4 * 3 + 3 + 3 * 2 + 2)
         #expect(outputs == network(x).scalars)
-        var column = 0
-        for parameter in network.parameters.map(\.tensor) {
-            for j in 0..<parameter.count {
-                let saved = parameter.scalars[j]
-                parameter.scalars[j] = saved + h
+        let numeric = Self.finiteDifferenceJacobian(network, x)
+        #expect(numeric.count == jacobian.count)
+        for row in 0..<(5 * k) {
+            for column in 0..<p {
+                #expect(abs(jacobian[row * p + column] - numeric[row * p + column]) < 2e-3, "∂f[\(row)]/∂θ[\(column)]")
+            }
+        }
+    }
+
+    /// ∂f/∂θ of every raw output (rows, row-major over examples and outputs) in every weight
+    /// (columns, in the order of `network.parameters`) by central differences with step h:
+    /// (f(θ + h) − f(θ − h)) / 2h, `[N·K, P]` row-major.
+    static func finiteDifferenceJacobian(_ network: Sequential, _ x: Tensor, h: Float = 1e-2) -> [Double] {
+        let parameters = network.parameters.map(\.tensor)
+        let rows = network(x).count, p = parameters.reduce(0) { $0 + $1.count }
+        var jacobian = [Double](repeating: 0, count: rows * p), column = 0
+        for parameter in parameters {
+            for e in 0..<parameter.count {
+                let saved = parameter.scalars[e]
+                parameter.scalars[e] = saved + h
                 let up = network(x).scalars
-                parameter.scalars[j] = saved - h
+                parameter.scalars[e] = saved - h
                 let down = network(x).scalars
-                parameter.scalars[j] = saved
-                for row in 0..<(5 * k) {
-                    let numeric = Double(up[row] - down[row]) / Double(2 * h)
-                    #expect(abs(jacobian[row * p + column] - numeric) < 2e-3, "∂f[\(row)]/∂θ[\(column)]")
-                }
+                parameter.scalars[e] = saved
+                for row in 0..<rows { jacobian[row * p + column] = Double(up[row] - down[row]) / Double(2 * h) }
                 column += 1
             }
         }
+        return jacobian
     }
 
     /// Heads for every family, with K = 3 classes or components.
