@@ -1,4 +1,5 @@
 import Foundation
+import Likely
 import Testing
 
 /// `make install` (the Makefile's recipe, with the build already done) puts a working
@@ -24,7 +25,7 @@ import Testing
         #expect(install.status == 0, "\(install.stdout) \(install.stderr)")
         let installed = prefix + "/bin/likely"
         let version = try Self.run(installed, ["--version"])
-        #expect(version.status == 0 && version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0",
+        #expect(version.status == 0 && version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == likelyVersion,
                 "\(version.stdout) \(version.stderr)")
         #expect(try Self.run(installed, ["dist", "normal", "--loc", "0", "--scale", "1", "--cdf", "0", "--json"]).stdout.contains("\"cdf\":[0.5]"))
         #expect(try Self.make(["uninstall", "PREFIX=\(prefix)"]).status == 0)

@@ -335,4 +335,4 @@ public enum ModelDirectory {
 }
 
 /// The release this build belongs to: written into model files and printed by `likely --version`.
-public let likelyVersion = "0.1.0"
+public let likelyVersion = "0.3.0"
