@@ -62,8 +62,9 @@ extension ScalarElements where Self: Distribution {
 }
 
 /// A batch whose every element is one `Scalar` kernel built from that element's parameters.
-/// The kernels' answers become the batch's here, once for every family: `scalars`, the cdf and
-/// quantile of a univariate family, and any statistic computed in Double (`elementwise`). A
+/// The kernels' answers become the batch's here, once for every family: `batchShape`, the
+/// draws, `scalars`, the cdf and quantile of a univariate family, and any statistic computed in
+/// Double (`elementwise`); a family whose tensor form draws or broadcasts otherwise says so. A
 /// family states only which tensors an element reads (`kernelParameters`) and how they make
 /// its kernel (`kernel(_:)`).
 public protocol ScalarBatch: ScalarElements, Distribution {
@@ -80,6 +81,14 @@ public protocol ScalarBatch: ScalarElements, Distribution {
 }
 
 extension ScalarBatch {
+    /// The broadcast shape of `kernelParameters`: one distribution per element.
+    public var batchShape: [Int] { commonShape(kernelParameters) }
+
+    /// One draw per element from its kernel (`Scalar.sample`), of shape `batchShape`.
+    public func sample(using random: inout RandomSource) -> Tensor {
+        sampleElementwise(kernelParameters, using: &random) { r, θ in kernel(θ).sample(using: &r) }
+    }
+
     /// Each element's kernel, its parameters widened to Double.
     public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
         let columns = withoutGradients { kernelParameters.map { $0.broadcast(to: shape).scalars } }

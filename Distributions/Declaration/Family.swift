@@ -49,6 +49,14 @@ public struct Family: Sendable, CustomStringConvertible {
         self.scalar = scalar
     }
 
+    /// A location–scale family on the real line: `loc` μ (`Parameter.location`), then `scale` σ
+    /// (`Parameter.scale`), then `more`, in this order of raw outputs.
+    static func locationScale(name: String, location: String, scale: String, more: [Parameter] = [],
+                              build: @escaping @Sendable (ParameterValues) -> any UnivariateDistribution,
+                              scalar: @escaping @Sendable (ScalarParameters) -> any ScalarDistribution) -> Family {
+        Family(name: name, support: .real, parameters: [.location(location), .scale(scale)] + more, build: build, scalar: scalar)
+    }
+
     /// The distribution in Double for `parameters` (every declared parameter, by name), or nil
     /// for a family without a scalar kernel. Stops with "<family> <parameter> must be
     /// <expectation>, got <value>" unless each value form satisfies its declared constraint.
@@ -75,6 +83,16 @@ public struct Family: Sendable, CustomStringConvertible {
         let constraint = parameter.constraint
         Distributions.checkDomain(values, "\(name) \(parameterName)", constraint.expectation, { constraint.admits($0) },
                                   file: file, line: line)
+    }
+
+    /// `first` and `second` unchanged, once each is checked (`checkDomain`) against the family's
+    /// first and second declared parameter: the initialiser of a two-parameter family,
+    /// `(self.alpha, self.beta) = Family.beta.checked(alpha, beta)`.
+    func checked(_ first: Tensor, _ second: Tensor, file: StaticString = #fileID, line: UInt = #line) -> (Tensor, Tensor) {
+        precondition(parameters.count == 2, "family \(name) has \(parameters.count) parameters, not 2")
+        checkDomain(first, parameters[0].name, file: file, line: line)
+        checkDomain(second, parameters[1].name, file: file, line: line)
+        return (first, second)
     }
 
     /// A readable description, as `print` shows it.

@@ -11,11 +11,7 @@ import LikelyTensor
 /// 0 · ln 0 = 0.
 public struct Bernoulli: UnivariateDistribution, EntropyDistribution, ClassDistribution {
     /// How the distribution was given.
-    enum Parameters {
-        case logits(Tensor)
-        case probs(Tensor)
-    }
-    let parameters: Parameters
+    let parameters: ClassParameters
 
     /// Bernoulli(σ(logits)): the parameterisation of a classifier head.
     public init(logits: Tensor) {
@@ -43,13 +39,6 @@ public struct Bernoulli: UnivariateDistribution, EntropyDistribution, ClassDistr
         switch parameters {
         case .logits(let l): return sigmoid(l)
         case .probs(let p): return p
-        }
-    }
-
-    /// The broadcast shape of the parameters: one distribution per element.
-    public var batchShape: [Int] {
-        switch parameters {
-        case .logits(let t), .probs(let t): return t.shape
         }
     }
 
@@ -140,12 +129,7 @@ public struct Bernoulli: UnivariateDistribution, EntropyDistribution, ClassDistr
 
 extension Bernoulli: ScalarBatch {
     /// [logit p] when built from logits, else [p].
-    public var kernelParameters: [Tensor] {
-        switch parameters {
-        case .logits(let l): return [l]
-        case .probs(let p): return [p]
-        }
-    }
+    public var kernelParameters: [Tensor] { [parameters.given] }
 
     /// From the logit when the distribution was built from it.
     public func kernel(_ θ: UnsafePointer<Double>) -> Scalar {

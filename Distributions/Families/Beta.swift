@@ -12,17 +12,9 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
     public let beta: Tensor
 
     /// Beta(alpha, beta); both must be > 0.
-    public init(alpha: Tensor, beta: Tensor) {
-        Family.beta.checkDomain(alpha, "alpha")
-        Family.beta.checkDomain(beta, "beta")
-        self.alpha = alpha
-        self.beta = beta
-    }
+    public init(alpha: Tensor, beta: Tensor) { (self.alpha, self.beta) = Family.beta.checked(alpha, beta) }
 
     // MARK: - Parameters
-
-    /// The broadcast shape of the parameters: one distribution per element.
-    public var batchShape: [Int] { broadcastShape(alpha.shape, beta.shape) }
 
     /// `false`: a continuous distribution.
     public static var isDiscrete: Bool { false }
@@ -71,13 +63,6 @@ public struct Beta: UnivariateDistribution, EntropyDistribution {
             return Scalar(alpha: a, beta: b).logProb(x)
         }
     }
-
-    // MARK: - Sampling
-
-    /// GSL `gsl_ran_beta(α, β)`.
-    public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([alpha, beta], using: &random) { r, a in r.beta(a[0], a[1]) }
-    }
 }
 
 // MARK: - Double
@@ -96,10 +81,7 @@ extension Beta: ScalarBatch {
         public let beta: Double
 
         /// Beta(alpha, beta); the caller checks both > 0.
-        public init(alpha: Double, beta: Double) {
-            self.alpha = alpha
-            self.beta = beta
-        }
+        public init(alpha: Double, beta: Double) { (self.alpha, self.beta) = (alpha, beta) }
 
         /// (α − 1) ln x + (β − 1) ln(1 − x) − ln B(α, β), −∞ outside [0, 1].
         public func logProb(_ x: Double) -> Double {

@@ -10,11 +10,8 @@ import LikelyTensor
 /// log-mass −∞. Built from probabilities p (rows need not be normalised), ln p(k) = ln pₖ − ln Σⱼ pⱼ,
 /// −∞ for a class of probability 0.
 public struct Categorical: UnivariateDistribution, EntropyDistribution, ClassDistribution {
-    enum Parameters {
-        case logits(Tensor)
-        case probs(Tensor)
-    }
-    let parameters: Parameters
+    /// How the distribution was given.
+    let parameters: ClassParameters
 
     /// Categorical(softmax(logits)) with logits of shape `batchShape + [K]`, K ≥ 1.
     public init(logits: Tensor) {
@@ -32,20 +29,14 @@ public struct Categorical: UnivariateDistribution, EntropyDistribution, ClassDis
 
     // MARK: - Parameters
 
-    var raw: Tensor {
-        switch parameters {
-        case .logits(let t), .probs(let t): return t
-        }
-    }
-
     /// Class indices are ordered integers: `cdf` and `quantile` treat them so.
     public static var isDiscrete: Bool { true }
 
     /// K, the number of classes.
-    public var classCount: Int { raw.shape.last! }
+    public var classCount: Int { parameters.given.shape.last! }
 
     /// The broadcast shape of the parameters: one distribution per element.
-    public var batchShape: [Int] { Array(raw.shape.dropLast()) }
+    public var batchShape: [Int] { Array(parameters.given.shape.dropLast()) }
 
     /// ln pₖ, normalised, of shape `batchShape + [K]`.
     public var logProbabilities: Tensor {
@@ -232,7 +223,7 @@ extension Categorical: ScalarElements {
     /// Each row in Double, from the logits when the distribution was built from them.
     public func scalars(broadcastTo shape: [Int]) -> [any ScalarDistribution] {
         let k = classCount
-        let table = withoutGradients { raw.broadcast(to: shape + [k]).scalars }
+        let table = withoutGradients { parameters.given.broadcast(to: shape + [k]).scalars }
         return (0..<elementCount(shape)).map { i in
             let row = table[(i * k)..<((i + 1) * k)].map { Double($0) }
             switch parameters {

@@ -14,17 +14,9 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
     public let rate: Tensor
 
     /// Gamma(concentration, rate); both must be > 0.
-    public init(concentration: Tensor, rate: Tensor) {
-        Family.gamma.checkDomain(concentration, "concentration")
-        Family.gamma.checkDomain(rate, "rate")
-        self.concentration = concentration
-        self.rate = rate
-    }
+    public init(concentration: Tensor, rate: Tensor) { (self.concentration, self.rate) = Family.gamma.checked(concentration, rate) }
 
     // MARK: - Parameters
-
-    /// The broadcast shape of the parameters: one distribution per element.
-    public var batchShape: [Int] { broadcastShape(concentration.shape, rate.shape) }
 
     /// `false`: a continuous distribution.
     public static var isDiscrete: Bool { false }
@@ -70,13 +62,6 @@ public struct Gamma: UnivariateDistribution, EntropyDistribution {
             return Scalar(concentration: alpha, rate: beta).logProb(x)
         }
     }
-
-    // MARK: - Sampling
-
-    /// GSL `gsl_ran_gamma(α, 1/β)` (Marsaglia–Tsang).
-    public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([concentration, rate], using: &random) { r, a in r.gamma(shape: a[0], scale: 1 / a[1]) }
-    }
 }
 
 // MARK: - Double
@@ -95,10 +80,7 @@ extension Gamma: ScalarBatch {
         public let rate: Double
 
         /// Gamma(concentration, rate); the caller checks both > 0.
-        public init(concentration: Double, rate: Double) {
-            self.concentration = concentration
-            self.rate = rate
-        }
+        public init(concentration: Double, rate: Double) { (self.concentration, self.rate) = (concentration, rate) }
 
         /// ln β + (α − 1) ln(βx) − βx − ln Γ(α), −∞ for x < 0: the Poisson log-mass at α − 1
         /// with rate βx plus ln β, in its saddle-point form from α = 17 on (the direct terms

@@ -2,11 +2,8 @@ import CGSL
 import Foundation
 
 /// θ = [μ, b].
-extension Laplace: ElementKernels {
-    package static var elementParameterCount: Int { 2 }
+extension Laplace: LocationScaleElements {
     package static var coordinate: ElementCoordinate { .real }
-
-    package var elementParameters: [Double] { interleavedElements([loc, scale], shape: batchShape) }
 
     /// ½ e^((x−μ)/b) below μ, 1 − ½ e^(−(x−μ)/b) above (`Scalar.cdf`).
     package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { Scalar(loc: θ[0], scale: θ[1]).cdf(x) }

@@ -22,9 +22,6 @@ public struct Laplace: UnivariateDistribution, EntropyDistribution, Reparameteri
 
     // MARK: - Parameters
 
-    /// The broadcast shape of the parameters: one distribution per element.
-    public var batchShape: [Int] { broadcastShape(loc.shape, scale.shape) }
-
     /// `false`: a continuous distribution.
     public static var isDiscrete: Bool { false }
 
@@ -122,12 +119,8 @@ public struct StandardLaplace: StandardMember {
 
 extension Family {
     /// laplace: loc (identity), scale (the head's scale link).
-    public static let laplace = Family(
-        name: "laplace", support: .real,
-        parameters: [
-            .location("the median μ"),
-            .scale("the scale b"),
-        ],
+    public static let laplace = Family.locationScale(
+        name: "laplace", location: "the median μ", scale: "the scale b",
         build: { p in Laplace(loc: p["loc"].value, scale: p["scale"].value) },
         scalar: { p in Laplace.Scalar(loc: p.number("loc"), scale: p.number("scale")) })
 }

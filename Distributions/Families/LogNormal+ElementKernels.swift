@@ -2,11 +2,8 @@ import CGSL
 import Foundation
 
 /// θ = [μ, σ] of ln X.
-extension LogNormal: ElementKernels {
-    package static var elementParameterCount: Int { 2 }
+extension LogNormal: LocationScaleElements {
     package static var coordinate: ElementCoordinate { .logarithm }
-
-    package var elementParameters: [Double] { interleavedElements([loc, scale], shape: batchShape) }
 
     /// Φ((ln x − μ)/σ), 0 for x ≤ 0 (`Scalar.cdf`).
     package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { Scalar(loc: θ[0], scale: θ[1]).cdf(x) }

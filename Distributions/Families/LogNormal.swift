@@ -28,9 +28,6 @@ public struct LogNormal: UnivariateDistribution, EntropyDistribution, Reparamete
 
     // MARK: - Parameters
 
-    /// The broadcast shape of the parameters: one distribution per element.
-    public var batchShape: [Int] { broadcastShape(loc.shape, scale.shape) }
-
     /// `false`: a continuous distribution.
     public static var isDiscrete: Bool { false }
 

@@ -16,17 +16,9 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
     public let probs: Tensor
 
     /// NegativeBinomial(totalCount, probs); r must be > 0 and p in [0, 1).
-    public init(totalCount: Tensor, probs: Tensor) {
-        Family.negativeBinomial.checkDomain(totalCount, "total_count")
-        Family.negativeBinomial.checkDomain(probs, "probs")
-        self.totalCount = totalCount
-        self.probs = probs
-    }
+    public init(totalCount: Tensor, probs: Tensor) { (self.totalCount, self.probs) = Family.negativeBinomial.checked(totalCount, probs) }
 
     // MARK: - Parameters
-
-    /// The broadcast shape of the parameters: one distribution per element.
-    public var batchShape: [Int] { broadcastShape(totalCount.shape, probs.shape) }
 
     /// `true`: the support is the integers.
     public static var isDiscrete: Bool { true }
@@ -115,14 +107,6 @@ public struct NegativeBinomial: UnivariateDistribution, EntropyDistribution {
             return NegativeBinomial.logMass(k, r: r, p: p)
         }
     }
-
-    // MARK: - Sampling
-
-    /// A gamma–Poisson mixture, as GSL `gsl_ran_negative_binomial(1 − p, r)` draws it:
-    /// Poisson(G · p/(1 − p)) with G ~ Gamma(r, 1), through `poissonDraw` so that any mean works.
-    public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([totalCount, probs], using: &random) { r, a in Scalar(totalCount: a[0], probs: a[1]).sample(using: &r) }
-    }
 }
 
 // MARK: - Double
@@ -141,10 +125,7 @@ extension NegativeBinomial: ScalarBatch {
         public let probs: Double
 
         /// NegativeBinomial(totalCount, probs); the caller checks r > 0 and 0 ≤ p < 1.
-        public init(totalCount: Double, probs: Double) {
-            self.totalCount = totalCount
-            self.probs = probs
-        }
+        public init(totalCount: Double, probs: Double) { (self.totalCount, self.probs) = (totalCount, probs) }
 
         /// ln Γ(k + r) − ln Γ(k + 1) − ln Γ(r) + r ln(1 − p) + k ln p, −∞ unless k is a count.
         public func logProb(_ x: Double) -> Double { NegativeBinomial.logMass(x, r: totalCount, p: probs) }

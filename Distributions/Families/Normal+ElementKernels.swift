@@ -2,11 +2,8 @@ import CGSL
 import Foundation
 
 /// θ = [μ, σ].
-extension Normal: ElementKernels {
-    package static var elementParameterCount: Int { 2 }
+extension Normal: LocationScaleElements {
     package static var coordinate: ElementCoordinate { .real }
-
-    package var elementParameters: [Double] { interleavedElements([loc, scale], shape: batchShape) }
 
     /// Φ((x − μ)/σ) (`Scalar.cdf`).
     package static func cdf(_ x: Double, _ θ: UnsafePointer<Double>) -> Double { Scalar(loc: θ[0], scale: θ[1]).cdf(x) }

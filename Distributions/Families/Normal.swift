@@ -34,9 +34,6 @@ public struct Normal: UnivariateDistribution, EntropyDistribution, Reparameteriz
 
     // MARK: - Parameters
 
-    /// The broadcast shape of the parameters: one distribution per element.
-    public var batchShape: [Int] { broadcastShape(loc.shape, scale.shape) }
-
     /// `false`: a continuous distribution.
     public static var isDiscrete: Bool { false }
 
@@ -113,12 +110,8 @@ extension LocationScale where Standard == StandardNormal {
 
 extension Family {
     /// normal: loc μ (identity), scale σ (the head's scale link; exp gives `Normal(loc:logScale:)`).
-    public static let normal = Family(
-        name: "normal", support: .real,
-        parameters: [
-            .location("the mean μ"),
-            .scale("the standard deviation σ"),
-        ],
+    public static let normal = Family.locationScale(
+        name: "normal", location: "the mean μ", scale: "the standard deviation σ",
         build: { p in
             if let logScale = p["scale"].logarithm { return Normal(loc: p["loc"].value, logScale: logScale) }
             return Normal(loc: p["loc"].value, scale: p["scale"].value)

@@ -29,9 +29,6 @@ public struct Poisson: UnivariateDistribution, EntropyDistribution {
 
     // MARK: - Parameters
 
-    /// The broadcast shape of the parameters: one distribution per element.
-    public var batchShape: [Int] { rate.shape }
-
     /// `true`: the support is the integers.
     public static var isDiscrete: Bool { true }
 

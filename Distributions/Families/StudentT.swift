@@ -27,9 +27,6 @@ public struct StudentT: UnivariateDistribution, EntropyDistribution, Reparameter
 
     // MARK: - Parameters
 
-    /// The broadcast shape of the parameters: one distribution per element.
-    public var batchShape: [Int] { commonShape([df, loc, scale]) }
-
     /// `false`: a continuous distribution.
     public static var isDiscrete: Bool { false }
 
@@ -214,13 +211,9 @@ public struct StandardT: StandardMember {
 extension Family {
     /// studentt: loc (identity), scale (the head's scale link), df = 1 + softplus(r) (ν > 1
     /// from a head, so the mean exists), in this order of raw outputs.
-    public static let studentT = Family(
-        name: "studentt", support: .real,
-        parameters: [
-            .location("the centre μ"),
-            .scale("the scale σ"),
-            Parameter("df", .positive, link: .softplus(floor: 1), summary: "the degrees of freedom ν"),
-        ],
+    public static let studentT = Family.locationScale(
+        name: "studentt", location: "the centre μ", scale: "the scale σ",
+        more: [Parameter("df", .positive, link: .softplus(floor: 1), summary: "the degrees of freedom ν")],
         build: { p in StudentT(df: p["df"].value, loc: p["loc"].value, scale: p["scale"].value) },
         scalar: { p in StudentT.Scalar(df: p.number("df"), loc: p.number("loc"), scale: p.number("scale")) })
 }

@@ -15,17 +15,9 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
     public let gate: Tensor
 
     /// ZIP(rate, gate); rate ≥ 0 and gate in [0, 1].
-    public init(rate: Tensor, gate: Tensor) {
-        Family.zeroInflatedPoisson.checkDomain(rate, "rate")
-        Family.zeroInflatedPoisson.checkDomain(gate, "gate")
-        self.rate = rate
-        self.gate = gate
-    }
+    public init(rate: Tensor, gate: Tensor) { (self.rate, self.gate) = Family.zeroInflatedPoisson.checked(rate, gate) }
 
     // MARK: - Parameters
-
-    /// The broadcast shape of the parameters: one distribution per element.
-    public var batchShape: [Int] { broadcastShape(rate.shape, gate.shape) }
 
     /// `true`: the support is the integers.
     public static var isDiscrete: Bool { true }
@@ -71,14 +63,6 @@ public struct ZeroInflatedPoisson: UnivariateDistribution, EntropyDistribution {
             return lp
         }
     }
-
-    // MARK: - Sampling
-
-    /// 0 with probability π (GSL `gsl_ran_bernoulli`), otherwise a Poisson(λ) draw
-    /// (`poissonDraw`: GSL `gsl_ran_poisson`, valid at any rate).
-    public func sample(using random: inout RandomSource) -> Tensor {
-        sampleElementwise([rate, gate], using: &random) { r, a in Scalar(rate: a[0], gate: a[1]).sample(using: &r) }
-    }
 }
 
 // MARK: - Double
@@ -97,10 +81,7 @@ extension ZeroInflatedPoisson: ScalarBatch {
         public let gate: Double
 
         /// ZIP(rate, gate); the caller checks rate ≥ 0 and gate in [0, 1].
-        public init(rate: Double, gate: Double) {
-            self.rate = rate
-            self.gate = gate
-        }
+        public init(rate: Double, gate: Double) { (self.rate, self.gate) = (rate, gate) }
 
         /// ln p(k) (`ZeroInflatedPoisson.logMass`), −∞ unless k is a count.
         public func logProb(_ x: Double) -> Double { ZeroInflatedPoisson.logMass(x, rate: rate, gate: gate) }

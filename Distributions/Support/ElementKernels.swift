@@ -56,6 +56,23 @@ extension ElementKernels {
     }
 }
 
+/// Element kernels that read θ = [μ, σ], each element's `loc` and `scale` (normal, Laplace,
+/// log-normal).
+package protocol LocationScaleElements: ElementKernels {
+    /// μ.
+    var loc: Tensor { get }
+    /// σ > 0.
+    var scale: Tensor { get }
+}
+
+extension LocationScaleElements {
+    /// 2: θ = [μ, σ].
+    package static var elementParameterCount: Int { 2 }
+
+    /// [μ, σ] of every element.
+    package var elementParameters: [Double] { interleavedElements([loc, scale], shape: batchShape) }
+}
+
 /// The monotone coordinate v(x) of a family's support in which `MixtureRows` works: x itself on
 /// the real line, ln x on (0, ∞), logit x on (0, 1).
 package enum ElementCoordinate: Sendable {
