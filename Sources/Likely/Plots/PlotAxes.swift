@@ -74,10 +74,14 @@ struct PlotAxes {
         return doc
     }
 
+    /// The dash pattern of a reference line (`drawReference`, `LegendSymbol.reference`).
+    static let referenceDash = "5 4"
+
     /// A dashed grey reference line between two data points: a plot's diagonal, chance level
     /// or baseline.
     func drawReference(into doc: inout SVGDocument, from a: (x: Double, y: Double), to b: (x: Double, y: Double), className: String) {
-        doc.line(x1: x(a.x), y1: y(a.y), x2: x(b.x), y2: y(b.y), stroke: PlotColor.grey, strokeWidth: 1.5, dash: "5 4", className: className)
+        doc.line(x1: x(a.x), y1: y(a.y), x2: x(b.x), y2: y(b.y), stroke: PlotColor.grey, strokeWidth: 1.5, dash: Self.referenceDash,
+                 className: className)
     }
 
     /// Draws grid, frame, ticks, tick labels, axis titles and the plot title.
@@ -107,6 +111,9 @@ struct PlotAxes {
         case area(color: String, opacity: Double)
         case marker(color: String)
         case none
+
+        /// The key of a reference line (`drawReference`): grey and dashed.
+        static var reference: LegendSymbol { .line(color: PlotColor.grey, dash: PlotAxes.referenceDash) }
     }
 
     /// A legend box in a corner of the plotting area.

@@ -5,12 +5,8 @@ extension Plots {
         var doc = axes.framedDocument(title: title, xLabel: "false-positive rate", yLabel: "true-positive rate")
         axes.drawReference(into: &doc, from: (0, 0), to: (1, 1), className: "diagonal")
         let points = finitePairs(curve.falsePositiveRates, curve.truePositiveRates).map { axes.point($0.x, $0.y) }
-        doc.polyline(points, stroke: PlotColor.blue, strokeWidth: 2, className: "curve")
         let auc = curve.area.map { format($0, digits: 4) } ?? "undefined (one class)"
-        axes.drawLegend(into: &doc, entries: [
-            ("ROC, AUC = \(auc)", .line(color: PlotColor.blue, dash: nil)),
-            ("chance", .line(color: PlotColor.grey, dash: "5 4")),
-        ], corner: .bottomRight)
+        drawCurve(points, color: PlotColor.blue, label: "ROC, AUC = \(auc)", chance: "chance", corner: .bottomRight, axes: axes, into: &doc)
         return doc.svg
     }
 
@@ -27,12 +23,17 @@ extension Plots {
             if i > 0 { steps.append(axes.point(pairs[i - 1].x, p.y)) }
             steps.append(axes.point(p.x, p.y))
         }
-        doc.polyline(steps, stroke: PlotColor.orange, strokeWidth: 2, className: "curve")
         let ap = curve.averagePrecision.map { format($0, digits: 4) } ?? "undefined (no positives)"
-        axes.drawLegend(into: &doc, entries: [
-            ("PR, average precision = \(ap)", .line(color: PlotColor.orange, dash: nil)),
-            ("chance (positive rate \(format(curve.positiveRate, digits: 3)))", .line(color: PlotColor.grey, dash: "5 4")),
-        ], corner: .bottomLeft)
+        drawCurve(steps, color: PlotColor.orange, label: "PR, average precision = \(ap)",
+                  chance: "chance (positive rate \(format(curve.positiveRate, digits: 3)))", corner: .bottomLeft, axes: axes, into: &doc)
         return doc.svg
+    }
+
+    /// A binary classifier's curve through `points` in `color`, and a legend of it (`label`)
+    /// against the chance reference line (`chance`).
+    private static func drawCurve(_ points: [(x: Double, y: Double)], color: String, label: String, chance: String,
+                                  corner: PlotAxes.LegendCorner, axes: PlotAxes, into doc: inout SVGDocument) {
+        doc.polyline(points, stroke: color, strokeWidth: 2, className: "curve")
+        axes.drawLegend(into: &doc, entries: [(label, .line(color: color, dash: nil)), (chance, .reference)], corner: corner)
     }
 }

@@ -21,7 +21,7 @@ extension Plots {
         axes.drawLegend(into: &doc, entries: [
             ("accuracy per bin (count above)", .area(color: PlotColor.blue, opacity: 0.8)),
             ("mean confidence per bin", .line(color: PlotColor.red, dash: nil)),
-            ("perfect calibration", .line(color: PlotColor.grey, dash: "5 4")),
+            ("perfect calibration", .reference),
             ("ECE \(format(diagram.expectedCalibrationError, digits: 4))   MCE \(format(diagram.maximumCalibrationError, digits: 4))   N \(diagram.total)", .none),
         ])
         return doc.svg
@@ -62,7 +62,7 @@ extension Plots {
         }
         axes.drawLegend(into: &doc, entries: [
             ("observed (N = \(coverage.count))", .marker(color: PlotColor.blue)),
-            ("perfect calibration", .line(color: PlotColor.grey, dash: "5 4")),
+            ("perfect calibration", .reference),
         ])
         return doc.svg
     }

@@ -21,7 +21,7 @@ extension Plots {
         let area = curve.area.map { format($0, digits: 4) } ?? "undefined (no inputs)"
         axes.drawLegend(into: &doc, entries: [
             ("selective \(riskName), AURC = \(area)", .line(color: PlotColor.blue, dash: nil)),
-            ("\(riskName) at full coverage", .line(color: PlotColor.grey, dash: "5 4")),
+            ("\(riskName) at full coverage", .reference),
         ])
         return doc.svg
     }
