@@ -17,6 +17,18 @@ public struct ParameterValues {
         /// The parameter's value, in its constraint (computed when asked).
         public var value: Tensor { makeValue() }
 
+        /// `stable(logits)` when the producer has the logits, else `plain(value)`: a family's
+        /// `build` preferring the stable form (`Bernoulli(logits:)` over `Bernoulli(probs:)`).
+        public func fromLogits<D>(_ stable: (Tensor) -> D, else plain: (Tensor) -> D) -> D {
+            logits.map(stable) ?? plain(value)
+        }
+
+        /// `stable(ln value)` when the producer has the logarithm, else `plain(value)`
+        /// (`Poisson(logRate:)` over `Poisson(rate:)`).
+        public func fromLogarithm<D>(_ stable: (Tensor) -> D, else plain: (Tensor) -> D) -> D {
+            logarithm.map(stable) ?? plain(value)
+        }
+
         /// A value as it is.
         public init(_ value: Tensor) {
             makeValue = { value }

@@ -194,10 +194,7 @@ extension Family {
             Parameter("probs", .unitInterval, link: .sigmoid, role: .classScore, logitName: "logits",
                       summary: "the probability of 1"),
         ],
-        build: { p in
-            if let logits = p["probs"].logits { return Bernoulli(logits: logits) }
-            return Bernoulli(probs: p["probs"].value)
-        },
+        build: { p in p["probs"].fromLogits(Bernoulli.init(logits:), else: Bernoulli.init(probs:)) },
         scalar: { p in
             let (numbers, form) = p["probs"]
             return form == .logits ? Bernoulli.Scalar(logits: numbers[0]) : Bernoulli.Scalar(probs: numbers[0])

@@ -244,10 +244,7 @@ extension Family {
             Parameter("probs", .simplex, link: .softmax, width: .perClass, role: .classScore, logitName: "logits",
                       summary: "the class probabilities P1,P2,..."),
         ],
-        build: { p in
-            if let logits = p["probs"].logits { return Categorical(logits: logits) }
-            return Categorical(probs: p["probs"].value)
-        },
+        build: { p in p["probs"].fromLogits(Categorical.init(logits:), else: Categorical.init(probs:)) },
         scalar: { p in
             let (numbers, form) = p["probs"]
             return form == .logits ? Categorical.Scalar(logits: numbers) : Categorical.Scalar(probs: numbers)

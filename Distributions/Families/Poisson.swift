@@ -154,9 +154,6 @@ extension Family {
     public static let poisson = Family(
         name: "poisson", support: .counts,
         parameters: [Parameter("rate", .nonNegative, link: .exp, summary: "the rate λ")],
-        build: { p in
-            if let logRate = p["rate"].logarithm { return Poisson(logRate: logRate) }
-            return Poisson(rate: p["rate"].value)
-        },
+        build: { p in p["rate"].fromLogarithm(Poisson.init(logRate:), else: Poisson.init(rate:)) },
         scalar: { p in Poisson.Scalar(rate: p.number("rate")) })
 }

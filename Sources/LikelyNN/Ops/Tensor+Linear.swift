@@ -25,26 +25,26 @@ public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     let parents = bias.map { [x, weight, $0] } ?? [x, weight]
     return Tensor.record(value, parents: parents) { g in
         var grads: [Tensor?] = [nil, nil, nil]
+        // The gradient of the shape of `input`, one β = 0 product `gemm(other, out)` with a sum
+        // of `k` terms: it writes every element unless the sum is empty, so only then is it
+        // zero-filled first.
+        func product(like input: Tensor, sum k: Int, with other: Tensor,
+                     _ gemm: (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) -> Void) -> Tensor {
+            Tensor(shape: input.shape, scalars: [Float](count: input.count) { d in
+                if k == 0 { d.initialize(repeating: 0) }
+                other.scalars.withUnsafeBufferPointer { gemm($0.baseAddress, d.baseAddress) }
+            })
+        }
         g.scalars.withUnsafeBufferPointer { pg in
-            // A β = 0 product writes every element of its output unless its sum is empty (k = 0),
-            // so only that case needs the zero fill.
             if x.requiresGradient {
-                grads[0] = Tensor(shape: x.shape, scalars: [Float](count: x.count) { d in
-                    if outputs == 0 { d.initialize(repeating: 0) }
-                    weight.scalars.withUnsafeBufferPointer { w in
-                        sgemm(transposeB: true, m: n, n: inputs, k: outputs, pg.baseAddress, lda: outputs,
-                              w.baseAddress, ldb: outputs, d.baseAddress, ldc: inputs)
-                    }
-                })
+                grads[0] = product(like: x, sum: outputs, with: weight) { w, d in              // G·Wᵀ
+                    sgemm(transposeB: true, m: n, n: inputs, k: outputs, pg.baseAddress, lda: outputs, w, ldb: outputs, d, ldc: inputs)
+                }
             }
             if weight.requiresGradient {
-                grads[1] = Tensor(shape: weight.shape, scalars: [Float](count: weight.count) { d in
-                    if n == 0 { d.initialize(repeating: 0) }
-                    x.scalars.withUnsafeBufferPointer { px in
-                        sgemm(transposeA: true, m: inputs, n: outputs, k: n, px.baseAddress, lda: inputs,
-                              pg.baseAddress, ldb: outputs, d.baseAddress, ldc: outputs)
-                    }
-                })
+                grads[1] = product(like: weight, sum: n, with: x) { px, d in                   // xᵀ·G
+                    sgemm(transposeA: true, m: inputs, n: outputs, k: n, px, lda: inputs, pg.baseAddress, ldb: outputs, d, ldc: outputs)
+                }
             }
             if let bias, bias.requiresGradient {
                 grads[2] = Tensor(zeros: bias.shape) { addColumnSums(pg, rows: n, columns: outputs, into: $0) }
