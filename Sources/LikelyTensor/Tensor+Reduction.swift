@@ -6,6 +6,15 @@ func axisSplit(_ shape: [Int], _ axis: Int) -> (outer: Int, n: Int, inner: Int) 
     (shape[..<axis].reduce(1, *), shape[axis], shape[(axis + 1)...].reduce(1, *))
 }
 
+/// Calls `body` once for every line along the axis of an `[outer, n, inner]` split
+/// (`axisSplit`): the line's elements are `start + k · step` for k in 0..<n, with step = inner.
+@inline(__always)
+func forEachLine(_ outer: Int, _ n: Int, _ inner: Int, _ body: (_ start: Int, _ step: Int) -> Void) {
+    for a in 0..<outer {
+        for i in 0..<inner { body(a * n * inner + i, inner) }
+    }
+}
+
 /// `shape` with `axis` set to extent 1.
 @inline(__always)
 func keptShape(_ shape: [Int], _ axis: Int) -> [Int] {

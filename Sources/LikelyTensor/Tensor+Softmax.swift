@@ -10,16 +10,14 @@ extension Tensor {
         var out = [Float](repeating: 0, count: count)
         scalars.withUnsafeBufferPointer { px in
             out.withUnsafeMutableBufferPointer { po in
-                for a in 0..<outer {
-                    for i in 0..<inner {
-                        var m = -Float.infinity
-                        for k in 0..<n { m = Swift.max(m, px[(a * n + k) * inner + i]) }
-                        let shift = m.isFinite ? m : 0
-                        var s: Float = 0
-                        for k in 0..<n { s += expf(px[(a * n + k) * inner + i] - shift) }
-                        let logSum = logf(s)
-                        for k in 0..<n { let j = (a * n + k) * inner + i; po[j] = (px[j] - shift) - logSum }
-                    }
+                forEachLine(outer, n, inner) { start, step in
+                    var m = -Float.infinity
+                    for k in 0..<n { m = Swift.max(m, px[start + k * step]) }
+                    let shift = m.isFinite ? m : 0
+                    var s: Float = 0
+                    for k in 0..<n { s += expf(px[start + k * step] - shift) }
+                    let logSum = logf(s)
+                    for k in 0..<n { let j = start + k * step; po[j] = (px[j] - shift) - logSum }
                 }
             }
         }
@@ -27,15 +25,10 @@ extension Tensor {
         // `unowned`: see `/` (the output's node holds this closure).
         return Tensor.record(value, parents: [self]) { [unowned value] g in
             var grad = [Float](repeating: 0, count: outer * n * inner)
-            for a in 0..<outer {
-                for i in 0..<inner {
-                    var total: Float = 0
-                    for k in 0..<n { total += g.scalars[(a * n + k) * inner + i] }
-                    for k in 0..<n {
-                        let j = (a * n + k) * inner + i
-                        grad[j] = g.scalars[j] - expf(out[j]) * total
-                    }
-                }
+            forEachLine(outer, n, inner) { start, step in
+                var total: Float = 0
+                for k in 0..<n { total += g.scalars[start + k * step] }
+                for k in 0..<n { let j = start + k * step; grad[j] = g.scalars[j] - expf(out[j]) * total }
             }
             return [Tensor(shape: value.shape, scalars: grad)]
         }
@@ -51,12 +44,10 @@ extension Tensor {
         // `unowned`: see `/` (the output's node holds this closure).
         return Tensor.record(value, parents: [self]) { [unowned value] g in
             var grad = [Float](repeating: 0, count: outer * n * inner)
-            for a in 0..<outer {
-                for i in 0..<inner {
-                    var dot: Float = 0
-                    for k in 0..<n { let j = (a * n + k) * inner + i; dot += g.scalars[j] * out[j] }
-                    for k in 0..<n { let j = (a * n + k) * inner + i; grad[j] = out[j] * (g.scalars[j] - dot) }
-                }
+            forEachLine(outer, n, inner) { start, step in
+                var dot: Float = 0
+                for k in 0..<n { let j = start + k * step; dot += g.scalars[j] * out[j] }
+                for k in 0..<n { let j = start + k * step; grad[j] = out[j] * (g.scalars[j] - dot) }
             }
             return [Tensor(shape: value.shape, scalars: grad)]
         }
