@@ -3,10 +3,10 @@
 
     python3 Examples/benchmarks/kfac_prior_rules.py MODEL_DIR [--write RULE OUT_DIR]
 
-MODEL_DIR holds a one-member model with a `kfac` posterior (`likely laplace MODEL_DIR DATA
---structure kfac`). Each layer l's block of the precision is A ⊗ G + δₗ I, whose eigenvalues
-are λ = αᵣ γ_c (the two factors' eigenvalues, in laplace.safetensors), and its part of the
-Laplace evidence is
+MODEL_DIR holds a one-member model with a `kfac` or `ekfac` posterior (`likely laplace MODEL_DIR
+DATA --structure kfac`). Each layer l's block of the precision is A ⊗ G + δₗ I, whose eigenvalues
+are λ = αᵣ γ_c (the two factors' eigenvalues, in laplace.safetensors; for `ekfac` the stored
+re-estimated `block_l.eigenvalues`), and its part of the Laplace evidence is
 
     (Pₗ/2) ln δₗ − δₗ ‖θₗ‖²/2 − ½ Σ ln(λ + δₗ),
 
@@ -50,8 +50,9 @@ def main():
     args = parser.parse_args()
     factors, weights = safetensors(args.model + "/laplace.safetensors"), safetensors(args.model + "/weights.safetensors")
     blocks = len({name.split(".")[0] for name in factors})
-    eigenvalues = [np.outer(np.maximum(factors[f"block_{l}.input_eigenvalues"], 0),
-                            np.maximum(factors[f"block_{l}.output_eigenvalues"], 0)).ravel() for l in range(blocks)]
+    eigenvalues = [np.maximum(factors[f"block_{l}.eigenvalues"], 0).ravel() if f"block_{l}.eigenvalues" in factors
+                   else np.outer(np.maximum(factors[f"block_{l}.input_eigenvalues"], 0),
+                                 np.maximum(factors[f"block_{l}.output_eigenvalues"], 0)).ravel() for l in range(blocks)]
     # Weights in file order, grouped by layer (kernel, then bias); the covered layers are the weighted ones.
     layers = {}
     for name in weights:

@@ -102,7 +102,7 @@ struct SearchedOptions: ExpressibleByArgument, CustomStringConvertible {
     }
 }
 
-/// `--structure last-layer|full|kfac|diagonal` and `fit --laplace`.
+/// `--structure last-layer|full|kfac|ekfac|diagonal` and `fit --laplace`.
 extension LaplaceStructure: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }

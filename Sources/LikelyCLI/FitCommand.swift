@@ -124,7 +124,7 @@ struct FitCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Train a deep ensemble of M members, each from its own seed stream (derived from --seed); the predictive is their equal-weight mixture.")
     var ensemble: Int = 1
 
-    @Option(help: "After training, fit a Laplace posterior of the weights on the training rows: full, kfac, diagonal or last-layer; the model's predictive is then the Laplace one.")
+    @Option(help: "After training, fit a Laplace posterior of the weights on the training rows: full, kfac, ekfac, diagonal or last-layer; the model's predictive is then the Laplace one.")
     var laplace: LaplaceStructure?
 
     @Option(help: "With --laplace: the prior precision, auto (maximise the evidence), auto-per-layer, weight-norm, or a number > 0.")

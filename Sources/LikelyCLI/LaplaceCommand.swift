@@ -12,7 +12,8 @@ struct LaplaceCommand: ParsableCommand {
             The posterior is a Gaussian around the trained weights whose precision is the generalised \
             Gauss-Newton matrix (the head's Fisher information carried through the network's Jacobian) \
             plus the prior precision. --structure full covers every weight of an MLP (at most 10,000), \
-            kfac every weight with one Kronecker-factored block per layer, diagonal every weight with the \
+            kfac every weight with one Kronecker-factored block per layer, ekfac the same eigenbases with \
+            eigenvalues re-estimated by a second pass over the data, diagonal every weight with the \
             curvature's diagonal only, last-layer the last Dense layer of any network, exactly. --prior-precision auto maximises the Laplace \
             evidence; auto-per-layer gives each layer its own; weight-norm gives layer l the precision P_l / |theta_l|^2 \
             under which its trained weights are a typical draw (narrower bands near the data when the weights outnumber the examples); a number fixes it. MODEL_DIR then holds \
@@ -26,7 +27,7 @@ struct LaplaceCommand: ParsableCommand {
     @Argument(help: "The data the model was trained on (a CSV file, an IDX, CIFAR or NPY directory).")
     var data: String
 
-    @Option(help: "Which weights and how: full, kfac, diagonal or last-layer.")
+    @Option(help: "Which weights and how: full, kfac, ekfac, diagonal or last-layer.")
     var structure: LaplaceStructure = .full
 
     @Option(help: "The prior precision: auto (maximise the evidence), auto-per-layer, weight-norm, or a number > 0.")

@@ -45,7 +45,7 @@ import Testing
     /// kfac and diagonal cover every weight of an MLP beyond full's limit (10,602 here); the
     /// stored factors load back through evaluate, and --prior-precision auto-per-layer gives
     /// one δ per layer.
-    @Test(arguments: ["kfac", "diagonal"])
+    @Test(arguments: ["kfac", "ekfac", "diagonal"])
     func blockStructuresCoverLargeNetworks(structure: String) throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

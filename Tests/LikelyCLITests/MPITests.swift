@@ -87,7 +87,7 @@ struct MPITests {
     /// rows and one allreduce adds them, so the stored posterior is one process's up to
     /// rounding: the prior precision and the evidence within 1e-6 relative, the Laplace
     /// predictive's NLL within 1e-6 relative. For every structure, with one δ per layer.
-    @Test(.enabled(if: mpirunAvailable), arguments: ["full", "last-layer", "kfac", "diagonal"])
+    @Test(.enabled(if: mpirunAvailable), arguments: ["full", "last-layer", "kfac", "ekfac", "diagonal"])
     func twoProcessesFitTheSameLaplacePosterior(structure: String) throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

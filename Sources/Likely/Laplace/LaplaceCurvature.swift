@@ -22,17 +22,26 @@ import Foundation
 ///   counts each (example, position) as a row, ã the patch under the kernel and B the
 ///   curvature at that position (KFC, Grosse & Martens 2016: the positions' cross terms
 ///   dropped); the diagonal of a Conv2D is exact, Σₜ (Σₚ ãₚ ⊗ Gₚₜ)² per example.
+/// - `ekfac` (a second pass, given KFAC's eigenbases `bases`): per layer the GGN's diagonal in
+///   the basis Q_A ⊗ Q_G, λ_rc = Σᵢ Σₜ (Q_A Mᵢₜ Q_Gᵀ)²_rc `[a, g]` with Mᵢₜ = ãᵢ ⊗ Gᵢₜ the
+///   example's block of seed t (Σₚ ãₚ ⊗ Gₚₜ for a convolution, its positions' cross terms kept):
+///   for a Dense layer Σᵢ (Q_A ãᵢ)²ᵣ Σₜ (Q_G Gᵢₜ)²_c, one product per chunk (George et al. 2018).
 ///
 /// Then the log-likelihood Σᵢ ln p(yᵢ | xᵢ) and the count n, the buffer's last two entries.
 struct LaplaceCurvature {
     let structure: LaplaceStructure
     let walker: NetworkJacobian
+    /// `ekfac`: each covered layer's KFAC eigenbasis (from a `kfac` pass); empty otherwise.
+    let bases: [KroneckerBlock]
     /// The sums, then the log-likelihood and n.
     var buffer: [Double]
 
-    init(structure: LaplaceStructure, walker: NetworkJacobian) {
+    init(structure: LaplaceStructure, walker: NetworkJacobian, bases: [KroneckerBlock] = []) {
+        precondition((structure == .ekfac) == (bases.count == walker.denseLayers.count),
+                     "an ekfac curvature needs one Kronecker basis per covered layer (\(walker.denseLayers.count)), got \(bases.count) for \(structure.rawValue)")
         self.structure = structure
         self.walker = walker
+        self.bases = bases
         buffer = [Double](repeating: 0, count: Self.size(structure, walker) + 2)
     }
 
@@ -44,7 +53,7 @@ struct LaplaceCurvature {
         case .lastLayer:
             let (a, g) = walker.shape(ofLayer: 0)
             return a * (a + 1) / 2 * g * g
-        case .diagonal: return walker.parameterCount
+        case .diagonal, .ekfac: return walker.parameterCount
         case .kfac: return shapes.reduce(0) { $0 + $1.inputs * $1.inputs + 1 + $1.outputs * $1.outputs }
         }
     }
@@ -99,9 +108,25 @@ struct LaplaceCurvature {
                     } }
                     continue
                 }
-                var squares = [Double](repeating: 0, count: m * g)
-                for i in 0..<m { for t in 0..<k { for c in 0..<g { squares[i * g + c] += grads[(i * k + t) * g + c] * grads[(i * k + t) * g + c] } } }
-                addProduct(x.map { $0 * $0 }, squares, rows: m, left: a, right: g, at: offset)
+                addProduct(x.map { $0 * $0 }, Self.seedSquares(grads, count: m, seeds: k, width: g), rows: m, left: a, right: g, at: offset)
+            }
+        case .ekfac:
+            for j in walker.denseLayers.indices {
+                let (a, g) = walker.shape(ofLayer: j), x = walker.augmentedInputs(trace, layer: j), grads = gradients[j]
+                let offset = walker.denseLayers[j].offset, basis = bases[j]
+                guard walker.denseLayers[j].positions == 1 else {
+                    for i in 0..<m { for t in 0..<k {
+                        let b = basis.rotated(walker.block(inputs: x, gradients: grads, layer: j, example: i, seed: t, perExample: k))
+                        for e in b.indices { buffer[offset + e] += b[e] * b[e] }
+                    } }
+                    continue
+                }
+                // u = ã Q_Aᵀ, v = G Q_Gᵀ (rows of Q are the eigenvectors).
+                let u = SymmetricMatrix.withBLASThreads {
+                    LaplacePosterior.product(x, basis.inputEigenvectors, rows: m, inner: a, columns: a, transposed: true)
+                }
+                let v = LaplacePosterior.product(grads, basis.outputEigenvectors, rows: m * k, inner: g, columns: g, transposed: true)
+                addProduct(u.map { $0 * $0 }, Self.seedSquares(v, count: m, seeds: k, width: g), rows: m, left: a, right: g, at: offset)
             }
         case .kfac:
             var offset = 0
@@ -127,6 +152,13 @@ struct LaplaceCurvature {
                 offset += a * a + 1 + g * g
             }
         }
+    }
+
+    /// Σₜ v²ᵢₜ_c `[m, width]` for the k seeds' rows v `[m · k, width]` of each example.
+    private static func seedSquares(_ v: [Double], count m: Int, seeds k: Int, width g: Int) -> [Double] {
+        var squares = [Double](repeating: 0, count: m * g)
+        for i in 0..<m { for t in 0..<k { for c in 0..<g { squares[i * g + c] += v[(i * k + t) * g + c] * v[(i * k + t) * g + c] } } }
+        return squares
     }
 
     /// buffer[at ..< at + left·right] += Xᵀ Y for X `[rows, left]`, Y `[rows, right]`.
@@ -182,6 +214,23 @@ struct LaplaceCurvature {
 
     /// The GGN's diagonal (`diagonal`), in θ's order.
     func diagonal() -> [Double] { Array(buffer[0..<walker.parameterCount]) }
+
+    /// Each layer's block: KFAC's factors' eigendecompositions (`kfac`), or the bases with the
+    /// re-estimated eigenvalues λ_rc (`ekfac`).
+    func kroneckerBlocks() throws -> [KroneckerBlock] {
+        if structure == .ekfac {
+            return bases.enumerated().map { j, basis in
+                let offset = walker.denseLayers[j].offset
+                var block = basis
+                block.correctedEigenvalues = Array(buffer[offset..<(offset + basis.parameterCount)])
+                return block
+            }
+        }
+        return try kroneckerFactors().map { pair in
+            let (a, g) = (try pair.input.eigendecomposition(), try pair.output.eigendecomposition())
+            return KroneckerBlock(inputEigenvalues: a.values, inputEigenvectors: a.vectors, outputEigenvalues: g.values, outputEigenvectors: g.vectors)
+        }
+    }
 
     /// Each layer's A and G (`kfac`), symmetric; A is zero when no example has curvature.
     func kroneckerFactors() -> [(input: SymmetricMatrix, output: SymmetricMatrix)] {

@@ -9,7 +9,7 @@ extension LaplacePosterior {
     /// - Diagonal: with row k of layer l's block of J being ã ⊗ gₖ,
     ///   (J Σ Jᵀ)ₖₖ' = Σₗ Σ_c gₖ_c gₖ'_c w_c, w_c = Σᵣ ãᵣ² / Hᵣ_c.
     /// - KFAC: with u = Q_A ã and vₖ = Q_G gₖ, (J Σ Jᵀ)ₖₖ' = Σₗ Σ_c vₖ_c vₖ'_c w_c,
-    ///   w_c = Σᵣ uᵣ² / (αᵣ γ_c + δₗ).
+    ///   w_c = Σᵣ uᵣ² / (λ_rc + δₗ), λ_rc = αᵣ γ_c (EKFAC: its re-estimated λ_rc).
     /// - A convolution's block of row k is Mₖ = Σₚ ãₚ ⊗ Gₚₖ over its positions, no longer an
     ///   outer product: Σ_{rc} Mₖ Mₖ' / H for diagonal, and (Q_A Mₖ Q_Gᵀ) ⊙ (Q_A Mₖ' Q_Gᵀ) / (αᵣ γ_c + δ) for KFAC.
     func outputCovariances(_ trace: NetworkJacobian.Trace, walker: NetworkJacobian) -> [Double] {
@@ -52,16 +52,12 @@ extension LaplacePosterior {
         case .kronecker(let blocks):
             for (j, block) in blocks.enumerated() {
                 let (width, g) = walker.shape(ofLayer: j), delta = priorPrecision(ofLayer: j)
-                var inverse = [Double](repeating: 0, count: width * g)
-                for r in 0..<width { for c in 0..<g { inverse[r * g + c] = 1 / (max(block.inputEigenvalues[r] * block.outputEigenvalues[c], 0) + delta) } }
+                let inverse = block.eigenvalues.map { 1 / ($0 + delta) }
                 let inputs = walker.augmentedInputs(trace, layer: j)
                 guard walker.denseLayers[j].positions == 1 else {
                     // Q_A M Q_Gᵀ, M = Σₚ ãₚ ⊗ Gₚ: the block of J in the eigenbasis.
                     Self.addBlockProducts(&covariance, walker: walker, inputs: inputs, gradients: gradients[j], layer: j, count: m, outputs: k,
-                                          weights: inverse) { jacobianBlock in
-                        Self.product(Self.product(block.inputEigenvectors, jacobianBlock, rows: width, inner: width, columns: g),
-                                     block.outputEigenvectors, rows: width, inner: g, columns: g, transposed: true)
-                    }
+                                          weights: inverse, transform: block.rotated)
                     continue
                 }
                 // u = ã Q_Aᵀ, v = G Q_Gᵀ (rows of Q are the eigenvectors).

@@ -61,19 +61,10 @@ public struct LaplacePosterior: Sendable, Equatable {
         case .kronecker(let blocks):
             var offset = 0
             for (l, block) in blocks.enumerated() {
-                let a = block.inputEigenvalues.count, g = block.outputEigenvalues.count, delta = priorPrecision(ofLayer: l)
-                let qa = block.inputEigenvectors, qg = block.outputEigenvectors
-                // Σ[(r c), (r' c')] = Σ_{e f} Q_A[e, r] Q_G[f, c] Q_A[e, r'] Q_G[f, c'] / (α_e γ_f + δ).
-                for e in 0..<a { for f in 0..<g {
-                    let w = 1 / (max(block.inputEigenvalues[e] * block.outputEigenvalues[f], 0) + delta)
-                    for r in 0..<a { for c in 0..<g {
-                        let left = qa[e * a + r] * qg[f * g + c] * w
-                        for r2 in 0..<a { for c2 in 0..<g {
-                            sigma[(offset + r * g + c) * p + offset + r2 * g + c2] += left * qa[e * a + r2] * qg[f * g + c2]
-                        } }
-                    } }
-                } }
-                offset += block.parameterCount
+                let delta = priorPrecision(ofLayer: l), n = block.parameterCount
+                let inverse = block.inBasis(block.eigenvalues.map { 1 / ($0 + delta) })
+                for r in 0..<n { for c in 0..<n { sigma[(offset + r) * p + offset + c] = inverse[r * n + c] } }
+                offset += n
             }
         }
         return sigma

@@ -6,13 +6,17 @@ import Foundation
 ///   weighted layer is Dense, convolutional ones included; the rest is held at its trained values).
 /// - `full`: every weight of an MLP (Dense layers, element-wise activations, dropout), at most
 ///   `LaplaceStructure.maximumFullParameterCount` of them.
-/// - `kfac`: every weight of an MLP, the precision block-diagonal over layers, each block a
+/// - `kfac`: every Dense and Conv2D weight, the precision block-diagonal over layers, each block a
 ///   Kronecker product A ⊗ G of the layer's inputs' and outputs' curvature (`LaplaceCurvature`).
-/// - `diagonal`: every weight of an MLP, the GGN's diagonal only.
+/// - `ekfac`: KFAC's eigenbases with the eigenvalues re-estimated by a second pass over the data
+///   as the GGN's own diagonal in them (George et al. 2018): the exact diagonal in that basis
+///   where KFAC's products αᵣ γ_c misjudge it.
+/// - `diagonal`: every Dense and Conv2D weight, the GGN's diagonal only.
 public enum LaplaceStructure: String, Codable, CaseIterable, Sendable {
     case lastLayer = "last-layer"
     case full
     case kfac
+    case ekfac
     case diagonal
 
     /// The most weights a `full` posterior covers: its P × P precision (800 MB in Double at

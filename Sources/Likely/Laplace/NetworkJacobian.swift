@@ -3,7 +3,7 @@ import Foundation
 
 /// The Jacobian J = ∂f/∂θ of a network's raw outputs f (K per example) in the weights θ a
 /// Laplace posterior covers: the layers from `firstLayer` on, which must be Dense layers,
-/// element-wise activations and dropout (the identity outside training); for `kfac` and
+/// element-wise activations and dropout (the identity outside training); for `kfac`, `ekfac` and
 /// `diagonal` also Conv2D layers and any layer without weights or state (pooling, flatten),
 /// whose gradients the tape computes (`usesTape`).
 ///
@@ -46,7 +46,7 @@ struct NetworkJacobian {
     }
 
     /// - Throws: `LaplaceError` when the covered layers are not all Dense, activation or
-    ///   dropout (or, for kfac and diagonal, Conv2D or layers without weights and state), or a
+    ///   dropout (or, for kfac, ekfac and diagonal, Conv2D or layers without weights and state), or a
     ///   `full` posterior would cover more than the limit.
     init(network: Sequential, structure: LaplaceStructure) throws {
         self.network = network
@@ -55,7 +55,7 @@ struct NetworkJacobian {
             throw LaplaceError("a Laplace posterior needs a Dense last layer; this network has none")
         }
         firstLayer = structure == .lastLayer ? last : 0
-        let blocks = structure == .kfac || structure == .diagonal
+        let blocks = structure == .kfac || structure == .ekfac || structure == .diagonal
         var offset = 0, dense: [(Int, Int, Int, Int)] = [], tape = false, shape = network.inputShape
         for (index, layer) in layers.enumerated() {
             defer { shape = shape.map { layer.outputShape(for: $0) } }

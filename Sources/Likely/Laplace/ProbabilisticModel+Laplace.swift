@@ -18,7 +18,8 @@ extension ProbabilisticModel {
     /// adds the sums: every rank gets the posterior of one process up to rounding.
     /// - Parameters:
     ///   - data: features in the data's units and targets in original units (every row, on every rank).
-    ///   - structure: `full` (MLPs, at most 10,000 weights), `lastLayer`, `kfac` or `diagonal`.
+    ///   - structure: `full` (MLPs, at most 10,000 weights), `lastLayer`, `kfac`, `ekfac` (two passes
+    ///     over the data: KFAC's factors, then the eigenvalues in their eigenbases) or `diagonal`.
     ///   - prior: `auto` (default), `autoPerLayer`, `weightNorm` or a fixed δ.
     ///   - seed: keys the Monte-Carlo Fisher of families without a closed form.
     ///   - chunkSize: rows per pass.
@@ -41,10 +42,17 @@ extension ProbabilisticModel {
         let walkers = try members.map { try NetworkJacobian(network: $0, structure: structure) }
         var posteriors: [LaplacePosterior] = []
         for (j, walker) in walkers.enumerated() {
-            var curvature = LaplaceCurvature(structure: structure, walker: walker)
-            addCurvature(&curvature, data: data, rows: communicator.shard(of: 0..<data.count), seed: Self.memberSeed(seed, member: j),
-                         chunkSize: chunkSize, progress: progress.map { say in { say("member \(j + 1)/\(walkers.count): \($0)") } })
+            let rows = communicator.shard(of: 0..<data.count), memberSeed = Self.memberSeed(seed, member: j)
+            let say = progress.map { say in { (line: String) in say("member \(j + 1)/\(walkers.count): \(line)") } }
+            var curvature = LaplaceCurvature(structure: structure == .ekfac ? .kfac : structure, walker: walker)
+            addCurvature(&curvature, data: data, rows: rows, seed: memberSeed, chunkSize: chunkSize, progress: say)
             curvature.sum(over: communicator)
+            if structure == .ekfac {
+                // KFAC's eigenbases first (the same on every rank: the same sums), then their eigenvalues.
+                curvature = LaplaceCurvature(structure: .ekfac, walker: walker, bases: try curvature.kroneckerBlocks())
+                addCurvature(&curvature, data: data, rows: rows, seed: memberSeed, chunkSize: chunkSize, progress: say.map { say in { say("eigenvalues: " + $0) } })
+                curvature.sum(over: communicator)
+            }
             posteriors.append(try posterior(&curvature, prior: prior))
         }
         let approximation = LaplaceApproximation(structure: structure, prior: prior, count: data.count, members: posteriors)
@@ -102,7 +110,7 @@ extension ProbabilisticModel {
     }
 
     /// The posterior of summed curvature: δ as `prior` says, H in the structure's factors, the
-    /// evidence. `full` and `last-layer` take the GGN out of `curvature` (no copy of its P² sums).
+    /// evidence (for `ekfac` from its re-estimated eigenvalues). `full` and `last-layer` take the GGN out of `curvature` (no copy of its P² sums).
     private func posterior(_ curvature: inout LaplaceCurvature, prior: PriorPrecision) throws -> LaplacePosterior {
         let logLikelihood = curvature.logLikelihood, walker = curvature.walker, p = walker.parameterCount
         guard logLikelihood.isFinite else {
@@ -136,17 +144,14 @@ extension ProbabilisticModel {
                 evidence += Double(count) / 2 * Foundation.log(d) - d / 2 * norms[g]
             }
             return LaplacePosterior(priorPrecision: delta, logMarginalLikelihood: evidence, parameterCount: p, factors: .cholesky(factor))
-        case .diagonal, .kfac:
+        case .diagonal, .kfac, .ekfac:
             let factors: LaplaceFactors, eigenvalues: [[Double]]
             if curvature.structure == .diagonal {
                 let diagonal = curvature.diagonal()
                 eigenvalues = groups.map { diagonal[$0.0..<($0.0 + $0.1)].map { max($0, 0) } }
                 factors = .diagonal(diagonal)
             } else {
-                let blocks = try curvature.kroneckerFactors().map { pair in
-                    let (a, g) = (try pair.input.eigendecomposition(), try pair.output.eigendecomposition())
-                    return KroneckerBlock(inputEigenvalues: a.values, inputEigenvectors: a.vectors, outputEigenvalues: g.values, outputEigenvectors: g.vectors)
-                }
+                let blocks = try curvature.kroneckerBlocks()
                 eigenvalues = blocks.map(\.eigenvalues)
                 factors = .kronecker(blocks)
             }

@@ -64,7 +64,7 @@ extension ModelDirectory {
     /// One member's tensors, named without the member prefix: `precision_cholesky` `[P, P]`,
     /// `precision_diagonal` `[P]`, or for each KFAC block l `block_l.input_eigenvalues` `[a]`,
     /// `block_l.input_eigenvectors` `[a, a]`, `block_l.output_eigenvalues` `[g]` and
-    /// `block_l.output_eigenvectors` `[g, g]`.
+    /// `block_l.output_eigenvectors` `[g, g]`, and for EKFAC `block_l.eigenvalues` `[a, g]`.
     static func factorTensors(_ factors: LaplaceFactors, parameterCount p: Int) -> [(name: String, tensor: Tensor)] {
         func vector(_ v: [Double]) -> Tensor { Tensor(shape: [v.count], scalars: v.map(Float.init)) }
         func square(_ v: [Double], _ n: Int) -> Tensor { Tensor(shape: [n, n], scalars: v.map(Float.init)) }
@@ -77,6 +77,7 @@ extension ModelDirectory {
                  ("block_\(l).input_eigenvectors", square(b.inputEigenvectors, b.inputEigenvalues.count)),
                  ("block_\(l).output_eigenvalues", vector(b.outputEigenvalues)),
                  ("block_\(l).output_eigenvectors", square(b.outputEigenvectors, b.outputEigenvalues.count))]
+                    + (b.correctedEigenvalues.map { [("block_\(l).eigenvalues", Tensor(shape: [b.inputEigenvalues.count, b.outputEigenvalues.count], scalars: $0.map(Float.init)))] } ?? [])
             }
         }
     }
@@ -95,7 +96,7 @@ extension ModelDirectory {
     static func loadLaplace(_ entry: LaplaceEntry, into model: ProbabilisticModel, directory: URL, weights: Data) throws {
         let file = directory.appendingPathComponent("model.json").path
         guard let structure = LaplaceStructure(rawValue: entry.structure) else {
-            throw ModelFileError(file: file, "field laplace.structure: expected last-layer, full, kfac or diagonal, got \"\(entry.structure)\"")
+            throw ModelFileError(file: file, "field laplace.structure: expected last-layer, full, kfac, ekfac or diagonal, got \"\(entry.structure)\"")
         }
         let m = model.memberCount
         guard entry.priorPrecision.count == m, entry.logMarginalLikelihood.count == m else {
@@ -154,13 +155,21 @@ extension ModelDirectory {
                     throw ModelFileError(file: url.path, "tensor '\(prefix)precision_diagonal': every precision must be positive")
                 }
                 factors = .diagonal(diagonal)
-            case .kfac:
+            case .kfac, .ekfac:
                 factors = .kronecker(try (0..<layers).map { l in
                     let (a, g) = walker.shape(ofLayer: l)
+                    var corrected: [Double]?
+                    if structure == .ekfac {
+                        corrected = try read("block_\(l).eigenvalues", [a, g], what: "layer \(l)'s EKFAC eigenvalues")
+                        guard corrected?.allSatisfy({ $0 >= 0 }) ?? false else {
+                            throw ModelFileError(file: url.path, "tensor '\(prefix)block_\(l).eigenvalues': EKFAC eigenvalues are sums of squares and cannot be negative")
+                        }
+                    }
                     return KroneckerBlock(inputEigenvalues: try read("block_\(l).input_eigenvalues", [a], what: "layer \(l)'s input factor"),
                                           inputEigenvectors: try read("block_\(l).input_eigenvectors", [a, a], what: "layer \(l)'s input factor"),
                                           outputEigenvalues: try read("block_\(l).output_eigenvalues", [g], what: "layer \(l)'s output factor"),
-                                          outputEigenvectors: try read("block_\(l).output_eigenvectors", [g, g], what: "layer \(l)'s output factor"))
+                                          outputEigenvectors: try read("block_\(l).output_eigenvectors", [g, g], what: "layer \(l)'s output factor"),
+                                          correctedEigenvalues: corrected)
                 })
             }
             let values = entry.priorPrecision[j].values
