@@ -10,11 +10,13 @@ re-estimated `block_l.eigenvalues`), and its part of the Laplace evidence is
 
     (Pₗ/2) ln δₗ − δₗ ‖θₗ‖²/2 − ½ Σ ln(λ + δₗ),
 
-θₗ the layer's trained weights and bias (weights.safetensors). Prints the δ of three rules:
+θₗ the layer's trained weights and bias (weights.safetensors). Prints the δ of five rules:
 `evidence` (one δ maximising the sum over layers, what `--prior-precision auto` stores),
 `per-layer` (each layer's own maximum, `auto-per-layer`), `fan-in` (δₗ = fan-inₗ · δ₀ with
 δ₀ maximising the evidence) and `init` (the prior the weights were drawn from before training:
-Glorot uniform, variance 2 / (fan-in + fan-out), so δₗ = (fan-inₗ + fan-outₗ) / 2), each layer's ‖θₗ‖² and the share of its λ below the evidence's δ.
+Glorot uniform, variance 2 / (fan-in + fan-out), so δₗ = (fan-inₗ + fan-outₗ) / 2) and
+`weight-norm` (δₗ = Pₗ / ‖θₗ‖², what `--prior-precision weight-norm` stores), each layer's ‖θₗ‖²
+and the share of its λ below the evidence's δ.
 With --write it copies MODEL_DIR to OUT_DIR with that rule's δ in model.json (the factors do
 not depend on δ), for `likely evaluate OUT_DIR DATA`. Needs numpy and scipy.
 """
@@ -75,7 +77,8 @@ def main():
     rules = {"evidence": [one] * blocks,
              "per-layer": [argmax(lambda d, l=l: layer_evidence(l, d)) for l in range(blocks)],
              "fan-in": [f * d0 for f in fan_in],
-             "init": [(i + o) / 2 for i, o in zip(fan_in, fan_out)]}
+             "init": [(i + o) / 2 for i, o in zip(fan_in, fan_out)],
+             "weight-norm": [min(max(e.size / max(n, 1e-300), 1e-8), 1e12) for e, n in zip(eigenvalues, norms)]}
     for name, deltas in rules.items():
         print(f"{name:10s}", " ".join(f"{d:.4g}" for d in deltas))
     print("fan-in δ0", f"{d0:.4g}")
