@@ -98,6 +98,7 @@ extension FitCommand {
         (plan.validationSplit, plan.patience) = (validationSplit, patience)
         plan.standardize = !noStandardize
         plan.outputRefit = noOutputRefit ? false : nil
+        plan.glmCandidate = noGlmCandidate ? false : nil
         plan.augmentation = prepared.augmentation
         (plan.calibrate, plan.calibrationMCSamples) = (calibrate, calibrateMcSamples ?? 0)
         (plan.members, plan.seed) = (ensemble, seed)

@@ -98,6 +98,9 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Do not refit the output layer after training (by default mlp on CSV tables with dropout refits it on the dropout-off features of the training rows, kept if it clearly lowers the validation NLL).")
     var noOutputRefit = false
 
+    @Flag(help: "Do not weigh the same-family GLM against the network (by default a single mlp on a CSV table also fits the GLM, the location linear in the features and every other parameter constant, on the training rows, and keeps it if its validation NLL is lower).")
+    var noGlmCandidate = false
+
     @Option(help: "Image augmentation, comma-separated: flip, shift, rotate, noise, crop (optionally name=value).",
             transform: { try AugmentationPipeline(parsing: $0, argument: "--augment") })
     var augment: AugmentationPipeline?
@@ -220,6 +223,10 @@ struct FitCommand: ParsableCommand {
                 }
                 if let refit = history.outputRefits.first {
                     line += refit.kept ? ", output layer refitted" : ", output layer refit not kept"
+                }
+                if let glm = history.glmCandidate {
+                    line += glm.kept ? ", the GLM kept (the network not clearly better on the validation rows)"
+                        : ", the network kept over the GLM"
                 }
             }
             if let t = history.temperature { line += String(format: ", temperature %.4f", t) }

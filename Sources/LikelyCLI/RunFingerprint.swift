@@ -85,7 +85,8 @@ extension FitCommand {
                 ("batch-size", text(batchSize)), ("optimizer", optimizer.rawValue), ("lr", text(lr)),
                 ("momentum", text(momentum)), ("weight-decay", text(weightDecay)), ("validation-split", text(validationSplit)),
                 ("patience", text(patience)), ("no-standardize", text(noStandardize)),
-                ("no-output-refit", text(noOutputRefit)), ("augment", text(augment)),
+                ("no-output-refit", text(noOutputRefit)), ("no-glm-candidate", text(noGlmCandidate)),
+                ("augment", text(augment)),
                 ("seed", text(seed)), ("calibrate", text(calibrate)), ("calibrate-mc-samples", text(calibrateMcSamples)),
                 ("conformal-split", text(conformalSplit)), ("conformal-mc-samples", text(conformalMcSamples)),
                 ("ensemble", text(ensemble)), ("laplace", laplace?.rawValue), ("prior-precision", text(priorPrecision))]

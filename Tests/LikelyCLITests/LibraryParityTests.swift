@@ -62,6 +62,35 @@ import Testing
         }
     }
 
+    /// `likely fit` prints which model the GLM candidate left (the one `FitPlan` keeps for the
+    /// same data and seed), and `--no-glm-candidate` gives the weights of a plan with
+    /// `glmCandidate = false`: the network, never weighed.
+    @Test func glmCandidateAndItsSwitchEqualFitPlan() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Fixtures.regressionCSV(rows: 80))
+        let weighed = try CLI.run(["fit", data, "--out", scratch.path("on"), "--seed", "3"])
+        EndToEndTests.expectSuccess(weighed, "fit")
+        let off = try CLI.run(["fit", data, "--out", scratch.path("off"), "--seed", "3", "--no-glm-candidate"])
+        EndToEndTests.expectSuccess(off, "fit --no-glm-candidate")
+        #expect(!off.stdout.contains("GLM"))
+
+        let table = try CSVReader.read(data, options: CSVOptions(target: "y"))
+        var plan = FitPlan(family: .normal)
+        plan.seed = 3
+        let (_, history) = try plan.fit(table.dataset, kind: .table)
+        let kept = try #require(history.glmCandidate).kept
+        #expect(weighed.stdout.contains(kept ? "the GLM kept" : "the network kept over the GLM"), "\(weighed.stdout)")
+        plan.glmCandidate = false
+        let (network, alone) = try plan.fit(table.dataset, kind: .table)
+        #expect(alone.glmCandidate == nil)
+        let fromCLI = try ModelDirectory.load(scratch.path("off"))
+        #expect(fromCLI.layerSpecs == network.layerSpecs && fromCLI.layerSpecs.count > 1)
+        for (a, b) in zip(fromCLI.namedTensors, network.namedTensors) {
+            #expect(a.tensor.scalars == b.tensor.scalars, "\(a.name) differs between likely fit --no-glm-candidate and FitPlan")
+        }
+    }
+
     /// A `Tuner` run from Swift scores the trials of `likely tune` with the same options and
     /// seed exactly as tuning.csv records them, and refits the same model.
     @Test func tunerEqualsLikelyTune() throws {

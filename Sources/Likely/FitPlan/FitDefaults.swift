@@ -43,6 +43,13 @@ public enum FitDefaults {
     /// deterministic network's σ̂ from 19% to 5% off the true σ on average.
     public static let outputRefitSteps = 1000
 
+    /// The full-batch steps of the GLM candidate's fit (`ProbabilisticModel.fitAsGLM`): with
+    /// the learning rate decaying from `glmLearningRate` to 0 they settle the GLM's weights to
+    /// about 10⁻⁴ of a least-squares or logistic-regression fit's.
+    public static let glmSteps = 3000
+    /// The first learning rate of the GLM candidate's fit (Adam, cosine decay to 0).
+    public static let glmLearningRate: Float = 0.02
+
     /// The gradient steps between two checkpoints of a fit without epochs (`Checkpointing.minimumSteps`):
     /// every epoch of images, every 15th of a 200-row table.
     public static let checkpointSteps = 100
@@ -64,6 +71,18 @@ public enum FitDefaults {
     /// rows removes it, and is kept only where it lowers the validation NLL.
     public static func refitsOutputLayer(_ architecture: Architecture, _ kind: DataKind, dropout: Float) -> Bool {
         !architecture.takesImages && kind == .table && dropout > 0
+    }
+
+    /// Whether a fit weighs the same-family GLM against its network when the plan does not
+    /// say: for a single `mlp` with hidden layers on a CSV table, whose family has a GLM
+    /// (`ProbabilisticModel.glmLinearColumns`). The GLM is fitted on the training rows beside
+    /// the network, and the fit keeps the GLM unless the network's validation NLL is clearly
+    /// lower (`GLMCandidate.keepsGLM`): on the benchmark suite's development splits the
+    /// network lost to the same-family GLM on 6 tables, on 4 with the lower validation NLL
+    /// kept, and on 2 with this rule (docs/benchmarks.md).
+    public static func weighsGLM(_ architecture: Architecture, _ kind: DataKind, hidden: [Int], members: Int, head: Head) -> Bool {
+        architecture == .mlp && kind == .table && !hidden.isEmpty && members == 1
+            && ProbabilisticModel.glmLinearColumns(of: head) != nil
     }
 
     /// The weight decay when none is given: for `mlp` on CSV tables λ = δ / N with δ =

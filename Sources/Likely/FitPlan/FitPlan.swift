@@ -46,6 +46,12 @@ public struct FitPlan: Equatable, Sendable {
     /// `nil`: `FitDefaults.refitsOutputLayer`, for `mlp` on tables with dropout). Needs
     /// validation data, and does nothing without.
     public var outputRefit: Bool?
+    /// After training, fit the same-family GLM (`ProbabilisticModel.fitAsGLM`) on the training
+    /// rows and keep it in the network's place unless the network's validation NLL is clearly
+    /// lower (`GLMCandidate.keepsGLM`; `nil`:
+    /// `FitDefaults.weighsGLM`, for a single `mlp` with hidden layers on a table). Needs
+    /// validation data, and does nothing without or with `calibrate`.
+    public var glmCandidate: Bool?
     /// The fraction in [0, 1) of the data held out for validation (stratified for classes);
     /// 0: none, or `FitDefaults.heldOut` examples for a fit without `epochs`.
     public var validationSplit = 0.0
@@ -183,16 +189,23 @@ public struct FitPlan: Equatable, Sendable {
                     configure: (ProbabilisticModel, inout TrainingOptions) -> Void = { _, _ in })
         throws -> (model: ProbabilisticModel, history: History) {
         var options = try trainingOptions(for: data, kind: kind, validation: validation, over: world)
-        let model = try makeModel(for: data, kind: kind)
-        model.broadcastWeights(over: world)
+        let network = try makeModel(for: data, kind: kind)
+        network.broadcastWeights(over: world)
         options.checkpoint = checkpoint.map {
             TrainingOptions.Checkpointing(directory: $0, keep: .last, minimumSteps: stopsEarlyByDefault ? FitDefaults.checkpointSteps : 1)
         }
-        if let laplace { try model.checkLaplace(laplace) }
-        configure(model, &options)
-        var history = try model.fit(data, options: options, resume: resume)
+        if let laplace { try network.checkLaplace(laplace) }
+        configure(network, &options)
+        var history = try network.fit(data, options: options, resume: resume)
+        let (train, held) = network.trainingSplit(of: data, options: options)
+        var model = network
+        if weighsGLM(for: data, kind: kind), let held {
+            let (glm, candidate) = try weighGLM(against: network, data: data, kind: kind, train: train, validation: held,
+                                                weightDecay: options.optimizer.core.weightDecay)
+            history.glmCandidate = candidate
+            if candidate.kept { model = glm }
+        }
         if let laplace {
-            let (train, held) = model.trainingSplit(of: data, options: options)
             try model.fitLaplace(on: train, structure: laplace, prior: priorPrecision, seed: seed, over: world)
             // The temperature belongs to the predictive the model now uses: the Laplace one.
             if options.calibrateTemperature, let held {
@@ -201,6 +214,40 @@ public struct FitPlan: Equatable, Sendable {
             }
         }
         return (model, history)
+    }
+}
+
+extension FitPlan {
+    /// Whether `fit` weighs the GLM against the network on `data` of `kind`: `glmCandidate`,
+    /// or `FitDefaults.weighsGLM`; never with `calibrate` (the temperature is the network's).
+    func weighsGLM(for data: Dataset, kind: DataKind) -> Bool {
+        let architecture = architecture(exampleShape: data.exampleShape)
+        let head = head(classCount: data.classNames?.count)
+        let weighs = glmCandidate ?? FitDefaults.weighsGLM(architecture, kind, hidden: hidden, members: members, head: head)
+        return weighs && !calibrate && members == 1 && ProbabilisticModel.glmLinearColumns(of: head) != nil
+    }
+
+    /// The same-family GLM of `network` (a single trained network), fitted on the rows
+    /// `train` (raw) with weight decay λ, and which of the two has the lower validation NLL
+    /// per example on `validation` (raw). The GLM is `mlp` with `hidden: []` and no dropout,
+    /// carrying the network's schema (columns, encoding, scalings), so every command reads it
+    /// as a linear model; it is kept unless the network's validation NLLs are clearly lower
+    /// (`GLMCandidate.keepsGLM`).
+    /// - Throws: what `makeModel` throws.
+    func weighGLM(against network: ProbabilisticModel, data: Dataset, kind: DataKind, train: Dataset, validation: Dataset,
+                  weightDecay: Float) throws -> (ProbabilisticModel, GLMCandidate) {
+        var linear = self
+        (linear.hidden, linear.dropout, linear.inputDropout) = ([], 0, 0)
+        let glm = try linear.makeModel(for: data, kind: kind)
+        glm.schema = network.schema
+        let prepared = Dataset(features: glm.prepare(train.features), targets: glm.prepareTargets(train.targets))
+        func mean(_ x: [Double]) -> Double { x.reduce(0, +) / Double(max(x.count, 1)) }
+        let networkNLLs = network.validationNLLs(validation)
+        let glmNLLs = glm.fitAsGLM(prepared, weightDecay: weightDecay, steps: FitDefaults.glmSteps)
+            ? glm.validationNLLs(validation) : nil
+        let kept = glmNLLs.map { GLMCandidate.keepsGLM($0, network: networkNLLs) } ?? false
+        return (glm, GLMCandidate(validationNLLNetwork: networkNLLs.map(mean), validationNLLGLM: glmNLLs.map(mean),
+                                  kept: kept))
     }
 }
 

@@ -40,11 +40,13 @@ public struct History: Codable, Equatable, Sendable {
     /// The output-layer refit of each network after training (`TrainingOptions.outputRefitSteps`),
     /// in member order; empty when there was none.
     public var outputRefits: [OutputRefit] = []
+    /// The GLM weighed against the network after training (`FitPlan.glmCandidate`), or nil.
+    public var glmCandidate: GLMCandidate?
 
     /// An empty history.
     public init() {}
 
-    private enum CodingKeys: String, CodingKey { case epochs, keptEpoch, keptEpochs, stoppedEarly, temperature, outputRefits }
+    private enum CodingKeys: String, CodingKey { case epochs, keptEpoch, keptEpochs, stoppedEarly, temperature, outputRefits, glmCandidate }
 
     /// Reads a history; one written before ensembles (no `keptEpochs`) has `[keptEpoch]`.
     public init(from decoder: any Decoder) throws {
@@ -55,6 +57,7 @@ public struct History: Codable, Equatable, Sendable {
         stoppedEarly = try c.decode(Bool.self, forKey: .stoppedEarly)
         temperature = try c.decodeIfPresent(Double.self, forKey: .temperature)
         outputRefits = try c.decodeIfPresent([OutputRefit].self, forKey: .outputRefits) ?? []
+        glmCandidate = try c.decodeIfPresent(GLMCandidate.self, forKey: .glmCandidate)
     }
 
     /// The histories of an ensemble's members, in member order, as one history.

@@ -1,0 +1,115 @@
+import Foundation
+import Likely
+import Testing
+
+/// The GLM weighed against the network after training (`FitPlan.glmCandidate`, the default of
+/// a single `mlp` on a table): its fit against least squares and logistic regression computed
+/// outside Likely (`Fixtures/glm/generate_glm_fixtures.py`: numpy, scipy), and which model a
+/// fit keeps on linear and on nonlinear data.
+@Suite struct GLMCandidateTests {
+    /// One table of `glm_reference.json`: training and validation rows, and the GLM's fitted
+    /// parameters on the training rows (`mean` and `sigma` for normal, `probability` for bernoulli).
+    struct Table: Decodable {
+        var train_x: [[Double]], train_y: [Double], validation_x: [[Double]], validation_y: [Double]
+        var mean: [Double]?, sigma: Double?, probability: [Double]?
+
+        static func dataset(_ x: [[Double]], _ y: [Double]) -> Dataset {
+            Dataset(features: Tensor(shape: [x.count, x[0].count], scalars: x.flatMap { $0.map(Float.init) }),
+                    targets: Tensor(y.map(Float.init)))
+        }
+        var train: Dataset { Self.dataset(train_x, train_y) }
+        var validation: Dataset { Self.dataset(validation_x, validation_y) }
+    }
+
+    static func reference(_ name: String) throws -> Table {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/glm/glm_reference.json")
+        return try #require(try JSONDecoder().decode([String: Table].self, from: Data(contentsOf: url))[name])
+    }
+
+    /// A plan whose network barely trains (one epoch of 4 hidden units), so that the GLM is
+    /// kept and can be compared; no weight decay, so the GLM is the maximum-likelihood one.
+    static func weakNetworkPlan(_ family: Family) -> FitPlan {
+        var plan = FitPlan(family: family)
+        (plan.hidden, plan.epochs, plan.weightDecay, plan.glmCandidate, plan.seed) = ([4], 1, 0, true, 5)
+        return plan
+    }
+
+    /// Normal: the kept GLM's means on the training rows are least squares' fitted values, and
+    /// its σ is √(RSS/n), to 10⁻³ (float32 weights after 3000 steps); it is one Dense layer.
+    @Test func normalGLMIsLeastSquares() throws {
+        let table = try Self.reference("normal")
+        let (model, history) = try Self.weakNetworkPlan(.normal).fit(table.train, kind: .table, validation: table.validation)
+        let candidate = try #require(history.glmCandidate)
+        #expect(candidate.kept && candidate.validationNLLGLM! < candidate.validationNLLNetwork!)
+        #expect(model.layerSpecs.count == 1)
+        let predictive = model.predictive(table.train.features)
+        let (mean, sd) = (predictive.mean, predictive.standardDeviations.aleatoric)
+        let worst = zip(mean, try #require(table.mean)).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 1e-3, "largest difference from least squares' fitted values \(worst)")
+        let sigma = try #require(table.sigma)
+        #expect(sd.allSatisfy { abs($0 - sigma) < 1e-3 * sigma }, "σ \(sd[0]) against √(RSS/n) = \(sigma)")
+    }
+
+    /// Bernoulli: the kept GLM's probabilities on the training rows are logistic regression's
+    /// (scipy's maximum-likelihood fit) to 10⁻³.
+    @Test func bernoulliGLMIsLogisticRegression() throws {
+        let table = try Self.reference("bernoulli")
+        let (model, history) = try Self.weakNetworkPlan(.bernoulli).fit(table.train, kind: .table, validation: table.validation)
+        #expect(try #require(history.glmCandidate).kept)
+        let probability = model.predictive(table.train.features).classification.meanProbabilities
+        let p1 = (0..<table.train.count).map { Double(probability[$0, 1]) }
+        let worst = zip(p1, try #require(table.probability)).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 1e-3, "largest difference from logistic regression's probabilities \(worst)")
+    }
+
+    /// n rows of x ~ N(0, I₂) and y = f(x) + 0.3 ε, seeded.
+    static func table(rows n: Int, seed: UInt64, _ f: (Double, Double) -> Double) -> Dataset {
+        var random = RandomSource(key: StreamKey(seed: seed, purpose: .sampling))
+        let x = (0..<(2 * n)).map { _ in random.normal(mean: 0, standardDeviation: 1) }
+        let y = (0..<n).map { f(x[2 * $0], x[2 * $0 + 1]) + 0.3 * random.normal(mean: 0, standardDeviation: 1) }
+        return Dataset(features: Tensor(shape: [n, 2], scalars: x.map(Float.init)), targets: Tensor(y.map(Float.init)))
+    }
+
+    /// At the defaults: on a linear model with constant noise (300 rows) the GLM is kept, and
+    /// the fit is the one-layer model; on y = 2 sin(2x₁) + x₂² (600 rows) the network is kept,
+    /// bit for bit the network of the same fit without the candidate.
+    @Test func keptOnLinearDataNotOnNonlinear() throws {
+        let linear = Self.table(rows: 300, seed: 12) { 1 + 2 * $0 - $1 }
+        let (model, history) = try FitPlan(family: .normal).fit(linear, kind: .table)
+        #expect(try #require(history.glmCandidate).kept)
+        #expect(model.layerSpecs.count == 1)
+
+        let wiggly = Self.table(rows: 600, seed: 13) { 2 * Foundation.sin(2 * $0) + $1 * $1 }
+        let (network, weighed) = try FitPlan(family: .normal).fit(wiggly, kind: .table)
+        let candidate = try #require(weighed.glmCandidate)
+        #expect(!candidate.kept && candidate.validationNLLNetwork! < candidate.validationNLLGLM!)
+        var off = FitPlan(family: .normal)
+        off.glmCandidate = false
+        let (alone, history2) = try off.fit(wiggly, kind: .table)
+        #expect(history2.glmCandidate == nil)
+        #expect(network.parameters.map(\.tensor.scalars) == alone.parameters.map(\.tensor.scalars))
+    }
+
+    /// Who weighs the GLM by default: a single mlp with hidden layers on a table; not an
+    /// ensemble, images, the linear network itself, or a family without one GLM (mixture, beta).
+    /// The linear columns by hand from the declarations.
+    @Test func whoWeighsTheGLMByDefault() {
+        func head(_ family: Family, classes: Int = 2) -> Head { Head(family, classCount: classes) }
+        #expect(FitDefaults.weighsGLM(.mlp, .table, hidden: [50, 50], members: 1, head: head(.normal)))
+        #expect(!FitDefaults.weighsGLM(.mlp, .table, hidden: [50, 50], members: 5, head: head(.normal)))
+        #expect(!FitDefaults.weighsGLM(.mlp, .table, hidden: [], members: 1, head: head(.normal)))
+        #expect(!FitDefaults.weighsGLM(.mlp, .arrays, hidden: [50, 50], members: 1, head: head(.normal)))
+        #expect(!FitDefaults.weighsGLM(.seedCNN, .images, hidden: [50, 50], members: 1, head: head(.categorical)))
+        #expect(!FitDefaults.weighsGLM(.mlp, .table, hidden: [50, 50], members: 1, head: head(.normalMixture)))
+        func columns(_ family: Family, classes: Int = 2) -> Range<Int>? {
+            ProbabilisticModel.glmLinearColumns(of: head(family, classes: classes))
+        }
+        // normal (loc, scale), studentt (loc, scale, df), lognormal (loc of ln y, scale): the location.
+        #expect(columns(.normal) == 0..<1 && columns(.studentT) == 0..<1 && columns(.logNormal) == 0..<1)
+        // gamma (concentration, rate): the rate; negbinomial (total_count, probs): p's logit.
+        #expect(columns(.gamma) == 1..<2 && columns(.negativeBinomial) == 1..<2)
+        #expect(columns(.poisson) == 0..<1 && columns(.zeroInflatedPoisson) == 0..<1)
+        #expect(columns(.bernoulli) == 0..<1 && columns(.categorical, classes: 4) == 0..<4)
+        #expect(columns(.beta) == nil && columns(.normalMixture) == nil)
+    }
+}
