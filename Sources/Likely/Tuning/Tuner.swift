@@ -57,11 +57,14 @@ public struct Tuner {
     /// trial, trial 1 included, is scored so, so that their scores carry the same optimism of
     /// a best epoch. The fold values v_k at that epoch are kept for the standard error of
     /// `TrialScore.choose`. Each fold trains one network (the plan's members apply to the
-    /// refit only). A diverging fold (`TrainingError`) makes the trial fail (+∞).
+    /// refit only) and weighs no GLM (`FitPlan.glmCandidate`: the refit may). A diverging fold
+    /// (`TrainingError`) makes the trial fail (+∞).
     public func score(_ trial: FitPlan) throws -> TrialScore {
         let failed = TrialScore(nll: .infinity, epochsRun: 0, bestEpoch: 0, folds: [])
         var trial = trial
         trial.members = 1
+        // The score is the network's validation curve: a GLM weighed after it would not count.
+        trial.glmCandidate = false
         var curves: [[Double]] = []
         for part in parts {
             let history: History
