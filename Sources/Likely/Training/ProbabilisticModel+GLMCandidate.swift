@@ -26,8 +26,9 @@ extension ProbabilisticModel {
     /// its bias alone (its columns of W held at 0). From W = 0, b = 0 it minimises
     /// (1/N) Σᵢ NLL(yᵢ | xᵢ·W + b) + (λ/2)(‖W‖² + ‖b‖²)
     /// by `steps` full-batch Adam steps whose learning rate decays from
-    /// `FitDefaults.glmLearningRate` to 0 on a cosine, a schedule that settles at the minimum
-    /// (the loss is convex in W and b for the GLM families' canonical links).
+    /// `FitDefaults.glmLearningRate` to 0 on a cosine, so that the last steps settle at the
+    /// minimum instead of circling it (`GLMCandidateTests` check it against least squares and
+    /// logistic regression fitted outside Likely).
     /// - Parameters:
     ///   - train: prepared training data (features through `prepare`, targets through
     ///     `prepareTargets`), `[N, d]` and `[N]`.
