@@ -225,8 +225,14 @@ struct FitCommand: ParsableCommand {
                     line += refit.kept ? ", output layer refitted" : ", output layer refit not kept"
                 }
                 if let glm = history.glmCandidate {
-                    line += glm.kept ? ", the GLM kept (the network not clearly better on the validation rows)"
-                        : ", the network kept over the GLM"
+                    // The difference of the two validation NLLs weighed (the same rows and units).
+                    let weighed = switch (glm.validationNLLGLM, glm.validationNLLNetwork) {
+                    case let (g?, n?): String(format: "validation NLL of the GLM minus the network's: %+.4f", g - n)
+                    case (nil, _): "the GLM's validation NLL not finite"
+                    case (_, nil): "the network's validation NLL not finite"
+                    }
+                    line += glm.kept ? ", the GLM kept (\(weighed); the network not clearly better)"
+                        : ", the network kept over the GLM (\(weighed))"
                 }
             }
             if let t = history.temperature { line += String(format: ", temperature %.4f", t) }
