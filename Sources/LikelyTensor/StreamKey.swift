@@ -55,6 +55,8 @@ public struct StreamKey: Hashable, Sendable, CustomStringConvertible {
         case laplacePredictive
         /// The demo's two-cluster data of the in-between case.
         case demoInBetweenData
+        /// The weight draws of the Laplace sampled-network ("nn") predictive, one stream per member.
+        case laplaceWeights
     }
 
     /// The user's seed.

@@ -7,13 +7,15 @@ are split as `likely benchmark T --gap F` splits them (sorted by F, ties by row;
 third is the test set). One network is fitted on the rest (`--dropout 0.1 --seed SEED`), then
 scored with `--predictive network`, with `--predictive dropout --mc-samples 50`, and with a
 full Laplace posterior under each `--prior-precision` rule (`likely laplace --structure full`,
-refitted in place for each rule). Test categories unseen in training are encoded as missing
+refitted in place for each rule), scored with each Laplace predictive asked for (`laplace`, the
+linearised one, recorded under the rule's name; `laplace-nn`, the sampled networks, under
+"RULE nn"). Test categories unseen in training are encoded as missing
 (`--unknown-category ignore`). One JSON line per (table, feature) is appended to OUT; pairs
 already in OUT are skipped, so a run can be resumed.
 
-Run: python3 gap_priors.py LIKELY SUITE SEED OUT [RULE,RULE,...] [MAX_ROWS] [FIT OPTIONS]
+Run: python3 gap_priors.py LIKELY SUITE SEED OUT [RULE,RULE,...] [MAX_ROWS] [FIT OPTIONS] [PREDICTIVE,...]
      (rules default to auto,weight-norm; MAX_ROWS keeps the smaller tables only; FIT OPTIONS,
-     one string, go to every fit, e.g. "--no-output-refit")
+     one string, go to every fit, e.g. "--no-output-refit"; predictives default to laplace)
 """
 import csv
 import json
@@ -37,6 +39,7 @@ def main():
     rules = sys.argv[5].split(",") if len(sys.argv) > 5 else ["auto", "weight-norm"]
     max_rows = int(sys.argv[6]) if len(sys.argv) > 6 else 10**9
     fit_options = sys.argv[7].split() if len(sys.argv) > 7 else []
+    predictives = sys.argv[8].split(",") if len(sys.argv) > 8 else ["laplace"]
     folder = os.path.dirname(os.path.abspath(suite_path))
     tables = [t for t in list(json.load(open(suite_path)).values())[0] if t["family"] == "normal" and t["rows"] <= max_rows]
     tables.sort(key=lambda t: t["rows"])
@@ -92,7 +95,10 @@ def main():
                     if posterior.returncode != 0:
                         record[rule] = {"error": posterior.stderr[-300:]}
                         continue
-                    record[rule] = score("laplace") | {"delta": last_json(posterior)["prior_precision"]}
+                    delta = {"delta": last_json(posterior)["prior_precision"]}
+                    for predictive in predictives:
+                        key = rule if predictive == "laplace" else rule + " " + predictive.removeprefix("laplace-")
+                        record[key] = score(predictive) | delta
             with open(out, "a") as f:
                 f.write(json.dumps(record) + "\n")
             print(json.dumps(record), flush=True)

@@ -185,7 +185,7 @@ extension ProbabilisticModel {
         report.members = memberCount
         report.predictive = predictive.method ?? ConformalCalibration.predictiveName(mcSamples: mcSamples)
         report.draws = predictive.draws ?? max(mcSamples, 1)
-        if report.predictive == "laplace", let laplace { report.laplace = LaplaceSummary(laplace) }
+        if [LaplaceMethod.name, LaplaceNNMethod.name].contains(report.predictive), let laplace { report.laplace = LaplaceSummary(laplace) }
         let y = targets.scalars.map(Double.init)
         progress?("aurc")
         let selective = predictive.riskCoverage(targets: targets)

@@ -94,6 +94,32 @@ struct NetworkJacobian {
         denseLayers.flatMap { layer in network.layers[layer.index].parameters.flatMap { $0.tensor.scalars.map(Double.init) } }
     }
 
+    /// The raw outputs `[n, K]` of the network with its covered weights set to `theta` (in
+    /// Jacobian order, `[P]`, as float32), for prepared inputs `x` `[n, …inputShape]`: the layers before
+    /// `firstLayer` as they are, each covered Dense layer as x·W + b with W and b read from θ,
+    /// activations and dropout (the identity) as they are. Networks whose covered layers are
+    /// all Dense, activations and dropout only (`full`, `last-layer`).
+    func outputs(_ x: Tensor, weights theta: [Float]) -> Tensor {
+        precondition(theta.count == parameterCount && !usesTape, "outputs(_:weights:) needs \(parameterCount) weights of Dense layers, got \(theta.count)")
+        var none = ExampleStreams()
+        var h = network(x, layers: 0..<firstLayer, phase: .inference, using: &none)
+        var covered = 0
+        for index in firstLayer..<network.layers.count {
+            let layer = network.layers[index]
+            guard let dense = layer as? Dense else {
+                h = layer(h, phase: .inference, using: &none)
+                continue
+            }
+            let offset = denseLayers[covered].offset, kernelCount = dense.weight.count
+            func read(_ shape: [Int], from start: Int) -> Tensor {
+                Tensor(shape: shape, scalars: Array(theta[start..<(start + shape.reduce(1, *))]))
+            }
+            h = linear(h, weight: read(dense.weight.shape, from: offset), bias: dense.bias.map { read($0.shape, from: offset + kernelCount) })
+            covered += 1
+        }
+        return h
+    }
+
     /// The covered layer `j` (in `denseLayers` order) as W̃'s parts: its kernel as
     /// `[inputs, outputs]`, whether it has a bias, and for a Conv2D the layer itself.
     func kernel(_ j: Int) -> (weight: Tensor, hasBias: Bool, convolution: Conv2D?) {

@@ -40,7 +40,8 @@ public struct UncertaintyMethodError: Error, CustomStringConvertible, Equatable 
     public init(_ description: String) { self.description = description }
 }
 
-/// The registry of uncertainty methods by name: `network`, `dropout` and `laplace` built in,
+/// The registry of uncertainty methods by name: `network`, `dropout`, `laplace` and
+/// `laplace-nn` built in,
 /// more by `register(_:make:)`.
 public enum UncertaintyMethods {
     /// Builds a method for a model and T (`--mc-samples`), or throws `UncertaintyMethodError`
@@ -63,6 +64,10 @@ public enum UncertaintyMethods {
                 throw UncertaintyMethodError("--predictive laplace needs a Laplace posterior in the model: run likely laplace MODEL_DIR DATA, or fit with --laplace")
             }
             return LaplaceMethod(draws: t, head: model.head)
+        }),
+        (LaplaceNNMethod.name, { model, t in
+            try LaplaceNNMethod.check(model)
+            return LaplaceNNMethod(draws: t)
         }),
     ])
 
