@@ -7,7 +7,8 @@ are split as `likely benchmark T --gap F` splits them (sorted by F, ties by row;
 third is the test set). One network is fitted on the rest (`--dropout 0.1 --seed SEED`), then
 scored with `--predictive network`, with `--predictive dropout --mc-samples 50`, and with a
 full Laplace posterior under each `--prior-precision` rule (`likely laplace --structure full`,
-refitted in place for each rule), scored with each Laplace predictive asked for (`laplace`, the
+refitted in place for each rule; `gridsearch`, which needs the fit's validation rows, is fitted by
+the fit itself with `--laplace full --prior-precision gridsearch` and scored first), scored with each Laplace predictive asked for (`laplace`, the
 linearised one, recorded under the rule's name; `laplace-nn`, the sampled networks, under
 "RULE nn"). Test categories unseen in training are encoded as missing
 (`--unknown-category ignore`). One JSON line per (table, feature) is appended to OUT; pairs
@@ -75,8 +76,9 @@ def main():
                     writer.writerows(rows[i] for i in chosen)
             model, train_csv, test_csv = (os.path.join(work, x) for x in ("m", "train.csv", "test.csv"))
             record = {"table": table["name"], "feature": feature, "seed": seed, "n_train": len(train), "n_test": len(test)}
+            in_fit = ["--laplace", "full", "--prior-precision", "gridsearch"] if "gridsearch" in rules else []
             fitted = run([likely, "fit", train_csv, "--out", model, "--family", "normal", "--dropout", "0.1", "--seed", seed, "--quiet",
-                          "--target", table["target"], "--features", ",".join(table["features"]), *table.get("likely_options", []), *fit_options])
+                          "--target", table["target"], "--features", ",".join(table["features"]), *table.get("likely_options", []), *fit_options, *in_fit])
             if fitted.returncode != 0:
                 record["error"] = fitted.stderr[-300:]
             else:
@@ -90,12 +92,16 @@ def main():
 
                 record["network"] = score("network")
                 record["dropout"] = score("dropout", "--mc-samples", "50")
-                for rule in rules:
-                    posterior = run([likely, "laplace", model, train_csv, "--structure", "full", "--prior-precision", rule, "--quiet", "--json"])
-                    if posterior.returncode != 0:
-                        record[rule] = {"error": posterior.stderr[-300:]}
-                        continue
-                    delta = {"delta": last_json(posterior)["prior_precision"]}
+                for rule in sorted(rules, key=lambda r: r != "gridsearch"):
+                    if rule == "gridsearch":
+                        entry = json.load(open(os.path.join(model, "model.json")))["laplace"]
+                    else:
+                        posterior = run([likely, "laplace", model, train_csv, "--structure", "full", "--prior-precision", rule, "--quiet", "--json"])
+                        if posterior.returncode != 0:
+                            record[rule] = {"error": posterior.stderr[-300:]}
+                            continue
+                        entry = last_json(posterior)
+                    delta = {"delta": entry["prior_precision"]}
                     for predictive in predictives:
                         key = rule if predictive == "laplace" else rule + " " + predictive.removeprefix("laplace-")
                         record[key] = score(predictive) | delta

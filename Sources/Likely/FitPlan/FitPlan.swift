@@ -206,7 +206,7 @@ public struct FitPlan: Equatable, Sendable {
             if candidate.kept { model = glm }
         }
         if let laplace {
-            try model.fitLaplace(on: train, structure: laplace, prior: priorPrecision, seed: seed, over: world)
+            try model.fitLaplace(on: train, structure: laplace, prior: priorPrecision, validation: held, seed: seed, over: world)
             // The temperature belongs to the predictive the model now uses: the Laplace one.
             if options.calibrateTemperature, let held {
                 history.temperature = Double(try model.calibrateTemperature(on: held, predictive: LaplaceMethod.name,

@@ -38,27 +38,34 @@ public enum PriorPrecision: Equatable, Sendable, CustomStringConvertible {
     /// data add no curvature). Narrower than the evidence's δ wherever the data leave most
     /// directions of the weights free (P ≫ n), so calibrated near the data, and less wide away from it.
     case weightNorm
+    /// One δ minimising the validation NLL of the linearised predictive over
+    /// `LaplaceGridSearch.grid` (laplace-torch's `gridsearch` with a validation loader): the δ
+    /// under which the posterior predicts held-out rows best. Needs validation rows (`fit
+    /// --laplace` passes its validation split); `full` and `last-layer` only.
+    case gridsearch
     /// A fixed δ > 0.
     case fixed(Double)
 
-    /// `auto`, `auto-per-layer`, `weight-norm` or a positive number, as `--prior-precision` takes it.
+    /// `auto`, `auto-per-layer`, `weight-norm`, `gridsearch` or a positive number, as `--prior-precision` takes it.
     public init?(_ text: String) {
         switch text.lowercased() {
         case "auto": self = .auto
         case "auto-per-layer": self = .autoPerLayer
         case "weight-norm": self = .weightNorm
+        case "gridsearch": self = .gridsearch
         default:
             guard let x = Double(text), x > 0, x.isFinite else { return nil }
             self = .fixed(x)
         }
     }
 
-    /// `auto`, `auto-per-layer`, `weight-norm` or the number.
+    /// `auto`, `auto-per-layer`, `weight-norm`, `gridsearch` or the number.
     public var description: String {
         switch self {
         case .auto: "auto"
         case .autoPerLayer: "auto-per-layer"
         case .weightNorm: "weight-norm"
+        case .gridsearch: "gridsearch"
         case .fixed(let x): "\(x)"
         }
     }

@@ -20,18 +20,20 @@ extension ProbabilisticModel {
     ///   - data: features in the data's units and targets in original units (every row, on every rank).
     ///   - structure: `full` (MLPs, at most 10,000 weights), `lastLayer`, `kfac`, `ekfac` (two passes
     ///     over the data: KFAC's factors, then the eigenvalues in their eigenbases) or `diagonal`.
-    ///   - prior: `auto` (default), `autoPerLayer`, `weightNorm` or a fixed δ.
+    ///   - prior: `auto` (default), `autoPerLayer`, `weightNorm`, `gridsearch` or a fixed δ.
+    ///   - validation: held-out rows (data's units, original targets) for `gridsearch`.
     ///   - seed: keys the Monte-Carlo Fisher of families without a closed form.
     ///   - chunkSize: rows per pass.
     ///   - communicator: the processes sharing the rows.
     ///   - progress: told a line per member (and per chunk every 2 s).
     /// - Returns: the approximation, also stored in `laplace`.
     /// - Throws: `LaplaceError` for a structure not suited to the network, a network beyond
-    ///   the size limit, a non-finite likelihood or a failed factorisation; `DataShapeError`
+    ///   the size limit, a non-finite likelihood, a failed factorisation, or `gridsearch`
+    ///   without validation rows or with a `kfac` or `diagonal` structure; `DataShapeError`
     ///   for data of another shape.
     @discardableResult
     public func fitLaplace(on data: Dataset, structure: LaplaceStructure = .full, prior: PriorPrecision = .auto,
-                           seed: UInt64 = 0, chunkSize: Int = 256, over communicator: any Communicator = SingleProcessCommunicator(),
+                           validation: Dataset? = nil, seed: UInt64 = 0, chunkSize: Int = 256, over communicator: any Communicator = SingleProcessCommunicator(),
                            progress: ((String) -> Void)? = nil) throws -> LaplaceApproximation {
         precondition(chunkSize > 0, "chunkSize must be positive, got \(chunkSize)")
         try checkLaplace(structure)
@@ -39,6 +41,17 @@ extension ProbabilisticModel {
             throw DataShapeError(role: "the Laplace data", exampleShape: Array(data.features.shape.dropFirst()), inputShape: featureShape)
         }
         guard data.count > 0 else { throw LaplaceError("a Laplace posterior needs at least one example, the data has none") }
+        if prior == .gridsearch {
+            guard structure == .full || structure == .lastLayer else {
+                throw LaplaceError("--prior-precision gridsearch searches δ for full and last-layer posteriors; for \(structure.rawValue) use auto, auto-per-layer, weight-norm or a number")
+            }
+            guard let validation, validation.count > 0 else {
+                throw LaplaceError("--prior-precision gridsearch chooses δ by the validation NLL and needs validation rows: use fit --laplace with a validation split (the default without --epochs, or --validation-split F)")
+            }
+            guard Array(validation.features.shape.dropFirst()) == featureShape else {
+                throw DataShapeError(role: "the Laplace validation data", exampleShape: Array(validation.features.shape.dropFirst()), inputShape: featureShape)
+            }
+        }
         let walkers = try members.map { try NetworkJacobian(network: $0, structure: structure) }
         var posteriors: [LaplacePosterior] = []
         for (j, walker) in walkers.enumerated() {
@@ -53,7 +66,7 @@ extension ProbabilisticModel {
                 addCurvature(&curvature, data: data, rows: rows, seed: memberSeed, chunkSize: chunkSize, progress: say.map { say in { say("eigenvalues: " + $0) } })
                 curvature.sum(over: communicator)
             }
-            posteriors.append(try posterior(&curvature, prior: prior))
+            posteriors.append(try posterior(&curvature, prior: prior, validation: validation, memberSeed: memberSeed, chunkSize: chunkSize))
         }
         let approximation = LaplaceApproximation(structure: structure, prior: prior, count: data.count, members: posteriors)
         laplace = approximation
@@ -109,9 +122,12 @@ extension ProbabilisticModel {
         }
     }
 
-    /// The posterior of summed curvature: δ as `prior` says, H in the structure's factors, the
-    /// evidence (for `ekfac` from its re-estimated eigenvalues). `full` and `last-layer` take the GGN out of `curvature` (no copy of its P² sums).
-    private func posterior(_ curvature: inout LaplaceCurvature, prior: PriorPrecision) throws -> LaplacePosterior {
+    /// The posterior of summed curvature: δ as `prior` says (`gridsearch` on `validation`, its
+    /// draws keyed by `memberSeed`), H in the structure's factors, the evidence (for `ekfac` from
+    /// its re-estimated eigenvalues). `full` and `last-layer` take the GGN out of `curvature` (no
+    /// copy of its P² sums).
+    private func posterior(_ curvature: inout LaplaceCurvature, prior: PriorPrecision, validation: Dataset?, memberSeed: UInt64,
+                           chunkSize: Int) throws -> LaplacePosterior {
         let logLikelihood = curvature.logLikelihood, walker = curvature.walker, p = walker.parameterCount
         guard logLikelihood.isFinite else {
             throw LaplaceError("the log-likelihood of the Laplace data under the trained network is \(logLikelihood); every target must be in the \(head.family.name) head's support")
@@ -127,6 +143,9 @@ extension ProbabilisticModel {
             switch prior {
             case .fixed(let x): delta = [x]
             case .weightNorm: delta = Self.weightNormPrecision(groups: groups, squaredNorms: norms)
+            case .gridsearch:
+                guard let validation else { preconditionFailure("gridsearch without validation rows (fitLaplace checks them)") }
+                delta = [try gridSearch(ggn, walker: walker, validation: validation, memberSeed: memberSeed, chunkSize: chunkSize).best]
             case .auto, .autoPerLayer:
                 let evidence = LaplaceEvidence(logLikelihood: logLikelihood, squaredNorm: squaredNorm(0..<p), eigenvalues: try ggn.eigenvalues(singlePrecision: p > 500))
                 delta = [evidence.argmax()]
@@ -178,6 +197,7 @@ extension ProbabilisticModel {
     static func blockPrecision(_ prior: PriorPrecision, logLikelihood: Double, eigenvalues: [[Double]], squaredNorms: [Double]) -> [Double] {
         switch prior {
         case .fixed(let x): return [x]
+        case .gridsearch: preconditionFailure("gridsearch is for full and last-layer posteriors (fitLaplace checks the structure)")
         case .weightNorm: return weightNormPrecision(groups: eigenvalues.map { (0, $0.count) }, squaredNorms: squaredNorms)
         case .auto:
             return [LaplaceEvidence(logLikelihood: logLikelihood, squaredNorm: squaredNorms.reduce(0, +), eigenvalues: eigenvalues.flatMap { $0 }).argmax()]

@@ -56,29 +56,28 @@ public struct LaplaceMethod: UncertaintyMethod {
                 let covariances = laplace.members[j].outputCovariances(trace, walker: walker)
                 for i in 0..<m {
                     let global = start + i
-                    let covariance = Array(covariances[(i * k * k)..<((i + 1) * k * k)])
-                    let mean = (0..<k).map { Double(trace.outputs[i * k + $0]) }
-                    if probit {
-                        for a in 0..<k {
-                            out[j][global * k + a] = Float(mean[a] / (1 + Double.pi / 8 * covariance[a * k + a]).squareRoot())
-                        }
-                        continue
-                    }
-                    let root = SymmetricMatrix.semidefiniteFactor(covariance, size: k)
-                    var random = RandomSource(key: StreamKey(seed: memberSeed, purpose: .laplacePredictive, example: UInt64(firstIndex + global)))
-                    let normals = balanced ? Self.balancedNormals(count: t, dimension: k, using: &random)
-                                           : (0..<t).map { _ in (0..<k).map { _ in random.normal() } }
-                    for (draw, z) in normals.enumerated() {
-                        for a in 0..<k {
-                            var r = mean[a]
-                            for b in 0...a { r += root[a * k + b] * z[b] }
-                            out[j * t + draw][global * k + a] = Float(r)
-                        }
-                    }
+                    let draws = rawDraws(mean: (0..<k).map { Double(trace.outputs[i * k + $0]) },
+                                         covariance: Array(covariances[(i * k * k)..<((i + 1) * k * k)]),
+                                         memberSeed: memberSeed, example: firstIndex + global)
+                    for (draw, r) in draws.enumerated() { for a in 0..<k { out[j * t + draw][global * k + a] = Float(r[a]) } }
                 }
             }
         }
         return out
+    }
+
+    /// The `draws` raw-output vectors of one input whose linearised raw outputs are
+    /// N(`mean`, `covariance`) (K, K × K row-major): the probit-scaled mean alone, or
+    /// mean + L z for T normal vectors z (balanced for classification heads) from the stream
+    /// (`memberSeed`, `.laplacePredictive`, 0, `example`), L the factor of the covariance.
+    func rawDraws(mean: [Double], covariance: [Double], memberSeed: UInt64, example: Int) -> [[Double]] {
+        let k = mean.count, t = draws
+        if probit { return [(0..<k).map { mean[$0] / (1 + Double.pi / 8 * covariance[$0 * k + $0]).squareRoot() }] }
+        let root = SymmetricMatrix.semidefiniteFactor(covariance, size: k)
+        var random = RandomSource(key: StreamKey(seed: memberSeed, purpose: .laplacePredictive, example: UInt64(example)))
+        let normals = balanced ? Self.balancedNormals(count: t, dimension: k, using: &random)
+                               : (0..<t).map { _ in (0..<k).map { _ in random.normal() } }
+        return normals.map { z in (0..<k).map { a in (0...a).reduce(mean[a]) { $0 + root[a * k + $1] * z[$1] } } }
     }
 
     /// T vectors of dimension K whose mean is exactly 0 and whose covariance (1/T) Σ z zᵀ is

@@ -84,7 +84,7 @@ extension ModelDirectory {
 
     /// The entry of `laplace`, with the checksums of the two files' bytes.
     static func laplaceEntry(_ laplace: LaplaceApproximation, weights: Data, factors: Data) -> LaplaceEntry {
-        let prior: String = switch laplace.prior { case .auto: "auto"; case .autoPerLayer: "auto-per-layer"; case .weightNorm: "weight-norm"; case .fixed: "fixed" }
+        let prior: String = switch laplace.prior { case .auto: "auto"; case .autoPerLayer: "auto-per-layer"; case .weightNorm: "weight-norm"; case .gridsearch: "gridsearch"; case .fixed: "fixed" }
         return LaplaceEntry(structure: laplace.structure.rawValue, prior: prior,
                             priorPrecision: laplace.members.map { MemberPrecision($0.priorPrecision) }, n: laplace.count,
                             logMarginalLikelihood: laplace.members.map(\.logMarginalLikelihood),
@@ -110,8 +110,9 @@ extension ModelDirectory {
         case "auto": prior = .auto
         case "auto-per-layer": prior = .autoPerLayer
         case "weight-norm": prior = .weightNorm
+        case "gridsearch": prior = .gridsearch
         case "fixed": prior = .fixed(entry.priorPrecision[0].values[0])
-        default: throw ModelFileError(file: file, "field laplace.prior: expected auto, auto-per-layer, weight-norm or fixed, got \"\(entry.prior)\"")
+        default: throw ModelFileError(file: file, "field laplace.prior: expected auto, auto-per-layer, weight-norm, gridsearch or fixed, got \"\(entry.prior)\"")
         }
         let weightsFile = directory.appendingPathComponent("weights.safetensors").path
         guard Checksum.hex(of: weights) == entry.weightsChecksum else {
