@@ -107,11 +107,11 @@ extension LaplaceStructure: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
-/// `--prior-precision auto|auto-per-layer|weight-norm|X` (X > 0).
+/// `--prior-precision auto|auto-per-layer|weight-norm|gridsearch|X` (X > 0).
 extension PriorPrecision: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }
 
-    public static var allValueStrings: [String] { ["auto", "auto-per-layer", "weight-norm", "X > 0"] }
+    public static var allValueStrings: [String] { ["auto", "auto-per-layer", "weight-norm", "gridsearch", "X > 0"] }
 
     public var defaultValueDescription: String { description }
 }

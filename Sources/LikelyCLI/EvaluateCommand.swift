@@ -125,7 +125,7 @@ struct ModelDataOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seed of the MC-dropout masks and of any sampling.", transform: OptionCheck.seed)
     var seed: UInt64 = 0
 
-    @Option(help: "The predictive, a registered uncertainty method: network, dropout or laplace (default: laplace when the model holds a posterior, else dropout when --mc-samples > 0, else network).")
+    @Option(help: "The predictive, a registered uncertainty method: network, dropout, laplace or laplace-nn (default: laplace when the model holds a posterior, else dropout when --mc-samples > 0, else network).")
     var predictive: String?
 
     @Option(help: "A CSV category unseen in training: error, or ignore (encoded as the column's \"missing\" category when the model has one, else all of its one-hot inputs 0; counted on standard error).")

@@ -130,7 +130,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "After training, fit a Laplace posterior of the weights on the training rows: full, kfac, ekfac, diagonal or last-layer; the model's predictive is then the Laplace one.")
     var laplace: LaplaceStructure?
 
-    @Option(help: "With --laplace: the prior precision, auto (maximise the evidence), auto-per-layer, weight-norm, or a number > 0.")
+    @Option(help: "With --laplace: the prior precision, auto (maximise the evidence), auto-per-layer, weight-norm, gridsearch (the lowest validation NLL of the Laplace predictive on a grid; full and last-layer), or a number > 0.")
     var priorPrecision: PriorPrecision?
 
     @Flag(help: "No progress output.")

@@ -16,7 +16,7 @@ struct LaplaceCommand: ParsableCommand {
             eigenvalues re-estimated by a second pass over the data, diagonal every weight with the \
             curvature's diagonal only, last-layer the last Dense layer of any network, exactly. --prior-precision auto maximises the Laplace \
             evidence; auto-per-layer gives each layer its own; weight-norm gives layer l the precision P_l / |theta_l|^2 \
-            under which its trained weights are a typical draw (narrower bands near the data when the weights outnumber the examples); a number fixes it. MODEL_DIR then holds \
+            under which its trained weights are a typical draw (narrower bands near the data when the weights outnumber the examples); gridsearch (fit --laplace only: it needs the validation rows) the grid value with the lowest validation NLL; a number fixes it. MODEL_DIR then holds \
             laplace.safetensors and model.json's laplace entry, and every command reading the model uses \
             the Laplace (linearised) predictive unless --predictive says otherwise. --json prints the entry.
             """)
@@ -30,7 +30,7 @@ struct LaplaceCommand: ParsableCommand {
     @Option(help: "Which weights and how: full, kfac, ekfac, diagonal or last-layer.")
     var structure: LaplaceStructure = .full
 
-    @Option(help: "The prior precision: auto (maximise the evidence), auto-per-layer, weight-norm, or a number > 0.")
+    @Option(help: "The prior precision: auto (maximise the evidence), auto-per-layer, weight-norm, or a number > 0 (gridsearch needs validation rows: fit --laplace).")
     var priorPrecision: PriorPrecision = .auto
 
     @Option(help: "For IDX and CIFAR image directories, which files to read (default: train).")
