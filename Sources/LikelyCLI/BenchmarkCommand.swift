@@ -39,7 +39,7 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "T: 0 for the deterministic network, T > 0 for T MC-dropout passes.")
     var mcSamples: Int = 0
 
-    @Option(help: "The predictive: network, dropout or laplace (default: laplace with --laplace, else dropout when --mc-samples > 0, else network).")
+    @Option(help: "The predictive: network, dropout, laplace or laplace-nn (default: laplace with --laplace, else dropout when --mc-samples > 0, else network).")
     var predictive: PredictiveMethod?
 
     @Flag(help: "One line of JSON on stdout.")
@@ -68,8 +68,8 @@ struct BenchmarkCommand: ParsableCommand {
             throw InputError("--predictive dropout needs --mc-samples T > 0 (the MC-dropout passes)")
         case .network where mcSamples > 0:
             throw InputError("--predictive network is the deterministic network; --mc-samples \(mcSamples) asks for MC dropout")
-        case .laplace where !fitOptions.contains(where: { $0 == "--laplace" || $0.hasPrefix("--laplace=") }):
-            throw InputError("--predictive laplace needs a Laplace posterior: add the fit option --laplace full (or last-layer)")
+        case let method? where [.laplace, .laplaceNN].contains(method) && !fitOptions.contains(where: { $0 == "--laplace" || $0.hasPrefix("--laplace=") }):
+            throw InputError("--predictive \(method.rawValue) needs a Laplace posterior: add the fit option --laplace full (or last-layer)")
         default: break
         }
         if let option = fitOptions.first(where: { argument in Self.refusedFitOptions.contains { argument == $0 || argument.hasPrefix($0 + "=") } }) {
@@ -201,5 +201,5 @@ struct BenchmarkCommand: ParsableCommand {
 
 /// The predictives `likely benchmark --predictive` names.
 enum PredictiveMethod: String, CaseIterable, ExpressibleByArgument {
-    case network, dropout, laplace
+    case network, dropout, laplace, laplaceNN = "laplace-nn"
 }
