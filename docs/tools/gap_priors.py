@@ -4,7 +4,8 @@ MC dropout scored on the same fitted network (docs/uncertainty.md, "Choosing the
 For every table of family normal in SUITE (the manifest `export_tables.py` writes, see
 docs/benchmarks.md) and every numeric feature F with more than ten distinct values, the rows
 are split as `likely benchmark T --gap F` splits them (sorted by F, ties by row; the middle
-third is the test set). One network is fitted on the rest (`--dropout 0.1 --seed SEED`), then
+third is the test set). One network is fitted on the rest (`--dropout 0.1 --seed SEED
+--no-glm-candidate`), then
 scored with `--predictive network`, with `--predictive dropout --mc-samples 50`, and with a
 full Laplace posterior under each `--prior-precision` rule (`likely laplace --structure full`,
 refitted in place for each rule; `gridsearch`, which needs the fit's validation rows, is fitted by
@@ -77,7 +78,10 @@ def main():
             model, train_csv, test_csv = (os.path.join(work, x) for x in ("m", "train.csv", "test.csv"))
             record = {"table": table["name"], "feature": feature, "seed": seed, "n_train": len(train), "n_test": len(test)}
             in_fit = ["--laplace", "full", "--prior-precision", "gridsearch"] if "gridsearch" in rules else []
+            # --no-glm-candidate: every predictive is scored on the one dropout-0.1 network (a kept
+            # GLM has no dropout, so MC dropout would not be the method compared).
             fitted = run([likely, "fit", train_csv, "--out", model, "--family", "normal", "--dropout", "0.1", "--seed", seed, "--quiet",
+                          "--no-glm-candidate",
                           "--target", table["target"], "--features", ",".join(table["features"]), *table.get("likely_options", []), *fit_options, *in_fit])
             if fitted.returncode != 0:
                 record["error"] = fitted.stderr[-300:]
