@@ -191,18 +191,26 @@ import Testing
         #expect(Self.close(ekfac.logMarginalLikelihood, logLikelihood + prior - logDeterminant / 2, 1e-9))
     }
 
+    /// A 2×2 convolution (2 filters) over 4×4×1 images, tanh, and a Dense layer to `classes`
+    /// logits with a categorical head; `images` seeded inputs and targets drawn from the
+    /// network's own predictive (seed + 1).
+    static func smallConvolution(classes: Int, images: Int, seed: UInt64)
+        -> (Sequential, Head, ProbabilisticModel, Tensor, Dataset) {
+        var random = RandomSource(seed: seed)
+        let network = Sequential(inputShape: [4, 4, 1], layers: [
+            Conv2D(inputChannels: 1, filters: 2, kernelSize: 2, using: &random), Tanh(), Flatten(),
+            Dense(inputSize: 18, outputSize: classes, using: &random)])
+        let head = Head(.categorical, classCount: classes)
+        let model = ProbabilisticModel(network: network, head: head, inputShape: [4, 4, 1])
+        let x = Tensor.randomNormal([images, 4, 4, 1], using: &random)
+        return (network, head, model, x, Dataset(features: x, targets: LaplaceTests.targets(for: head, raw: network(x), seed: seed + 1)))
+    }
+
     /// EKFAC of a convolution over several positions: its eigenvalues are the diagonal, in the
     /// Kronecker basis, of Σᵢ Jᵢᵀ Λᵢ Jᵢ with J from central finite differences (the positions'
     /// cross terms included, which KFAC drops), and its output covariance is J Σ Jᵀ.
     @Test func ekfacOfAConvolutionMatchesFiniteDifferences() throws {
-        var random = RandomSource(seed: 143)
-        let network = Sequential(inputShape: [4, 4, 1], layers: [
-            Conv2D(inputChannels: 1, filters: 2, kernelSize: 2, using: &random), Tanh(), Flatten(),
-            Dense(inputSize: 18, outputSize: 3, using: &random)])
-        let head = Head(.categorical, classCount: 3)
-        let model = ProbabilisticModel(network: network, head: head, inputShape: [4, 4, 1])
-        let x = Tensor.randomNormal([8, 4, 4, 1], using: &random)
-        let data = Dataset(features: x, targets: LaplaceTests.targets(for: head, raw: network(x), seed: 144))
+        let (network, head, model, x, data) = Self.smallConvolution(classes: 3, images: 8, seed: 143)
         let posterior = try model.fitLaplace(on: data, structure: .ekfac, prior: .fixed(0.5)).members[0]
         guard case .kronecker(let blocks) = posterior.factors else { Issue.record("not Kronecker"); return }
         let n = 8, k = 3, p = posterior.parameterCount
@@ -308,14 +316,7 @@ import Testing
     /// of Σᵢ Jᵢᵀ Λᵢ Jᵢ with J from central finite differences of the network's outputs, and its
     /// output covariance Σ_c Jₐ_c J_b_c / H_cc.
     @Test func convolutionDiagonalMatchesFiniteDifferences() throws {
-        var random = RandomSource(seed: 141)
-        let network = Sequential(inputShape: [4, 4, 1], layers: [
-            Conv2D(inputChannels: 1, filters: 2, kernelSize: 2, using: &random), Tanh(), Flatten(),
-            Dense(inputSize: 18, outputSize: 2, using: &random)])
-        let head = Head(.categorical, classCount: 2)
-        let model = ProbabilisticModel(network: network, head: head, inputShape: [4, 4, 1])
-        let x = Tensor.randomNormal([6, 4, 4, 1], using: &random)
-        let data = Dataset(features: x, targets: LaplaceTests.targets(for: head, raw: network(x), seed: 142))
+        let (network, head, model, x, data) = Self.smallConvolution(classes: 2, images: 6, seed: 141)
         let posterior = try model.fitLaplace(on: data, structure: .diagonal, prior: .fixed(0.5)).members[0]
         guard case .diagonal(let d) = posterior.factors else { Issue.record("not diagonal"); return }
         let n = 6, k = 2, p = d.count
