@@ -161,4 +161,18 @@ struct ConvolutionTests {
         }
         #expect(result.passed, "\(result)")
     }
+
+    /// A zero kernel size stops the process for a transposed convolution as for a plain one
+    /// (it would otherwise draw weights of fan-in 0); a positive one builds the layer.
+    @Test("a transposed convolution with an empty kernel stops")
+    func transposedConvolutionWithAnEmptyKernelStops() async {
+        await #expect(processExitsWith: .failure) {
+            var random = RandomSource(seed: 1)
+            _ = Conv2DTranspose(inputChannels: 1, filters: 2, kernelSize: SpatialSize(0, 3), using: &random)
+        }
+        await #expect(processExitsWith: .success) {
+            var random = RandomSource(seed: 1)
+            _ = Conv2DTranspose(inputChannels: 1, filters: 2, kernelSize: SpatialSize(2, 3), using: &random)
+        }
+    }
 }

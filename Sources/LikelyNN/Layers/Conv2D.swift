@@ -109,6 +109,7 @@ public final class Conv2DTranspose: ConvolutionLayer, Layer {
                 kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
                 using random: inout RandomSource) {
         precondition(inputChannels > 0 && filters > 0, "Conv2DTranspose needs positive channel counts, got \(inputChannels) → \(filters)")
+        precondition(kernelSize.rows > 0 && kernelSize.columns > 0, "Conv2DTranspose kernel size must be positive, got \(kernelSize)")
         super.init(filterShape: [kernelSize.rows, kernelSize.columns, filters, inputChannels], filters: filters, strides: strides,
                    padding: padding, dilation: dilation, useBias: useBias, kernelInitializer: kernelInitializer,
                    biasInitializer: biasInitializer, using: &random)
