@@ -20,10 +20,12 @@ import Testing
         return try ProbabilisticModel(architecture: .mlp, inputShape: [d], head: head, hidden: hidden, dropout: 0, using: &random)
     }
 
-    /// With a Normal head whose scale output is held at ln σ by zero weights, on unstandardised
-    /// data with δ fixed and θ* the exact MAP, the posterior covariance and the evidence equal
-    /// exact Bayesian linear regression's (plus the scale block's own Laplace terms):
-    /// `Fixtures/laplace/generate_laplace_blr.py`.
+    /// With a Normal head whose scale output is held at ln σ by zero weights (the normal GLM,
+    /// `fitAsGLM`'s form), on unstandardised data with δ fixed and θ* the exact MAP, the
+    /// posterior covariance and the evidence equal exact Bayesian linear regression's (plus the
+    /// scale bias's own Laplace terms), the held weights' variance 0, and `weight-norm` counts
+    /// only the free weights: `Fixtures/laplace/generate_laplace_blr.py`. A scale weight that is
+    /// not 0 is not held.
     @Test func exactBayesianLinearRegression() throws {
         let fixture = try MetricsFixture.load(file: "laplace/laplace_blr.json")
         let x = fixture.numbers("x"), y = fixture.numbers("y"), n = y.count
@@ -37,6 +39,16 @@ import Testing
         for (a, b) in zip(covariance, expected) { #expect(abs(a - b) <= 1e-4 * max(abs(b), 1e-3)) }
         #expect(abs(posterior.logMarginalLikelihood - fixture.number("evidence")) < 2e-3)
         #expect(posterior.priorPrecision == [fixture.number("delta")])
+        // weight-norm counts the four free weights: δ = 4 / ‖θ*‖² (θ* held in float32).
+        let theta = fixture.numbers("theta"), typical = 4 / theta.reduce(0) { $0 + $1 * $1 }
+        let weightNorm = try model.fitLaplace(on: data, structure: .full, prior: .weightNorm).members[0].priorPrecision
+        #expect(weightNorm.count == 1 && abs(weightNorm[0] - typical) <= 1e-6 * typical, "δ \(weightNorm), expected \(typical)")
+
+        var unheld = fixture.numbers("theta")
+        unheld[1] = 1e-3
+        let network = ProbabilisticModel(network: Self.linear(inputs: 2, outputs: 2, weights: unheld), head: Head(.normal), inputShape: [2])
+        let free = try network.fitLaplace(on: data, structure: .full, prior: .fixed(fixture.number("delta"))).members[0].covariance
+        #expect(free[1 * 6 + 1] > 1e-4 && free[3 * 6 + 3] > 1e-4, "scale weights of variance \(free[1 * 6 + 1]), \(free[3 * 6 + 3])")
     }
 
     /// J of a tanh/sigmoid MLP against central finite differences of its raw outputs.

@@ -13,6 +13,12 @@ public struct LaplacePosterior: Sendable, Equatable {
     public var logMarginalLikelihood: Double
     /// P, the weights covered.
     public var parameterCount: Int
+    /// The prior precision of a weight the model holds at 0 rather than fits (a same-family
+    /// GLM's constant columns, `ProbabilisticModel.glmHeldWeights`): a point mass for every
+    /// practical purpose (its posterior variance is below 10⁻¹²), small enough that the factor
+    /// (√10¹² = 10⁶) keeps its digits in the float32 of `laplace.safetensors`. δ and the
+    /// evidence count only the free weights.
+    public static let heldPrecision = 1e12
     /// H, stored as the structure keeps it.
     public var factors: LaplaceFactors
 

@@ -136,29 +136,37 @@ extension ProbabilisticModel {
         let groups = walker.denseLayers.map { ($0.offset, $0.count) }
         func squaredNorm(_ range: Range<Int>) -> Double { theta[range].reduce(0.0) { $0 + $1 * $1 } }
         let norms = groups.map { squaredNorm($0.0..<($0.0 + $0.1)) }
+        // Weights the model holds at 0 (a same-family GLM's constant columns) are not fitted: the
+        // posterior conditions on them (their prior precision is `heldPrecision`), and δ and the
+        // evidence count only the free weights, `freeGroups` (layer offset, free weights).
+        let held = curvature.structure == .kfac || curvature.structure == .ekfac ? [] : Self.glmHeldWeights(walker.network, head: head)
+        let freeGroups = groups.map { group in (group.0, group.1 - held.count { (group.0..<(group.0 + group.1)).contains($0) }) }
         switch curvature.structure {
         case .full, .lastLayer:
-            let ggn = curvature.takeGeneralisedGaussNewton()
+            var ggn = curvature.takeGeneralisedGaussNewton()
+            for i in held { ggn[i, i] += LaplacePosterior.heldPrecision }
             var delta: [Double]
             switch prior {
             case .fixed(let x): delta = [x]
-            case .weightNorm: delta = Self.weightNormPrecision(groups: groups, squaredNorms: norms)
+            case .weightNorm: delta = Self.weightNormPrecision(groups: freeGroups, squaredNorms: norms)
             case .gridsearch:
                 guard let validation else { preconditionFailure("gridsearch without validation rows (fitLaplace checks them)") }
                 delta = [try gridSearch(ggn, walker: walker, validation: validation, memberSeed: memberSeed, chunkSize: chunkSize).best]
             case .auto, .autoPerLayer:
-                let evidence = LaplaceEvidence(logLikelihood: logLikelihood, squaredNorm: squaredNorm(0..<p), eigenvalues: try ggn.eigenvalues(singlePrecision: p > 500))
-                delta = [evidence.argmax()]
+                let eigenvalues = try held.isEmpty ? ggn.eigenvalues(singlePrecision: p > 500) : ggn.removing(held).eigenvalues(singlePrecision: p > 500)
+                delta = [LaplaceEvidence(logLikelihood: logLikelihood, squaredNorm: squaredNorm(0..<p), eigenvalues: eigenvalues).argmax()]
             }
             if prior == .autoPerLayer {
-                delta = try perLayerPrecision(ggn, groups: groups, start: delta[0], squaredNorms: norms)
+                delta = try perLayerPrecision(ggn, groups: groups, freeCounts: freeGroups.map(\.1), start: delta[0], squaredNorms: norms)
             }
             let perWeight = Self.perWeight(delta, groups: groups, count: p)
             var precision = consume ggn
             for i in 0..<p { precision[i, i] += perWeight[i] }
             let factor = try precision.cholesky()
+            // Each held weight's ½ ln(heldPrecision + …) in ½ ln det H is its prior's normaliser, not evidence.
             var evidence = logLikelihood - SymmetricMatrix.logDeterminant(cholesky: factor, size: p) / 2
-            for (g, (_, count)) in groups.enumerated() {
+                + Double(held.count) / 2 * Foundation.log(LaplacePosterior.heldPrecision)
+            for (g, (_, count)) in freeGroups.enumerated() {
                 let d = delta.count == 1 ? delta[0] : delta[g]
                 evidence += Double(count) / 2 * Foundation.log(d) - d / 2 * norms[g]
             }
@@ -166,8 +174,10 @@ extension ProbabilisticModel {
         case .diagonal, .kfac, .ekfac:
             let factors: LaplaceFactors, eigenvalues: [[Double]]
             if curvature.structure == .diagonal {
-                let diagonal = curvature.diagonal()
-                eigenvalues = groups.map { diagonal[$0.0..<($0.0 + $0.1)].map { max($0, 0) } }
+                var diagonal = curvature.diagonal()
+                let isHeld = Set(held)
+                eigenvalues = groups.map { group in (group.0..<(group.0 + group.1)).filter { !isHeld.contains($0) }.map { max(diagonal[$0], 0) } }
+                for i in held { diagonal[i] += LaplacePosterior.heldPrecision }
                 factors = .diagonal(diagonal)
             } else {
                 let blocks = try curvature.kroneckerBlocks()
@@ -222,8 +232,8 @@ extension ProbabilisticModel {
 
     /// One δ per layer by MacKay's fixed point, from the scalar optimum: δₗ ← γₗ / ‖θₗ‖² with
     /// γₗ = Pₗ − δₗ Σ_{i ∈ l} Σᵢᵢ (Σ = (GGN + D)⁻¹), until every δₗ moves less than 1e-6
-    /// relative (at most 100 rounds).
-    private func perLayerPrecision(_ ggn: SymmetricMatrix, groups: [(Int, Int)], start: Double,
+    /// relative (at most 100 rounds); Pₗ counts layer l's free weights (`freeCounts`).
+    private func perLayerPrecision(_ ggn: SymmetricMatrix, groups: [(Int, Int)], freeCounts: [Int], start: Double,
                                    squaredNorms: [Double]) throws -> [Double] {
         let p = ggn.size
         var delta = [Double](repeating: start, count: groups.count)
@@ -236,7 +246,7 @@ extension ProbabilisticModel {
             for (g, (offset, count)) in groups.enumerated() {
                 var trace = 0.0  // Σᵢᵢ = Σ_m L⁻¹[m, i]²
                 for m in offset..<p { for i in offset..<min(offset + count, m + 1) { trace += inverse[m * p + i] * inverse[m * p + i] } }
-                let gamma = max(Double(count) - delta[g] * trace, 1e-8)
+                let gamma = max(Double(freeCounts[g]) - delta[g] * trace, 1e-8)
                 next[g] = min(max(gamma / max(squaredNorms[g], 1e-300), 1e-8), 1e12)
             }
             let settled = zip(next, delta).allSatisfy { abs($0 - $1) <= 1e-6 * $1 }

@@ -47,6 +47,12 @@ public struct SymmetricMatrix: Equatable, Sendable {
         }
     }
 
+    /// The principal submatrix without the rows and columns `removed` (ascending indices).
+    public func removing(_ removed: [Int]) -> SymmetricMatrix {
+        let kept = Array(Set(0..<size).subtracting(removed)).sorted()
+        return SymmetricMatrix(size: kept.count, entries: kept.flatMap { i in kept.map { self[i, $0] } })
+    }
+
     /// Copies the lower triangle onto the upper one.
     public mutating func symmetrize() {
         for i in 0..<size { for j in 0..<i { entries[j * size + i] = entries[i * size + j] } }

@@ -65,6 +65,19 @@ extension ProbabilisticModel {
         return true
     }
 
+    /// The weights a same-family GLM holds at 0 (`fitAsGLM`): for a network of one Dense layer
+    /// (kernel `[d, K]` row-major, then bias) whose kernel is 0 in every column outside
+    /// `glmLinearColumns`, those kernel entries (their indices are their positions in θ, the
+    /// Laplace posterior's order); empty for every other network. They are not fitted, so a
+    /// Laplace posterior conditions on them (`LaplacePosterior.heldPrecision`).
+    static func glmHeldWeights(_ network: Sequential, head: Head) -> [Int] {
+        guard network.layers.count == 1, let dense = network.layers[0] as? Dense,
+              let linear = glmLinearColumns(of: head) else { return [] }
+        let outputs = head.rawOutputCount, kernel = dense.weight.scalars
+        let held = kernel.indices.filter { !linear.contains($0 % outputs) }
+        return !held.isEmpty && held.allSatisfy({ kernel[$0] == 0 }) ? held : []
+    }
+
     /// The deterministic network's NLL of each validation row, in training units (a
     /// standardized target's, without the constant ln s), `[n]`; nil when an output is out of
     /// its domain or an NLL is not finite.
