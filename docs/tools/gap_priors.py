@@ -4,8 +4,10 @@ MC dropout scored on the same fitted network (docs/uncertainty.md, "Choosing the
 For every table of family normal in SUITE (the manifest `export_tables.py` writes, see
 docs/benchmarks.md) and every numeric feature F with more than ten distinct values, the rows
 are split as `likely benchmark T --gap F` splits them (sorted by F, ties by row; the middle
-third is the test set). One network is fitted on the rest (`--dropout 0.1 --seed SEED
---no-glm-candidate`), then
+third is the test set). One model is fitted on the rest (`--dropout 0.1 --seed SEED`, the
+fit's defaults otherwise: the same-family GLM is kept in the network's place unless the
+network is clearly better on the validation rows, and `"glm": true` records it; pass
+`--no-glm-candidate` in FIT OPTIONS to score the dropout network always), then
 scored with `--predictive network`, with `--predictive dropout --mc-samples 50`, and with a
 full Laplace posterior under each `--prior-precision` rule (`likely laplace --structure full`,
 refitted in place for each rule; `gridsearch`, which needs the fit's validation rows, is fitted by
@@ -17,7 +19,7 @@ already in OUT are skipped, so a run can be resumed.
 
 Run: python3 gap_priors.py LIKELY SUITE SEED OUT [RULE,RULE,...] [MAX_ROWS] [FIT OPTIONS] [PREDICTIVE,...]
      (rules default to auto,weight-norm; MAX_ROWS keeps the smaller tables only; FIT OPTIONS,
-     one string, go to every fit, e.g. "--no-output-refit"; predictives default to laplace)
+     one string, go to every fit, e.g. "--no-glm-candidate"; predictives default to laplace)
 """
 import csv
 import json
@@ -78,10 +80,7 @@ def main():
             model, train_csv, test_csv = (os.path.join(work, x) for x in ("m", "train.csv", "test.csv"))
             record = {"table": table["name"], "feature": feature, "seed": seed, "n_train": len(train), "n_test": len(test)}
             in_fit = ["--laplace", "full", "--prior-precision", "gridsearch"] if "gridsearch" in rules else []
-            # --no-glm-candidate: every predictive is scored on the one dropout-0.1 network (a kept
-            # GLM has no dropout, so MC dropout would not be the method compared).
             fitted = run([likely, "fit", train_csv, "--out", model, "--family", "normal", "--dropout", "0.1", "--seed", seed, "--quiet",
-                          "--no-glm-candidate",
                           "--target", table["target"], "--features", ",".join(table["features"]), *table.get("likely_options", []), *fit_options, *in_fit])
             if fitted.returncode != 0:
                 record["error"] = fitted.stderr[-300:]
@@ -94,6 +93,8 @@ def main():
                     j = last_json(result)
                     return {"nll": j["nll"], "cov90": j["coverage"]["0.9"], "rmse": j["rmse"]}
 
+                # A kept GLM is one Dense layer (it has no dropout: its MC-dropout predictive is the GLM's own).
+                record["glm"] = len(json.load(open(os.path.join(model, "model.json")))["layers"]) == 1
                 record["network"] = score("network")
                 record["dropout"] = score("dropout", "--mc-samples", "50")
                 for rule in sorted(rules, key=lambda r: r != "gridsearch"):
