@@ -7,11 +7,12 @@ import Foundation
 ///
 /// T > 0 draws T raw-output vectors per input and member (input i's from the stream
 /// (member seed, `.laplacePredictive`, 0, i)) and pushes them through the head, a mixture like
-/// MC dropout's. For Bernoulli and Categorical heads the T draws are balanced
-/// (`balancedNormals`): antithetic pairs f ± L z whose z are rescaled so that the T draws have
-/// exactly the mean f and covariance J Σ Jᵀ. The mixture of T draws is an average of softmax
-/// probabilities, and ln p̄ of a noisy average is biased low (Jensen); fixing the first two
-/// moments of each input's draws removes the noise they would add. T = 0 uses the probit
+/// MC dropout's. The T draws are balanced (`balancedNormals`): antithetic pairs f ± L z whose z
+/// are rescaled so that the T draws have exactly the mean f and covariance J Σ Jᵀ. The mixture
+/// of T draws is an average of densities (softmax probabilities, Normal densities), and ln p̄ of a
+/// noisy average is biased low (Jensen); fixing the first two moments of each input's draws
+/// removes the noise they would add, and the mixture's mean is the linearised network's own
+/// (a GLM's exactly). T = 0 uses the probit
 /// approximation for Bernoulli and Categorical heads, one draw of logits fₖ / √(1 + π vₖₖ / 8)
 /// (MacKay 1992; vₖₖ the variance of logit k), and 100 independent draws for every other family.
 public struct LaplaceMethod: UncertaintyMethod {
@@ -21,8 +22,6 @@ public struct LaplaceMethod: UncertaintyMethod {
     public let requestedDraws: Int
     /// Whether T = 0 takes the probit closed form (classification heads).
     public let probit: Bool
-    /// Whether the draws are balanced (`balancedNormals`; classification heads).
-    public let balanced: Bool
     /// The registered name.
     public static let name = "laplace"
     public var name: String { Self.name }
@@ -35,7 +34,6 @@ public struct LaplaceMethod: UncertaintyMethod {
         precondition(draws >= 0, "Laplace draws must be ≥ 0, got \(draws)")
         requestedDraws = draws
         probit = draws == 0 && head.family.support.isClassification
-        balanced = head.family.support.isClassification
     }
 
     public func rawOutputDraws(of model: ProbabilisticModel, features: Tensor, seed: UInt64, firstIndex: Int,
@@ -68,16 +66,14 @@ public struct LaplaceMethod: UncertaintyMethod {
 
     /// The `draws` raw-output vectors of one input whose linearised raw outputs are
     /// N(`mean`, `covariance`) (K, K × K row-major): the probit-scaled mean alone, or
-    /// mean + L z for T normal vectors z (balanced for classification heads) from the stream
+    /// mean + L z for T balanced normal vectors z from the stream
     /// (`memberSeed`, `.laplacePredictive`, 0, `example`), L the factor of the covariance.
     func rawDraws(mean: [Double], covariance: [Double], memberSeed: UInt64, example: Int) -> [[Double]] {
         let k = mean.count, t = draws
         if probit { return [(0..<k).map { mean[$0] / (1 + Double.pi / 8 * covariance[$0 * k + $0]).squareRoot() }] }
         let root = SymmetricMatrix.semidefiniteFactor(covariance, size: k)
         var random = RandomSource(key: StreamKey(seed: memberSeed, purpose: .laplacePredictive, example: UInt64(example)))
-        let normals = balanced ? Self.balancedNormals(count: t, dimension: k, using: &random)
-                               : (0..<t).map { _ in (0..<k).map { _ in random.normal() } }
-        return normals.map { z in (0..<k).map { a in (0...a).reduce(mean[a]) { $0 + root[a * k + $1] * z[$1] } } }
+        return Self.balancedNormals(count: t, dimension: k, using: &random).map { z in (0..<k).map { a in (0...a).reduce(mean[a]) { $0 + root[a * k + $1] * z[$1] } } }
     }
 
     /// T vectors of dimension K whose mean is exactly 0 and whose covariance (1/T) Σ z zᵀ is
