@@ -17,6 +17,9 @@ public struct ConformalReport: Encodable, Equatable, Sendable {
     /// Classification: the mean number of classes per set.
     public var meanSetSize: Double?
 
+    /// The keys of `evaluate --json`'s `conformal` object, which the synthesized `encode(to:)`
+    /// writes (absent optionals left out; `threshold` and `unboundedReason` are not in it; an
+    /// infinite `meanWidth` becomes null with `unboundedReason` as its note).
     enum CodingKeys: String, CodingKey {
         case level, method, nCalibration = "n_calibration", coverage, meanWidth = "mean_width", meanSetSize = "mean_set_size"
     }
@@ -29,17 +32,5 @@ public struct ConformalReport: Encodable, Equatable, Sendable {
     public func undefinedReasons(at path: [String]) -> [String: String] {
         guard let unboundedReason, meanWidth.map({ !$0.isFinite }) == true else { return [:] }
         return [JSONNumbers.pointer(path + ["mean_width"]): "+infinity: " + unboundedReason]
-    }
-
-    /// The JSON object of `evaluate --json`'s `conformal` entry.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(level, forKey: .level)
-        try c.encode(method, forKey: .method)
-        try c.encode(nCalibration, forKey: .nCalibration)
-        try c.encode(coverage, forKey: .coverage)
-        // An infinite width (an unbounded region) becomes null with `unboundedReason` as its note.
-        if let meanWidth { try c.encode(meanWidth, forKey: .meanWidth) }
-        if let meanSetSize { try c.encode(meanSetSize, forKey: .meanSetSize) }
     }
 }
