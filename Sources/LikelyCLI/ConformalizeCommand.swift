@@ -63,16 +63,26 @@ struct ConformalizeCommand: ParsableCommand {
     }
 }
 
-/// `--level L` of predict and evaluate: the conformal region of a conformalized model.
-enum ConformalLevel {
+/// `--level L` of predict and evaluate: the conformal regions at level L of a conformalized
+/// model, from the conformity scores it holds.
+struct ConformalLevel: ParsableArguments {
+    @Option(parsing: .unconditional, help: "With stored conformity scores (likely conformalize): the conformal regions at level L in (0, 1) (predict adds them: lower, upper or set, set_size; evaluate reports their coverage and size).")
+    var level: Double?
+
     /// Checks L ∈ (0, 1).
+    func check() throws { try Self.check(level) }
+
+    /// Checks L ∈ (0, 1) (also conformalize's `--level`).
     static func check(_ level: Double?) throws {
         if let level { try OptionCheck.requireOpenUnit(level, "--level") }
     }
 
-    /// The model's calibration, or bad usage naming what to run first; the predictive must be
-    /// the one the scores came from (the same T), and the level the stored one of cqr and raps.
-    static func calibration(of model: ProbabilisticModel, directory: String, predictive: String, mcSamples: Int, level: Double) throws -> ConformalCalibration {
+    /// With `--level`: checks that `model` holds conformity scores that serve it, or is bad usage
+    /// naming what to run first; the predictive of `common` must be the one the scores came from
+    /// (the same T), and the level the stored one of cqr and raps.
+    func checkScores(of model: ProbabilisticModel, _ common: ModelDataOptions) throws {
+        guard let level else { return }
+        let directory = common.modelDirectory, predictive = try common.method(for: model).name, mcSamples = common.mcSamples
         guard let conformal = model.conformal else {
             throw InputError("--level: \(directory) holds no conformity scores; run `likely conformalize \(directory) CALIBRATION_DATA` "
                              + "(or fit with --conformal-split) first")
@@ -86,6 +96,5 @@ enum ConformalLevel {
             throw InputError("--level \(level): the \(conformal.method.rawValue) scores of \(directory) were made for level \(stored) and serve it only; "
                              + "pass --level \(stored) or conformalize again with --level \(level)")
         }
-        return conformal
     }
 }

@@ -1,3 +1,5 @@
+import ArgumentParser
+
 /// Input columns copied into an output table before its own columns (`--keep`: identifiers).
 enum KeptColumns {
     /// The CSV text of `lines` (a header, then one line per input) with the `kept` columns'
@@ -14,5 +16,22 @@ enum KeptColumns {
         out[0] = (kept.map(csvField) + [lines[0]]).joined(separator: ",")
         for r in cells.indices { out[r + 1] = (cells[r].map(csvField) + [lines[r + 1]]).joined(separator: ",") }
         return out.joined(separator: "\n") + "\n"
+    }
+}
+
+/// `--out` and `--keep` of the commands that write one CSV row per input (predict, sample).
+struct TableOutput: ParsableArguments {
+    @Option(help: "The CSV file to write (default: standard output).")
+    var out: String?
+
+    @Option(help: "CSV input columns to copy into the output before its own columns (identifiers), comma-separated.")
+    var keep: String?
+
+    /// The column names of `--keep`, checked; none without it.
+    func keptColumns() throws -> [String] { try keep.map { try OptionCheck.names($0, option: "--keep") } ?? [] }
+
+    /// Checks that `--out` is none of the command's inputs (`paths`) nor inside them.
+    func checkOut(_ paths: OutputPaths) throws {
+        if let out { try paths.checkFile(out, option: "--out", allowStream: true) }
     }
 }

@@ -17,38 +17,33 @@ struct PredictCommand: ParsableCommand {
 
     @OptionGroup var common: ModelDataOptions
 
-    @Option(help: "The CSV file to write (default: standard output).")
-    var out: String?
+    @OptionGroup var table: TableOutput
 
-    @Option(help: "CSV input columns to copy into the output before the predictions (identifiers), comma-separated.")
-    var keep: String?
-
-    @Option(parsing: .unconditional, help: "With stored conformity scores (likely conformalize): add the conformal region of level L in (0, 1): lower, upper or set, set_size.")
-    var level: Double?
+    @OptionGroup var conformal: ConformalLevel
 
     func validate() throws {
         try common.check()
-        if let keep { _ = try OptionCheck.names(keep, option: "--keep") }
-        try ConformalLevel.check(level)
+        _ = try table.keptColumns()
+        try conformal.check()
     }
 
     func run() throws {
         try validate()
-        if let out { try common.outputPaths.checkFile(out, option: "--out", allowStream: true) }
+        try table.checkOut(common.outputPaths)
         let model = try ModelDirectory.load(common.modelDirectory)
-        if let level { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, predictive: try common.method(for: model).name, mcSamples: common.mcSamples, level: level) }
-        let kept = try keep.map { try OptionCheck.names($0, option: "--keep") } ?? []
+        try conformal.checkScores(of: model, common)
+        let kept = try table.keptColumns()
         let data = try common.load(common.data, for: model, needTargets: false, keep: kept)
         common.noteUnseen(data)
         let world = try ProcessGroup.current()
         let method = try common.method(for: model)
         try world.agree(on: common.fingerprint(data, model: model))
         guard let predictive = model.predictive(data.features, method: method, seed: common.seed, over: world) else { return }
-        let region = level.map { model.conformalRegion(predictive, level: $0, seed: common.seed) }
+        let region = conformal.level.map { model.conformalRegion(predictive, level: $0, seed: common.seed) }
         let csv = try PredictionTable.csv(predictive, model: model, region: region, kept: kept, cells: data.keptCells)
-        try emit(csv, to: out)
+        try emit(csv, to: table.out)
         if let note = PredictionTable.undefinedNote(predictive) { say(note) }
-        if let level, let region, let note = PredictionTable.unboundedNote(region, model: model, level: level) { say(note) }
+        if let level = conformal.level, let region, let note = PredictionTable.unboundedNote(region, model: model, level: level) { say(note) }
     }
 }
 

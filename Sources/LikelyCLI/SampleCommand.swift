@@ -18,23 +18,19 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Draws per input.")
     var draws: Int
 
-    @Option(help: "The CSV file to write (default: standard output).")
-    var out: String?
-
-    @Option(help: "CSV input columns to copy into the output before the draws (identifiers), comma-separated.")
-    var keep: String?
+    @OptionGroup var table: TableOutput
 
     func validate() throws {
         try common.check()
         try OptionCheck.require(draws, in: 1...100_000, "--draws")
-        if let keep { _ = try OptionCheck.names(keep, option: "--keep") }
+        _ = try table.keptColumns()
     }
 
     func run() throws {
         try validate()
-        if let out { try common.outputPaths.checkFile(out, option: "--out", allowStream: true) }
+        try table.checkOut(common.outputPaths)
         let model = try ModelDirectory.load(common.modelDirectory)
-        let kept = try keep.map { try OptionCheck.names($0, option: "--keep") } ?? []
+        let kept = try table.keptColumns()
         let data = try common.load(common.data, for: model, needTargets: false, keep: kept)
         common.noteUnseen(data)
         guard data.count * draws <= 100_000_000 else {
@@ -56,6 +52,6 @@ struct SampleCommand: ParsableCommand {
                 return discrete && Swift.abs(x) < 1e15 ? String(Int(x)) : number(x)
             }.joined(separator: ","))
         }
-        try emit(try KeptColumns.prepend(kept, cells: data.keptCells, to: lines), to: out)
+        try emit(try KeptColumns.prepend(kept, cells: data.keptCells, to: lines), to: table.out)
     }
 }
