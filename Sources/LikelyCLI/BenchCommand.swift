@@ -6,7 +6,8 @@ import Likely
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time the speed cases (the same work as the PyTorch bench script).")
+        abstract: "Time the speed cases (the same work as the PyTorch bench script).",
+        discussion: "With --json, one JSON object per case: case, items_per_s, step_ms, gflops, ratio_to_predict (each when measured).")
 
     @Option(name: .customLong("case"), help: "Run one case (default: every case).")
     var caseName: BenchCase?
@@ -14,8 +15,7 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Threads for OpenBLAS and element-wise work.")
     var threads: Int = 2
 
-    @Flag(help: "One JSON object per case on stdout.")
-    var json = false
+    @OptionGroup var format: JSONFlag
 
     func validate() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256, got \(threads)") }
@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
         let cases = caseName.map { [$0] } ?? BenchCase.allCases
         for benchCase in cases {
             let result = try benchCase.run()
-            writeOutput((json ? result.json : result.text) + "\n")
+            writeOutput((format.json ? result.json : result.text) + "\n")
         }
     }
 }

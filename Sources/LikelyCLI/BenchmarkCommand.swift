@@ -42,8 +42,7 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(help: "The predictive: network, dropout, laplace or laplace-nn (default: laplace with --laplace, else dropout when --mc-samples > 0, else network).")
     var predictive: PredictiveMethod?
 
-    @Flag(help: "One line of JSON on stdout.")
-    var json = false
+    @OptionGroup var format: JSONFlag
 
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
@@ -101,7 +100,7 @@ struct BenchmarkCommand: ParsableCommand {
         }
         guard world.isRoot else { return }
         if let writeSplits { try BenchmarkSplitFiles.write(chosen, rows: sourceRows, to: writeSplits) }
-        writeOutput((json ? report.json(data: data) : report.table) + "\n")
+        writeOutput((format.json ? report.json(data: data) : report.table) + "\n")
     }
 
     /// The `likely fit` command of the pass-through options, for DATA.

@@ -23,20 +23,14 @@ struct EvaluateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Equal-width confidence bins of the reliability diagram, ECE and MCE.")
     var bins: Int = 15
 
-    @Option(help: "Directory for SVG plots: reliability diagram, PIT histogram, coverage curve, ROC/PR, predictive bands.")
-    var plots: String?
-
     @Option(help: "Other data of the same shape (out of distribution; its targets are ignored): report how well each uncertainty score tells it from DATA.")
     var ood: String?
 
-    @Option(help: "Write a self-contained HTML page: metrics, every plot, the model card, and the conformal and OOD sections when computed.")
-    var report: String?
+    @OptionGroup var figures: EvaluationFigures
 
-    @Option(parsing: .unconditional, help: "With stored conformity scores (likely conformalize): report the coverage and size of the conformal regions at level L in (0, 1).")
-    var level: Double?
+    @OptionGroup var conformal: ConformalLevel
 
-    @Flag(help: "One JSON object on stdout.")
-    var json = false
+    @OptionGroup var format: JSONFlag
 
     @Flag(help: "No progress lines on standard error.")
     var quiet = false
@@ -44,16 +38,15 @@ struct EvaluateCommand: ParsableCommand {
     func validate() throws {
         try common.check()
         try OptionCheck.require(bins, in: 1...1000, "--bins")
-        try ConformalLevel.check(level)
+        try conformal.check()
     }
 
     func run() throws {
         try validate()
         let outputs = OutputPaths(inputs: common.outputPaths.inputs + (ood.map { [("--ood", $0)] } ?? []))
-        if let plots { try outputs.checkDirectory(plots, option: "--plots", files: EvaluationPlots.names) }
-        if let page = self.report { try outputs.checkFile(page, option: "--report", allowStream: true) }
+        try figures.check(outputs)
         let model = try ModelDirectory.load(common.modelDirectory)
-        if let level { _ = try ConformalLevel.calibration(of: model, directory: common.modelDirectory, predictive: try common.method(for: model).name, mcSamples: common.mcSamples, level: level) }
+        try conformal.checkScores(of: model, common)
         let data = try common.load(common.data, for: model, needTargets: true)
         common.noteUnseen(data)
         if data.droppedForMissing > 0 { say(data.droppedNote) }
@@ -68,43 +61,18 @@ struct EvaluateCommand: ParsableCommand {
         guard let predictive = model.predictive(data.features, method: method, seed: common.seed, over: world) else { return }
         var report = model.evaluate(predictive, targets: data.dataset.targets, mcSamples: common.mcSamples, seed: common.seed, bins: bins,
                                     progress: progress.note)
-        if level != nil { progress.note("conformal") }
-        if let level { report.conformal = model.conformalReport(predictive, targets: data.dataset.targets, level: level, seed: common.seed) }
+        if let level = conformal.level {
+            progress.note("conformal")
+            report.conformal = model.conformalReport(predictive, targets: data.dataset.targets, level: level, seed: common.seed)
+        }
         if let other {
             progress.note("ood")
             guard let outside = model.predictive(other.features, method: method, seed: common.seed, over: world) else { return }
             report.ood = OutOfDistributionReport(inDistribution: predictive, outOfDistribution: outside)
         }
-        var written: [String] = []
-        if plots != nil || self.report != nil { progress.note("plots") }
-        if let plots {
-            written = try EvaluationPlots.write(report: report, model: model, data: data, mcSamples: common.mcSamples,
-                                                seed: common.seed, to: plots)
-        }
-        if let page = self.report {
-            // Without --plots the plots are drawn in a scratch directory, inlined, and removed.
-            let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("likely-report-\(UUID().uuidString)").path
-            defer { try? FileManager.default.removeItem(atPath: scratch) }
-            if plots == nil {
-                written = try EvaluationPlots.write(report: report, model: model, data: data, mcSamples: common.mcSamples,
-                                                    seed: common.seed, to: scratch)
-            }
-            try writeReport(page, report: report, model: model, data: data, plots: written)
-        }
-        writeOutput((json ? report.json : report.table) + "\n")
-    }
-}
-
-extension EvaluateCommand {
-    /// Writes the HTML page of `--report` (the plot files are read back and inlined).
-    func writeReport(_ path: String, report: EvaluationReport, model: ProbabilisticModel, data: LoadedData, plots: [String]) throws {
-        let svgs = plots.compactMap { file in
-            (try? String(contentsOfFile: file, encoding: .utf8)).map { (URL(fileURLWithPath: file).lastPathComponent, $0) }
-        }
-        let history = try? String(contentsOfFile: ModelLayout(common.modelDirectory).historyFile.path, encoding: .utf8)
-        let html = ReportPage.html(reportJSON: report.json, plots: svgs, model: model, modelDirectory: common.modelDirectory,
-                                   data: data, history: history)
-        try writeText(html, to: path, option: "--report")
+        if figures.isRequested { progress.note("plots") }
+        try figures.write(report, model: model, data: data, common: common)
+        writeOutput((format.json ? report.json : report.table) + "\n")
     }
 }
 

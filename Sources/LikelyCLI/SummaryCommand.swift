@@ -7,7 +7,8 @@ import Likely
 struct SummaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "summary",
-        abstract: "Show a built-in architecture layer by layer (Keras-style).")
+        abstract: "Show a built-in architecture layer by layer (Keras-style).",
+        discussion: "With --json, one JSON object: layers (name, output_shape, params), total_params, trainable_params, non_trainable_params, members, ensemble_params.")
 
     @Argument(help: "The architecture.")
     var arch: Architecture
@@ -30,8 +31,7 @@ struct SummaryCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Members of a deep ensemble of this architecture (fit --ensemble M): the table is one member's, the totals add the ensemble's.")
     var ensemble: Int = 1
 
-    @Flag(help: "One JSON object on stdout: layers (name, output_shape, params), total_params, trainable_params, non_trainable_params, members, ensemble_params.")
-    var json = false
+    @OptionGroup var format: JSONFlag
 
     func validate() throws {
         if arch.takesImages, features != nil {
@@ -82,7 +82,7 @@ struct SummaryCommand: ParsableCommand {
         }
         let summary = model.summary()
         let total = ensemble * summary.totalParameterCount
-        if json {
+        if format.json {
             writeOutput(String(summary.json.dropLast()) + ",\"members\":\(ensemble),\"ensemble_params\":\(total)}\n")
         } else {
             let members = ensemble > 1 ? "\nMembers: \(ensemble) (ensemble params: \(total))" : ""
