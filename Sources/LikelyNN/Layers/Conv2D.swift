@@ -17,10 +17,21 @@ public class ConvolutionLayer {
     /// How the kernel was initialized.
     public let kernelInitializer: Initializer
 
-    /// A kernel of `filterShape` and a bias of `filters` freshly drawn, kernel first.
-    init(filterShape: [Int], filters: Int, strides: SpatialSize, padding: Padding, dilation: SpatialSize, useBias: Bool,
-         kernelInitializer: Initializer, biasInitializer: Initializer, using random: inout RandomSource) {
-        filter = kernelInitializer.makeTensor(shape: filterShape, using: &random)
+    /// Whether the kernel is laid out `[kh, kw, F, C]` (a transposed convolution) rather than
+    /// `[kh, kw, C, F]`.
+    class var transposesKernel: Bool { false }
+
+    /// A layer from `inputChannels` to `filters` channels with freshly drawn weights, kernel
+    /// first (Glorot uniform kernel, zero bias by default).
+    /// - Precondition: positive channel counts and kernel size.
+    public init(inputChannels: Int, filters: Int, kernelSize: SpatialSize, strides: SpatialSize = SpatialSize(1),
+                padding: Padding = .valid, dilation: SpatialSize = SpatialSize(1), useBias: Bool = true,
+                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+                using random: inout RandomSource) {
+        precondition(inputChannels > 0 && filters > 0, "\(Self.self) needs positive channel counts, got \(inputChannels) → \(filters)")
+        precondition(kernelSize.rows > 0 && kernelSize.columns > 0, "\(Self.self) kernel size must be positive, got \(kernelSize)")
+        let channels = Self.transposesKernel ? [filters, inputChannels] : [inputChannels, filters]
+        filter = kernelInitializer.makeTensor(shape: [kernelSize.rows, kernelSize.columns] + channels, using: &random)
         bias = useBias ? biasInitializer.makeTensor(shape: [filters], using: &random) : nil
         self.strides = strides
         self.padding = padding
@@ -40,18 +51,6 @@ public class ConvolutionLayer {
 /// bias `[filters]`, y `[batch, outH, outW, filters]` with
 /// out = ⌊(n + 2p − d(f − 1) − 1)/s⌋ + 1 per axis. Parameters: kh·kw·C·F + F.
 public final class Conv2D: ConvolutionLayer, Layer {
-    /// A convolution with freshly drawn weights (Glorot uniform kernel, zero bias by default).
-    public init(inputChannels: Int, filters: Int, kernelSize: SpatialSize, strides: SpatialSize = SpatialSize(1),
-                padding: Padding = .valid, dilation: SpatialSize = SpatialSize(1), useBias: Bool = true,
-                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-                using random: inout RandomSource) {
-        precondition(inputChannels > 0 && filters > 0, "Conv2D needs positive channel counts, got \(inputChannels) → \(filters)")
-        precondition(kernelSize.rows > 0 && kernelSize.columns > 0, "Conv2D kernel size must be positive, got \(kernelSize)")
-        super.init(filterShape: [kernelSize.rows, kernelSize.columns, inputChannels, filters], filters: filters, strides: strides,
-                   padding: padding, dilation: dilation, useBias: useBias, kernelInitializer: kernelInitializer,
-                   biasInitializer: biasInitializer, using: &random)
-    }
-
     /// A square-kernel convenience: `Conv2D(inputChannels: 1, filters: 8, kernelSize: 3, padding: .same, using: &r)`.
     public convenience init(inputChannels: Int, filters: Int, kernelSize: Int, strides: Int = 1, padding: Padding = .valid,
                             dilation: Int = 1, useBias: Bool = true, using random: inout RandomSource) {
@@ -103,17 +102,8 @@ public final class Conv2D: ConvolutionLayer, Layer {
 /// y `[batch, outH, outW, filters]`; out per axis: valid (n − 1)s + d(f − 1) + 1, same n·s,
 /// explicit p (n − 1)s − 2p + d(f − 1) + 1. Parameters: kh·kw·F·C + F.
 public final class Conv2DTranspose: ConvolutionLayer, Layer {
-    /// A transposed convolution with freshly drawn weights.
-    public init(inputChannels: Int, filters: Int, kernelSize: SpatialSize, strides: SpatialSize = SpatialSize(1),
-                padding: Padding = .valid, dilation: SpatialSize = SpatialSize(1), useBias: Bool = true,
-                kernelInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
-                using random: inout RandomSource) {
-        precondition(inputChannels > 0 && filters > 0, "Conv2DTranspose needs positive channel counts, got \(inputChannels) → \(filters)")
-        precondition(kernelSize.rows > 0 && kernelSize.columns > 0, "Conv2DTranspose kernel size must be positive, got \(kernelSize)")
-        super.init(filterShape: [kernelSize.rows, kernelSize.columns, filters, inputChannels], filters: filters, strides: strides,
-                   padding: padding, dilation: dilation, useBias: useBias, kernelInitializer: kernelInitializer,
-                   biasInitializer: biasInitializer, using: &random)
-    }
+    /// `true`: the kernel is `[kh, kw, F, C]`.
+    override class var transposesKernel: Bool { true }
 
     /// The transposed convolution of a batch `[N, H, W, Cin]`; `phase` and `streams` do not change it.
     public func callAsFunction(_ x: Tensor, phase: Phase, using streams: inout ExampleStreams) -> Tensor {
