@@ -288,4 +288,40 @@ struct ConformalTests {
     }
 
     func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(max(v.count, 1)) }
+
+    /// The stored entry of `model.json` (snake-case keys, as `ModelDirectory` writes them): a
+    /// raps calibration reads back equal, settings and all; a version-1 `cqr` entry without a
+    /// level reads as `dcp`; a level on a score that takes none, a raps score without one, a
+    /// negative λ or k_reg, and a negative score outside `cqr` are refused, naming the key
+    /// (as the type declares it).
+    @Test func storedEntryRoundTripsAndIsChecked() throws {
+        let encoder = JSONEncoder(), decoder = JSONDecoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let raps = ConformalCalibration(score: ConformalScore(.raps, level: 0.9, penalty: 0.01, freeRanks: 2),
+                                        scores: [0.3, 0.1, 0.2], mcSamples: 5, seed: 7)
+        let json = String(decoding: try encoder.encode(raps), as: UTF8.self)
+        #expect(json == #"{"level":0.9,"mc_samples":5,"method":"raps","predictive":"dropout","raps_free_ranks":2,"raps_penalty":0.01,"#
+                + #""scores":[0.1,0.2,0.3],"seed":7}"#)
+        #expect(try decoder.decode(ConformalCalibration.self, from: Data(json.utf8)) == raps)
+
+        func read(_ text: String) throws -> ConformalCalibration { try decoder.decode(ConformalCalibration.self, from: Data(text.utf8)) }
+        let versionOne = try read(#"{"method":"cqr","scores":[0.5],"mc_samples":0,"seed":1}"#)
+        #expect(versionOne.method == .dcp && versionOne.score.level == nil && versionOne.predictive == "network")
+        let refused = [#"{"method":"dcp","level":0.9,"scores":[0.5],"mc_samples":0,"seed":1}"#: "level",
+                       #"{"method":"raps","scores":[0.5],"mc_samples":0,"seed":1,"raps_penalty":0,"raps_free_ranks":0}"#: "level",
+                       #"{"method":"raps","level":0.9,"scores":[0.5],"mc_samples":0,"seed":1,"raps_penalty":-1,"raps_free_ranks":0}"#: "rapsPenalty",
+                       #"{"method":"raps","level":0.9,"scores":[0.5],"mc_samples":0,"seed":1,"raps_penalty":0,"raps_free_ranks":-1}"#: "rapsFreeRanks",
+                       #"{"method":"lac","scores":[-0.5],"mc_samples":0,"seed":1}"#: "scores"]
+        for (text, key) in refused {
+            #expect {
+                _ = try read(text)
+            } throws: { error in
+                guard case DecodingError.dataCorrupted(let context) = error else { return false }
+                return context.codingPath.last?.stringValue == key
+            }
+        }
+        #expect(try read(#"{"method":"cqr","level":0.9,"scores":[-0.5],"mc_samples":0,"seed":1}"#).scores == [-0.5])
+    }
 }

@@ -64,6 +64,50 @@ public struct ConformalScore: Equatable, Sendable {
     }
 }
 
+extension ConformalScore: Codable {
+    /// The keys of the score's settings, at the top level of a calibration's object (`model.json`'s
+    /// `conformal` entry).
+    enum CodingKeys: String, CodingKey { case method, level, rapsPenalty, rapsFreeRanks }
+
+    /// `method`, the level of `cqr` and `raps`, and λ and k_reg of `raps`.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(method, forKey: .method)
+        try c.encodeIfPresent(level, forKey: .level)
+        if method == .raps {
+            try c.encode(penalty, forKey: .rapsPenalty)
+            try c.encode(freeRanks, forKey: .rapsFreeRanks)
+        }
+    }
+
+    /// Decodes and validates: a level in (0, 1) for `cqr` and `raps` and none for the others,
+    /// λ ≥ 0 and k_reg ≥ 0 for `raps`. A `cqr` entry without a level is the version-1 name of
+    /// `dcp` and loads as `dcp`.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        var method = try c.decode(ConformalMethod.self, forKey: .method)
+        let level = try c.decodeIfPresent(Double.self, forKey: .level)
+        if method == .cqr && level == nil { method = .dcp }
+        if method.dependsOnLevel {
+            guard let level, level > 0, level < 1 else {
+                throw DecodingError.dataCorruptedError(forKey: .level, in: c, debugDescription: "the \(method.rawValue) score needs a level in (0, 1)")
+            }
+        } else if level != nil {
+            throw DecodingError.dataCorruptedError(forKey: .level, in: c, debugDescription: "the \(method.rawValue) score takes no level")
+        }
+        self.init(method, level: method.dependsOnLevel ? level : nil)
+        guard method == .raps else { return }
+        let penalty = try c.decode(Double.self, forKey: .rapsPenalty), freeRanks = try c.decode(Int.self, forKey: .rapsFreeRanks)
+        guard penalty >= 0 && penalty.isFinite else {
+            throw DecodingError.dataCorruptedError(forKey: .rapsPenalty, in: c, debugDescription: "expected λ ≥ 0, got \(penalty)")
+        }
+        guard freeRanks >= 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .rapsFreeRanks, in: c, debugDescription: "expected k_reg ≥ 0, got \(freeRanks)")
+        }
+        (self.penalty, self.freeRanks) = (penalty, freeRanks)
+    }
+}
+
 /// The stored outcome of conformalizing a model on a calibration set: the n conformity
 /// scores, sorted, the score's settings, and the predictive that produced them.
 ///
@@ -139,34 +183,28 @@ public struct ConformalCalibration: Codable, Equatable, Sendable {
         return rank > scores.count ? .infinity : scores[Swift.max(rank, 1) - 1]
     }
 
-    enum CodingKeys: String, CodingKey { case method, scores, mcSamples, seed, predictive, level, rapsPenalty, rapsFreeRanks }
+    enum CodingKeys: String, CodingKey { case scores, mcSamples, seed, predictive }
 
+    /// The score's settings (`ConformalScore.encode`), then the scores, T, the seed and the
+    /// predictive, in one object.
     public func encode(to encoder: Encoder) throws {
+        try score.encode(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(method, forKey: .method)
         try c.encode(scores, forKey: .scores)
         try c.encode(mcSamples, forKey: .mcSamples)
         try c.encode(seed, forKey: .seed)
         try c.encode(predictive, forKey: .predictive)
-        try c.encodeIfPresent(score.level, forKey: .level)
-        if method == .raps {
-            try c.encode(score.penalty, forKey: .rapsPenalty)
-            try c.encode(score.freeRanks, forKey: .rapsFreeRanks)
-        }
     }
 
-    /// Decodes and validates: at least one finite score (≥ 0 except for `cqr`), T ≥ 0, a
-    /// level in (0, 1) for `cqr` and `raps`, λ ≥ 0 and k_reg ≥ 0 for `raps`. A `cqr` entry
-    /// without a level is the version-1 name of `dcp` and loads as `dcp`.
+    /// Decodes and validates: the score's settings (`ConformalScore.init(from:)`), at least one
+    /// finite score (≥ 0 except for `cqr`), T ≥ 0, and a predictive that T could have selected.
     public init(from decoder: Decoder) throws {
+        let score = try ConformalScore(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        var method = try c.decode(ConformalMethod.self, forKey: .method)
-        let level = try c.decodeIfPresent(Double.self, forKey: .level)
-        if method == .cqr && level == nil { method = .dcp }
         let scores = try c.decode([Double].self, forKey: .scores)
-        guard !scores.isEmpty, scores.allSatisfy({ $0.isFinite && ($0 >= 0 || method == .cqr) }) else {
+        guard !scores.isEmpty, scores.allSatisfy({ $0.isFinite && ($0 >= 0 || score.method == .cqr) }) else {
             throw DecodingError.dataCorruptedError(forKey: .scores, in: c, debugDescription: "expected at least one finite score"
-                                                   + (method == .cqr ? "" : " ≥ 0"))
+                                                   + (score.method == .cqr ? "" : " ≥ 0"))
         }
         let mcSamples = try c.decode(Int.self, forKey: .mcSamples)
         guard mcSamples >= 0 else {
@@ -176,24 +214,6 @@ public struct ConformalCalibration: Codable, Equatable, Sendable {
         if ["network", "dropout"].contains(predictive), predictive != Self.predictiveName(mcSamples: mcSamples) {
             throw DecodingError.dataCorruptedError(forKey: .predictive, in: c, debugDescription:
                 "expected \"\(Self.predictiveName(mcSamples: mcSamples))\" for mcSamples \(mcSamples), got \"\(predictive)\"")
-        }
-        if method.dependsOnLevel {
-            guard let level, level > 0, level < 1 else {
-                throw DecodingError.dataCorruptedError(forKey: .level, in: c, debugDescription: "the \(method.rawValue) score needs a level in (0, 1)")
-            }
-        } else if level != nil {
-            throw DecodingError.dataCorruptedError(forKey: .level, in: c, debugDescription: "the \(method.rawValue) score takes no level")
-        }
-        var score = ConformalScore(method, level: method.dependsOnLevel ? level : nil)
-        if method == .raps {
-            let penalty = try c.decode(Double.self, forKey: .rapsPenalty), freeRanks = try c.decode(Int.self, forKey: .rapsFreeRanks)
-            guard penalty >= 0 && penalty.isFinite else {
-                throw DecodingError.dataCorruptedError(forKey: .rapsPenalty, in: c, debugDescription: "expected λ ≥ 0, got \(penalty)")
-            }
-            guard freeRanks >= 0 else {
-                throw DecodingError.dataCorruptedError(forKey: .rapsFreeRanks, in: c, debugDescription: "expected k_reg ≥ 0, got \(freeRanks)")
-            }
-            (score.penalty, score.freeRanks) = (penalty, freeRanks)
         }
         self.init(score: score, scores: scores, mcSamples: mcSamples, seed: try c.decode(UInt64.self, forKey: .seed))
         self.predictive = predictive
