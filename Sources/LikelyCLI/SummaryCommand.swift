@@ -20,12 +20,12 @@ struct SummaryCommand: ParsableCommand {
     var features: Int?
 
     @Option(help: "Hidden layer sizes for mlp: comma-separated positive integers (an empty string: none).")
-    var hidden = LayerSizes([50, 50])
+    var hidden = LayerSizes(FitDefaults.hidden)
 
     @Option(parsing: .unconditional, help: "Size of the last layer (default 10 for images, 1 for mlp).")
     var outputs: Int?
 
-    @Option(parsing: .unconditional, help: "Dropout rate in [0, 1) (default 0 for mlp, 0.25 for the CNNs).")
+    @Option(parsing: .unconditional, help: "Dropout rate in [0, 1) (default 0 for mlp, \(FitDefaults.imageDropout) for the CNNs).")
     var dropout: Float?
 
     @Option(parsing: .unconditional, help: "Members of a deep ensemble of this architecture (fit --ensemble M): the table is one member's, the totals add the ensemble's.")
@@ -70,7 +70,7 @@ struct SummaryCommand: ParsableCommand {
         let architecture = arch
         let shape = architecture.takesImages ? try parsedInput() : [features ?? 1]
         let outputs = self.outputs ?? (architecture.takesImages ? 10 : 1)
-        let rate = dropout ?? (architecture.takesImages ? 0.25 : 0)
+        let rate = dropout ?? (architecture.takesImages ? FitDefaults.imageDropout : 0)
         var random = RandomSource(seed: 0)
         let model: Sequential
         do {
