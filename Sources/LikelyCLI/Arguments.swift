@@ -54,6 +54,15 @@ struct LayerSizes: ExpressibleByArgument, CustomStringConvertible {
     var defaultValueDescription: String { description }
 }
 
+/// `--hidden` of fit (and so of tune and benchmark) and summary: the hidden layer sizes of mlp.
+struct HiddenLayers: ParsableArguments {
+    @Option(name: .customLong("hidden"), help: "Hidden layer sizes of mlp: comma-separated positive integers (an empty string: none).")
+    var layers = LayerSizes(FitDefaults.hidden)
+
+    /// The sizes, from the input side.
+    var sizes: [Int] { layers.sizes }
+}
+
 /// `--features a,b`, `--categorical`, `--class-names`: comma-separated non-empty names
 /// without duplicates, parsed once (`parser` names the option in its messages).
 struct ColumnNames: ExpressibleByArgument, CustomStringConvertible {

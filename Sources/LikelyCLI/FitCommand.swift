@@ -59,8 +59,7 @@ struct FitCommand: ParsableCommand {
     @Option(help: "The network (default mlp for tables, seed-cnn for images).")
     var arch: Architecture?
 
-    @Option(help: "Hidden layer sizes of mlp: comma-separated positive integers (an empty string: none).")
-    var hidden = LayerSizes(FitDefaults.hidden)
+    @OptionGroup var hidden: HiddenLayers
 
     @Option(parsing: .unconditional, help: "Dropout rate in [0, 1) (default \(FitDefaults.tableDropout) for mlp on CSV tables, 0 for mlp on arrays and images, \(FitDefaults.imageDropout) for the CNNs); > 0 enables MC dropout.")
     var dropout: Float?

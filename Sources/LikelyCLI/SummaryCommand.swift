@@ -19,8 +19,7 @@ struct SummaryCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of input features for mlp (default 1).")
     var features: Int?
 
-    @Option(help: "Hidden layer sizes for mlp: comma-separated positive integers (an empty string: none).")
-    var hidden = LayerSizes(FitDefaults.hidden)
+    @OptionGroup var hidden: HiddenLayers
 
     @Option(parsing: .unconditional, help: "Size of the last layer (default 10 for images, 1 for mlp).")
     var outputs: Int?
