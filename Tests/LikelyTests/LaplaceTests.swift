@@ -326,5 +326,13 @@ import Testing
         #expect(try big.fitLaplace(on: data, structure: .diagonal).members[0].parameterCount == 3 * 100 + 101 * 100 + 101 * 2)
         #expect(throws: UncertaintyMethodError.self) { try UncertaintyMethods.named("dropout", for: big, mcSamples: 0) }
         #expect(throws: UncertaintyMethodError.self) { try UncertaintyMethods.named("network", for: big, mcSamples: 3) }
+        // A last layer of (5001 + 1) · 2 weights, and a Kronecker factor of 10,001 rows, are refused before any allocation.
+        let wide = try Self.mlp(inputs: 2, head: Head(.normal), hidden: [5001])
+        #expect { try wide.fitLaplace(on: data, structure: .lastLayer) } throws: { "\($0)".contains("10004 weights") && "\($0)".contains("at most 10000") }
+        let wider = try Self.mlp(inputs: 2, head: Head(.normal), hidden: [10_001])
+        for structure in [LaplaceStructure.kfac, .ekfac] {
+            #expect { try wider.fitLaplace(on: data, structure: structure) } throws: { "\($0)".contains("10001 × 10001") && "\($0)".contains("diagonal") }
+        }
+        #expect(try wider.fitLaplace(on: data, structure: .diagonal).members[0].parameterCount == 3 * 10_001 + 10_002 * 2)
     }
 }

@@ -19,8 +19,9 @@ public enum LaplaceStructure: String, Codable, CaseIterable, Sendable {
     case ekfac
     case diagonal
 
-    /// The most weights a `full` posterior covers: its P × P precision (800 MB in Double at
-    /// 10,000) is factorised whole.
+    /// The most weights a `full` or `last-layer` posterior covers, and the most rows of a
+    /// `kfac` or `ekfac` Kronecker factor: each such matrix (800 MB in Double at 10,000) is
+    /// kept and factorised whole.
     public static let maximumFullParameterCount = 10_000
 }
 

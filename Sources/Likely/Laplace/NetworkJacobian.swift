@@ -69,11 +69,13 @@ struct NetworkJacobian {
             }
             if let d = layer as? Dense {
                 let count = d.weight.count + (d.bias?.count ?? 0)
+                try Self.checkFactors(structure, layer: index, inputs: d.weight.shape[0] + (d.bias == nil ? 0 : 1), outputs: d.weight.shape[1])
                 dense.append((index, offset, count, 1))
                 offset += count
             } else if let c = layer as? Conv2D {
                 guard let shape else { throw LaplaceError("a \(structure.rawValue) Laplace posterior of a convolution needs the network's input shape") }
-                let count = c.filter.count + (c.bias?.count ?? 0), out = layer.outputShape(for: shape)
+                let count = c.filter.count + (c.bias?.count ?? 0), out = layer.outputShape(for: shape), filters = c.filter.shape[3]
+                try Self.checkFactors(structure, layer: index, inputs: c.filter.count / filters + (c.bias == nil ? 0 : 1), outputs: filters)
                 dense.append((index, offset, count, out[0] * out[1]))
                 offset += count
                 tape = true
@@ -87,6 +89,18 @@ struct NetworkJacobian {
         if structure == .full && offset > LaplaceStructure.maximumFullParameterCount {
             throw LaplaceError("--structure full covers \(offset) weights; at most \(LaplaceStructure.maximumFullParameterCount): use --structure kfac, diagonal or last-layer")
         }
+        if structure == .lastLayer && offset > LaplaceStructure.maximumFullParameterCount {
+            throw LaplaceError("--structure last-layer covers the last Dense layer's \(offset) weights; at most \(LaplaceStructure.maximumFullParameterCount) (its P × P precision is kept whole): use --structure kfac or diagonal")
+        }
+    }
+
+    /// Refuses a `kfac` or `ekfac` block whose Kronecker factor A `[inputs, inputs]` or
+    /// G `[outputs, outputs]` would have more than `maximumFullParameterCount` rows (each is
+    /// kept whole in Double, as a `full` precision is).
+    static func checkFactors(_ structure: LaplaceStructure, layer: Int, inputs: Int, outputs: Int) throws {
+        let limit = LaplaceStructure.maximumFullParameterCount
+        guard structure == .kfac || structure == .ekfac, max(inputs, outputs) > limit else { return }
+        throw LaplaceError("--structure \(structure.rawValue): layer \(layer)'s Kronecker factors are \(inputs) × \(inputs) and \(outputs) × \(outputs); at most \(limit) rows each: use --structure diagonal or last-layer")
     }
 
     /// θ, the covered weights in Jacobian order.
