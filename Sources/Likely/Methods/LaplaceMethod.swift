@@ -14,7 +14,7 @@ import Foundation
 /// removes the noise they would add, and the mixture's mean is the linearised network's own
 /// (a GLM's exactly). T = 0 uses the probit
 /// approximation for Bernoulli and Categorical heads, one draw of logits fₖ / √(1 + π vₖₖ / 8)
-/// (MacKay 1992; vₖₖ the variance of logit k), and 100 independent draws for every other family.
+/// (MacKay 1992; vₖₖ the variance of logit k), and 100 balanced draws for every other family.
 public struct LaplaceMethod: UncertaintyMethod {
     /// The draws made when T = 0 and the family has no closed form.
     public static let defaultDraws = 100
