@@ -14,11 +14,13 @@ extension FitCommand {
         guard held >= 1 && held < n else {
             throw InputError("--conformal-split \(conformalSplit) of \(n) examples leaves \(held) for calibration and \(n - held) for training; each needs at least one")
         }
-        var random = conformalSplitRandom
-        let split = all.split(validationFraction: conformalSplit, stratified: prepared.family.support.isClassification, using: &random)
-        prepared.data.features = split.train.features
-        prepared.data.targets = split.train.targets
-        return split.validation
+        let parts = TrainingRows.parts(of: all, seed: seed, conformalFraction: conformalSplit, validationFraction: 0,
+                                       stratified: prepared.family.support.isClassification)
+        let train = all.subset(parts.train)
+        prepared.data.features = train.features
+        prepared.data.targets = train.targets
+        prepared.beforeCalibration = all
+        return all.subset(parts.conformal)
     }
 
     /// The training data read and checked, and the network kind it calls for.
@@ -27,6 +29,8 @@ extension FitCommand {
         var family: Family
         var architecture: Architecture
         var augmentation: AugmentationPipeline?
+        /// With `--conformal-split`: all of DATA's examples, before the calibration rows were held out.
+        var beforeCalibration: Dataset?
     }
 
     /// Reads DATA (reporting dropped rows and one-hot columns unless `quiet`) and checks it
@@ -108,14 +112,14 @@ extension FitCommand {
 
     /// Trains `plan` on `prepared` (data-parallel over `world`); only rank 0's result is to
     /// be saved. Prints what it fits and, off a terminal, a line per epoch (unless `quiet` or
-    /// not `progress`).
+    /// not `progress`). The model's `trainingRows` counts any calibration rows held out before.
     /// - Parameters:
     ///   - checkpoint: a directory to write the training state to after every epoch.
     ///   - resume: a checkpoint directory to continue from.
     func train(_ prepared: Prepared, plan: FitPlan, world: any Communicator, quiet: Bool, progress: Bool = true,
                checkpoint: String? = nil, resume: String? = nil) throws -> (ProbabilisticModel, History) {
         let data = prepared.data, show = progress && !quiet
-        return try Self.namingOptions(of: prepared, plan: plan, resume: resume) {
+        let (model, history) = try Self.namingOptions(of: prepared, plan: plan, resume: resume) {
             try plan.fit(data.dataset, kind: data.kind, over: world, checkpoint: checkpoint, resume: resume) { model, options in
                 model.featureNames = data.columnNames ?? data.featureNames
                 model.featureEncoding = data.encoding
@@ -134,6 +138,8 @@ extension FitCommand {
                 say("fitting \(what) with a \(plan.family.name) head on \(counted) of \(data.exampleShape) from \(data.kind.rawValue) \(data.path)")
             }
         }
+        recordCalibrationSplit(of: prepared, in: model)
+        return (model, history)
     }
 
     /// Runs `body`, a library call on `prepared` with `plan` (continuing the checkpoint

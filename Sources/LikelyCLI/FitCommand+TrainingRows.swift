@@ -1,26 +1,12 @@
 import Likely
 
 extension FitCommand {
-    /// The seeded source of `--conformal-split`'s rows.
-    var conformalSplitRandom: RandomSource { RandomSource(key: StreamKey(seed: seed, purpose: .conformalSplit)) }
-
     /// The rows of `prepared` that train the network: all of them but those `--conformal-split`
-    /// and then `--validation-split` hold out (the same seeded draws as `holdOutCalibration`
-    /// and `ProbabilisticModel.fit` make).
+    /// and then `--validation-split` hold out (`TrainingRows.parts`, the draws of
+    /// `holdOutCalibration` and `ProbabilisticModel.fit`).
     func trainingRows(of prepared: Prepared) -> [Int] {
-        let all = prepared.data.dataset
-        let stratified = prepared.family.support.isClassification
-        var rows = Array(0..<all.count)
-        if conformalSplit > 0 {
-            var random = conformalSplitRandom
-            rows = all.splitIndices(validationFraction: conformalSplit, stratified: stratified, using: &random).train
-        }
-        if validationSplit > 0 {
-            var random = RandomSource(key: StreamKey(seed: seed, purpose: .validationSplit))
-            let part = Dataset(features: Tensor(shape: [rows.count, 0], scalars: []), targets: all.targets.gatheringRows(rows))
-            rows = part.splitIndices(validationFraction: validationSplit, stratified: stratified, using: &random).train.map { rows[$0] }
-        }
-        return rows
+        TrainingRows.parts(of: prepared.data.dataset, seed: seed, conformalFraction: conformalSplit, validationFraction: validationSplit,
+                           stratified: prepared.family.support.isClassification).train
     }
 
     /// For a table of which `--conformal-split` or `--validation-split` holds rows out: the
@@ -34,5 +20,14 @@ extension FitCommand {
         if !quiet, prepared.data.unseenCategoryCells > 0 {
             say(LoadedData.unseenNote(prepared.data.unseenCategoryCells, in: "held-out rows"))
         }
+    }
+
+    /// `model`'s record of its training rows, which `FitPlan.fit` made of the rows the
+    /// calibration set left, made of all of DATA's examples (`prepared.beforeCalibration`)
+    /// with `--conformal-split` drawn first, as `likely laplace` draws them again.
+    func recordCalibrationSplit(of prepared: Prepared, in model: ProbabilisticModel) {
+        guard let whole = prepared.beforeCalibration, let rows = model.trainingRows else { return }
+        model.trainingRows = TrainingRows(drawnFrom: whole, seed: rows.seed, conformalFraction: conformalSplit,
+                                          validationFraction: rows.validationFraction, stratified: rows.stratified)
     }
 }

@@ -18,13 +18,16 @@ struct LaplaceCommand: ParsableCommand {
             evidence; auto-per-layer gives each layer its own; weight-norm gives layer l the precision P_l / |theta_l|^2 \
             under which its trained weights are a typical draw (narrower bands near the data when the weights outnumber the examples); gridsearch (fit --laplace only: it needs the validation rows) the grid value with the lowest validation NLL; a number fixes it. MODEL_DIR then holds \
             laplace.safetensors and model.json's laplace entry, and every command reading the model uses \
-            the Laplace (linearised) predictive unless --predictive says otherwise. --json prints the entry.
+            the Laplace (linearised) predictive unless --predictive says otherwise. --json prints the entry. \
+            On the data the model was trained on, the posterior is fitted on its training rows alone, drawn again \
+            as the fit drew them (model.json's training_rows), never on its validation or conformal rows; on other \
+            data, or for a model whose model.json does not record them, on every row, with a note on standard error.
             """)
 
     @Argument(help: "A model directory written by `likely fit`.")
     var modelDirectory: String
 
-    @Argument(help: "The data the model was trained on (a CSV file, an IDX, CIFAR or NPY directory).")
+    @Argument(help: "The data the model was trained on (a CSV file, an IDX, CIFAR or NPY directory): its training rows are used.")
     var data: String
 
     @Option(help: "Which weights and how: full, kfac, ekfac, diagonal or last-layer.")
@@ -59,20 +62,38 @@ struct LaplaceCommand: ParsableCommand {
                                                              ("prior-precision", "\(priorPrecision)"), ("split", split?.rawValue),
                                                              ("seed", String(seed))]))
         let quiet = self.quiet || !world.isRoot
-        if !quiet { say("fitting a \(structure.rawValue) Laplace posterior of \(modelDirectory) on \(loaded.count) examples of \(data)") }
+        // The rows the model was trained on, drawn again as its fit drew them; of other data, every row.
+        let all = loaded.dataset
+        let parts = model.trainingRows.flatMap { $0.matches(all) ? $0.parts(of: all) : nil }
+        if world.isRoot, parts == nil { say(everyRowNote(model.trainingRows, examples: all.count)) }
+        if !quiet {
+            let rows = parts.map { "\($0.train.count) training rows of \(all.count) (\($0.validation.count) validation and \($0.conformal.count) conformal rows left out)" }
+            say("fitting a \(structure.rawValue) Laplace posterior of \(modelDirectory) on \(rows ?? "\(all.count) examples") of \(data)")
+        }
         let start = Date()
-        let laplace = try model.fitLaplace(on: loaded.dataset, structure: structure, prior: priorPrecision, seed: seed, over: world,
-                                           progress: quiet ? nil : { say($0) })
+        let laplace = try model.fitLaplace(on: parts.map { all.subset($0.train) } ?? all, structure: structure, prior: priorPrecision,
+                                           seed: seed, over: world, progress: quiet ? nil : { say($0) })
         guard world.isRoot else { return }
         let seconds = Date().timeIntervalSince(start)
-        try ModelDirectory.save(model, to: modelDirectory)
+        let saved = try ModelDirectory.save(model, to: modelDirectory)
         if json {
-            printResult(ModelDirectory.laplaceEntryJSON(of: model) ?? "{}")
+            printResult(saved.laplaceEntryJSON ?? "{}")
         } else if !quiet {
             let deltas = laplace.members.map { $0.priorPrecision.map { String(format: "%.4g", $0) }.joined(separator: "/") }.joined(separator: ", ")
             let evidence = laplace.members.map { String(format: "%.4f", $0.logMarginalLikelihood) }.joined(separator: ", ")
             printResult("stored a \(structure.rawValue) Laplace posterior of \(laplace.members[0].parameterCount) weights per member in \(modelDirectory) "
                         + "(prior precision \(deltas), log evidence \(evidence), \(String(format: "%.2f", seconds)) s)")
         }
+    }
+
+    /// Why every example of DATA is used: the model does not record its training rows
+    /// (`TrainingRows`), or DATA is not the data they were drawn from.
+    func everyRowNote(_ record: TrainingRows?, examples: Int) -> String {
+        let reason = switch record {
+        case nil: "\(modelDirectory)/model.json does not record which rows the model was trained on (a model saved by an older likely, or not by likely fit)"
+        case let record? where record.examples != examples: "DATA \(data) holds \(examples) examples; the data \(modelDirectory) was trained on held \(record.examples)"
+        case let record?: "DATA \(data) holds other values than the \(record.examples) examples \(modelDirectory) was trained on"
+        }
+        return "note: \(reason): fitting on all \(examples) examples of DATA, not only the training rows"
     }
 }

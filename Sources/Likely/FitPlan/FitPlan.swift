@@ -175,7 +175,8 @@ public struct FitPlan: Equatable, Sendable {
     }
 
     /// Builds the model for `data` and trains it (data-parallel over `world`, whose rank 0
-    /// gives every process its initial weights).
+    /// gives every process its initial weights). The model records how its training rows were
+    /// drawn from `data` (`ProbabilisticModel.trainingRows`), so that they can be drawn again.
     /// - Parameters:
     ///   - validation: held-out examples to validate on instead of `validationSplit`.
     ///   - checkpoint: a directory to write the training state to after every epoch (without
@@ -205,6 +206,9 @@ public struct FitPlan: Equatable, Sendable {
             history.glmCandidate = candidate
             if candidate.kept { model = glm }
         }
+        let validationFraction = if case .fraction(let f) = options.validation { f } else { 0.0 }
+        model.trainingRows = TrainingRows(drawnFrom: data, seed: seed, validationFraction: validationFraction,
+                                          stratified: family.support.isClassification)
         if let laplace {
             try model.fitLaplace(on: train, structure: laplace, prior: priorPrecision, validation: held, seed: seed, over: world)
             // The temperature belongs to the predictive the model now uses: the Laplace one.

@@ -69,6 +69,9 @@ public final class ProbabilisticModel {
     /// Laplace posteriors of the members' weights (`fitLaplace(on:)`), saved with the model;
     /// when present the default predictive is the Laplace one.
     public var laplace: LaplaceApproximation?
+    /// How `FitPlan.fit` (and `likely fit`) drew the rows it trained on, saved with the model so
+    /// that `likely laplace` can draw them again; nil for a model trained otherwise.
+    public var trainingRows: TrainingRows?
 
     /// Joins a backbone to a head.
     /// - Precondition: the network's output width equals `head.rawOutputCount`.

@@ -42,11 +42,8 @@ extension ModelDirectory {
         var factorsChecksum: String
     }
 
-    /// `model.json`'s `laplace` entry of `model` as one line of JSON (keys sorted, snake
-    /// case), or nil when the model holds no posterior.
-    public static func laplaceEntryJSON(of model: ProbabilisticModel) -> String? {
-        guard let laplace = model.laplace else { return nil }
-        let entry = laplaceEntry(laplace, weights: weightsFile(model), factors: laplaceFile(laplace, members: model.memberCount))
+    /// `entry` as one line of JSON (keys sorted, snake case), as `save` reports it.
+    static func laplaceEntryLine(_ entry: LaplaceEntry) -> String? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -1,7 +1,8 @@
 import Foundation
 
 /// A model on disk: a directory holding `model.json` (architecture, head, links, scaling
-/// statistics, class names, format version; `"members": M` for an ensemble of M > 1) and
+/// statistics, class names, format version; `"members": M` for an ensemble of M > 1;
+/// `"training_rows"` (`TrainingRows`) for a model of `FitPlan.fit`, optional in every version) and
 /// `weights.safetensors` (every parameter and state tensor, float32 little endian, named
 /// `"<layer>.<name>"`, for an ensemble `"member_j.<layer>.<name>"`). Each file is written to
 /// a temporary name and renamed, so a crash mid-save never destroys the previous model.
@@ -33,6 +34,8 @@ public enum ModelDirectory {
         var members: Int?
         /// The Laplace posteriors (format version 2).
         var laplace: LaplaceEntry?
+        /// How the fit drew its training rows; absent in files of other fits and older builds.
+        var trainingRows: TrainingRows?
 
         /// The schema's fields, at the top level of `model.json`.
         var schema: ModelSchema {
@@ -50,29 +53,45 @@ public enum ModelDirectory {
         }
     }
 
+    /// What `save` wrote that a command may print.
+    public struct Saved {
+        /// `model.json`'s `laplace` entry as written, one line of JSON (keys sorted, snake
+        /// case), or nil when the model holds no posterior.
+        public var laplaceEntryJSON: String?
+    }
+
     /// Writes `model` (and, if given, `history.csv`) into `directory`, creating it if needed.
-    public static func save(_ model: ProbabilisticModel, to directory: String, history: History? = nil) throws {
+    @discardableResult
+    public static func save(_ model: ProbabilisticModel, to directory: String, history: History? = nil) throws -> Saved {
         let url = URL(fileURLWithPath: directory)
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
             throw ModelFileError(file: directory, "cannot create the model directory: \(error.localizedDescription)")
         }
-        try writeTogether(try files(model, history: history, in: directory), in: directory)
+        let (files, entry) = try files(model, history: history, in: directory)
+        try writeTogether(files, in: directory)
         if model.laplace == nil {  // a refit's posterior would be stale
             let stale = url.appendingPathComponent(laplaceFileName)
             if OutputFile.existing(stale.path) != .nothing { try? FileManager.default.removeItem(at: stale) }
         }
+        return Saved(laplaceEntryJSON: entry.flatMap(laplaceEntryLine))
     }
 
-    /// The bytes of the files `save` writes into `directory`, weights first.
-    static func files(_ model: ProbabilisticModel, history: History?, in directory: String) throws -> [(name: String, data: Data)] {
-        let json = try descriptionJSON(model, file: ModelLayout(directory).descriptionFile.path)
-        var files = [(ModelLayout.weightsName, weightsFile(model))]
-        if let laplace = model.laplace { files.append((laplaceFileName, laplaceFile(laplace, members: model.memberCount))) }
-        files.append((ModelLayout.descriptionName, json))
+    /// The bytes of the files `save` writes into `directory`, weights first, each encoded once,
+    /// and `model.json`'s `laplace` entry (with the checksums of those bytes).
+    static func files(_ model: ProbabilisticModel, history: History?, in directory: String) throws
+        -> (files: [(name: String, data: Data)], laplaceEntry: LaplaceEntry?) {
+        let weights = weightsFile(model)
+        var files = [(ModelLayout.weightsName, weights)], entry: LaplaceEntry?
+        if let laplace = model.laplace {
+            let factors = laplaceFile(laplace, members: model.memberCount)
+            files.append((laplaceFileName, factors))
+            entry = laplaceEntry(laplace, weights: weights, factors: factors)
+        }
+        files.append((ModelLayout.descriptionName, try descriptionJSON(model, laplace: entry, file: ModelLayout(directory).descriptionFile.path)))
         if let history { files.append((ModelLayout.historyName, Data(history.csv.utf8))) }
-        return files
+        return (files, entry)
     }
 
     /// Writes the named files into `directory` as one save: each is staged to a temporary
@@ -102,7 +121,8 @@ public enum ModelDirectory {
     /// there alone, such as the conformal calibration; the weights are left as they are.
     public static func saveDescription(_ model: ProbabilisticModel, to directory: String) throws {
         let url = ModelLayout(directory).descriptionFile
-        try writeAtomically(try descriptionJSON(model, file: url.path), to: url)
+        let entry = model.laplace.map { laplaceEntry($0, weights: weightsFile(model), factors: laplaceFile($0, members: model.memberCount)) }
+        try writeAtomically(try descriptionJSON(model, laplace: entry, file: url.path), to: url)
     }
 
     /// The bytes of `weights.safetensors`.
@@ -110,16 +130,15 @@ public enum ModelDirectory {
         Safetensors.encode(model.namedTensors.map { ($0.name, $0.tensor) }, metadata: ["format": formatName])
     }
 
-    /// The text of `model.json`.
-    static func descriptionJSON(_ model: ProbabilisticModel, file: String) throws -> Data {
+    /// The text of `model.json`, with the `laplace` entry of the model's posterior (nil without one).
+    static func descriptionJSON(_ model: ProbabilisticModel, laplace: LaplaceEntry?, file: String) throws -> Data {
         var description = Description(
             format: formatName, formatVersion: model.laplace == nil ? formatVersion : laplaceFormatVersion, likelyVersion: likelyVersion,
             inputShape: model.inputShape, layers: model.layerSpecs, head: model.head,
             schema: model.schema, conformal: model.conformal,
             members: model.memberCount > 1 ? model.memberCount : nil)
-        description.laplace = model.laplace.map {
-            laplaceEntry($0, weights: weightsFile(model), factors: laplaceFile($0, members: model.memberCount))
-        }
+        description.laplace = laplace
+        description.trainingRows = model.trainingRows
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -287,6 +306,14 @@ public enum ModelDirectory {
                 throw ModelFileError(file: file, "field conformal.method: the \(c.method.rawValue) score does not apply to a \(d.head.family.name) head")
             }
             model.conformal = c
+        }
+        if let rows = d.trainingRows {
+            let classes = d.head.family.support.isClassification
+            guard rows.examples > 0, (0..<1).contains(rows.conformalFraction), (0..<1).contains(rows.validationFraction),
+                  rows.stratified == classes else {
+                throw ModelFileError(file: file, "field training_rows: expected examples ≥ 1, conformal_fraction and validation_fraction in [0, 1) and stratified \(classes) for a \(d.head.family.name) head, got \(rows.examples), \(rows.conformalFraction), \(rows.validationFraction) and \(rows.stratified)")
+            }
+            model.trainingRows = rows
         }
         return model
     }

@@ -130,15 +130,15 @@ extension ProbabilisticModel {
     }
 
     /// The rows of `data` that `fit(_:options:)` trains on and those it validates on (a
-    /// seeded split when `options.validation` is a fraction), both raw.
+    /// seeded split when `options.validation` is a fraction: `TrainingRows.parts`), both raw.
     public func trainingSplit(of data: Dataset, options: TrainingOptions) -> (train: Dataset, validation: Dataset?) {
         switch options.validation {
         case .none: return (data, nil)
         case .data(let d): return (data, d)
         case .fraction(let f):
-            var random = RandomSource(key: StreamKey(seed: options.seed, purpose: .validationSplit))
-            let split = data.split(validationFraction: f, stratified: head.family.support.isClassification, using: &random)
-            return (split.train, split.validation)
+            let parts = TrainingRows.parts(of: data, seed: options.seed, conformalFraction: 0, validationFraction: f,
+                                           stratified: head.family.support.isClassification)
+            return (data.subset(parts.train), data.subset(parts.validation))
         }
     }
 

@@ -40,7 +40,7 @@ struct TrainingState: Codable {
     /// best weights, as one unit (`Checkpoint`) recording `fingerprint`.
     func save(to checkpoint: TrainingOptions.Checkpointing, model: ProbabilisticModel, optimizer: any Optimizer,
               fingerprint: TrainingFingerprint) throws {
-        var files = try ModelDirectory.files(model, history: history, in: checkpoint.directory)
+        var files = try ModelDirectory.files(model, history: history, in: checkpoint.directory).files
         let optimizerState = optimizer.state(for: model.parameters)
         files.append((ModelLayout.optimizerName, Safetensors.encode(optimizerState.tensors.map { ($0.name, $0.tensor) },
                                                                   metadata: ["step": String(optimizerState.step)])))
