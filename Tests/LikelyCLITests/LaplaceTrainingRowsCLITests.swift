@@ -130,6 +130,26 @@ import Testing
         #expect(refused.status == 2 && refused.stderr.contains("training_rows"), "\(refused.stderr)")
     }
 
+    /// An IDX directory: the train files are the fit's data, so `--split train` (the default)
+    /// leaves the stratified validation rows out (2 of each class's 10); `--split test` reads
+    /// other images, all of which are used, with the note.
+    @Test func imageDirectoriesKeepTheirSplit() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try Fixtures.writeIDX(in: scratch, directory: "digits", count: 30)
+        let data = scratch.path("digits"), model = scratch.path("model")
+        EndToEndTests.expectSuccess(try CLI.run(["fit", data, "--out", model, "--epochs", "2", "--batch-size", "8", "--validation-split", "0.2",
+                                                 "--quiet"]), "fit")
+        let train = try CLI.run(["laplace", model, data, "--structure", "last-layer", "--json"])
+        EndToEndTests.expectSuccess(train, "laplace --split train")
+        #expect(try LaplaceCLITests.json(train.stdout)["n"] as? Int == 24)
+        #expect(train.stderr.contains("on 24 training rows of 30 (6 validation and 0 conformal rows left out)"), "\(train.stderr)")
+        let test = try CLI.run(["laplace", model, data, "--structure", "last-layer", "--split", "test", "--json"])
+        EndToEndTests.expectSuccess(test, "laplace --split test")
+        #expect(try LaplaceCLITests.json(test.stdout)["n"] as? Int == 30)
+        #expect(test.stderr.contains("holds other values than the 30 examples"), "\(test.stderr)")
+    }
+
     /// Under mpirun the ranks shard the training rows: the posterior of two processes is one
     /// process's (prior precision and evidence within 1e-6 relative), both on the 80 rows.
     @Test(.enabled(if: MPITests.mpirunAvailable)) func twoProcessesShardTheTrainingRows() throws {
