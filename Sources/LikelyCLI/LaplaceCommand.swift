@@ -53,7 +53,8 @@ struct LaplaceCommand: ParsableCommand {
         try model.checkLaplace(structure)
         let kind = try DataSource.kind(of: data)
         let split = self.split ?? (kind == .images || kind == .cifar ? .train : nil)
-        let loaded = try DataSource.load(data, for: model, split: split, needTargets: true)
+        // Held-out rows may hold categories their fit's training rows lack: encoded as that fit did.
+        let loaded = try DataSource.load(data, for: model, split: split, needTargets: true, unknownCategories: .ignore)
         // Under mpirun each rank sums the curvature of its shard of the rows; rank 0 saves.
         let world = try ProcessGroup.current()
         var weights = Checksum()
@@ -65,6 +66,9 @@ struct LaplaceCommand: ParsableCommand {
         // The rows the model was trained on, drawn again as its fit drew them; of other data, every row.
         let all = loaded.dataset
         let parts = model.trainingRows.flatMap { $0.matches(all) ? $0.parts(of: all) : nil }
+        if parts == nil, loaded.unseenCategoryCells > 0 {
+            _ = try DataSource.load(data, for: model, split: split, needTargets: true)  // other data: exit 2 naming the cell
+        }
         if world.isRoot, parts == nil { say(everyRowNote(model.trainingRows, examples: all.count)) }
         if !quiet {
             let rows = parts.map { "\($0.train.count) training rows of \(all.count) (\($0.validation.count) validation and \($0.conformal.count) conformal rows left out)" }

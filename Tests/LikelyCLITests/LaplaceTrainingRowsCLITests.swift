@@ -130,6 +130,33 @@ import Testing
         #expect(refused.status == 2 && refused.stderr.contains("training_rows"), "\(refused.stderr)")
     }
 
+    /// Held-out rows may hold a category the training rows lack (the fit encodes it as
+    /// unseen): `likely laplace` reads them as the fit did and leaves them out, where it used to
+    /// refuse the very data the model was trained on; other data with an unseen category is
+    /// still exit 2 naming it.
+    @Test func heldOutRowsWithUnseenCategories() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        var lines = ["x,c,y"]
+        for (i, line) in Fixtures.regressionCSV(rows: 60).split(separator: "\n").dropFirst().enumerated() {
+            let cells = line.split(separator: ",")
+            lines.append("\(cells[0]),\(i % 10 == 3 ? "rare\(i)" : ["a", "b"][i % 2]),\(cells[1])")
+        }
+        let data = try scratch.write("d.csv", lines.joined(separator: "\n") + "\n")
+        let options = ["--hidden", "4", "--epochs", "2", "--validation-split", "0.5", "--seed", "1"]
+        let fit = try CLI.run(["fit", data, "--out", scratch.path("model")] + options)
+        EndToEndTests.expectSuccess(fit, "fit")
+        #expect(fit.stderr.contains("of held-out rows hold"), "no held-out row holds a category unseen in training: \(fit.stderr)")
+        let run = try CLI.run(["laplace", scratch.path("model"), data, "--json"])
+        EndToEndTests.expectSuccess(run, "laplace")
+        let entry = try LaplaceCLITests.json(run.stdout)
+        #expect(entry["n"] as? Int == 30, "\(entry)")
+        Self.expectSamePosterior(entry, try Self.fitLaplaceEntry(data, options, in: scratch))
+        let other = try scratch.write("other.csv", "x,c,y\n0.5,a,1.0\n0.1,new,0.2\n")
+        let refused = try CLI.run(["laplace", scratch.path("model"), other])
+        #expect(refused.status == 2 && refused.stderr.contains("\"new\" was not seen in training"), "\(refused.stderr)")
+    }
+
     /// An IDX directory: the train files are the fit's data, so `--split train` (the default)
     /// leaves the stratified validation rows out (2 of each class's 10); `--split test` reads
     /// other images, all of which are used, with the note.
