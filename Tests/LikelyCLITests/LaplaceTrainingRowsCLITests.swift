@@ -147,14 +147,14 @@ import Testing
         let fit = try CLI.run(["fit", data, "--out", scratch.path("model")] + options)
         EndToEndTests.expectSuccess(fit, "fit")
         #expect(fit.stderr.contains("of held-out rows hold"), "no held-out row holds a category unseen in training: \(fit.stderr)")
+        let other = try scratch.write("other.csv", "x,c,y\n0.5,a,1.0\n0.1,new,0.2\n")
+        let refused = try CLI.run(["laplace", scratch.path("model"), other])
+        #expect(refused.status == 2 && refused.stderr.contains("\"new\" was not seen in training"), "\(refused.stderr)")
         let run = try CLI.run(["laplace", scratch.path("model"), data, "--json"])
         EndToEndTests.expectSuccess(run, "laplace")
         let entry = try LaplaceCLITests.json(run.stdout)
         #expect(entry["n"] as? Int == 30, "\(entry)")
         Self.expectSamePosterior(entry, try Self.fitLaplaceEntry(data, options, in: scratch))
-        let other = try scratch.write("other.csv", "x,c,y\n0.5,a,1.0\n0.1,new,0.2\n")
-        let refused = try CLI.run(["laplace", scratch.path("model"), other])
-        #expect(refused.status == 2 && refused.stderr.contains("\"new\" was not seen in training"), "\(refused.stderr)")
     }
 
     /// An IDX directory: the train files are the fit's data, so `--split train` (the default)
