@@ -147,6 +147,31 @@ import Testing
         }
     }
 
+    /// A split's encoding comes from the rows its fit trains on: "Solo" (row 7 of 120) is in
+    /// the split's training rows, and for the seeds whose early-stopping draw holds it out for
+    /// validation it is a category the model does not know, one held-out cell.
+    @Test func aSplitsCategoriesComeFromTheRowsItsFitTrainsOn() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", TableSurprisesCLITests.table(solo: true))
+        let table = try CSVReader.read(data, options: CSVOptions(target: "y", features: ["city", "x"], categorical: .automatic))
+        let test = Array(stride(from: 1, to: 120, by: 5)), train = (0..<120).filter { !test.contains($0) }
+        var plan = FitPlan(family: .normal)
+        plan.hidden = [4]
+        let rows = Dataset(features: Tensor(shape: [train.count, 0], scalars: []),
+                           targets: Tensor(shape: [train.count], scalars: [Float](repeating: 0, count: train.count)))
+        var heldOut = 0
+        for seed in UInt64(0)..<8 {
+            let fitted = TrainingRows.parts(of: rows, seed: seed, conformalFraction: 0, validationFraction: plan.heldOutFraction(examples: train.count),
+                                            stratified: false).train.map { train[$0] }
+            let report = try Benchmark(plan: plan).run(.table(table), splits: [BenchmarkSplit(train: train, test: test, seed: seed)])
+            let trained = fitted.contains(7)
+            #expect(report.splits[0].unseenCategoryCells == (trained ? 0 : 1), "seed \(seed): Solo trained \(trained)")
+            if !trained { heldOut += 1 }
+        }
+        #expect(heldOut > 0 && heldOut < 8, "Solo was held out for validation for \(heldOut) of 8 seeds")
+    }
+
     @Test(.enabled(if: TuneTests.mpirunAvailable)) func twoProcessesGiveOneProcesssNumbers() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

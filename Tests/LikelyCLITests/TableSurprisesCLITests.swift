@@ -77,6 +77,27 @@ import Testing
         #expect(absent > 0 && absent < 6, "Solo was held out for \(absent) of 6 seeds")
     }
 
+    /// Without --validation-split or --epochs the fit holds out its early-stopping rows
+    /// (`FitDefaults.heldOut`: 24 of 120), and they must not choose the categories either.
+    @Test func earlyStoppingRowsDoNotChooseTheCategories() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let data = try scratch.write("d.csv", Self.table(solo: true))
+        let rows = Dataset(features: Tensor(shape: [120, 0], scalars: []), targets: Tensor(shape: [120], scalars: [Float](repeating: 0, count: 120)))
+        var heldOut = 0
+        for seed in 0..<8 {
+            let trained = TrainingRows.parts(of: rows, seed: UInt64(seed), conformalFraction: 0, validationFraction: 0.2,
+                                             stratified: false).train.contains(7)
+            let model = scratch.path("m\(seed)")
+            let fit = try CLI.run(["fit", data, "--out", model, "--features", "city,x", "--hidden", "4", "--seed", String(seed)])
+            #expect(fit.status == 0, "\(fit.stderr)")
+            let json = try String(contentsOfFile: model + "/model.json", encoding: .utf8)
+            #expect(json.contains("\"Solo\"") == trained, "seed \(seed): Solo (row 8) trained: \(trained), yet the model's categories say otherwise")
+            if !trained { heldOut += 1 }
+        }
+        #expect(heldOut > 0 && heldOut < 8, "Solo was held out for \(heldOut) of 8 seeds")
+    }
+
     @Test func unknownCategoriesCanBeIgnoredAndIdentifiersKept() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

@@ -11,8 +11,9 @@ import Foundation
 /// ```
 ///
 /// Each split is fitted with the plan's options and the split's seed. For a CSV table the
-/// encoding (categories, imputed means) is fitted on the split's training rows alone and the
-/// test rows' new categories are encoded as unseen (`CSVTable.refitted(onRows:)`); the
+/// encoding (categories, imputed means) is fitted on the rows the fit trains on alone (the
+/// split's training rows but its validation rows) and the held-out rows' new categories are
+/// encoded as unseen (`CSVTable.refitted(onRows:)`); the
 /// scalings are fitted on the training rows by `fit`. Scores are those of `likely evaluate`
 /// on the test rows: the mean NLL per observation in original units; for regression and
 /// counts the RMSE of the predictive mean and the coverage of the central 90% interval; for
@@ -70,11 +71,18 @@ public struct Benchmark {
         return BenchmarkReport(splits: all)
     }
 
-    /// The split's training and test examples, and the test cells of unseen categories.
+    /// The split's training and test examples, and the held-out cells of unseen categories.
+    /// A table's encoding is fitted on the rows the fit trains on: the split's training rows
+    /// but those the plan holds out for validation (`TrainingRows.parts` with the split's seed
+    /// and `FitPlan.heldOutFraction`, the draw `fit` makes), as `likely fit` on those rows does.
     func parts(_ examples: Examples, _ split: BenchmarkSplit) -> (train: Dataset, test: Dataset, kind: DataKind, unseen: Int) {
         switch examples {
         case .table(let table):
-            let refit = table.refitted(onRows: split.train)
+            let rows = Dataset(features: Tensor(shape: [split.train.count, 0], scalars: []), targets: table.dataset.targets.gatheringRows(split.train))
+            let fitted = TrainingRows.parts(of: rows, seed: split.seed, conformalFraction: 0,
+                                            validationFraction: plan.heldOutFraction(examples: split.train.count),
+                                            stratified: plan.family.support.isClassification).train
+            let refit = table.refitted(onRows: fitted.map { split.train[$0] })
             let all = refit.dataset
             return (all.subset(split.train), all.subset(split.test), .table, refit.unseenCategoryCells)
         case .dataset(let data, let kind):
