@@ -57,6 +57,8 @@ public struct StreamKey: Hashable, Sendable, CustomStringConvertible {
         case demoInBetweenData
         /// The weight draws of the Laplace sampled-network ("nn") predictive, one stream per member.
         case laplaceWeights
+        /// The Monte-Carlo Fisher of the same-family GLM's Newton steps (families without a closed form).
+        case glmFisher
     }
 
     /// The user's seed.

@@ -247,7 +247,7 @@ extension FitPlan {
         let prepared = Dataset(features: glm.prepare(train.features), targets: glm.prepareTargets(train.targets))
         func mean(_ x: [Double]) -> Double { x.reduce(0, +) / Double(max(x.count, 1)) }
         let networkNLLs = network.validationNLLs(validation)
-        let glmNLLs = glm.fitAsGLM(prepared, weightDecay: weightDecay, steps: FitDefaults.glmSteps)
+        let glmNLLs = glm.fitAsGLM(prepared, weightDecay: weightDecay, seed: seed)
             ? glm.validationNLLs(validation) : nil
         let kept = glmNLLs.map { GLMCandidate.keepsGLM($0, network: networkNLLs) } ?? false
         return (glm, GLMCandidate(validationNLLNetwork: networkNLLs.map(mean), validationNLLGLM: glmNLLs.map(mean),

@@ -59,10 +59,12 @@ extension Head {
     }
 
     /// The seeded Monte-Carlo Fisher of every row, `[n · K · K]`, whatever the family (see
-    /// `fisher(_:seed:firstIndex:)`): the mean of `draws` outer products of the score.
-    public func monteCarloFisher(_ raw: Tensor, draws: Int, seed: UInt64, firstIndex: Int) -> [Double] {
+    /// `fisher(_:seed:firstIndex:)`): the mean of `draws` outer products of the score, drawn
+    /// from the stream (seed, `purpose`, 0, firstIndex).
+    public func monteCarloFisher(_ raw: Tensor, draws: Int, seed: UInt64, firstIndex: Int,
+                                 purpose: StreamKey.Purpose = .laplaceFisher) -> [Double] {
         let n = raw.shape[0], k = rawOutputCount
-        var random = RandomSource(key: StreamKey(seed: seed, purpose: .laplaceFisher, example: UInt64(firstIndex)))
+        var random = RandomSource(key: StreamKey(seed: seed, purpose: purpose, example: UInt64(firstIndex)))
         let samples = withoutGradients { distribution(raw).sample(count: draws, using: &random) }
         var fisher = [Double](repeating: 0, count: n * k * k), used = [Double](repeating: 0, count: n)
         for s in 0..<draws {
