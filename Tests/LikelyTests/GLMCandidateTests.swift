@@ -102,6 +102,36 @@ import Testing
         #expect(again.parameters.map(\.tensor.scalars) == model.parameters.map(\.tensor.scalars))
     }
 
+    /// Beyond `GLMNewton`'s 2000 free weights `fitAsGLM` falls back to the former 3000 Adam
+    /// steps: a Poisson GLM of 2000 features (2001 weights) on 400 seeded rows with weight decay
+    /// λ = 0.05 ends at the minimum, where ∇F = (1/N) X̃ᵀ(μ − y) + λθ (computed here from the
+    /// model's means and weights, X̃ the prepared rows with a 1) is below 10⁻³ of its size at
+    /// θ = 0 (3·10⁻⁴ of it). On 40 such rows the Adam steps end far from it (the largest entry 35).
+    @Test func beyondNewtonsLimitTheAdamFallbackReachesTheMinimum() throws {
+        let (n, d, lambda) = (400, 2000, 0.05)
+        var random = RandomSource(key: StreamKey(seed: 31, purpose: .sampling))
+        let x = (0..<(n * d)).map { _ in Float(random.normal(mean: 0, standardDeviation: 1)) }
+        let y = (0..<n).map { Float(random.poisson(mean: Foundation.exp(0.5 + 0.5 * Double(x[$0 * d])))) }
+        let data = Dataset(features: Tensor(shape: [n, d], scalars: x), targets: Tensor(y))
+        var plan = FitPlan(family: .poisson)
+        (plan.hidden, plan.dropout) = ([], 0)
+        let model = try plan.makeModel(for: data, kind: .table)
+        let prepared = Dataset(features: model.prepare(data.features), targets: model.prepareTargets(data.targets))
+        #expect(model.fitAsGLM(prepared, weightDecay: Float(lambda)))
+        let theta = model.parameters.flatMap { $0.tensor.scalars.map(Double.init) }  // kernel [d], then bias
+        let rows = prepared.features.scalars
+        func gradient(means: [Double], theta: [Double]) -> [Double] {
+            (0...d).map { j in
+                (0..<n).reduce(0.0) { $0 + (j < d ? Double(rows[$1 * d + j]) : 1) * (means[$1] - Double(y[$1])) } / Double(n)
+                    + lambda * theta[j]
+            }
+        }
+        let atStart = gradient(means: [Double](repeating: 1, count: n), theta: [Double](repeating: 0, count: d + 1))
+        let atEnd = gradient(means: model.predictive(data.features).mean, theta: theta)
+        let (start, end) = (atStart.map(abs).max() ?? 0, atEnd.map(abs).max() ?? .infinity)
+        #expect(end < 1e-3 * start, "largest gradient entry \(end) at the fit, \(start) at θ = 0")
+    }
+
     /// n rows of x ~ N(0, I₂) and y = f(x) + 0.3 ε, seeded.
     static func table(rows n: Int, seed: UInt64, _ f: (Double, Double) -> Double) -> Dataset {
         var random = RandomSource(key: StreamKey(seed: seed, purpose: .sampling))
