@@ -97,7 +97,7 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Do not refit the output layer after training (by default mlp on CSV tables with dropout refits it on the dropout-off features of the training rows, kept if it clearly lowers the validation NLL).")
     var noOutputRefit = false
 
-    @Flag(help: "Do not weigh the same-family GLM against the network (by default a single mlp on a CSV table also fits the GLM, the location linear in the features and every other parameter constant, on the training rows, and keeps it if its validation NLL is lower).")
+    @Flag(help: "Do not weigh the same-family GLM against the network (by default a single mlp on a CSV table also fits the GLM, the location linear in the features and every other parameter constant, on the training rows, and keeps it unless the network's validation NLLs are clearly lower: by more than two standard errors of the mean paired difference).")
     var noGlmCandidate = false
 
     @Option(help: "Image augmentation, comma-separated: flip, shift, rotate, noise, crop (optionally name=value).",
