@@ -66,6 +66,11 @@ struct LaplaceCommand: ParsableCommand {
         // The rows the model was trained on, drawn again as its fit drew them; of other data, every row.
         let all = loaded.dataset
         let parts = model.trainingRows.flatMap { $0.matches(all) ? $0.parts(of: all) : nil }
+        if let parts, parts.train.isEmpty, let rows = model.trainingRows {
+            throw InputError("\(modelDirectory)/model.json: field training_rows holds out every one of its \(rows.examples) examples "
+                             + "(conformal_fraction \(rows.conformalFraction), validation_fraction \(rows.validationFraction)): no training row "
+                             + "is left to fit a posterior on; the file was not written by likely fit as it stands (refit the model)")
+        }
         if parts == nil, loaded.unseenCategoryCells > 0 {
             _ = try DataSource.load(data, for: model, split: split, needTargets: true)  // other data: exit 2 naming the cell
         }

@@ -128,6 +128,13 @@ import Testing
         try broken.write(toFile: file, atomically: true, encoding: .utf8)
         let refused = try CLI.run(["laplace", model, data])
         #expect(refused.status == 2 && refused.stderr.contains("training_rows"), "\(refused.stderr)")
+
+        // Fractions each in range that together leave no training row: named, not a bare count.
+        let empty = original.replacingOccurrences(of: #""validation_fraction" : 0.2"#, with: #""validation_fraction" : 0.999"#)
+            .replacingOccurrences(of: #""conformal_fraction" : 0"#, with: #""conformal_fraction" : 0.99"#)
+        #expect(empty.contains(#""conformal_fraction" : 0.99,"#) && empty.contains(#""validation_fraction" : 0.999"#))
+        try empty.write(toFile: file, atomically: true, encoding: .utf8)
+        try BadInputTests.expectRejected(["laplace", model, data], naming: ["model.json", "training_rows", "every one of its 100 examples", "refit"])
     }
 
     /// Held-out rows may hold a category the training rows lack (the fit encodes it as
